@@ -1,0 +1,93 @@
+// Self-test of the e2e harness: a real code-server, the workbench in Chromium, the palette, the probe.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  Probe,
+  makeWorkspace,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  type OpenWorkbench,
+  type RunningCodeServer,
+} from './harness';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('e2e harness (code-server + Chromium)', function () {
+  let server: RunningCodeServer;
+  let workbench: OpenWorkbench;
+  let probe: Probe;
+
+  before(async function () {
+    const workspace = makeWorkspace();
+    server = await startCodeServer({ workspace, settings: { 'editor.fontSize': 13 } });
+    workbench = await openWorkbench(server);
+    probe = new Probe(workbench.page, server);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && workbench) await screenshot(workbench.page, `harness-${this.currentTest.title}`);
+  });
+
+  after(async function () {
+    await workbench?.close();
+    await server?.close();
+  });
+
+  it('starts the probe extension in an extension host of Code 1.139', async function () {
+    await probe.waitForActivation();
+    const activated = JSON.parse(readFileSync(path.join(server.probeDir, 'activated.json'), 'utf8')) as { vscode: string };
+    assert.match(activated.vscode, /^1\.139\./);
+  });
+
+  it('runs a built-in command from the palette: the user settings show the harness defaults', async function () {
+    await runCommand(workbench.page, 'Preferences: Open User Settings (JSON)');
+    const tab = workbench.page.locator('.tabs-container .tab', { hasText: 'settings.json' });
+    await tab.waitFor({ state: 'visible', timeout: 15_000 });
+    const editorText = await workbench.page.locator('.editor-instance .view-lines').innerText();
+    assert.match(editorText.replace(/\u00a0/g, ' '), /"remote\.autoForwardPorts": false/);
+  });
+
+  it('says which entries the palette shows when a command title is not there', async function () {
+    await assert.rejects(runCommand(workbench.page, 'Lenses E2E: No Such Command', 2000), /command "Lenses E2E: No Such Command" not in the palette/);
+  });
+
+  it('reads vscode.lm.tools through the probe: built-in tools, no Lenses tools without a Lenses server', async function () {
+    const dump = await probe.dumpTools();
+    assert.ok(dump.total > 0, 'vscode.lm.tools lists the built-in tools');
+    assert.deepEqual(dump.names, []);
+  });
+
+  it('runs commands in the extension host through the probe and reports a missing one', async function () {
+    const result = await probe.executeCommand('lenses.noSuchCommand');
+    assert.deepEqual(result, { ok: false, error: "Error: command 'lenses.noSuchCommand' not found" });
+  });
+});
+
+describe('e2e harness close()', function () {
+  it('stops code-server and its extension host', async function () {
+    const workspace = makeWorkspace();
+    const server = await startCodeServer({ workspace });
+    const workbench = await openWorkbench(server);
+    try {
+      await new Probe(workbench.page, server).waitForActivation();
+      const { pid } = JSON.parse(readFileSync(path.join(server.probeDir, 'activated.json'), 'utf8')) as { pid: number };
+      assert.ok(processAlive(pid), 'the extension host runs before close()');
+      await server.close();
+      assert.equal(processAlive(pid), false, 'the extension host is gone after close()');
+      await assert.rejects(fetch(`${server.origin}/healthz`), 'nothing listens on the port any more');
+    } finally {
+      await workbench.close();
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,23 @@
+// The e2e harness: a real VS Code (code-server) driven through headless Chromium.
+export { startCodeServer, defaultSettings, type CodeServerOptions, type RunningCodeServer } from './codeServer';
+export { openWorkbench, type OpenWorkbench, type OpenWorkbenchOptions } from './workbench';
+export { runCommand, focusView, readQuickPick, pickQuickPickItem, closeQuickInput, quickPickRow } from './palette';
+export {
+  waitForStatusBarText,
+  statusBarTexts,
+  handleDialog,
+  currentDialogMessage,
+  treeItem,
+  clickTreeItem,
+  contextMenu,
+  waitForNotification,
+  waitForNewPage,
+  screenshot,
+  type DialogOptions,
+  type NewPageOptions,
+} from './workbenchUi';
+export { Probe, type ToolDump, type DumpedTool, type InvokeResult, type StartResult, type ExecuteResult, type InvokeOptions, type InvokeOutcome } from './probe';
+export { packageVsix, probeExtensionDir, projectVsix } from './vsix';
+export { ensureE2eTools, e2eToolPaths, repoRoot } from './tools';
+export { artifactsDir } from './artifacts';
+export { makeWorkspace } from './workspace';

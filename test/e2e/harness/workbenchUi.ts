@@ -1,0 +1,144 @@
+// Workbench parts other than the palette: status bar, dialogs, trees, menus, notifications, pages.
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import * as path from 'node:path';
+import { artifactsDir } from './artifacts';
+
+/** Waits until a status bar item's text (or accessible label) matches; returns that text. */
+export async function waitForStatusBarText(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const handle = await page.waitForFunction(
+    ({ source, flags }) => {
+      const re = new RegExp(source, flags);
+      for (const item of Array.from(document.querySelectorAll('.statusbar-item'))) {
+        const text = (item.textContent ?? '').trim();
+        if (re.test(text)) return text;
+        const label = item.querySelector('[aria-label]')?.getAttribute('aria-label') ?? item.getAttribute('aria-label') ?? '';
+        if (label && re.test(label)) return label;
+      }
+      return false;
+    },
+    { source: pattern.source, flags: pattern.flags },
+    { timeout: timeoutMs, polling: 200 },
+  );
+  return String(await handle.jsonValue());
+}
+
+/** Texts of every status bar item. */
+export async function statusBarTexts(page: Page): Promise<string[]> {
+  return page.locator('.statusbar-item').evaluateAll((items) => items.map((i) => (i.textContent ?? '').trim()).filter(Boolean));
+}
+
+/** Options for handleDialog. */
+export interface DialogOptions {
+  /** The dialog's message must match this. */
+  message?: RegExp;
+  timeoutMs?: number;
+}
+
+/**
+ * Waits for VS Code's modal dialog (e.g. "The extension 'Lenses MCP' wants to sign in
+ * using Lenses.") and presses the button labelled `buttonLabel`; returns the message.
+ */
+export async function handleDialog(page: Page, buttonLabel: string, options: DialogOptions = {}): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: options.timeoutMs ?? 30_000 });
+  const message = await dialogMessage(dialog);
+  if (options.message && !options.message.test(message)) {
+    throw new Error(`dialog says "${message}", expected ${options.message}`);
+  }
+  const button = dialog.locator('.dialog-buttons .monaco-button').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(buttonLabel)}\\s*$`) });
+  await button.first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  return message;
+}
+
+/** The message of the modal dialog shown now, or undefined. */
+export async function currentDialogMessage(page: Page): Promise<string | undefined> {
+  const dialog = page.locator('.monaco-dialog-box');
+  if (!(await dialog.isVisible())) return undefined;
+  return dialogMessage(dialog);
+}
+
+// A one-line dialog shows its text as the "detail"; a titled one as text + detail.
+async function dialogMessage(dialog: Locator): Promise<string> {
+  const parts = await dialog.locator('.dialog-message-text, .dialog-message-detail').allTextContents();
+  return parts.map((p) => p.trim()).filter(Boolean).join('\n');
+}
+
+/** A row of any tree (custom views, Explorer) by its label. */
+export function treeItem(page: Page, label: string | RegExp): Locator {
+  return page.locator('.monaco-list-row[role="treeitem"]').filter({ hasText: label }).first();
+}
+
+/** Clicks a tree item by label. */
+export async function clickTreeItem(page: Page, label: string | RegExp, timeoutMs = 15_000): Promise<void> {
+  const item = treeItem(page, label);
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  await item.click();
+}
+
+/**
+ * Opens a tree item's context menu and runs `entry`. A click right after the menu opens
+ * is sometimes ignored, so it pauses, hovers, clicks, and falls back to Enter.
+ */
+export async function contextMenu(page: Page, label: string | RegExp, entry: string, timeoutMs = 15_000): Promise<void> {
+  const item = treeItem(page, label);
+  await item.waitFor({ state: 'visible', timeout: timeoutMs });
+  await item.click({ button: 'right' });
+  const menu = page.locator('.monaco-menu');
+  const action = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(entry)}\\s*$`) }) }).first();
+  await action.waitFor({ state: 'visible', timeout: 5000 });
+  await page.waitForTimeout(300);
+  await action.hover();
+  await page.waitForTimeout(100);
+  await action.click();
+  await page.waitForTimeout(300);
+  if (await action.isVisible()) await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: 5000 });
+}
+
+/** Waits for a notification (toast or notification centre) whose text matches; returns its text. */
+export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const handle = await page.waitForFunction(
+    ({ source, flags }) => {
+      const re = new RegExp(source, flags);
+      const rows = document.querySelectorAll('.notifications-toasts .monaco-list-row, .notifications-center .monaco-list-row');
+      for (const row of Array.from(rows)) {
+        const text = row.getAttribute('aria-label') || (row.textContent ?? '').trim();
+        if (re.test(text)) return text;
+      }
+      return false;
+    },
+    { source: pattern.source, flags: pattern.flags },
+    { timeout: timeoutMs, polling: 200 },
+  );
+  return String(await handle.jsonValue());
+}
+
+/** Options for waitForNewPage. */
+export interface NewPageOptions {
+  /** Wait until the new page's URL matches this. */
+  url?: RegExp;
+  timeoutMs?: number;
+}
+
+/**
+ * Resolves with the next page the context opens (what `vscode.env.openExternal` opens).
+ * Call it before the action that opens the page, then await it.
+ */
+export async function waitForNewPage(context: BrowserContext, options: NewPageOptions = {}): Promise<Page> {
+  const timeout = options.timeoutMs ?? 30_000;
+  const page = await context.waitForEvent('page', { timeout });
+  if (options.url) await page.waitForURL(options.url, { timeout });
+  return page;
+}
+
+/** Saves a full-page PNG as .artifacts/e2e/<name>.png; returns the path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(artifactsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
