@@ -1,0 +1,349 @@
+import assert from 'node:assert/strict';
+import { networkInterfaces } from 'node:os';
+import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthErrorCode } from '../../../src/oauth';
+import { hangingFetch, json, MemorySecretStore, RecordingLogger, type FakeFetch } from './fakes';
+import { fakeHq, instantBrowser, ISSUER, metadata } from './fakeHq';
+
+function clientWith(fake: FakeFetch, openBrowser: (url: string) => Promise<boolean>, extra: Partial<ConstructorParameters<typeof LensesOAuthClient>[0]> = {}) {
+  const secrets = new MemorySecretStore();
+  const logger = new RecordingLogger();
+  const client = new LensesOAuthClient({ secrets, logger, fetch: fake.fetch, openBrowser, ...extra });
+  return { client, secrets, logger };
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: OAuthErrorCode): Promise<OAuthError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof OAuthError, `expected OAuthError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    return error;
+  }
+  assert.fail(`expected OAuthError ${code}`);
+}
+
+const tokenRequests = (fake: FakeFetch) => fake.count('POST /oauth2/token');
+
+describe('LensesOAuthClient.signIn (fake HQ)', () => {
+  it('registers, authorizes with PKCE S256, state and resource, exchanges and stores the session', async () => {
+    const fake = fakeHq();
+    const browser = instantBrowser();
+    const { client, secrets } = clientWith(fake, browser.openBrowser);
+    const session = await client.signIn({ hqUrl: `${ISSUER}/`, scopes: ['read', 'write'] });
+
+    const registration = JSON.parse(fake.requests.find((r) => r.url.pathname === '/oauth2/register')?.body ?? '{}') as Record<string, unknown>;
+    assert.equal(registration.token_endpoint_auth_method, 'none');
+    assert.equal(registration.client_name, 'Lenses MCP for VS Code');
+    assert.deepEqual(registration.redirect_uris, ['http://127.0.0.1/callback']);
+
+    const authorization = browser.opened[0];
+    assert.equal(authorization.searchParams.get('code_challenge_method'), 'S256');
+    assert.ok(authorization.searchParams.get('code_challenge'));
+    assert.ok(authorization.searchParams.get('state'));
+    assert.equal(authorization.searchParams.get('resource'), ISSUER);
+    assert.equal(authorization.searchParams.get('scope'), 'read write');
+    assert.match(authorization.searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+
+    const exchange = new URLSearchParams(fake.requests.find((r) => r.url.pathname === '/oauth2/token')?.body);
+    assert.equal(exchange.get('grant_type'), 'authorization_code');
+    assert.equal(exchange.get('resource'), ISSUER);
+    assert.ok(exchange.get('code_verifier'));
+    assert.equal(exchange.get('redirect_uri'), authorization.searchParams.get('redirect_uri'));
+
+    assert.equal(session.issuer, ISSUER);
+    assert.equal(session.resource, ISSUER);
+    assert.deepEqual(session.account, { id: 'admin', label: 'admin' });
+    assert.deepEqual(await client.sessions(), [session]);
+    assert.ok(secrets.values.get(SESSIONS_KEY)?.includes(session.accessToken));
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(browser.pages[0]?.status, 200);
+    assert.match(browser.pages[0]?.text ?? '', /You are signed in to Lenses/);
+  });
+
+  it('reuses the client registered earlier with the same issuer', async () => {
+    const fake = fakeHq();
+    const browser = instantBrowser();
+    const { client } = clientWith(fake, browser.openBrowser);
+    await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    assert.equal(fake.count('POST /oauth2/register'), 1);
+    assert.equal(browser.opened[0].searchParams.get('client_id'), browser.opened[1].searchParams.get('client_id'));
+  });
+
+  it('labels the account "Lenses user" when introspection is unavailable', async () => {
+    const fake = fakeHq().on('POST /oauth2/introspect', () => new Response('nope', { status: 500 }));
+    const { client } = clientWith(fake, instantBrowser().openBrowser);
+    const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    assert.equal(session.account.label, 'Lenses user');
+  });
+
+  it('uses the configured client ID instead of DCR', async () => {
+    const fake = fakeHq({ metadata: metadata({ registration_endpoint: undefined }) });
+    const browser = instantBrowser();
+    const { client } = clientWith(fake, browser.openBrowser, { clientId: 'admin-made-client' });
+    const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    assert.equal(session.clientId, 'admin-made-client');
+    assert.equal(fake.count('POST /oauth2/register'), 0);
+  });
+
+  it('tells to set lenses.oauth.clientId when HQ has DCR off', async () => {
+    const fake = fakeHq({ metadata: metadata({ registration_endpoint: undefined }) });
+    const browser = instantBrowser();
+    const { client } = clientWith(fake, browser.openBrowser);
+    const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'dcr_unavailable');
+    assert.match(error.message, /lenses\.oauth\.clientId/);
+    assert.equal(browser.opened.length, 0);
+  });
+
+  it('completes through a vscode:// redirect (uri strategy) and registers that redirect too', async () => {
+    const fake = fakeHq();
+    const opened: URL[] = [];
+    let deliver: ((url: URL) => void) | undefined;
+    const { client } = clientWith(fake, async (url) => {
+      const authorization = new URL(url);
+      opened.push(authorization);
+      deliver?.(new URL(`vscode://lenses.lenses-mcp/callback?code=c&state=${authorization.searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`));
+      return true;
+    });
+    const session = await client.signIn({
+      hqUrl: ISSUER,
+      scopes: ['read'],
+      redirect: { kind: 'uri', redirectUri: 'vscode://lenses.lenses-mcp/callback', waitForCallback: () => new Promise<URL>((resolve) => { deliver = resolve; }) },
+    });
+    assert.equal(opened[0].searchParams.get('redirect_uri'), 'vscode://lenses.lenses-mcp/callback');
+    const registration = JSON.parse(fake.requests.find((r) => r.url.pathname === '/oauth2/register')?.body ?? '{}') as { redirect_uris: string[] };
+    assert.deepEqual(registration.redirect_uris, ['http://127.0.0.1/callback', 'vscode://lenses.lenses-mcp/callback']);
+    assert.equal(session.scopes[0], 'read');
+  });
+
+  it('fails with browser_unavailable when the browser cannot be opened', async () => {
+    const { client } = clientWith(fakeHq(), async () => false);
+    await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'], timeoutMs: 2000 }), 'browser_unavailable');
+  });
+
+  it('CL-01 a callback whose state differs fails the flow with no token request', async () => {
+    const fake = fakeHq();
+    const browser = instantBrowser((params) => params.set('state', 'forged'));
+    const { client } = clientWith(fake, browser.openBrowser);
+    const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'state_mismatch');
+    assert.match(error.message, /state/);
+    assert.equal(tokenRequests(fake), 0);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(browser.pages[0]?.status, 400);
+    assert.match(browser.pages[0]?.text ?? '', /Lenses sign-in failed/);
+  });
+
+  it('CL-02 a callback whose iss differs (mix-up) fails with no token request', async () => {
+    const fake = fakeHq();
+    const { client } = clientWith(fake, instantBrowser((params) => params.set('iss', 'https://evil.example.com')).openBrowser);
+    await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'iss_mismatch');
+    assert.equal(tokenRequests(fake), 0);
+  });
+
+  it('CL-02 a callback without iss fails when HQ advertises RFC 9207', async () => {
+    const fake = fakeHq();
+    const { client } = clientWith(fake, instantBrowser((params) => params.delete('iss')).openBrowser);
+    await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'iss_mismatch');
+    assert.equal(tokenRequests(fake), 0);
+  });
+
+  it('CL-04 refuses to start when code_challenge_methods_supported is absent', async () => {
+    const fake = fakeHq({ metadata: metadata({ code_challenge_methods_supported: undefined }) });
+    const browser = instantBrowser();
+    const { client } = clientWith(fake, browser.openBrowser);
+    await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'pkce_unsupported');
+    assert.equal(browser.opened.length, 0);
+    assert.equal(fake.count('POST /oauth2/register'), 0);
+  });
+
+  it('CL-04 refuses to start when S256 is not among the PKCE methods', async () => {
+    const fake = fakeHq({ metadata: metadata({ code_challenge_methods_supported: ['plain'] }) });
+    const browser = instantBrowser();
+    const { client } = clientWith(fake, browser.openBrowser);
+    await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'pkce_unsupported');
+    assert.equal(browser.opened.length, 0);
+  });
+
+  it('CL-05 error=access_denied ends the flow as cancelled in the browser, once', async () => {
+    const fake = fakeHq();
+    const browser = instantBrowser((params) => { params.delete('code'); params.set('error', 'access_denied'); });
+    const { client } = clientWith(fake, browser.openBrowser);
+    const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'access_denied');
+    assert.match(error.message, /cancelled/);
+    assert.equal(browser.opened.length, 1);
+    assert.equal(tokenRequests(fake), 0);
+  });
+
+  it('CL-06 a callback on a wrong path is ignored and the right one still completes', async () => {
+    const fake = fakeHq();
+    const answers: number[] = [];
+    const { client } = clientWith(fake, async (url) => {
+      const authorization = new URL(url);
+      const redirect = new URL(authorization.searchParams.get('redirect_uri') ?? '');
+      const query = `?code=c&state=${authorization.searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`;
+      answers.push((await fetch(new URL(`/elsewhere${query}`, redirect))).status);
+      void fetch(new URL(`${redirect.pathname}${query}`, redirect));
+      return true;
+    });
+    await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    assert.deepEqual(answers, [404]);
+    assert.equal(tokenRequests(fake), 1);
+  });
+
+  it('CL-06 a second callback finds the listener closed', async () => {
+    const fake = fakeHq();
+    const browser = instantBrowser();
+    const { client } = clientWith(fake, browser.openBrowser);
+    await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    const redirect = new URL(browser.opened[0].searchParams.get('redirect_uri') ?? '');
+    await assert.rejects(fetch(`${redirect.href}?code=again&state=${browser.opened[0].searchParams.get('state')}`));
+    assert.equal(tokenRequests(fake), 1);
+  });
+
+  it('CL-06 a callback after the timeout finds nothing listening', async () => {
+    const fake = fakeHq();
+    const opened: URL[] = [];
+    const { client } = clientWith(fake, async (url) => { opened.push(new URL(url)); return true; });
+    const started = Date.now();
+    await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'], timeoutMs: 150 }), 'timed_out');
+    assert.ok(Date.now() - started < 2000);
+    const redirect = opened[0].searchParams.get('redirect_uri') ?? '';
+    await assert.rejects(fetch(`${redirect}?code=late&state=${opened[0].searchParams.get('state')}`));
+    assert.equal(tokenRequests(fake), 0);
+  });
+
+  it('CL-06 a new sign-in cancels the pending one: one flow, one listener', async () => {
+    const fake = fakeHq();
+    const opened: URL[] = [];
+    const { client } = clientWith(fake, async (url) => { opened.push(new URL(url)); return true; });
+    const first = client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    while (opened.length < 1) await new Promise((r) => setTimeout(r, 5));
+    const second = client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    await rejectsWith(first, 'cancelled');
+    const firstRedirect = opened[0].searchParams.get('redirect_uri') ?? '';
+    await assert.rejects(fetch(`${firstRedirect}?code=c&state=${opened[0].searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`));
+    while (opened.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const redirect = opened[1].searchParams.get('redirect_uri') ?? '';
+    void fetch(`${redirect}?code=c&state=${opened[1].searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`);
+    const session = await second;
+    assert.equal(session.clientId, opened[0].searchParams.get('client_id'));
+    assert.equal(tokenRequests(fake), 2); // the client check of the second flow, and its exchange
+  });
+
+  it('CL-07 the loopback listener binds 127.0.0.1 only', async () => {
+    const fake = fakeHq();
+    const probes: Array<{ host: string; reached: boolean }> = [];
+    const { client } = clientWith(fake, async (url) => {
+      const authorization = new URL(url);
+      const redirect = new URL(authorization.searchParams.get('redirect_uri') ?? '');
+      assert.equal(redirect.hostname, '127.0.0.1');
+      const others = ['[::1]', ...Object.values(networkInterfaces()).flat().filter((i) => i && i.family === 'IPv4' && !i.internal).map((i) => i?.address ?? '')];
+      for (const host of others) {
+        const reached = await fetch(`http://${host}:${redirect.port}/callback`, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
+        probes.push({ host, reached });
+      }
+      void fetch(`${redirect.href}?code=c&state=${authorization.searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`);
+      return true;
+    });
+    await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    assert.ok(probes.length >= 1);
+    assert.deepEqual(probes.filter((p) => p.reached), []);
+  });
+
+  it('CL-08 a DCR answer without client_id fails with a clear message', async () => {
+    const fake = fakeHq({ register: () => json({ client_name: 'x' }, 201) });
+    const browser = instantBrowser();
+    const { client } = clientWith(fake, browser.openBrowser);
+    const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'registration_failed');
+    assert.match(error.message, /refused to register/);
+    assert.equal(browser.opened.length, 0);
+  });
+
+  it('CL-08 a DCR answer with an unexpected client_secret fails', async () => {
+    const fake = fakeHq({ register: () => json({ client_id: 'c1', client_secret: 's3cr3t', client_secret_expires_at: 0 }, 201) });
+    const { client, secrets } = clientWith(fake, instantBrowser().openBrowser);
+    const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'registration_failed');
+    assert.match(error.message, /client secret/);
+    assert.doesNotMatch(error.message, /s3cr3t/);
+    assert.equal(secrets.values.size, 0);
+  });
+
+  it('CL-08 a non-201 DCR answer fails', async () => {
+    for (const answer of [json({ error: 'invalid_client_metadata', error_description: 'bad' }, 400), json({ client_id: 'c1' }, 200)]) {
+      const fake = fakeHq({ register: () => answer });
+      const { client } = clientWith(fake, instantBrowser().openBrowser);
+      await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'registration_failed');
+    }
+  });
+
+  it('CL-09 the session holds the granted scopes when they are a subset of those asked', async () => {
+    const fake = fakeHq({ token: () => json({ access_token: 'at-1', refresh_token: 'rt-1', token_type: 'Bearer', expires_in: 60, scope: 'read' }) });
+    const { client, logger } = clientWith(fake, instantBrowser().openBrowser);
+    const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read', 'write', 'delete'] });
+    assert.deepEqual(session.scopes, ['read']);
+    assert.deepEqual((await client.sessions())[0].scopes, ['read']);
+    assert.ok(logger.lines.some((l) => l.includes('"read"') && l.includes('asked for read write delete')));
+  });
+
+  it('CL-09 without a scope in the answer the asked scopes are kept', async () => {
+    const fake = fakeHq({ token: () => json({ access_token: 'at-1', token_type: 'Bearer', expires_in: 60 }) });
+    const { client } = clientWith(fake, instantBrowser().openBrowser);
+    const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read', 'write'] });
+    assert.deepEqual(session.scopes, ['read', 'write']);
+  });
+
+  it('CL-13 plain http to a non-loopback HQ is refused before any request', async () => {
+    const fake = fakeHq();
+    const { client } = clientWith(fake, instantBrowser().openBrowser);
+    const error = await rejectsWith(client.signIn({ hqUrl: 'http://hq.example.com', scopes: ['read'] }), 'insecure_http');
+    assert.match(error.message, /insecure http/);
+    assert.equal(fake.requests.length, 0);
+  });
+
+  it('CL-13 plain http endpoints in https metadata are refused too', async () => {
+    const fake = fakeHq({ metadata: metadata({ token_endpoint: 'http://hq.example.com/oauth2/token' }) });
+    const { client } = clientWith(fake, instantBrowser().openBrowser);
+    await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'insecure_http');
+    assert.equal(fake.requests.filter((r) => r.url.protocol === 'http:').length, 0);
+  });
+
+  it('CL-13 plain http to a non-loopback HQ works with the explicit insecure setting', async () => {
+    const http = 'http://hq.example.com';
+    const fake = fakeHq({ metadata: metadata({ issuer: http, authorization_endpoint: `${http}/oauth2/authorize`, token_endpoint: `${http}/oauth2/token`, registration_endpoint: `${http}/oauth2/register`, introspection_endpoint: `${http}/oauth2/introspect` }) });
+    const browser = instantBrowser((params) => params.set('iss', http));
+    const { client } = clientWith(fake, browser.openBrowser, { allowInsecureHttp: true });
+    const session = await client.signIn({ hqUrl: http, scopes: ['read'] });
+    assert.equal(session.issuer, http);
+  });
+
+  it('CL-15 an HQ that does not answer fails with unreachable, no hang', async () => {
+    const browser = instantBrowser();
+    const client = new LensesOAuthClient({ secrets: new MemorySecretStore(), fetch: hangingFetch, openBrowser: browser.openBrowser, networkTimeoutMs: 100 });
+    const started = Date.now();
+    const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'unreachable');
+    assert.ok(Date.now() - started < 2000);
+    assert.match(error.message, /did not answer/);
+    assert.equal(browser.opened.length, 0);
+  });
+
+  it('CL-15 an HQ that refuses connections fails with unreachable', async () => {
+    const refused: typeof fetch = async () => { throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }); };
+    const client = new LensesOAuthClient({ secrets: new MemorySecretStore(), fetch: refused, openBrowser: async () => true });
+    const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'unreachable');
+    assert.match(error.message, /Could not reach Lenses HQ/);
+  });
+
+  it('CL-15 sign-in can be cancelled while waiting for HQ and while waiting for the browser', async () => {
+    const slow = new LensesOAuthClient({ secrets: new MemorySecretStore(), fetch: hangingFetch, openBrowser: async () => true });
+    const first = new AbortController();
+    setTimeout(() => first.abort(), 50);
+    await rejectsWith(slow.signIn({ hqUrl: ISSUER, scopes: ['read'], signal: first.signal }), 'cancelled');
+
+    const fake = fakeHq();
+    const waiting = clientWith(fake, async () => true).client;
+    const second = new AbortController();
+    setTimeout(() => second.abort(), 50);
+    await rejectsWith(waiting.signIn({ hqUrl: ISSUER, scopes: ['read'], signal: second.signal }), 'cancelled');
+    assert.equal(tokenRequests(fake), 0);
+  });
+});
