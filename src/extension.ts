@@ -1,0 +1,158 @@
+import * as vscode from 'vscode';
+import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps';
+import { EmbeddedAuthenticator } from './mcp/embeddedAuthenticator';
+import { startMcpHttpServer } from './mcp/httpServer';
+import { LensesOAuthClient } from './oauth';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
+import { registerCommands } from './vscode/commands';
+import { CONNECTED_APPS_VIEW_ID, CONTEXT } from './vscode/commandIds';
+import { ConfiguredOAuthClient } from './vscode/configuredOAuthClient';
+import { ConnectedApplications } from './vscode/connectedAppsModel';
+import { ConnectedAppsTreeProvider } from './vscode/connectedAppsView';
+import { EmbeddedServerController } from './vscode/embeddedServer';
+import { LensesMcpServerProvider, MCP_PROVIDER_ID } from './vscode/mcpProvider';
+import { RemoteMcpSessions } from './vscode/remoteMcpSession';
+import { isHqSession } from './vscode/sessionResources';
+import { EditorSessionSource } from './vscode/sessionSource';
+import { readSettings } from './vscode/settings';
+import { statusBarContent } from './vscode/statusBar';
+import { AuthCallbackHandler, AUTH_CALLBACK_PATH } from './vscode/uriCallback';
+import { showSessionEnded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
+
+/** What activate() returns: the parts, for tests and the bench. */
+export interface LensesExtensionApi {
+  authProvider: LensesAuthenticationProvider;
+  mcpProvider: LensesMcpServerProvider<vscode.McpHttpServerDefinition>;
+  embeddedServer: EmbeddedServerController;
+  connectedApplications: ConnectedApplications;
+  /** From the start of activate() until every provider was registered. */
+  activationMs: number;
+}
+
+let embeddedServer: EmbeddedServerController | undefined;
+
+export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
+  const began = performance.now();
+  const output = vscode.window.createOutputChannel('Lenses', { log: true });
+  const settings = () => readSettings(vscode.workspace.getConfiguration());
+  const secrets = {
+    get: async (key: string) => context.secrets.get(key),
+    store: async (key: string, value: string) => context.secrets.store(key, value),
+    delete: async (key: string) => context.secrets.delete(key),
+  };
+  const oauth = new ConfiguredOAuthClient(
+    (current) =>
+      new LensesOAuthClient({
+        secrets,
+        logger: output,
+        openBrowser: async (url) => vscode.env.openExternal(vscode.Uri.parse(url, true)),
+        clientId: current.clientId || undefined,
+        allowInsecureHttp: current.allowInsecureHttp,
+      }),
+    settings,
+  );
+
+  // Remote windows (Codespaces, code-server, vscode.dev) cannot reach a loopback listener: come back through a URI.
+  const callbacks = new AuthCallbackHandler();
+  const redirect = async () => {
+    if (!vscode.env.remoteName && vscode.env.uiKind !== vscode.UIKind.Web) return undefined;
+    const callback = vscode.Uri.parse(`${vscode.env.uriScheme}://${context.extension.id}${AUTH_CALLBACK_PATH}`);
+    return callbacks.strategy((await vscode.env.asExternalUri(callback)).toString());
+  };
+
+  const authProvider = new LensesAuthenticationProvider({
+    oauth,
+    settings,
+    ui: vscodeAuthUi,
+    redirect,
+    secretsChanged: context.secrets.onDidChange,
+    accepts: (session) => isHqSession(session, settings().url),
+    logger: output,
+  });
+  const sessionSource = new EditorSessionSource({
+    validCurrentSession: () => authProvider.validCurrentSession(),
+    configuredScopes: () => settings().scopes,
+    showSessionEnded,
+    logger: output,
+  });
+  embeddedServer = new EmbeddedServerController(
+    ({ lensesUrl, linkSecret, sessions }) =>
+      startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator: new EmbeddedAuthenticator(linkSecret, sessions, output), logger: output }),
+    sessionSource,
+    output,
+  );
+  const remoteSessions = new RemoteMcpSessions({ oauth, settings, ui: vscodeAuthUi, redirect, logger: output });
+  const mcpProvider = new LensesMcpServerProvider<vscode.McpHttpServerDefinition>({
+    settings,
+    server: embeddedServer,
+    hasSession: async () => (await authProvider.currentSession()) !== undefined,
+    ensureSession: async () => {
+      try {
+        return (await vscode.authentication.getSession(AUTH_PROVIDER_ID, settings().scopes, { createIfNone: true })) !== undefined;
+      } catch {
+        return false;
+      }
+    },
+    remoteAccessToken: (mcpUrl) => remoteSessions.accessToken(mcpUrl),
+    createDefinition: (label, url, headers) => new vscode.McpHttpServerDefinition(label, vscode.Uri.parse(url), headers),
+    logger: output,
+  });
+  const connectedApplications = new ConnectedApplications({
+    currentSession: () => authProvider.validCurrentSession(),
+    hqUrl: () => settings().url,
+    list: (hqUrl, token) => listAuthorizations(hqUrl, token),
+    revoke: (hqUrl, token, id) => revokeAuthorization(hqUrl, token, id),
+    forgetSession: (id) => authProvider.forgetSession(id),
+    ui: vscodeConnectedAppsUi,
+    logger: output,
+  });
+
+  const statusBar = vscode.window.createStatusBarItem('lenses.account', vscode.StatusBarAlignment.Left, 0);
+  statusBar.name = 'Lenses Account';
+  const showSignedInState = async () => {
+    const session = await authProvider.currentSession();
+    const content = statusBarContent(session, settings().url);
+    statusBar.text = content.text;
+    statusBar.tooltip = content.tooltip;
+    statusBar.command = content.command;
+    statusBar.show();
+    await vscode.commands.executeCommand('setContext', CONTEXT.signedIn, session !== undefined);
+  };
+
+  context.subscriptions.push(
+    output,
+    vscode.Disposable.from(authProvider, vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false })),
+    vscode.window.registerUriHandler(callbacks),
+    vscode.Disposable.from(mcpProvider, vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider)),
+    { dispose: () => void embeddedServer?.dispose() },
+    vscode.Disposable.from(
+      connectedApplications,
+      vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, { treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications), showCollapseAll: false }),
+    ),
+    statusBar,
+    registerCommands({ auth: authProvider, apps: connectedApplications, settings, output, logger: output }),
+    authProvider.onDidChangeSessions(() => {
+      mcpProvider.sessionsChanged();
+      connectedApplications.refresh();
+      void showSignedInState();
+    }),
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (!event.affectsConfiguration('lenses')) return;
+      await authProvider.reconcile();
+      await mcpProvider.configurationChanged((section) => event.affectsConfiguration(section));
+      connectedApplications.refresh();
+      void showSignedInState();
+    }),
+  );
+  void showSignedInState();
+
+  const activationMs = Math.round(performance.now() - began);
+  output.info(`Activated in ${activationMs} ms`);
+  return { authProvider, mcpProvider, embeddedServer, connectedApplications, activationMs };
+}
+
+/** Stops the embedded server (also disposed through the subscriptions; stopping twice is harmless). */
+export async function deactivate(): Promise<void> {
+  await embeddedServer?.dispose();
+  embeddedServer = undefined;
+}

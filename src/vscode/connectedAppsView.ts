@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { ConnectedAppsNode } from './connectedApps';
+import type { ConnectedApplications } from './connectedAppsModel';
+
+/** The tree data provider of `lenses.connectedApplications`: renders the model's nodes. */
+export class ConnectedAppsTreeProvider implements vscode.TreeDataProvider<ConnectedAppsNode> {
+  readonly onDidChangeTreeData: vscode.Event<void>;
+
+  constructor(private readonly model: ConnectedApplications) {
+    this.onDidChangeTreeData = model.onDidChange;
+  }
+
+  getChildren(element?: ConnectedAppsNode): Promise<ConnectedAppsNode[]> {
+    return element ? Promise.resolve([]) : this.model.nodes();
+  }
+
+  getTreeItem(node: ConnectedAppsNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon(node.icon);
+    if (node.kind === 'error') {
+      item.contextValue = 'lensesError';
+      return item;
+    }
+    item.id = node.authorizationId;
+    item.description = node.description;
+    item.tooltip = new vscode.MarkdownString(node.tooltip);
+    item.contextValue = node.contextValue;
+    return item;
+  }
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log';
+import type { SessionSource } from '../mcp/embeddedAuthenticator';
+
+/** The header VS Code sends to the embedded server (docs/ARCHITECTURE.md). */
+export const LINK_SECRET_HEADER_NAME = 'X-Lenses-Link-Secret';
+
+/** What the VS Code layer needs of a running MCP HTTP server (`RunningMcpHttpServer` fits). */
+export interface RunningServer {
+  url: string;
+  notifyToolsChanged(): void;
+  close(): Promise<void>;
+}
+
+/** Starts the embedded server on 127.0.0.1:0 with an authenticator built from these parts. */
+export type StartEmbeddedServer = (options: { lensesUrl: string; linkSecret: string; sessions: SessionSource }) => Promise<RunningServer>;
+
+/** A started embedded server and the headers VS Code must send to it. */
+export interface EmbeddedEndpoint {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Owns the embedded MCP server: started once on first need (single flight), with a fresh
+ * random link secret per launch; stopped on dispose and when the HQ URL changes.
+ */
+export class EmbeddedServerController {
+  private starting: Promise<{ server: RunningServer; endpoint: EmbeddedEndpoint; lensesUrl: string }> | undefined;
+
+  constructor(
+    private readonly start: StartEmbeddedServer,
+    private readonly sessions: SessionSource,
+    private readonly logger: Logger,
+    private readonly newSecret: () => string = () => randomBytes(32).toString('base64url'),
+  ) {}
+
+  /** The running server's endpoint, starting it for `lensesUrl` if needed (restarting if the URL changed). */
+  async ensureStarted(lensesUrl: string): Promise<EmbeddedEndpoint> {
+    const current = this.starting;
+    if (current) {
+      const running = await current.catch(() => undefined);
+      if (running?.lensesUrl === lensesUrl) return running.endpoint;
+      if (this.starting === current) await this.stop();
+      else return this.ensureStarted(lensesUrl);
+    }
+    const launching = this.launch(lensesUrl);
+    this.starting = launching;
+    launching.catch(() => {
+      if (this.starting === launching) this.starting = undefined;
+    });
+    return (await launching).endpoint;
+  }
+
+  /** Tells connected MCP clients to list tools again (session or scopes changed). */
+  notifyToolsChanged(): void {
+    void this.starting?.then(({ server }) => server.notifyToolsChanged()).catch(() => undefined);
+  }
+
+  get isRunning(): boolean {
+    return this.starting !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    const running = this.starting;
+    this.starting = undefined;
+    if (!running) return;
+    const started = await running.catch(() => undefined);
+    if (!started) return;
+    await started.server.close();
+    this.logger.info('Stopped the embedded Lenses MCP server');
+  }
+
+  dispose(): Promise<void> {
+    return this.stop();
+  }
+
+  private async launch(lensesUrl: string) {
+    const linkSecret = this.newSecret();
+    const began = Date.now();
+    const server = await this.start({ lensesUrl, linkSecret, sessions: this.sessions });
+    this.logger.info(`Started the embedded Lenses MCP server at ${server.url} in ${Date.now() - began} ms`);
+    return { server, lensesUrl, endpoint: { url: server.url, headers: { [LINK_SECRET_HEADER_NAME]: linkSecret } } };
+  }
+}

@@ -1,0 +1,88 @@
+import type * as vscode from 'vscode';
+import type { Logger } from '../log';
+import { Emitter } from './emitter';
+import type { EmbeddedServerController } from './embeddedServer';
+import { SETTING, type LensesSettings } from './settings';
+
+/** The MCP server definition provider id (package.json `contributes.mcpServerDefinitionProviders`). */
+export const MCP_PROVIDER_ID = 'lenses';
+export const MCP_SERVER_LABEL = 'Lenses';
+
+/** Provided before the server runs; `resolveMcpServerDefinition` returns the real URL (VSCODE-E2E.md). */
+export const PLACEHOLDER_MCP_URL = 'http://127.0.0.1/mcp';
+
+/** Builds an HTTP MCP server definition (`new vscode.McpHttpServerDefinition(…)` in the editor). */
+export type CreateHttpDefinition<D> = (label: string, url: string, headers: Record<string, string>) => D;
+
+export interface McpProviderDeps<D> {
+  settings(): LensesSettings;
+  server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop'>;
+  /** Silent: is there a session (with whatever scopes were granted)? */
+  hasSession(): Promise<boolean>;
+  /** Asks to sign in (`getSession(…, { createIfNone: true })`); false when the user declined. */
+  ensureSession(): Promise<boolean>;
+  /** An access token for the remote Lenses MCP server's own resource (`lenses.mcp.url`); undefined when declined. */
+  remoteAccessToken(mcpUrl: string): Promise<string | undefined>;
+  createDefinition: CreateHttpDefinition<D>;
+  logger: Logger;
+}
+
+/**
+ * Offers one MCP server, "Lenses": the embedded server (started on first resolve, link
+ * secret header) or the remote one of `lenses.mcp.url` (bearer header). Session changes
+ * only refresh the tool list; the definition change event fires only when the definition
+ * itself changes, because firing it stops a running server.
+ */
+export class LensesMcpServerProvider<D> {
+  private readonly changes = new Emitter<void>();
+  readonly onDidChangeMcpServerDefinitions: vscode.Event<void> = this.changes.event;
+
+  constructor(private readonly deps: McpProviderDeps<D>) {}
+
+  /** Never prompts: a placeholder until resolve. */
+  provideMcpServerDefinitions(): D[] {
+    const { mcpUrl } = this.deps.settings();
+    return [this.deps.createDefinition(MCP_SERVER_LABEL, mcpUrl || PLACEHOLDER_MCP_URL, {})];
+  }
+
+  /** Signs in if needed, then starts (or reuses) the server; undefined keeps VS Code from starting it. */
+  async resolveMcpServerDefinition(_server: D): Promise<D | undefined> {
+    const { logger } = this.deps;
+    const settings = this.deps.settings();
+    if (settings.mcpUrl) {
+      const token = await this.deps.remoteAccessToken(settings.mcpUrl);
+      if (!token) {
+        logger.info('Not starting the remote Lenses MCP server: no session');
+        return undefined;
+      }
+      return this.deps.createDefinition(MCP_SERVER_LABEL, settings.mcpUrl, { Authorization: `Bearer ${token}` });
+    }
+    // A session granted fewer scopes than configured still counts: asking again would loop.
+    if (!(await this.deps.hasSession()) && !(await this.deps.ensureSession())) {
+      logger.info('Not starting the Lenses MCP server: sign-in declined');
+      return undefined;
+    }
+    const lensesUrl = this.deps.settings().url;
+    if (!lensesUrl) return undefined;
+    const endpoint = await this.deps.server.ensureStarted(lensesUrl);
+    return this.deps.createDefinition(MCP_SERVER_LABEL, endpoint.url, endpoint.headers);
+  }
+
+  /** Sign-in, sign-out or new scopes: the tools change, the definition does not. */
+  sessionsChanged(): void {
+    this.deps.server.notifyToolsChanged();
+  }
+
+  /** `lenses.url` or `lenses.mcp.url` changed: the definition changes (and the embedded server must restart). */
+  async configurationChanged(affects: (section: string) => boolean): Promise<void> {
+    if (!affects(SETTING.url) && !affects(SETTING.mcpUrl)) return;
+    // A new HQ, or a switch to or from a remote server: the running embedded server is stale.
+    await this.deps.server.stop();
+    this.deps.logger.info('Lenses MCP server definition changed');
+    this.changes.fire();
+  }
+
+  dispose(): void {
+    this.changes.dispose();
+  }
+}

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import type { AuthUi } from './authProvider';
+import { COMMAND, CONNECTED_APPS_VIEW_ID, CONTEXT } from './commandIds';
+import type { ConnectedAppsUi } from './connectedAppsModel';
+import { SETTING } from './settings';
+import type { MessageAction, UserMessage } from './userMessages';
+
+const ACTION_TITLES: Record<MessageAction, string> = {
+  showLogs: 'Show Logs',
+  openSettings: 'Open Settings',
+  signIn: 'Sign In',
+};
+
+/** Shows one message with its buttons and runs the one clicked. */
+export async function showUserMessage(severity: 'error' | 'warning' | 'info', message: UserMessage): Promise<void> {
+  const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const titles = message.actions.map((action) => ACTION_TITLES[action]);
+  const picked = await show(message.text, ...titles);
+  const action = message.actions.find((candidate) => ACTION_TITLES[candidate] === picked);
+  if (action === 'showLogs') await vscode.commands.executeCommand(COMMAND.showLogs);
+  if (action === 'signIn') await vscode.commands.executeCommand(COMMAND.signIn);
+  if (action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', message.setting ?? 'lenses');
+}
+
+/** The window side of the authentication provider. */
+export const vscodeAuthUi: AuthUi = {
+  withSignInProgress(task) {
+    return Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Signing in to Lenses… complete the sign-in in your browser', cancellable: true },
+        (_progress, token) => {
+          const controller = new AbortController();
+          const subscription = token.onCancellationRequested(() => controller.abort());
+          return task(controller.signal).finally(() => subscription.dispose());
+        },
+      ),
+    );
+  },
+  async askForLensesUrl() {
+    const value = await vscode.window.showInputBox({
+      title: 'Lenses HQ URL',
+      prompt: 'The address of your Lenses HQ (saved in the lenses.url setting)',
+      placeHolder: 'https://lenses.example.com',
+      ignoreFocusOut: true,
+      validateInput: (text) => (/^https?:\/\/\S+$/.test(text.trim()) ? undefined : 'Enter an http:// or https:// URL'),
+    });
+    if (!value) {
+      void vscode.window.showInformationMessage('Set lenses.url to sign in to Lenses.', 'Open Settings').then((picked) => {
+        if (picked) void vscode.commands.executeCommand('workbench.action.openSettings', SETTING.url);
+      });
+      return undefined;
+    }
+    const url = value.trim().replace(/\/+$/, '');
+    await vscode.workspace.getConfiguration().update(SETTING.url, url, vscode.ConfigurationTarget.Global);
+    return url;
+  },
+  showMessage(severity, message) {
+    void showUserMessage(severity, message);
+  },
+};
+
+/** The window side of the Connected Applications view. */
+export const vscodeConnectedAppsUi: ConnectedAppsUi = {
+  async confirmRevoke({ message, detail }) {
+    const picked = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Revoke Access');
+    return picked === 'Revoke Access';
+  },
+  withViewProgress(task) {
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId: CONNECTED_APPS_VIEW_ID } }, () => task()));
+  },
+  showMessage(severity, message) {
+    void showUserMessage(severity, message);
+  },
+  setEmpty(empty) {
+    void vscode.commands.executeCommand('setContext', CONTEXT.noApplications, empty);
+  },
+};
+
+/** "Your Lenses session has ended…" with "Sign In"; resolves when dismissed or clicked. */
+export async function showSessionEnded(): Promise<void> {
+  const picked = await vscode.window.showWarningMessage('Your Lenses session has ended. Sign in again to keep using Lenses tools.', 'Sign In');
+  if (picked) await vscode.commands.executeCommand(COMMAND.signIn);
+}

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import type { Authorization } from '../../../src/lenses/connectedApps';
+import { LensesApiError } from '../../../src/lenses/errors';
+import type { ApplicationNode } from '../../../src/vscode/connectedApps';
+import { ConnectedApplications, type ConnectedAppsUi } from '../../../src/vscode/connectedAppsModel';
+import type { UserMessage } from '../../../src/vscode/userMessages';
+import { RecordingLogger, session } from './fakes';
+import type { LensesSession } from '../../../src/vscode/oauthPort';
+
+class FakeAppsUi implements ConnectedAppsUi {
+  confirm = true;
+  confirmations: Array<{ message: string; detail: string }> = [];
+  messages: Array<{ severity: string; message: UserMessage }> = [];
+  progress = 0;
+  empty: boolean | undefined;
+  async confirmRevoke(confirmation: { message: string; detail: string }) {
+    this.confirmations.push(confirmation);
+    return this.confirm;
+  }
+  async withViewProgress<T>(task: () => Promise<T>) {
+    this.progress++;
+    return task();
+  }
+  showMessage(severity: 'error' | 'info', message: UserMessage) {
+    this.messages.push({ severity, message });
+  }
+  setEmpty(empty: boolean) {
+    this.empty = empty;
+  }
+}
+
+function model(options: { session?: LensesSession; authorizations?: Authorization[] | Error } = {}) {
+  const ui = new FakeAppsUi();
+  const calls: string[] = [];
+  let current: LensesSession | undefined = 'session' in options ? options.session : session();
+  let authorizations = options.authorizations ?? [];
+  const apps = new ConnectedApplications({
+    currentSession: async () => current,
+    hqUrl: () => 'https://hq.example.com',
+    list: async (_hq, token) => {
+      calls.push(`list ${token}`);
+      if (authorizations instanceof Error) throw authorizations;
+      return authorizations;
+    },
+    revoke: async (_hq, token, id) => {
+      calls.push(`revoke ${id} ${token}`);
+      if (Array.isArray(authorizations)) authorizations = authorizations.filter((a) => a.authorization_id !== id);
+    },
+    forgetSession: async (id) => {
+      calls.push(`forget ${id}`);
+      current = undefined;
+    },
+    ui,
+    logger: new RecordingLogger(),
+  });
+  let changes = 0;
+  apps.onDidChange(() => changes++);
+  return { apps, ui, calls, changes: () => changes };
+}
+
+const claude: Authorization = { authorization_id: 'g1', client_id: 'claude', client_name: 'Claude', scopes: ['read'] };
+const ours: Authorization = { authorization_id: 'g2', client_id: 'client-vscode', client_name: 'Lenses MCP for VS Code', scopes: ['read', 'write', 'delete'] };
+
+describe('ConnectedApplications', () => {
+  it('lists nothing while signed out (the welcome shows) and does not call HQ', async () => {
+    const { apps, calls } = model({ session: undefined });
+    assert.deepEqual(await apps.nodes(), []);
+    assert.deepEqual(calls, []);
+  });
+
+  it('loads once with progress in the view and marks our own grant', async () => {
+    const { apps, ui, calls } = model({ authorizations: [claude, ours] });
+    const nodes = await apps.nodes();
+    await apps.nodes();
+    assert.deepEqual(nodes.map((n) => n.label), ['Lenses MCP for VS Code', 'Claude']);
+    assert.equal(ui.progress, 1);
+    assert.deepEqual(calls, ['list access-token-1']);
+    assert.equal(ui.empty, false);
+  });
+
+  it('sets the empty state when no application holds a grant', async () => {
+    const { apps, ui } = model({ authorizations: [] });
+    assert.deepEqual(await apps.nodes(), []);
+    assert.equal(ui.empty, true);
+  });
+
+  it('shows an HQ error as one item with the message, not a stack trace', async () => {
+    const { apps } = model({ authorizations: new LensesApiError(500, 'Internal Server Error', 'database down', undefined, [], undefined) });
+    const nodes = await apps.nodes();
+    assert.equal(nodes.length, 1);
+    assert.equal(nodes[0].kind, 'error');
+    assert.equal(nodes[0].label, 'Could not list applications: Lenses answered 500 Internal Server Error: database down');
+    assert.doesNotMatch(nodes[0].label, /\n\s+at /);
+  });
+
+  it('refresh reloads and tells the view', async () => {
+    const { apps, calls, changes } = model({ authorizations: [claude] });
+    await apps.nodes();
+    apps.refresh();
+    await apps.nodes();
+    assert.equal(changes(), 1);
+    assert.equal(calls.length, 2);
+  });
+
+  it('revokes another app after confirmation, keeps us signed in, and refreshes', async () => {
+    const { apps, ui, calls } = model({ authorizations: [claude, ours] });
+    const node = (await apps.applications()).find((n) => n.label === 'Claude') as ApplicationNode;
+    assert.equal(await apps.revoke(node), true);
+    assert.deepEqual(ui.confirmations, [{ message: 'Revoke access for "Claude"?', detail: '"Claude" will lose its read access to your Lenses account and must ask again to use it.' }]);
+    assert.ok(calls.includes('revoke g1 access-token-1'));
+    assert.ok(!calls.some((c) => c.startsWith('forget')));
+    assert.deepEqual((await apps.nodes()).map((n) => n.label), ['Lenses MCP for VS Code']);
+  });
+
+  it('revoking this VS Code\'s own grant signs it out', async () => {
+    const { apps, calls } = model({ authorizations: [claude, ours] });
+    const self = (await apps.applications()).find((n) => n.isSelf) as ApplicationNode;
+    await apps.revoke(self);
+    assert.deepEqual(calls.slice(1), ['revoke g2 access-token-1', 'forget session-1']);
+    assert.deepEqual(await apps.nodes(), [], 'signed out: the welcome shows');
+  });
+
+  it('does nothing when the confirmation is dismissed', async () => {
+    const { apps, ui, calls } = model({ authorizations: [claude] });
+    ui.confirm = false;
+    const [node] = await apps.applications();
+    assert.equal(await apps.revoke(node), false);
+    assert.deepEqual(calls, ['list access-token-1']);
+  });
+
+  it('reports a failed revoke with a message and Show Logs', async () => {
+    const { apps, ui } = model({ authorizations: [claude] });
+    const [node] = await apps.applications();
+    const failing = new ConnectedApplications({
+      currentSession: async () => session(), hqUrl: () => 'https://hq', list: async () => [claude],
+      revoke: async () => { throw new LensesApiError(404, 'Not Found', 'No such authorization', undefined, [], undefined); },
+      forgetSession: async () => undefined, ui, logger: new RecordingLogger(),
+    });
+    assert.equal(await failing.revoke(node), false);
+    assert.equal(ui.messages.at(-1)?.message.text, 'Could not revoke "Claude": Lenses answered 404 Not Found: No such authorization');
+    assert.deepEqual(ui.messages.at(-1)?.message.actions, ['showLogs']);
+  });
+});

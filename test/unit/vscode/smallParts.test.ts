@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { ALL_SCOPES } from '../../../src/scopes';
+import { mcpConfiguration, API_KEY_PLACEHOLDER } from '../../../src/vscode/mcpConfiguration';
+import { readSettings } from '../../../src/vscode/settings';
+import { EditorSessionSource } from '../../../src/vscode/sessionSource';
+import { statusBarContent } from '../../../src/vscode/statusBar';
+import { AuthCallbackHandler } from '../../../src/vscode/uriCallback';
+import { RecordingLogger, session } from './fakes';
+
+describe('copy MCP configuration', () => {
+  it('stdio form runs npx lenses-mcp with LENSES_URL and an API key placeholder, no secret', () => {
+    const json = JSON.parse(mcpConfiguration('stdio', 'https://hq.example.com'));
+    assert.deepEqual(json, { mcpServers: { lenses: { command: 'npx', args: ['-y', 'lenses-mcp'], env: { LENSES_URL: 'https://hq.example.com', LENSES_API_KEY: API_KEY_PLACEHOLDER } } } });
+  });
+
+  it('HTTP form points at the standalone server and carries no credential', () => {
+    const text = mcpConfiguration('http', 'https://hq.example.com');
+    assert.deepEqual(JSON.parse(text), { mcpServers: { lenses: { url: 'http://localhost:8000/mcp' } } });
+    assert.doesNotMatch(text, /Bearer|token|authorization/i);
+  });
+});
+
+describe('settings', () => {
+  const reader = (values: Record<string, unknown>) => ({ get: <T>(key: string) => values[key] as T | undefined });
+
+  it('defaults: no URL, all scopes, no client id, secure HTTP only, embedded server', () => {
+    assert.deepEqual(readSettings(reader({})), { url: '', scopes: [...ALL_SCOPES], clientId: '', allowInsecureHttp: false, mcpUrl: '' });
+  });
+
+  it('trims the URL, keeps known scopes in canonical order', () => {
+    const read = readSettings(reader({ 'lenses.url': ' https://hq.example.com/ ', 'lenses.oauth.scopes': ['delete', 'read', 'admin'] }));
+    assert.equal(read.url, 'https://hq.example.com');
+    assert.deepEqual(read.scopes, ['read', 'delete']);
+  });
+});
+
+describe('status bar', () => {
+  it('shows the account and granted scopes when signed in', () => {
+    const content = statusBarContent(session({ scopes: ['read', 'write'] }), 'https://hq.example.com');
+    assert.equal(content.text, '$(account) alice · read write');
+    assert.match(content.tooltip, /alice/);
+    assert.doesNotMatch(content.tooltip, /access-token/);
+  });
+
+  it('offers sign-in when signed out', () => {
+    assert.deepEqual(statusBarContent(undefined, ''), { text: '$(sign-in) Sign in to Lenses', tooltip: 'Lenses: not signed in. Click to sign in.', command: 'lenses.signIn' });
+  });
+});
+
+describe('EditorSessionSource', () => {
+  it('hands the embedded server the refreshed session, and the configured scopes while signed out', async () => {
+    let current: ReturnType<typeof session> | undefined = session({ scopes: ['read'] });
+    const source = new EditorSessionSource({ validCurrentSession: async () => current, configuredScopes: () => ['read', 'write'], showSessionEnded: async () => undefined, logger: new RecordingLogger() });
+    assert.deepEqual(await source.currentSession(), { accessToken: 'access-token-1', scopes: ['read'] });
+    current = undefined;
+    assert.equal(await source.currentSession(), undefined);
+    assert.deepEqual(source.signedOutScopes(), ['read', 'write']);
+  });
+
+  it('shows at most one "session ended" notification at a time', async () => {
+    let shown = 0;
+    let close: () => void = () => undefined;
+    const source = new EditorSessionSource({
+      validCurrentSession: async () => undefined,
+      configuredScopes: () => ['read'],
+      showSessionEnded: () => {
+        shown++;
+        return new Promise<void>((resolve) => (close = resolve));
+      },
+      logger: new RecordingLogger(),
+    });
+    source.sessionLost('tool call while signed out');
+    source.sessionLost('tool call while signed out');
+    assert.equal(shown, 1);
+    close();
+    await new Promise((resolve) => setImmediate(resolve));
+    source.sessionLost('HQ rejected the token');
+    assert.equal(shown, 2);
+  });
+});
+
+describe('AuthCallbackHandler (remote windows)', () => {
+  const uri = (path: string, query: string) => ({ scheme: 'vscode', authority: 'lenses-community.lenses-mcp', path, query });
+
+  it('delivers the /auth-callback query to the waiting sign-in', async () => {
+    const handler = new AuthCallbackHandler();
+    const waiting = handler.waitForCallback(new AbortController().signal);
+    handler.handleUri(uri('/auth-callback', 'code=abc&state=xyz&iss=https%3A%2F%2Fhq.example.com'));
+    const url = await waiting;
+    assert.equal(url.searchParams.get('code'), 'abc');
+    assert.equal(url.searchParams.get('state'), 'xyz');
+    assert.equal(url.searchParams.get('iss'), 'https://hq.example.com');
+  });
+
+  it('CL-06 ignores other paths and a second callback', async () => {
+    const handler = new AuthCallbackHandler();
+    const waiting = handler.waitForCallback(new AbortController().signal);
+    handler.handleUri(uri('/other', 'code=wrong'));
+    handler.handleUri(uri('/auth-callback', 'code=first'));
+    handler.handleUri(uri('/auth-callback', 'code=second'));
+    assert.equal((await waiting).searchParams.get('code'), 'first');
+  });
+
+  it('rejects when the sign-in is cancelled', async () => {
+    const handler = new AuthCallbackHandler();
+    const controller = new AbortController();
+    const waiting = handler.waitForCallback(controller.signal);
+    controller.abort();
+    await assert.rejects(waiting);
+    handler.handleUri(uri('/auth-callback', 'code=late'));
+  });
+
+  it('builds the uri redirect strategy', () => {
+    const strategy = new AuthCallbackHandler().strategy('vscode://lenses-community.lenses-mcp/auth-callback');
+    assert.equal(strategy.kind, 'uri');
+    assert.equal(strategy.kind === 'uri' && strategy.redirectUri, 'vscode://lenses-community.lenses-mcp/auth-callback');
+  });
+});
