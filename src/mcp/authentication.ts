@@ -28,4 +28,11 @@ export interface RequestAuthenticator {
   insufficientScope?(held: ReadonlySet<Scope>, needed: Scope): { status: number; headers: Record<string, string>; message: string };
   /** HQ answered 401 to a call made with `token`: drop any cached validation of it. */
   tokenRejected?(token: string): void;
+  /** Embedded mode: a tool was called while `signed-out` (the editor offers to sign in). */
+  sessionLost?(reason: string): void;
 }
+
+export { ApiKeyAuthenticator } from './apiKeyAuthenticator';
+export { EmbeddedAuthenticator, LINK_SECRET_HEADER, SIGNED_OUT_MESSAGE, type EmbeddedSession, type SessionSource } from './embeddedAuthenticator';
+export { OAuthResourceServerAuthenticator, type OAuthResourceServerOptions } from './oauthResourceServer';
+export { IntrospectionUnavailableError, TokenIntrospector, type IntrospectionAnswer, type TokenIntrospectorOptions } from './introspection';

@@ -1,0 +1,78 @@
+import type { Logger } from '../log';
+import { ConfigError, readConfig, VARIABLES } from './config';
+import { SERVER_VERSION } from './server';
+import { startStandaloneHttp, startStandaloneStdio } from './standalone';
+
+/** Logs to stderr: stdout belongs to stdio JSON-RPC. LOG_LEVEL=debug for more. */
+function stderrLogger(level: string | undefined): Logger {
+  const debug = level === 'debug' || level === 'trace';
+  const write = (tag: string, message: string | Error) => process.stderr.write(`${new Date().toISOString()} ${tag} ${message instanceof Error ? message.message : message}\n`);
+  return {
+    trace: (m) => level === 'trace' && write('trace', m),
+    debug: (m) => debug && write('debug', m),
+    info: (m) => write('info', m),
+    warn: (m) => write('warn', m),
+    error: (m) => write('error', m),
+  };
+}
+
+function help(): string {
+  const width = Math.max(...VARIABLES.map((v) => v.name.length));
+  return [
+    'lenses-mcp — the Lenses MCP server (stdio or streamable HTTP at /mcp)',
+    '',
+    'Usage: lenses-mcp [--help] [--version]   (configured by environment variables)',
+    '',
+    'Environment variables:',
+    ...VARIABLES.map((v) => `  ${v.name.padEnd(width)}  ${v.description} Default: ${v.default}.`),
+    '  LOG_LEVEL'.padEnd(width + 2) + '  info or debug. Default: info.',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${help()}\n`);
+    return;
+  }
+  if (args.includes('--version')) {
+    process.stdout.write(`${SERVER_VERSION}\n`);
+    return;
+  }
+  if (args.length > 0) {
+    process.stderr.write(`lenses-mcp: unknown argument ${args[0]} (see --help)\n`);
+    process.exit(2);
+  }
+  let config;
+  try {
+    config = readConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`lenses-mcp: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = stderrLogger(process.env.LOG_LEVEL);
+  const running = config.transport === 'http' ? await startStandaloneHttp(config, { logger }) : await startStandaloneStdio(config, { logger });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  if (config.transport === 'stdio') process.stdin.on('end', () => stop('stdin closed'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`lenses-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import { isScope, parseScopes, type Scope } from '../scopes';
+
+/** The standalone server's settings, read from the environment contract of the official server. */
+export interface ServerConfig {
+  lensesUrl: string;
+  lensesAdvertisedUrl: string;
+  apiKey?: string;
+  oauthEnabled: boolean;
+  mcpAdvertisedUrl?: string;
+  scopes: Scope[];
+  transport: 'stdio' | 'http';
+  host: string;
+  port: number;
+  introspectionUrl: string;
+  introspectionCacheTtlSeconds: number;
+  stateless: boolean;
+}
+
+/** A missing or bad variable: the message is the one line the bin prints. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface VariableDoc {
+  name: string;
+  default: string;
+  description: string;
+}
+
+/** Every variable the bin reads, with its default (printed by --help). */
+export const VARIABLES: readonly VariableDoc[] = [
+  { name: 'LENSES_URL', default: 'http://localhost:9991', description: 'Lenses HQ URL the server calls (internal URL in a split plane).' },
+  { name: 'LENSES_API_KEY', default: '(none; required when OAuth is off)', description: 'Lenses API key, sent to HQ as a bearer token.' },
+  { name: 'OAUTH_ENABLED', default: 'false', description: 'true/1/yes: OAuth 2.1 resource-server mode (HTTP only).' },
+  { name: 'MCP_ADVERTISED_URL', default: '(none; required with OAuth)', description: 'Public base URL of this server; the resource is this + /mcp.' },
+  { name: 'LENSES_ADVERTISED_URL', default: 'LENSES_URL', description: 'Public HQ URL advertised as the authorization server.' },
+  { name: 'MCP_SCOPES', default: 'read,write,delete', description: 'Scopes advertised and asked for in challenges.' },
+  { name: 'TRANSPORT', default: 'http with OAuth, else stdio', description: 'stdio or http (streamable HTTP at /mcp).' },
+  { name: 'HOST', default: '0.0.0.0', description: 'HTTP bind address.' },
+  { name: 'PORT', default: '8000', description: 'HTTP port.' },
+  { name: 'INTROSPECTION_URL', default: '{LENSES_URL}/oauth2/introspect', description: 'RFC 7662 endpoint (never discovered from the advertised issuer).' },
+  { name: 'INTROSPECTION_CACHE_TTL', default: '60', description: 'Seconds an active introspection answer is cached (0 = off); never past the token expiry.' },
+  { name: 'MCP_STATELESS_HTTP', default: 'false', description: 'true: no MCP sessions (replicas behind a load balancer).' },
+];
+
+/** Reads and checks the environment; throws `ConfigError` naming the first bad variable. */
+export function readConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
+  const value = (name: string) => {
+    const raw = env[name]?.trim();
+    return raw ? raw : undefined;
+  };
+  const lensesUrl = httpUrl('LENSES_URL', value('LENSES_URL') ?? 'http://localhost:9991');
+  const oauthEnabled = flag('OAUTH_ENABLED', value('OAUTH_ENABLED'));
+  const stateless = flag('MCP_STATELESS_HTTP', value('MCP_STATELESS_HTTP'));
+  const transport = value('TRANSPORT') ?? (oauthEnabled ? 'http' : 'stdio');
+  if (transport !== 'stdio' && transport !== 'http') throw new ConfigError(`TRANSPORT must be "stdio" or "http", not "${transport}"`);
+  const scopes = scopeList(value('MCP_SCOPES'));
+  const apiKey = value('LENSES_API_KEY');
+  let mcpAdvertisedUrl: string | undefined;
+  if (oauthEnabled) {
+    if (transport !== 'http') throw new ConfigError('TRANSPORT must be "http" when OAUTH_ENABLED is on (OAuth needs HTTP)');
+    const advertised = value('MCP_ADVERTISED_URL');
+    if (!advertised) throw new ConfigError('MCP_ADVERTISED_URL is required when OAUTH_ENABLED is on (the public URL of this server)');
+    mcpAdvertisedUrl = httpUrl('MCP_ADVERTISED_URL', advertised);
+  } else if (!apiKey) {
+    throw new ConfigError('LENSES_API_KEY is required when OAUTH_ENABLED is off');
+  }
+  const port = integer('PORT', value('PORT') ?? '8000', 0, 65535);
+  return {
+    lensesUrl,
+    lensesAdvertisedUrl: httpUrl('LENSES_ADVERTISED_URL', value('LENSES_ADVERTISED_URL') ?? lensesUrl),
+    apiKey,
+    oauthEnabled,
+    mcpAdvertisedUrl,
+    scopes,
+    transport,
+    host: value('HOST') ?? '0.0.0.0',
+    port,
+    introspectionUrl: httpUrl('INTROSPECTION_URL', value('INTROSPECTION_URL') ?? `${lensesUrl}/oauth2/introspect`),
+    introspectionCacheTtlSeconds: integer('INTROSPECTION_CACHE_TTL', value('INTROSPECTION_CACHE_TTL') ?? '60', 0, 86_400),
+    stateless,
+  };
+}
+
+function httpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http(s) URL, not "${raw}"`);
+  if (url.username || url.password) throw new ConfigError(`${name} must not contain credentials`);
+  return raw.replace(/\/+$/, '');
+}
+
+function flag(name: string, raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  const lower = raw.toLowerCase();
+  if (['true', '1', 'yes'].includes(lower)) return true;
+  if (['false', '0', 'no'].includes(lower)) return false;
+  throw new ConfigError(`${name} must be true/1/yes or false/0/no, not "${raw}"`);
+}
+
+function integer(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  return Number(raw);
+}
+
+function scopeList(raw: string | undefined): Scope[] {
+  if (raw === undefined) return parseScopes('read write delete');
+  const words = raw.split(/[\s,]+/).filter(Boolean);
+  const unknown = words.filter((word) => !isScope(word));
+  if (unknown.length > 0) throw new ConfigError(`MCP_SCOPES has unknown scope(s) ${unknown.join(', ')}: use read, write, delete`);
+  const scopes = parseScopes(words);
+  if (scopes.length === 0) throw new ConfigError('MCP_SCOPES must name at least one of read, write, delete');
+  return scopes;
+}

@@ -1,0 +1,168 @@
+import type { IncomingMessage } from 'node:http';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { LensesApiError, LensesClient } from '../lenses';
+import { fingerprint, silentLogger, type Logger } from '../log';
+import type { Scope } from '../scopes';
+import { LENSES_PROMPTS } from './prompts';
+import { answerResult, describeToolError, errorResult, isExpectedToolError } from './toolResults';
+import { LENSES_TOOLS, type LensesTool } from './tools';
+
+/** The server name MCP clients show; VS Code and Cursor prefix tools with it (`mcp_lenses_<tool>`). */
+export const SERVER_NAME = 'Lenses';
+export const SERVER_VERSION = '0.1.0';
+
+/** What the tools may do for one request. */
+export type ToolAccess =
+  | { kind: 'granted'; token: string; scopes: ReadonlySet<Scope> }
+  /** Embedded mode without a session: list the tools of `scopes`, answer calls with `message`. */
+  | { kind: 'signed-out'; scopes: ReadonlySet<Scope>; message: string };
+
+export interface LensesMcpServerOptions {
+  /** HQ base URL the tools call. */
+  lensesUrl: string;
+  fetch?: typeof fetch;
+  logger?: Logger;
+  /** Timeout of each HQ call (default 30 s). */
+  hqTimeoutMs?: number;
+  tools?: readonly LensesTool[];
+  /** Access of requests that carry none of their own (stdio). */
+  defaultAccess?: ToolAccess;
+  /** HQ answered 401 to a call made with `token`. */
+  tokenRejected?(token: string): void;
+  /** A tool was called while signed out, or HQ rejected the session's token (embedded mode). */
+  sessionLost?(reason: string): void;
+}
+
+const ACCESS_KEY = 'lensesAccess';
+
+/** Attaches the request's access where the SDK transport hands it to handlers (`req.auth`). */
+export function attachAccess(request: IncomingMessage, access: ToolAccess): void {
+  const auth: AuthInfo = {
+    token: access.kind === 'granted' ? access.token : '',
+    clientId: 'lenses',
+    scopes: [...access.scopes],
+    extra: { [ACCESS_KEY]: access },
+  };
+  (request as IncomingMessage & { auth?: AuthInfo }).auth = auth;
+}
+
+function accessOf(authInfo: AuthInfo | undefined, fallback: ToolAccess | undefined): ToolAccess | undefined {
+  const access = authInfo?.extra?.[ACCESS_KEY];
+  return isToolAccess(access) ? access : fallback;
+}
+
+function isToolAccess(value: unknown): value is ToolAccess {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'scopes' in value && (value.kind === 'granted' || value.kind === 'signed-out');
+}
+
+/** The tools a holder of `scopes` may see and call. */
+export function toolsFor(scopes: ReadonlySet<Scope>, tools: readonly LensesTool[] = LENSES_TOOLS): LensesTool[] {
+  return tools.filter((tool) => scopes.has(tool.scope));
+}
+
+const listedTools = new WeakMap<LensesTool, Tool>();
+
+/** The tools/list entry of a tool (JSON Schema from its strict zod schema; computed once). */
+export function toolListing(tool: LensesTool): Tool {
+  let listed = listedTools.get(tool);
+  if (!listed) {
+    const inputSchema = z.toJSONSchema(tool.inputSchema, { io: 'input', target: 'draft-2020-12' }) as Tool['inputSchema'];
+    delete (inputSchema as Record<string, unknown>).$schema;
+    listed = { name: tool.name, title: tool.title, description: tool.description, inputSchema, annotations: { title: tool.title, ...tool.annotations } };
+    listedTools.set(tool, listed);
+  }
+  return listed;
+}
+
+/**
+ * The Lenses MCP server (SDK low-level `Server`): tools listed and callable by the
+ * scopes of each request's access, the 10 prompts, progress for execute_sql.
+ * One instance per MCP session (or per request when stateless, or for stdio).
+ */
+export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
+  const logger = options.logger ?? silentLogger;
+  const tools = options.tools ?? LENSES_TOOLS;
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const server = new Server(
+    { name: SERVER_NAME, version: SERVER_VERSION, title: 'Lenses MCP' },
+    {
+      capabilities: { tools: { listChanged: true }, prompts: {}, logging: {} },
+      instructions: 'Tools for Lenses (Apache Kafka): environments, topics, datasets, connectors, consumer groups, SQL and SQL processors. Most tools take an "environment": call list_environments first.',
+    },
+  );
+
+  server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => {
+    const access = accessOf(extra.authInfo, options.defaultAccess);
+    return { tools: toolsFor(access?.scopes ?? new Set(), tools).map(toolListing) };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+    const { name, arguments: args } = request.params;
+    const tool = byName.get(name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const access = accessOf(extra.authInfo, options.defaultAccess);
+    if (!access) return errorResult(`${name} cannot run: this request carries no Lenses credential.`);
+    if (access.kind === 'signed-out') {
+      options.sessionLost?.(`tool ${name} was called while signed out`);
+      return errorResult(access.message);
+    }
+    if (!access.scopes.has(tool.scope)) {
+      return errorResult(`${name} needs the Lenses "${tool.scope}" scope, which this session was not granted. Sign in again and grant "${tool.scope}".`);
+    }
+    const token = access.token;
+    const lenses = new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger });
+    const progressToken = request.params._meta?.progressToken;
+    const progress = async (value: number, message?: string) => {
+      if (progressToken === undefined) return;
+      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, ...(message ? { message } : {}) } }).catch(() => {});
+    };
+    const started = Date.now();
+    try {
+      const answer = await tool.call(args ?? {}, { lenses, signal: extra.signal, progress });
+      logger.debug(`Tool ${name} (token ${fingerprint(token)}) succeeded in ${Date.now() - started} ms`);
+      return answerResult(answer);
+    } catch (error) {
+      if (error instanceof LensesApiError && error.status === 401) {
+        logger.warn(`HQ rejected token ${fingerprint(token)} on ${name}; evicting it`);
+        options.tokenRejected?.(token);
+      } else if (isExpectedToolError(error)) {
+        logger.debug(`Tool ${name} (token ${fingerprint(token)}) failed: ${error.message}`);
+      } else {
+        // The stack goes to the log only; the model gets one sentence.
+        logger.error(`Tool ${name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+      return errorResult(describeToolError(name, error));
+    }
+  });
+
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({
+    prompts: LENSES_PROMPTS.map((prompt) => ({
+      name: prompt.name,
+      description: prompt.description,
+      arguments: prompt.arguments.map((argument) => ({ name: argument, required: true })),
+    })),
+  }));
+
+  server.setRequestHandler(GetPromptRequestSchema, (request) => {
+    const prompt = LENSES_PROMPTS.find((candidate) => candidate.name === request.params.name);
+    if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+    const args = request.params.arguments ?? {};
+    const missing = prompt.arguments.filter((argument) => !args[argument]);
+    if (missing.length > 0) throw new McpError(ErrorCode.InvalidParams, `Prompt ${prompt.name} needs the argument(s): ${missing.join(', ')}`);
+    return { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text: prompt.text(args) } }] };
+  });
+
+  return server;
+}

@@ -1,0 +1,76 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Logger } from '../log';
+import { ALL_SCOPES } from '../scopes';
+import { ApiKeyAuthenticator } from './apiKeyAuthenticator';
+import type { RequestAuthenticator } from './authentication';
+import type { ServerConfig } from './config';
+import { startMcpHttpServer, type RunningMcpHttpServer } from './httpServer';
+import { isLoopbackHost } from './httpGuards';
+import { TokenIntrospector } from './introspection';
+import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
+import { createLensesMcpServer } from './server';
+
+/** RFC 9728 protected-resource metadata of the standalone server in OAuth mode. */
+export function protectedResourceMetadata(config: Pick<ServerConfig, 'mcpAdvertisedUrl' | 'lensesAdvertisedUrl' | 'scopes'>): object {
+  return {
+    resource: `${config.mcpAdvertisedUrl}/mcp`,
+    authorization_servers: [config.lensesAdvertisedUrl],
+    scopes_supported: config.scopes,
+    bearer_methods_supported: ['header'],
+    resource_name: 'Lenses MCP',
+  };
+}
+
+export interface StandaloneDependencies {
+  logger: Logger;
+  fetch?: typeof fetch;
+}
+
+/** Starts the standalone server over HTTP as the configuration says (OAuth or API key). */
+export function startStandaloneHttp(config: ServerConfig, dependencies: StandaloneDependencies): Promise<RunningMcpHttpServer> {
+  const { logger } = dependencies;
+  let authenticator: RequestAuthenticator;
+  let metadata: object | undefined;
+  if (config.oauthEnabled) {
+    const resource = `${config.mcpAdvertisedUrl}/mcp`;
+    const introspector = new TokenIntrospector({ url: config.introspectionUrl, cacheTtlSeconds: config.introspectionCacheTtlSeconds, fetch: dependencies.fetch, logger });
+    authenticator = new OAuthResourceServerAuthenticator({
+      resource,
+      resourceMetadataUrl: `${config.mcpAdvertisedUrl}/.well-known/oauth-protected-resource/mcp`,
+      scopes: config.scopes,
+      introspector,
+      logger,
+    });
+    metadata = protectedResourceMetadata(config);
+    logger.info(`OAuth resource-server mode: resource ${resource}, authorization server ${config.lensesAdvertisedUrl}`);
+  } else {
+    authenticator = new ApiKeyAuthenticator(config.apiKey ?? '', ALL_SCOPES);
+    if (!isLoopbackHost(config.host)) logger.warn(`API-key mode on ${config.host}: anyone who can reach this port acts with the API key`);
+    logger.info('API-key mode');
+  }
+  return startMcpHttpServer({
+    host: config.host,
+    port: config.port,
+    lensesUrl: config.lensesUrl,
+    authenticator,
+    stateless: config.stateless,
+    advertisedUrl: config.mcpAdvertisedUrl,
+    protectedResourceMetadata: metadata,
+    logger,
+    fetch: dependencies.fetch,
+  });
+}
+
+/** Serves MCP over stdin/stdout with the API key (stdout carries JSON-RPC only). */
+export async function startStandaloneStdio(config: ServerConfig, dependencies: StandaloneDependencies): Promise<{ close(): Promise<void> }> {
+  const server = createLensesMcpServer({
+    lensesUrl: config.lensesUrl,
+    fetch: dependencies.fetch,
+    logger: dependencies.logger,
+    defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
+  });
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  dependencies.logger.info('Lenses MCP server on stdio (API-key mode)');
+  return { close: () => server.close() };
+}

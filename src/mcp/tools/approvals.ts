@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { path } from '../../lenses';
+import { defineTool, segment, topicName, type LensesTool } from './types';
+
+/**
+ * Topic-creation approvals, through the environment proxy. Approve and reject are
+ * deliberately not tools: the agent's approve route performs no IAM check.
+ */
+export const approvalTools: LensesTool[] = [
+  defineTool({
+    name: 'request_topic_creation',
+    title: 'Request topic creation',
+    description: 'Files an approval request for a new topic; an approver creates it once approved. Approving and rejecting are deliberately not tools.',
+    scope: 'write',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    input: {
+      environment: segment().describe('The environment name.'),
+      topic_name: topicName('Name of the topic to request.').describe('Name of the topic to request.'),
+      reason: z.string().min(1).describe('Why the topic is needed (shown to the approver).'),
+      partitions: z.number().int().positive().default(1).describe('Number of partitions (default: 1).'),
+      replication: z.number().int().positive().default(1).describe('Replication factor (default: 1). Must not exceed the number of brokers in the cluster.'),
+      configs: z.record(z.string(), z.string()).nullish().describe('Topic configurations, e.g. {"retention.ms": "86400000"}.'),
+      tags: z.array(z.string()).nullish().describe('Tags describing the topic.'),
+      records_size: z.number().int().nullish().describe('Expected record size (capacity planning, optional).'),
+      data_produced_per_day: z.number().int().nullish().describe('Expected data produced per day (optional).'),
+      consumers: z.number().int().nullish().describe('Expected number of consumers (optional).'),
+    },
+    run: ({ environment, topic_name, reason, partitions, replication, configs, tags, records_size, data_produced_per_day, consumers }, { lenses }) =>
+      lenses.post(lenses.environmentPath(environment, path`/api/v1/approvals`), {
+        type: 'CreateNewEntity',
+        entityType: 'KafkaTopic',
+        entityName: topic_name,
+        settings: {
+          partitions,
+          replication,
+          ...(configs ? { topicConfig: configs } : {}),
+          capacity: definedOnly({ recordsSize: records_size, dataProducedPerDay: data_produced_per_day, consumers }),
+        },
+        metadata: { reason, tags: tags ?? [] },
+      }),
+  }),
+  defineTool({
+    name: 'list_approval_requests',
+    title: 'List approval requests',
+    description: 'Lists approval requests, filtered by status or topic name, paginated and sorted.',
+    scope: 'read',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      statuses: z.array(z.enum(['Pending', 'Approved', 'Rejected', 'Failed'])).nullish().describe('Filter by status: "Pending", "Approved", "Rejected", "Failed".'),
+      entity_name: z.string().nullish().describe('Filter by matching topic name (substring).'),
+      page: z.number().int().positive().default(1).describe('Page number (default: 1).'),
+      page_size: z.number().int().positive().max(1000).default(25).describe('Items per page (default: 25).'),
+      sort_field: z.enum(['entityName', 'createdBy', 'createdAt']).nullish().describe('Field to sort by: "entityName", "createdBy", "createdAt" (default: "createdAt", newest first).'),
+      sort_order: z.enum(['asc', 'desc']).nullish().describe('Sorting order - "asc" or "desc".'),
+    },
+    run: ({ environment, statuses, entity_name, page, page_size, sort_field, sort_order }, { lenses }) =>
+      lenses.get(lenses.environmentPath(environment, path`/api/v1/approvals`), {
+        query: { approvalStatus: statuses ?? undefined, entityName: entity_name ?? undefined, page, pageSize: page_size, sortField: sort_field ?? undefined, sortOrder: sort_order ?? undefined },
+      }),
+  }),
+  defineTool({
+    name: 'get_approval_request',
+    title: 'Get approval request',
+    description: 'Retrieves one approval request by its UUID.',
+    scope: 'read',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      request_id: z.uuid().describe('The request id (UUID) returned by request_topic_creation.'),
+    },
+    run: ({ environment, request_id }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v1/approvals/${request_id}`)),
+  }),
+];
+
+/** Leaves out the optional capacity-planning fields that were not given. */
+function definedOnly(values: Record<string, number | null | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { path } from '../../lenses';
+import { defineTool, segment, topicName, type LensesTool } from './types';
+
+/** Consumer groups and their offsets, through the environment proxy. */
+export const consumerGroupTools: LensesTool[] = [
+  defineTool({
+    name: 'list_consumer_groups',
+    title: 'List consumer groups',
+    description: 'Lists all Kafka consumer groups with their members, offsets and lag.',
+    scope: 'read',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+    },
+    run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/consumers`)),
+  }),
+  defineTool({
+    name: 'list_consumer_groups_by_topic',
+    title: 'List consumer groups of a topic',
+    description: 'Lists the consumer groups that consume a topic.',
+    scope: 'read',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      topic: segment().describe('The name of the topic.'),
+    },
+    run: ({ environment, topic }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/consumers/${topic}`)),
+  }),
+  defineTool({
+    name: 'update_consumer_group_offsets',
+    title: 'Reset consumer group offsets',
+    description: 'Resets the offsets of every partition of one or more topics in a consumer group to the start, the end or a timestamp. The group must be inactive.',
+    scope: 'write',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      group_id: segment().describe('The ID of the consumer group.'),
+      topics: z.array(topicName('A topic name.')).min(1).describe('One or more topic names to reset.'),
+      reset_to: z.enum(['start', 'end', 'timestamp']).describe('Where to reset offsets to: "start" (earliest), "end" (latest), or "timestamp" (the offset committed for each partition becomes the first record at or after `target`).'),
+      target: z.iso.datetime({ offset: true }).nullish().describe('RFC 3339 / ISO 8601 timestamp (e.g. "2026-04-28T10:00:00Z"). Required when reset_to == "timestamp", ignored otherwise.'),
+    },
+    check: ({ reset_to, target }) => (reset_to === 'timestamp' && !target ? 'argument "target" (an RFC 3339 timestamp) is required when reset_to is "timestamp"' : undefined),
+    run: ({ environment, group_id, topics, reset_to, target }, { lenses }) =>
+      lenses.put(lenses.environmentPath(environment, path`/api/consumers/${group_id}/offsets`), { type: reset_to, topics, ...(reset_to === 'timestamp' ? { target } : {}) }),
+  }),
+  defineTool({
+    name: 'delete_consumer_group_offsets',
+    title: 'Delete consumer group offsets',
+    description: 'Deletes the committed offsets of every partition of one or more topics in a consumer group. The group must be inactive.',
+    scope: 'delete',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      group_id: segment().describe('The ID of the consumer group.'),
+      topics: z.array(topicName('A topic name.')).min(1).describe('One or more topic names whose committed offsets should be deleted from the group.'),
+    },
+    run: ({ environment, group_id, topics }, { lenses }) => lenses.post(lenses.environmentPath(environment, path`/api/consumers/${group_id}/offsets/delete`), { topics }),
+  }),
+  defineTool({
+    name: 'update_consumer_partition_offset',
+    title: 'Set partition offset',
+    description: 'Sets the committed offset of one topic partition for a consumer group.',
+    scope: 'write',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      group_id: segment().describe('The ID of the consumer group.'),
+      topic: segment().describe('The topic name.'),
+      partition: z.number().int().nonnegative().describe('The partition number.'),
+      offset: z.number().int().nonnegative().describe('The new offset value.'),
+    },
+    run: ({ environment, group_id, topic, partition, offset }, { lenses }) =>
+      lenses.put(lenses.environmentPath(environment, path`/api/consumers/${group_id}/offsets/topics/${topic}/partitions/${partition}`), { type: 'absolute', offset }),
+  }),
+  defineTool({
+    name: 'delete_consumer_partition_offset',
+    title: 'Delete partition offset',
+    description: 'Deletes the committed offset of one topic partition for a consumer group.',
+    scope: 'delete',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      group_id: segment().describe('The ID of the consumer group.'),
+      topic: segment().describe('The topic name.'),
+      partition: z.number().int().nonnegative().describe('The partition number.'),
+    },
+    run: ({ environment, group_id, topic, partition }, { lenses }) =>
+      lenses.delete(lenses.environmentPath(environment, path`/api/consumers/${group_id}/topics/${topic}/partitions/${partition}/offsets`)),
+  }),
+  defineTool({
+    name: 'delete_consumer_group',
+    title: 'Delete consumer group',
+    description: 'Deletes a consumer group.',
+    scope: 'delete',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      group_id: segment().describe('The ID of the consumer group to delete.'),
+    },
+    run: ({ environment, group_id }, { lenses }) => lenses.delete(lenses.environmentPath(environment, path`/api/consumers/${group_id}`)),
+  }),
+];

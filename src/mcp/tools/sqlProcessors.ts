@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { path } from '../../lenses';
+import { defineTool, segment, type LensesTool } from './types';
+
+/** SQL processors (streaming queries) and where they run, through the environment proxy. */
+export const sqlProcessorTools: LensesTool[] = [
+  defineTool({
+    name: 'list_sql_processors',
+    title: 'List SQL processors',
+    description: 'Lists all SQL processors with their status and deployment.',
+    scope: 'read',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+    },
+    run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v2/streams`)),
+  }),
+  defineTool({
+    name: 'get_sql_processor',
+    title: 'Get SQL processor',
+    description: 'Retrieves one SQL processor by ID: application, metadata and deployment status.',
+    scope: 'read',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      sql_processor_id: segment().describe('SQL processor unique identifier.'),
+    },
+    run: ({ environment, sql_processor_id }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v2/streams/${sql_processor_id}`)),
+  }),
+  defineTool({
+    name: 'create_sql_processor',
+    title: 'Create SQL processor',
+    description: 'Creates a SQL processor (a continuously running Lenses SQL streaming query).',
+    scope: 'write',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    input: {
+      environment: segment().describe('The environment name.'),
+      name: z.string().describe('The name of the SQL processor.'),
+      sql: z.string().min(1).describe('The SQL query/statement for the processor.'),
+      deployment: z.record(z.string(), z.unknown()).nullish().describe("Deployment configuration (mode, runners, cluster, namespace). Use 'in process' mode when no deployment targets exist: {{mode: \"IN_PROC\"}}"),
+      sql_processor_id: segment().nullish().describe('Optional processor ID. If not provided, will be auto-generated.'),
+      description: z.string().nullish().describe('Optional description of the processor.'),
+      tags: z.array(z.string()).nullish().describe('Optional list of tags for the processor.'),
+    },
+    run: ({ environment, name, sql, deployment, sql_processor_id, description, tags }, { lenses }) =>
+      lenses.post(lenses.environmentPath(environment, path`/api/v2/streams`), {
+        name,
+        sql,
+        ...(sql_processor_id ? { processorId: sql_processor_id } : {}),
+        ...(description ? { description } : {}),
+        ...(deployment ? { deployment } : {}),
+        ...(tags && tags.length > 0 ? { tags } : {}),
+      }),
+  }),
+  defineTool({
+    name: 'delete_sql_processor',
+    title: 'Delete SQL processor',
+    description: 'Removes a SQL processor.',
+    scope: 'delete',
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      sql_processor_id: segment().describe('SQL processor unique identifier.'),
+    },
+    run: ({ environment, sql_processor_id }, { lenses }) => lenses.delete(lenses.environmentPath(environment, path`/api/v1/streams/${sql_processor_id}`)),
+  }),
+  defineTool({
+    name: 'get_deployment_targets',
+    title: 'Get deployment targets',
+    description: 'Lists where SQL processors can be deployed: Kubernetes clusters and namespaces, and Connect clusters.',
+    scope: 'read',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+    },
+    run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v1/deployment/targets`)),
+  }),
+  defineTool({
+    name: 'get_pod_logs',
+    title: 'Get pod logs',
+    description: 'Returns the logs of a running Kubernetes pod (for example a SQL processor runner).',
+    scope: 'read',
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    input: {
+      environment: segment().describe('The environment name.'),
+      cluster: segment().describe("Pod's cluster name."),
+      namespace: segment().describe("Pod's namespace."),
+      pod: segment().describe("Pod's name."),
+    },
+    run: ({ environment, cluster, namespace, pod }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v1/k8s/logs/${cluster}/${namespace}/${pod}/download`)),
+  }),
+];

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { LensesClient } from '../../lenses';
+import { isSafePathSegment } from '../../lenses';
+import type { Scope } from '../../scopes';
+
+/** MCP tool annotations (hints for clients; never relied on for security). */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+}
+
+/** What a tool body gets besides its arguments. */
+export interface ToolContext {
+  /** HQ client carrying the caller's credential. */
+  lenses: LensesClient;
+  signal: AbortSignal;
+  /** Sends notifications/progress when the client asked for it (progressToken); else a no-op. */
+  progress(progress: number, message?: string): Promise<void>;
+}
+
+/** A tool as written in an area file: a zod shape and a body typed from it. */
+export interface ToolSpec<Shape extends z.ZodRawShape> {
+  /** The official Lenses MCP tool name. */
+  name: string;
+  title: string;
+  description: string;
+  /** The one OAuth scope the tool needs (as in the official server's decorator). */
+  scope: Scope;
+  annotations: ToolAnnotations;
+  input: Shape;
+  /** Checks across arguments that a schema cannot say; returns a sentence naming the argument. */
+  check?(args: z.infer<z.ZodObject<Shape>>): string | undefined;
+  /** Returns the HQ answer: JSON value, text (YAML, logs) or null. */
+  run(args: z.infer<z.ZodObject<Shape>>, context: ToolContext): Promise<unknown>;
+}
+
+/** A registered tool with its types erased: what the server's table holds. */
+export interface LensesTool {
+  name: string;
+  title: string;
+  description: string;
+  scope: Scope;
+  annotations: ToolAnnotations;
+  /** Strict: unknown arguments are refused. */
+  inputSchema: z.ZodType;
+  /** Validates `args` (throws `ToolArgumentError`) then runs the body. */
+  call(args: unknown, context: ToolContext): Promise<unknown>;
+}
+
+/** Arguments outside the schema: the message names each argument. */
+export class ToolArgumentError extends Error {
+  override readonly name = 'ToolArgumentError';
+}
+
+/** Declares one tool: its arguments become a strict zod object validated before the body runs. */
+export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): LensesTool {
+  const schema = z.strictObject(spec.input);
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    scope: spec.scope,
+    annotations: spec.annotations,
+    inputSchema: schema,
+    async call(args, context) {
+      const parsed = schema.safeParse(args ?? {});
+      if (!parsed.success) throw new ToolArgumentError(describeIssues(parsed.error));
+      const args_ = parsed.data as z.infer<z.ZodObject<Shape>>;
+      const problem = spec.check?.(args_);
+      if (problem) throw new ToolArgumentError(problem);
+      return spec.run(args_, context);
+    },
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown argument${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      const name = issue.path.length > 0 ? issue.path.map(String).join('.') : '(arguments)';
+      return `argument "${name}": ${issue.message}`;
+    })
+    .join('; ');
+}
+
+const SEGMENT_RULE = "must not be empty or contain '/', '\\', '..', '%', '?', '#' or control characters";
+
+/** A string that becomes one HQ path segment: refused before any HQ call if it could change the route. */
+export function segment(): z.ZodString {
+  return z.string().min(1, 'must not be empty').refine(isSafePathSegment, SEGMENT_RULE);
+}
+
+/** A Kafka topic name (Kafka allows letters, digits, '.', '_' and '-'). */
+export function topicName(description: string): z.ZodString {
+  return z
+    .string()
+    .min(1, 'must not be empty')
+    .max(249)
+    .regex(/^[A-Za-z0-9._-]+$/, "may only contain letters, digits, '.', '_' and '-'")
+    .refine(isSafePathSegment, SEGMENT_RULE)
+    .describe(description);
+}

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import type { Scope } from '../../../src/scopes';
+import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { INITIALIZE, postRaw, resultText } from './harness';
+
+const SECRET = 'link-secret-0123456789abcdef';
+
+/** A SessionSource fake standing in for the VS Code auth provider. */
+class FakeSessions implements SessionSource {
+  session: EmbeddedSession | undefined;
+  lost: string[] = [];
+  async currentSession() {
+    return this.session;
+  }
+  signedOutScopes(): readonly Scope[] {
+    return ['read'];
+  }
+  sessionLost(reason: string) {
+    this.lost.push(reason);
+  }
+}
+
+describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function () {
+  this.timeout(20_000);
+  let hq: RunningHq;
+  let mcp: RunningMcpHttpServer;
+  const sessions = new FakeSessions();
+
+  async function connect(): Promise<{ client: Client; changes: () => number }> {
+    let changes = 0;
+    const client = new Client({ name: 'vscode-like', version: '1' });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changes += 1;
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
+    return { client, changes: () => changes };
+  }
+
+  before(async () => {
+    hq = await startHq({ port: 0 });
+    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new EmbeddedAuthenticator(SECRET, sessions) });
+  });
+  after(async () => {
+    await mcp?.close();
+    await hq?.close();
+  });
+
+  it('refuses a request without the link secret (403, not 401)', async () => {
+    const response = await postRaw(mcp.url, INITIALIZE, { [LINK_SECRET_HEADER]: 'wrong-secret-0123456789' });
+    assert.equal(response.status, 403);
+    assert.equal(response.headers.get('www-authenticate'), null);
+  });
+
+  it('signed out: lists the signed-out scopes, never 401; a call says to sign in and reports the lost session', async () => {
+    sessions.session = undefined;
+    const { client } = await connect();
+    try {
+      assert.equal((await client.listTools()).tools.length, 24);
+      const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /^Sign in to Lenses again/);
+      assert.equal(sessions.lost.length, 1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('signing in with other scopes sends tools/list_changed and changes the list; notifyToolsChanged reaches every session', async () => {
+    sessions.session = undefined;
+    const { client, changes } = await connect();
+    try {
+      await client.listTools();
+      // Give the client time to open its standalone SSE stream for server notifications.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const token = (await obtainTokens(hq, { scopes: ['read', 'write', 'delete'] })).accessToken;
+      sessions.session = { accessToken: token, scopes: ['read', 'write', 'delete'] };
+      assert.equal((await client.listTools()).tools.length, 45);
+      await waitFor(() => changes() >= 1);
+      const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
+      assert.equal(result.isError, undefined);
+      mcp.notifyToolsChanged();
+      await waitFor(() => changes() >= 2);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('an HQ 401 on the session token reports the lost session and tells the user to sign in again', async () => {
+    sessions.session = { accessToken: 'revoked-or-unknown-token', scopes: ['read'] };
+    sessions.lost = [];
+    const { client } = await connect();
+    try {
+      const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /Re-authenticate/);
+      assert.equal(sessions.lost.length, 1);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

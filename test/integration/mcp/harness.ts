@@ -1,0 +1,96 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { TokenIntrospector } from '../../../src/mcp/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { protectedResourceMetadata } from '../../../src/mcp/standalone';
+import { ALL_SCOPES, type Scope } from '../../../src/scopes';
+import { obtainTokens, startHq, type ObtainedTokens, type RunningHq } from '../../hq/testing';
+
+export interface OAuthMcp {
+  hq: RunningHq;
+  mcp: RunningMcpHttpServer;
+  /** Introspection requests HQ received from the MCP server. */
+  introspections(): number;
+  token(scopes: Scope[], username?: string): Promise<string>;
+  /** The whole token answer (refresh token, client id), optionally for another resource. */
+  tokens(scopes: Scope[], resource?: string): Promise<ObtainedTokens>;
+  advertisedUrl: string;
+  close(): Promise<void>;
+}
+
+/** The emulator plus our server in OAuth resource-server mode on loopback, both on port 0. */
+export async function startOAuthMcp(options: { cacheTtlSeconds?: number; advertisedUrl?: string } = {}): Promise<OAuthMcp> {
+  const hq = await startHq({ port: 0 });
+  let count = 0;
+  const countingFetch: typeof fetch = (input, init) => {
+    if (String(input).endsWith('/oauth2/introspect')) count += 1;
+    return fetch(input, init);
+  };
+  // The advertised URL is fixed before the port is known: use a stable public-looking one.
+  const advertisedUrl = options.advertisedUrl ?? 'https://mcp.example.test';
+  const introspector = new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: options.cacheTtlSeconds ?? 60, fetch: countingFetch });
+  const authenticator = new OAuthResourceServerAuthenticator({
+    resource: `${advertisedUrl}/mcp`,
+    resourceMetadataUrl: `${advertisedUrl}/.well-known/oauth-protected-resource/mcp`,
+    scopes: ALL_SCOPES,
+    introspector,
+  });
+  const mcp = await startMcpHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    lensesUrl: hq.url,
+    authenticator,
+    advertisedUrl,
+    protectedResourceMetadata: protectedResourceMetadata({ mcpAdvertisedUrl: advertisedUrl, lensesAdvertisedUrl: 'https://hq.example.test', scopes: [...ALL_SCOPES] }),
+  });
+  return {
+    hq,
+    mcp,
+    introspections: () => count,
+    advertisedUrl,
+    tokens: (scopes, resource) => obtainTokens(hq, { scopes, resource: resource ?? `${advertisedUrl}/mcp` }),
+    token: async (scopes, username) => (await obtainTokens(hq, { scopes, resource: `${advertisedUrl}/mcp`, username })).accessToken,
+    close: async () => {
+      await mcp.close();
+      await hq.close();
+    },
+  };
+}
+
+/** An SDK client over streamable HTTP sending `token` as the bearer. */
+export async function connectClient(url: string, token?: string, headers: Record<string, string> = {}): Promise<Client> {
+  const client = new Client({ name: 'integration-test', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: { ...headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) } },
+  });
+  await client.connect(transport);
+  return client;
+}
+
+/** The text of a tool result. */
+export function resultText(result: unknown): string {
+  const content = (result as CallToolResult).content;
+  return content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+}
+
+/** The JSON answer of a successful tool call (structuredContent, unwrapped from `result`). */
+export function resultJson(result: unknown): unknown {
+  const call = result as CallToolResult;
+  if (call.isError) throw new Error(`tool error: ${resultText(call)}`);
+  const structured = call.structuredContent as Record<string, unknown> | undefined;
+  if (structured && Object.keys(structured).length === 1 && 'result' in structured) return structured.result;
+  return structured ?? resultText(call);
+}
+
+/** A raw JSON-RPC POST to the MCP endpoint (for status codes and headers). */
+export async function postRaw(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { LensesApiError, LensesClient, LensesConnectionError, path, UnsafePathSegmentError } from '../../../src/lenses';
+
+describe('LensesClient', () => {
+  it('sends the token source\'s bearer and repeats array query parameters', async () => {
+    let seen: { url: string; authorization: string | null } | undefined;
+    const client = new LensesClient({
+      baseUrl: 'http://hq.test/',
+      token: async () => 'tok',
+      fetch: async (input, init) => {
+        seen = { url: String(input), authorization: new Headers(init?.headers).get('authorization') };
+        return Response.json({ ok: true });
+      },
+    });
+    assert.deepEqual(await client.get('/api/x', { query: { a: ['1', '2'], b: undefined, c: false } }), { ok: true });
+    assert.equal(seen?.url, 'http://hq.test/api/x?a=1&a=2&c=false');
+    assert.equal(seen?.authorization, 'Bearer tok');
+  });
+
+  it('turns RFC 7807 problems into LensesApiError with a readable message', async () => {
+    const client = new LensesClient({
+      baseUrl: 'http://hq.test',
+      token: () => 't',
+      fetch: async () => Response.json({ title: 'Bad Request', status: 400, detail: 'Replication too high', invalid_fields: [{ field: 'replication', message: 'must be <= 3' }], request_id: 'r1' }, { status: 400 }),
+    });
+    const error = await client.post('/api/topics', {}).catch((e: unknown) => e);
+    assert.ok(error instanceof LensesApiError);
+    assert.equal(error.status, 400);
+    assert.equal(error.requestId, 'r1');
+    assert.deepEqual(error.invalidFields, [{ field: 'replication', message: 'must be <= 3' }]);
+    assert.equal(error.message, 'Lenses answered 400 Bad Request: Replication too high: invalid fields: replication (must be <= 3)');
+  });
+
+  it('returns text for non-JSON answers and null for empty ones', async () => {
+    const answers = [new Response('a: 1\n', { headers: { 'content-type': 'text/yaml' } }), new Response(null, { status: 204 })];
+    const client = new LensesClient({ baseUrl: 'http://hq.test', token: () => 't', fetch: async () => answers.shift() as Response });
+    assert.equal(await client.get('/y'), 'a: 1\n');
+    assert.equal(await client.delete('/z'), null);
+  });
+
+  it('times out with a LensesConnectionError that names the route, not the token', async () => {
+    const client = new LensesClient({
+      baseUrl: 'http://hq.test',
+      token: () => 'secret-token',
+      timeoutMs: 50,
+      fetch: (_input, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
+    });
+    const error = await client.get('/api/slow').catch((e: unknown) => e);
+    assert.ok(error instanceof LensesConnectionError);
+    assert.match(error.message, /did not answer GET \/api\/slow within 50 ms/);
+    assert.doesNotMatch(error.message, /secret-token/);
+  });
+
+  it('RS-14 path() refuses segments that would change the route', () => {
+    assert.equal(path`/api/topics/${'orders.v1'}`, '/api/topics/orders.v1');
+    for (const bad of ['../x', 'a/b', 'a%2Fb', '', '..', 'a\\b', 'a?b', 'a#b', 'a\nb']) {
+      assert.throws(() => path`/api/topics/${bad}`, UnsafePathSegmentError, JSON.stringify(bad));
+    }
+  });
+});
