@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps';
 import { EmbeddedAuthenticator } from './mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from './mcp/httpServer';
+import { TokenIntrospector } from './mcp/introspection';
 import { LensesOAuthClient } from './oauth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
@@ -30,6 +31,9 @@ export interface LensesExtensionApi {
 }
 
 let embeddedServer: EmbeddedServerController | undefined;
+
+/** How long the embedded server trusts HQ's answer that the session's token is active. */
+const INTROSPECTION_CACHE_SECONDS = 30;
 
 export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const began = performance.now();
@@ -76,8 +80,11 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     logger: output,
   });
   embeddedServer = new EmbeddedServerController(
-    ({ lensesUrl, linkSecret, sessions }) =>
-      startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator: new EmbeddedAuthenticator(linkSecret, sessions, output), logger: output }),
+    ({ lensesUrl, linkSecret, sessions }) => {
+      const introspector = new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
+      const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspector);
+      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output });
+    },
     sessionSource,
     output,
   );

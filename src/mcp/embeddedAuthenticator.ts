@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { silentLogger, type Logger } from '../log';
-import type { Scope } from '../scopes';
+import { fingerprint, silentLogger, type Logger } from '../log';
+import { parseScopes, type Scope } from '../scopes';
 import type { RequestAuthentication, RequestAuthenticator } from './authentication';
+import { IntrospectionUnavailableError, type TokenIntrospector } from './introspection';
 
 /** The editor's current Lenses session, as the embedded server needs it. */
 export interface EmbeddedSession {
@@ -35,7 +36,17 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
   private readonly secretDigest: Buffer;
   private readonly logger: Logger;
 
-  constructor(linkSecret: string, private readonly sessions: SessionSource, logger?: Logger) {
+  /**
+   * `introspector` (optional) validates the session's token with HQ (RFC 7662, cached), so a
+   * grant revoked elsewhere (another window, HQ's UI) ends here too, and the tools listed
+   * follow the scopes HQ holds for the token rather than what was stored at sign-in.
+   */
+  constructor(
+    linkSecret: string,
+    private readonly sessions: SessionSource,
+    logger?: Logger,
+    private readonly introspector?: Pick<TokenIntrospector, 'introspect' | 'evict'>,
+  ) {
     if (linkSecret.length < 16) throw new Error('The link secret must be at least 16 characters');
     this.secretDigest = digest(linkSecret);
     this.logger = logger ?? silentLogger;
@@ -53,8 +64,34 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
     } catch (error) {
       this.logger.warn(`Could not get the Lenses session: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (!session) return { kind: 'signed-out', scopes: new Set(this.sessions.signedOutScopes()), message: SIGNED_OUT_MESSAGE };
-    return { kind: 'granted', token: session.accessToken, scopes: new Set(session.scopes) };
+    if (!session) return this.signedOut();
+    const scopes = await this.validatedScopes(session);
+    if (!scopes) return this.signedOut();
+    return { kind: 'granted', token: session.accessToken, scopes: new Set(scopes) };
+  }
+
+  /** The scopes HQ holds for the session's token, or undefined when HQ says it is no longer active. */
+  private async validatedScopes(session: EmbeddedSession): Promise<readonly Scope[] | undefined> {
+    if (!this.introspector) return session.scopes;
+    try {
+      const answer = await this.introspector.introspect(session.accessToken);
+      if (!answer.active) {
+        this.logger.warn(`Lenses says token ${fingerprint(session.accessToken)} is no longer active (revoked or expired)`);
+        return undefined;
+      }
+      if (answer.scope === undefined) return session.scopes;
+      const held = new Set(parseScopes(answer.scope));
+      return session.scopes.filter((scope) => held.has(scope));
+    } catch (error) {
+      if (!(error instanceof IntrospectionUnavailableError)) throw error;
+      // HQ still checks the token on every forwarded call: keep serving with the stored scopes.
+      this.logger.warn(`Could not validate token ${fingerprint(session.accessToken)} with Lenses (${error.message}); using the stored scopes`);
+      return session.scopes;
+    }
+  }
+
+  private signedOut(): RequestAuthentication {
+    return { kind: 'signed-out', scopes: new Set(this.sessions.signedOutScopes()), message: SIGNED_OUT_MESSAGE };
   }
 
   /** A tool was called while signed out. */
@@ -62,7 +99,8 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
     this.sessions.sessionLost(reason);
   }
 
-  tokenRejected(): void {
+  tokenRejected(token: string): void {
+    this.introspector?.evict(token);
     this.sessions.sessionLost('Lenses rejected the session token');
   }
 }

@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { TokenIntrospector } from '../../../src/mcp/introspection';
 import type { Scope } from '../../../src/scopes';
 import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
 import { INITIALIZE, postRaw, resultText } from './harness';
@@ -98,6 +99,63 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
       const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
       assert.equal(result.isError, true);
       assert.match(resultText(result), /Re-authenticate/);
+      assert.equal(sessions.lost.length, 1);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('Embedded mode with introspection (as the extension runs it)', function () {
+  this.timeout(20_000);
+  let hq: RunningHq;
+  let mcp: RunningMcpHttpServer;
+  const sessions = new FakeSessions();
+
+  before(async () => {
+    hq = await startHq({ port: 0 });
+    const introspector = new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 });
+    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new EmbeddedAuthenticator(SECRET, sessions, undefined, introspector) });
+  });
+  after(async () => {
+    await mcp?.close();
+    await hq?.close();
+  });
+
+  async function listedTools(): Promise<number> {
+    const client = new Client({ name: 'vscode-like', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
+    try {
+      return (await client.listTools()).tools.length;
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('lists the tools of the scopes HQ holds for the token, not a wider stored set', async () => {
+    const token = (await obtainTokens(hq, { scopes: ['read'] })).accessToken;
+    sessions.session = { accessToken: token, scopes: ['read', 'write', 'delete'] };
+    assert.equal(await listedTools(), 24);
+  });
+
+  it('a grant revoked at HQ turns the session into signed out (tools say to sign in), with no 401', async () => {
+    const tokens = await obtainTokens(hq, { scopes: ['read', 'write'] });
+    sessions.session = { accessToken: tokens.accessToken, scopes: ['read', 'write'] };
+    assert.equal(await listedTools(), 40);
+    const revoke = await fetch(`${hq.url}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.accessToken, client_id: tokens.clientId }).toString(),
+    });
+    assert.equal(revoke.status, 200);
+    sessions.lost = [];
+    const client = new Client({ name: 'vscode-like', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
+    try {
+      assert.equal((await client.listTools()).tools.length, 24, 'signed-out scopes of the fake source');
+      const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /^Sign in to Lenses again/);
       assert.equal(sessions.lost.length, 1);
     } finally {
       await client.close();
