@@ -1,0 +1,179 @@
+/**
+ * The second half of `npm run bench`: the VSIX size and the extension's activation time in a
+ * real VS Code (code-server, Code 1.139, extension host on Node 24), for the README's
+ * performance section. Each run starts a fresh code-server (fresh user-data dir) with only
+ * the VSIX installed and `lenses.url` pointing at the HQ emulator, opens the workbench in
+ * headless Chromium and reads "Activated in N ms" from the "Lenses" output channel.
+ * Usage: tsx bench/extension.ts [--no-package] [--runs N]
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { kib, packageExtension, vsixAt, type PackagedVsix } from '../scripts/demo';
+import { makeWorkspace, openWorkbench, repoRoot, runCommand, startCodeServer } from '../test/e2e/harness';
+import { startHq, type RunningHq } from '../test/hq/testing';
+
+/** One start of VS Code with the extension. */
+interface Run {
+  /** What the extension logs: activate() from its first line until every provider is registered. */
+  activationMs: number;
+  /** From page navigation until `.monaco-workbench` is visible. */
+  workbenchMs: number;
+  /** From page navigation until the extension logged its activation (its log line's timestamp). */
+  activatedAfterMs: number;
+  /** The event VS Code activated the extension on, e.g. onStartupFinished. */
+  activationEvent: string;
+  /** From VS Code starting the activation (extension host log) to the "Activated" line: loading the bundle plus activate(). */
+  loadAndActivateMs: number;
+}
+
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string };
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the extension host's own log (on disk, unlike extension channels) says it
+ * activated the extension, so running "Lenses: Show Logs" afterwards cannot be what activates it.
+ */
+async function waitForActivationEvent(userDataDir: string, timeoutMs = 60_000): Promise<{ event: string; startedAt: number }> {
+  const pattern = new RegExp(`^(\\S+) (\\S+) \\[info\\] ExtensionService#_doActivateExtension ${extensionId.replace(/\./g, '\\.')}, .*activationEvent: '([^']+)'`, 'm');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const logs = path.join(userDataDir, 'logs');
+    const files = (readdirSync(logs, { recursive: true, encoding: 'utf8' }) as string[]).filter((file) => file.endsWith('remoteexthost.log'));
+    for (const file of files) {
+      const match = pattern.exec(readFileSync(path.join(logs, file), 'utf8'));
+      if (match) return { event: match[3], startedAt: localTime(match[1], match[2]) };
+    }
+    await sleep(250);
+  }
+  throw new Error(`VS Code did not activate ${extensionId} within ${timeoutMs} ms`);
+}
+
+const ACTIVATED = /(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) \[info\] Activated in (\d+) ms/;
+
+/**
+ * In code-server an extension's LogOutputChannel lives in the browser, not in the
+ * user-data dir's logs folder, so the line is read from the Output view ("Lenses: Show Logs").
+ */
+async function readActivationLine(page: Page, timeoutMs = 60_000): Promise<{ activationMs: number; loggedAt: number }> {
+  await runCommand(page, 'Lenses: Show Logs', timeoutMs);
+  const handle = await page.waitForFunction(
+    (source) => {
+      const re = new RegExp(source);
+      for (const lines of Array.from(document.querySelectorAll('.part.panel .monaco-editor .view-lines'))) {
+        // Monaco renders spaces as U+00A0.
+        const match = re.exec((lines.textContent ?? '').replace(/\u00a0/g, ' '));
+        if (match) return [match[1], match[2], match[3]];
+      }
+      return false;
+    },
+    ACTIVATED.source,
+    { timeout: timeoutMs, polling: 250 },
+  );
+  const [day, time, ms] = (await handle.jsonValue()) as [string, string, string];
+  return { activationMs: Number(ms), loggedAt: localTime(day, time) };
+}
+
+/** A log timestamp ("2026-11-27", "07:31:20.234"): VS Code logs local time, on this same machine. */
+function localTime(day: string, time: string): number {
+  return new Date(`${day}T${time}`).getTime();
+}
+
+async function measureOnce(vsix: PackagedVsix, hq: RunningHq): Promise<Run> {
+  const server = await startCodeServer({
+    workspace: makeWorkspace({ 'README.md': '# Lenses MCP benchmark\n' }),
+    extensionVsixes: [vsix.file],
+    probe: false,
+    settings: { 'lenses.url': hq.url },
+  });
+  try {
+    let navigatedAt = 0;
+    let navigatedAtWall = 0;
+    const workbench = await openWorkbench(server, {
+      beforeNavigate: async () => {
+        navigatedAt = performance.now();
+        navigatedAtWall = Date.now();
+      },
+    });
+    try {
+      const workbenchMs = performance.now() - navigatedAt;
+      const activation = await waitForActivationEvent(server.userDataDir);
+      const { activationMs, loggedAt } = await readActivationLine(workbench.page);
+      return {
+        activationMs,
+        workbenchMs,
+        activatedAfterMs: loggedAt - navigatedAtWall,
+        activationEvent: activation.event,
+        loadAndActivateMs: loggedAt - activation.startedAt,
+      };
+    } finally {
+      await workbench.close();
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function table(runs: readonly Run[], vsix: PackagedVsix): string {
+  const row = (label: string, values: number[]) =>
+    `| ${label.padEnd(44)} | ${`${Math.round(Math.min(...values))} ms`.padStart(8)} | ${`${Math.round(median(values))} ms`.padStart(8)} |`;
+  return [
+    `| ${'Extension (code-server 4.139.1, Code 1.139.1)'.padEnd(44)} | ${'min'.padStart(8)} | ${'median'.padStart(8)} |`,
+    `| ${'-'.repeat(44)} | ${'-'.repeat(7)}: | ${'-'.repeat(7)}: |`,
+    row('activate() ("Activated in N ms")', runs.map((r) => r.activationMs)),
+    row('bundle load + activate() (extension host)', runs.map((r) => r.loadAndActivateMs)),
+    row('page load → workbench ready', runs.map((r) => r.workbenchMs)),
+    row('page load → extension activated', runs.map((r) => r.activatedAfterMs)),
+    '',
+    `VSIX: ${path.basename(vsix.file)}, ${vsix.bytes.toLocaleString('en-US')} bytes (${kib(vsix.bytes)}); ${runs.length} runs, fresh user-data dir each.`,
+  ].join('\n');
+}
+
+function parseArguments(args: readonly string[]): { package: boolean; runs: number } {
+  const options = { package: true, runs: 3 };
+  for (let index = 0; index < args.length; index++) {
+    if (args[index] === '--no-package') options.package = false;
+    else if (args[index] === '--runs' && /^[1-9]\d*$/.test(args[index + 1] ?? '')) options.runs = Number(args[++index]);
+    else throw new Error(`unknown argument ${JSON.stringify(args[index])}; usage: tsx bench/extension.ts [--no-package] [--runs N]`);
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseArguments(process.argv.slice(2));
+  console.log(options.package ? 'Packaging the extension (npm run package)…' : 'Using the VSIX of the last `npm run package`…');
+  const vsix = options.package ? await packageExtension() : vsixAt();
+  const hq = await startHq({ port: 0 });
+  const runs: Run[] = [];
+  try {
+    for (let index = 1; index <= options.runs; index++) {
+      const run = await measureOnce(vsix, hq);
+      console.log(
+        `run ${index}/${options.runs}: activated in ${run.activationMs} ms (${run.loadAndActivateMs} ms with loading), workbench ready after ${Math.round(run.workbenchMs)} ms, ` +
+          `extension activated (${run.activationEvent}) ${Math.round(run.activatedAfterMs)} ms after page load`,
+      );
+      runs.push(run);
+    }
+  } finally {
+    await hq.close();
+  }
+  console.log(`\n${table(runs, vsix)}`);
+}
+
+// Exit explicitly: the harness's exit hooks then remove anything a failed run left behind.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`bench/extension: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
