@@ -139,7 +139,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     statusBar,
     registerCommands({ auth: authProvider, apps: connectedApplications, settings, output, logger: output }),
     authProvider.onDidChangeSessions(() => {
-      void mcpProvider.sessionsChanged();
+      mcpProvider.sessionsChanged();
       connectedApplications.refresh();
       void showSignedInState();
     }),

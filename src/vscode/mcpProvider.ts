@@ -16,7 +16,7 @@ export type CreateHttpDefinition<D> = (label: string, url: string, headers: Reco
 
 export interface McpProviderDeps<D> {
   settings(): LensesSettings;
-  server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop' | 'isRunning'>;
+  server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop'>;
   /** Silent: is there a session (with whatever scopes were granted)? */
   hasSession(): Promise<boolean>;
   /** Asks to sign in (`getSession(…, { createIfNone: true })`); false when the user declined. */
@@ -29,9 +29,9 @@ export interface McpProviderDeps<D> {
 
 /**
  * Offers one MCP server, "Lenses": the embedded server (started on first resolve, link
- * secret header) or the remote one of `lenses.mcp.url` (bearer header). A new session or
- * new scopes only refresh the tool list; the definition change event, which stops a running
- * server, fires when the definition itself changes and on sign-out.
+ * secret header) or the remote one of `lenses.mcp.url` (bearer header). Session changes
+ * only refresh the tool list; the definition change event fires only when the definition
+ * itself changes, because firing it stops a running server.
  */
 export class LensesMcpServerProvider<D> {
   private readonly changes = new Emitter<void>();
@@ -68,20 +68,9 @@ export class LensesMcpServerProvider<D> {
     return this.deps.createDefinition(MCP_SERVER_LABEL, endpoint.url, endpoint.headers);
   }
 
-  /**
-   * Sign-in or new scopes: the running server's tool list changes (tools/list_changed).
-   * Sign-out: the server stops and the definition change tells VS Code so, which drops the
-   * Lenses tools; the next use resolves again and asks to sign in.
-   */
-  async sessionsChanged(): Promise<void> {
-    if (this.deps.settings().mcpUrl || (await this.deps.hasSession())) {
-      this.deps.server.notifyToolsChanged();
-      return;
-    }
-    if (!this.deps.server.isRunning) return;
-    await this.deps.server.stop();
-    this.deps.logger.info('Signed out: stopped the Lenses MCP server');
-    this.changes.fire();
+  /** Sign-in, sign-out or new scopes: the tools change, the definition does not. */
+  sessionsChanged(): void {
+    this.deps.server.notifyToolsChanged();
   }
 
   /** `lenses.url` or `lenses.mcp.url` changed: the definition changes (and the embedded server must restart). */
