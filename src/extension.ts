@@ -75,7 +75,6 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   });
   const sessionSource = new EditorSessionSource({
     validCurrentSession: () => authProvider.validCurrentSession(),
-    configuredScopes: () => settings().scopes,
     showSessionEnded,
     logger: output,
   });

@@ -5,7 +5,6 @@ import type { LensesSession } from './oauthPort';
 
 export interface SessionSourceDeps {
   validCurrentSession(): Promise<LensesSession | undefined>;
-  configuredScopes(): readonly Scope[];
   /** Shows "Your Lenses session has ended…" with a "Sign In" button; resolves when it is closed. */
   showSessionEnded(): Promise<void>;
   logger: Logger;
@@ -13,7 +12,8 @@ export interface SessionSourceDeps {
 
 /**
  * The embedded MCP server's view of the editor's session: silent (never prompts), refreshed
- * by the OAuth core, and at most one "session ended" notification on screen at a time.
+ * by the OAuth core, no tools while signed out, and at most one "session ended"
+ * notification on screen at a time.
  */
 export class EditorSessionSource implements SessionSource {
   private notifying = false;
@@ -25,8 +25,12 @@ export class EditorSessionSource implements SessionSource {
     return session ? { accessToken: session.accessToken, scopes: session.scopes } : undefined;
   }
 
+  /**
+   * None: signed out, the server lists no Lenses tools, so VS Code drops them (a stopped
+   * server's tools stay cached in VS Code). A stale call still gets "sign in again".
+   */
   signedOutScopes(): readonly Scope[] {
-    return this.deps.configuredScopes();
+    return [];
   }
 
   sessionLost(reason: string): void {

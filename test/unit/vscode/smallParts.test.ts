@@ -48,13 +48,13 @@ describe('status bar', () => {
 });
 
 describe('EditorSessionSource', () => {
-  it('hands the embedded server the refreshed session, and the configured scopes while signed out', async () => {
+  it('hands the embedded server the refreshed session, and no scopes (so no tools) while signed out', async () => {
     let current: ReturnType<typeof session> | undefined = session({ scopes: ['read'] });
-    const source = new EditorSessionSource({ validCurrentSession: async () => current, configuredScopes: () => ['read', 'write'], showSessionEnded: async () => undefined, logger: new RecordingLogger() });
+    const source = new EditorSessionSource({ validCurrentSession: async () => current, showSessionEnded: async () => undefined, logger: new RecordingLogger() });
     assert.deepEqual(await source.currentSession(), { accessToken: 'access-token-1', scopes: ['read'] });
     current = undefined;
     assert.equal(await source.currentSession(), undefined);
-    assert.deepEqual(source.signedOutScopes(), ['read', 'write']);
+    assert.deepEqual(source.signedOutScopes(), []);
   });
 
   it('shows at most one "session ended" notification at a time', async () => {
@@ -62,7 +62,6 @@ describe('EditorSessionSource', () => {
     let close: () => void = () => undefined;
     const source = new EditorSessionSource({
       validCurrentSession: async () => undefined,
-      configuredScopes: () => ['read'],
       showSessionEnded: () => {
         shown++;
         return new Promise<void>((resolve) => (close = resolve));

@@ -46,7 +46,7 @@ describe('the VS Code layer against the HQ emulator', function () {
       currentSession: () => auth.validCurrentSession(), hqUrl: () => hq.url,
       list: listAuthorizations, revoke: revokeAuthorization, forgetSession: (id) => auth.forgetSession(id), ui: appsUi, logger,
     });
-    const sessionSource = new EditorSessionSource({ validCurrentSession: () => auth.validCurrentSession(), configuredScopes: () => current().scopes, showSessionEnded: async () => undefined, logger });
+    const sessionSource = new EditorSessionSource({ validCurrentSession: () => auth.validCurrentSession(), showSessionEnded: async () => undefined, logger });
     server = new EmbeddedServerController(
       ({ lensesUrl, linkSecret, sessions }) => startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator: new EmbeddedAuthenticator(linkSecret, sessions) }),
       sessionSource,
@@ -97,6 +97,25 @@ describe('the VS Code layer against the HQ emulator', function () {
     assert.deepEqual(removed, [created.id]);
     assert.deepEqual(await auth.getSessions(undefined), []);
     assert.equal((await hq.introspect(created.accessToken)).active, false);
+  });
+
+  it('after sign-out the embedded server lists no Lenses tools and a stale call says to sign in again', async () => {
+    const { auth, server: embedded, browsed } = parts(['read', 'write']);
+    const created = await auth.createSession(['read', 'write']);
+    await browsed();
+    const endpoint = await embedded.ensureStarted(hq.url);
+    const client = new Client({ name: 'test', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: endpoint.headers } }));
+    try {
+      assert.equal((await client.listTools()).tools.length, 40);
+      await auth.removeSession(created.id);
+      assert.equal((await client.listTools()).tools.length, 0);
+      const stale = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
+      assert.equal(stale.isError, true);
+      assert.match(JSON.stringify(stale.content), /Sign in to Lenses again/);
+    } finally {
+      await client.close();
+    }
   });
 
   it('CL-12 sign-out revokes the tokens at HQ and forgets the session', async () => {
