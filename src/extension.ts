@@ -49,7 +49,9 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
       new LensesOAuthClient({
         secrets,
         logger: output,
-        openBrowser: async (url) => vscode.env.openExternal(vscode.Uri.parse(url, true)),
+        // A string, not a Uri: Uri.parse decodes the query and encodes it again, which breaks an
+        // already-encoded redirect_uri (VS Code's own auth extensions pass the string too).
+        openBrowser: async (url) => vscode.env.openExternal(url as unknown as vscode.Uri),
         clientId: current.clientId || undefined,
         allowInsecureHttp: current.allowInsecureHttp,
       }),
@@ -61,7 +63,8 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const redirect = async () => {
     if (!vscode.env.remoteName && vscode.env.uiKind !== vscode.UIKind.Web) return undefined;
     const callback = vscode.Uri.parse(`${vscode.env.uriScheme}://${context.extension.id}${AUTH_CALLBACK_PATH}`);
-    return callbacks.strategy((await vscode.env.asExternalUri(callback)).toString());
+    // toString(true): unencoded, so the redirect URI registered and sent is the one the browser comes back to.
+    return callbacks.strategy((await vscode.env.asExternalUri(callback)).toString(true));
   };
 
   const authProvider = new LensesAuthenticationProvider({

@@ -1,0 +1,215 @@
+// Issue 5: the packaged extension end to end in a real VS Code (code-server) against the HQ
+// emulator — sign in with read + write, the Lenses MCP tools in VS Code, the Connected
+// Applications view with a second application, revoking it, and signing out.
+import * as assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+import { obtainTokens, type ObtainedTokens } from '../hq/testing';
+import { seedState } from '../hq/api/seed';
+import {
+  closeQuickInput,
+  contextMenu,
+  focusView,
+  handleDialog,
+  readQuickPick,
+  runCommand,
+  screenshot,
+  treeItem,
+  waitForStatusBarText,
+  type ToolDump,
+} from './harness';
+import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e } from './fixtures/lensesUi';
+
+const OTHER_APPLICATION = 'Claude Desktop';
+/** 45 Lenses tools: 24 read, 16 write, 5 delete (/work/shared/lenses-mcp-tools.json); read + write = 40. */
+const READ_WRITE_TOOL_COUNT = 40;
+const DELETE_TOOLS = ['delete_kafka_connector', 'delete_consumer_group_offsets', 'delete_consumer_partition_offset', 'delete_consumer_group', 'delete_sql_processor'];
+
+/** The dev environment's topics in the emulator's seed, without Kafka's internal ones. */
+function seededDevTopics(): string[] {
+  const dev = seedState().environments.find((environment) => environment.name === 'dev');
+  assert.ok(dev, 'the seed has a dev environment');
+  return dev.data.topics.map((topic) => topic.name).filter((name) => !name.startsWith('__'));
+}
+
+/** Whether a full tool name (VS Code prefixes it, e.g. mcp_lenses_mcp_list_topics) is the Lenses tool `tool`. */
+function toolSuffix(fullName: string, tool: string): boolean {
+  return fullName === tool || fullName.endsWith(`_${tool}`);
+}
+
+/** Polls vscode.lm.tools (through the probe) until `done` says so or time runs out; returns the last dump. */
+async function dumpToolsUntil(env: LensesE2e, done: (dump: ToolDump) => boolean, timeoutMs: number): Promise<ToolDump> {
+  const deadline = Date.now() + timeoutMs;
+  let dump = await env.probe.dumpTools();
+  while (!done(dump) && Date.now() < deadline) {
+    await env.page.waitForTimeout(500);
+    dump = await env.probe.dumpTools();
+  }
+  return dump;
+}
+
+/** Clicks the Connected Applications view's "Refresh" title button (in the side bar's title when it is the only view). */
+async function refreshConnectedApplications(page: Page): Promise<void> {
+  const refresh = page.locator('.part.sidebar .action-label[aria-label^="Refresh Connected Applications"]').first();
+  await refresh.waitFor({ state: 'visible', timeout: 10_000 });
+  await refresh.click();
+}
+
+/** A tree item's description (the grey text after its label). */
+async function description(item: Locator): Promise<string> {
+  return (await item.locator('.label-description').innerText()).trim();
+}
+
+/** Drags the side bar's edge so the tree items' descriptions are not cut off in screenshots. */
+async function widenSideBar(page: Page, width: number): Promise<void> {
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (!sidebar) return;
+  const edge = sidebar.x + sidebar.width + 1;
+  const y = sidebar.y + sidebar.height / 2;
+  await page.mouse.move(edge, y);
+  await page.mouse.down();
+  await page.mouse.move(edge + (width - sidebar.width), y, { steps: 5 });
+  await page.mouse.up();
+}
+
+describe('Lenses MCP extension end to end (issue 5)', function () {
+  this.timeout(120_000);
+  let env: LensesE2e;
+  let toolNames: string[] = [];
+  let otherApplication: ObtainedTokens;
+  let listAdminAuthorizations: () => Promise<HqAuthorization[]>;
+
+  before(async function () {
+    env = await startLensesE2e('extension');
+  });
+
+  // The steps build on each other: after one fails, the rest are skipped (not the other files, as bail would).
+  let failed = false;
+  beforeEach(function () {
+    if (failed) this.skip();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    failed = true;
+    if (env) await screenshot(env.page, `extension-FAILED-${this.currentTest.title}`).catch(() => undefined);
+  });
+
+  after(async function () {
+    await env?.close();
+  });
+
+  it('1. signs in from the palette with only read and write ticked; the status bar shows the account', async function () {
+    await waitForStatusBarText(env.page, /Sign in to Lenses/);
+    const result = await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), {
+      username: 'admin',
+      password: 'admin',
+      scopes: ['read', 'write'],
+      shots: 'extension-1',
+    });
+    assert.equal(result.consentClientName, VS_CODE_CLIENT_NAME);
+    const text = await waitForStatusBarText(env.page, /admin\s*·/, 30_000);
+    assert.match(text, /admin\s*·\s*read write$/);
+    await screenshot(env.page, 'extension-1-5-signed-in');
+  });
+
+  it('2a. "MCP: List Servers" lists the Lenses server', async function () {
+    await runCommand(env.page, 'MCP: List Servers');
+    const rows = await readQuickPick(env.page);
+    const shot = await screenshot(env.page, 'extension-2-mcp-list-servers');
+    await closeQuickInput(env.page);
+    assert.ok(rows.some((row) => /^Lenses\b/.test(row)), `the MCP servers list shows Lenses: ${JSON.stringify(rows)}`);
+    assert.ok(shot);
+  });
+
+  it(`2b. starting it discovers the ${READ_WRITE_TOOL_COUNT} read and write tools, and no delete tool`, async function () {
+    const start = await env.probe.startMcpServers(60_000);
+    assert.ok(start.ok, `tools appeared after start: ${JSON.stringify(start)}`);
+    // The tool list may still be filling in right after the start.
+    const dump = await dumpToolsUntil(env, (d) => d.names.length >= READ_WRITE_TOOL_COUNT, 10_000);
+    toolNames = dump.names;
+    await screenshot(env.page, 'extension-2-tools-started');
+    assert.ok(toolNames.every((name) => name.startsWith('mcp_lenses_')), `tool names are mcp_lenses_<tool>: ${JSON.stringify(toolNames)}`);
+    assert.equal(toolNames.length, READ_WRITE_TOOL_COUNT, `tools: ${JSON.stringify(toolNames)}`);
+    for (const tool of DELETE_TOOLS) assert.ok(!toolNames.some((name) => toolSuffix(name, tool)), `${tool} is not offered without the delete scope`);
+    assert.ok(toolNames.some((name) => toolSuffix(name, 'list_topics')));
+  });
+
+  it("2c. list_topics through vscode.lm.invokeTool returns the emulator's dev topics", async function () {
+    const listTopics = toolNames.find((name) => toolSuffix(name, 'list_topics'));
+    assert.ok(listTopics, 'list_topics is offered');
+    const outcome = await env.probe.invokeTool(listTopics, { environment: 'dev' }, { timeoutMs: 30_000 });
+    assert.ok(outcome.ok, `the tool call succeeded: ${JSON.stringify(outcome)}`);
+    for (const topic of seededDevTopics()) assert.ok(outcome.text.includes(topic), `list_topics names ${topic}: ${outcome.text.slice(0, 500)}`);
+    await showToolsInOutput(env.page);
+  });
+
+  it('3. the Connected Applications view lists this VS Code (read, write) and a second application', async function () {
+    await focusView(env.page, 'Connected Applications');
+    await widenSideBar(env.page, 520);
+    const self = treeItem(env.page, VS_CODE_CLIENT_NAME);
+    await self.waitFor({ state: 'visible', timeout: 15_000 });
+    // Another application signs in to admin's account (DCR + consent at the emulator), then the view is refreshed.
+    otherApplication = await obtainTokens(env.hq, { username: 'admin', scopes: ['read'], clientName: OTHER_APPLICATION });
+    await refreshConnectedApplications(env.page);
+    const other = treeItem(env.page, OTHER_APPLICATION);
+    await other.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await description(self), 'read, write · this VS Code');
+    assert.equal(await description(other), 'read');
+    const shot = await screenshot(env.page, 'extension-3-connected-applications');
+    publishScreenshot(shot, 'connected-applications');
+  });
+
+  it('4. revoking the second application from its context menu removes it and kills its token at HQ', async function () {
+    assert.equal((await env.hq.introspect(otherApplication.accessToken)).active, true, 'its token works before the revoke');
+    await contextMenu(env.page, OTHER_APPLICATION, 'Revoke Access…');
+    publishScreenshot(await screenshot(env.page, 'extension-4-revoke-confirm'), 'revoke-access');
+    const message = await handleDialog(env.page, 'Revoke Access', { message: /Revoke access for "Claude Desktop"\?/ });
+    assert.match(message, /will lose its read access/);
+    await treeItem(env.page, OTHER_APPLICATION).waitFor({ state: 'hidden', timeout: 15_000 });
+    assert.ok(await treeItem(env.page, VS_CODE_CLIENT_NAME).isVisible(), 'this VS Code stays connected');
+    assert.equal((await env.hq.introspect(otherApplication.accessToken)).active, false, 'its token is inactive at HQ');
+    await screenshot(env.page, 'extension-4-revoked');
+  });
+
+  it('5a. signing out revokes the VS Code grant at HQ', async function () {
+    listAdminAuthorizations = await adminObserver(env.hq);
+    const before = (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+    assert.equal(before.length, 1, 'the VS Code grant is there while signed in');
+    await runCommand(env.page, 'Lenses: Sign Out');
+    await waitForStatusBarText(env.page, /Sign in to Lenses/, 30_000);
+    const after = (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+    assert.deepEqual(after, [], 'sign-out revoked the VS Code grant at HQ');
+    await screenshot(env.page, 'extension-5-signed-out');
+  });
+
+  it('5b. after sign-out VS Code no longer offers the Lenses tools, and no new grant appears', async function () {
+    // Signed out, the embedded server lists no tools and sends tools/list_changed: VS Code drops them.
+    const dump = await dumpToolsUntil(env, (d) => d.names.length === 0, 15_000);
+    await screenshot(env.page, 'extension-5-tools-gone');
+    assert.deepEqual(dump.names, [], 'no Lenses tool is offered after sign-out');
+    assert.equal((await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME).length, 0, 'no new grant');
+  });
+
+});
+
+/** Shows the "MCP: Lenses" output (Discovered N tools) for the README's screenshot. */
+async function showToolsInOutput(page: Page): Promise<void> {
+  try {
+    await runCommand(page, 'MCP: List Servers');
+    const rows = await readQuickPick(page);
+    const lenses = rows.find((row) => /^Lenses\b/.test(row));
+    if (!lenses) return;
+    publishScreenshot(await screenshot(page, 'extension-2-mcp-list-servers-running'), 'mcp-list-servers');
+    await page.locator('.quick-input-widget .monaco-list-row[role="option"]').filter({ hasText: /^Lenses/ }).first().click();
+    await page.waitForTimeout(500);
+    await screenshot(page, 'extension-2-mcp-server-actions');
+    const showOutput = page.locator('.quick-input-widget .monaco-list-row[role="option"]').filter({ hasText: /Show Output/ }).first();
+    if (await showOutput.isVisible()) {
+      await showOutput.click();
+      await page.waitForTimeout(1500);
+      publishScreenshot(await screenshot(page, 'extension-2-mcp-output'), 'mcp-tools');
+    }
+  } finally {
+    await closeQuickInput(page);
+  }
+}
