@@ -28,6 +28,12 @@ export interface McpHttpServerOptions {
   fetch?: typeof fetch;
   /** Timeout of each HQ call (default 30 s). */
   hqTimeoutMs?: number;
+  /**
+   * Resumable SSE streams (event ids, a priming event, replay on reconnect); default true.
+   * The embedded server turns them off: its loopback streams do not drop, and VS Code 1.139
+   * logs a warning for the empty priming event.
+   */
+  resumableStreams?: boolean;
 }
 
 export interface RunningMcpHttpServer {
@@ -134,8 +140,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     const server = newServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      eventStore: new BoundedEventStore(),
-      retryInterval: SSE_RETRY_MS,
+      ...(options.resumableStreams === false ? {} : { eventStore: new BoundedEventStore(), retryInterval: SSE_RETRY_MS }),
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: Date.now() });
         logger.info(`MCP session ${id.slice(0, 8)} opened (${sessions.size} open)`);

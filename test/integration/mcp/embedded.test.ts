@@ -106,6 +106,41 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
   });
 });
 
+describe('SSE resumability (event ids and the priming event)', function () {
+  this.timeout(20_000);
+  let hq: RunningHq;
+  before(async () => {
+    hq = await startHq({ port: 0 });
+  });
+  after(async () => {
+    await hq?.close();
+  });
+
+  async function initializeStream(resumableStreams: boolean | undefined): Promise<string> {
+    const sessions = new FakeSessions();
+    const mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new EmbeddedAuthenticator(SECRET, sessions), resumableStreams });
+    try {
+      const initialize = { ...INITIALIZE, params: { ...INITIALIZE.params, protocolVersion: '2025-11-25' } };
+      const response = await postRaw(mcp.url, initialize, { [LINK_SECRET_HEADER]: SECRET });
+      assert.equal(response.status, 200);
+      return await response.text();
+    } finally {
+      await mcp.close();
+    }
+  }
+
+  it('are on by default: the stream opens with an event id', async () => {
+    assert.match(await initializeStream(undefined), /^id: /m);
+  });
+
+  it('are off for the embedded server: no event ids and no empty priming event (VS Code warns on it)', async () => {
+    const stream = await initializeStream(false);
+    assert.doesNotMatch(stream, /^id: /m);
+    assert.doesNotMatch(stream, /^data: *$/m);
+    assert.match(stream, /"serverInfo"/);
+  });
+});
+
 describe('Embedded mode with introspection (as the extension runs it)', function () {
   this.timeout(20_000);
   let hq: RunningHq;
