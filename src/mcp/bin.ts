@@ -1,10 +1,10 @@
 import type { Logger } from '../log';
-import { ConfigError, readConfig, VARIABLES } from './config';
+import { ConfigError, readConfig, VARIABLES, type LogLevel } from './config';
 import { SERVER_VERSION } from './server';
 import { startStandaloneHttp, startStandaloneStdio } from './standalone';
 
 /** Logs to stderr: stdout belongs to stdio JSON-RPC. LOG_LEVEL=debug for more. */
-function stderrLogger(level: string | undefined): Logger {
+function stderrLogger(level: LogLevel): Logger {
   const debug = level === 'debug' || level === 'trace';
   const write = (tag: string, message: string | Error) => process.stderr.write(`${new Date().toISOString()} ${tag} ${message instanceof Error ? message.message : message}\n`);
   return {
@@ -25,7 +25,6 @@ function help(): string {
     '',
     'Environment variables:',
     ...VARIABLES.map((v) => `  ${v.name.padEnd(width)}  ${v.description} Default: ${v.default}.`),
-    '  LOG_LEVEL'.padEnd(width + 2) + '  info or debug. Default: info.',
   ].join('\n');
 }
 
@@ -53,7 +52,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = stderrLogger(process.env.LOG_LEVEL);
+  const logger = stderrLogger(config.logLevel);
   const running = config.transport === 'http' ? await startStandaloneHttp(config, { logger }) : await startStandaloneStdio(config, { logger });
   let stopping = false;
   const stop = (signal: string) => {

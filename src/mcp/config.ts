@@ -14,7 +14,10 @@ export interface ServerConfig {
   introspectionUrl: string;
   introspectionCacheTtlSeconds: number;
   stateless: boolean;
+  logLevel: LogLevel;
 }
+
+export type LogLevel = 'info' | 'debug' | 'trace';
 
 /** A missing or bad variable: the message is the one line the bin prints. */
 export class ConfigError extends Error {
@@ -41,6 +44,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'INTROSPECTION_URL', default: '{LENSES_URL}/oauth2/introspect', description: 'RFC 7662 endpoint (never discovered from the advertised issuer).' },
   { name: 'INTROSPECTION_CACHE_TTL', default: '60', description: 'Seconds an active introspection answer is cached (0 = off); never past the token expiry.' },
   { name: 'MCP_STATELESS_HTTP', default: 'false', description: 'true: no MCP sessions (replicas behind a load balancer).' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'info, debug or trace (logs go to stderr; tokens only as fingerprints).' },
 ];
 
 /** Reads and checks the environment; throws `ConfigError` naming the first bad variable. */
@@ -79,7 +83,14 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     introspectionUrl: httpUrl('INTROSPECTION_URL', value('INTROSPECTION_URL') ?? `${lensesUrl}/oauth2/introspect`),
     introspectionCacheTtlSeconds: integer('INTROSPECTION_CACHE_TTL', value('INTROSPECTION_CACHE_TTL') ?? '60', 0, 86_400),
     stateless,
+    logLevel: logLevel(value('LOG_LEVEL')),
   };
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+  const level = (raw ?? 'info').toLowerCase();
+  if (level === 'info' || level === 'debug' || level === 'trace') return level;
+  throw new ConfigError(`LOG_LEVEL must be info, debug or trace, not "${raw}"`);
 }
 
 function httpUrl(name: string, raw: string): string {

@@ -11,6 +11,7 @@ describe('readConfig (the official server\'s environment contract)', () => {
     assert.deepEqual(config.scopes, ['read', 'write', 'delete']);
     assert.equal(config.introspectionUrl, 'http://localhost:9991/oauth2/introspect');
     assert.equal(config.stateless, false);
+    assert.equal(config.logLevel, 'info');
   });
 
   it('OAuth mode defaults to HTTP, advertises LENSES_URL unless told otherwise, and keeps introspection on the internal URL', () => {
@@ -26,5 +27,10 @@ describe('readConfig (the official server\'s environment contract)', () => {
   it('refuses OAuth over stdio and an INTROSPECTION_CACHE_TTL that is not a number, naming the variable', () => {
     assert.throws(() => readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://m', TRANSPORT: 'stdio' }), (e: unknown) => e instanceof ConfigError && /^TRANSPORT /.test(e.message));
     assert.throws(() => readConfig({ LENSES_API_KEY: 'k', INTROSPECTION_CACHE_TTL: '-1' }), (e: unknown) => e instanceof ConfigError && /^INTROSPECTION_CACHE_TTL /.test(e.message));
+  });
+
+  it('accepts LOG_LEVEL info, debug or trace and refuses anything else, naming the variable', () => {
+    assert.equal(readConfig({ LENSES_API_KEY: 'k', LOG_LEVEL: 'DEBUG' }).logLevel, 'debug');
+    assert.throws(() => readConfig({ LENSES_API_KEY: 'k', LOG_LEVEL: 'verbose' }), (e: unknown) => e instanceof ConfigError && /^LOG_LEVEL must be info, debug or trace/.test(e.message));
   });
 });
