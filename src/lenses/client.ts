@@ -1,5 +1,5 @@
 import { silentLogger, type Logger } from '../log';
-import { LensesConnectionError, problemFromResponse } from './errors';
+import { describeNetworkFailure, LensesConnectionError, problemFromResponse } from './errors';
 import { path } from './paths';
 
 /**
@@ -101,7 +101,9 @@ export class LensesClient {
     } catch (error) {
       if (timeout.aborted) throw new LensesConnectionError(`Lenses did not answer ${method} ${route} within ${this.timeoutMs} ms`);
       if (options.signal?.aborted) throw new LensesConnectionError(`${method} ${route} was cancelled`);
-      throw new LensesConnectionError(`Could not reach Lenses at ${this.baseUrl}: ${describeCause(error)}`, { cause: error });
+      // The URL goes to the log only: tool errors reach remote MCP clients (RS-16).
+      this.logger.warn(`Could not reach Lenses at ${this.baseUrl} (${method} ${route}): ${describeCause(error)}`);
+      throw new LensesConnectionError(`Could not reach Lenses HQ (${describeNetworkFailure(error)})`, { cause: error });
     }
     this.logger.debug(`HQ ${method} ${route} → ${response.status} in ${Date.now() - started} ms`);
     if (!response.ok) throw problemFromResponse(response.status, response.statusText, text);

@@ -38,6 +38,37 @@ export class LensesConnectionError extends Error {
   }
 }
 
+/**
+ * Why a connection to HQ failed, in words that name no host, port or URL: tool results go to
+ * remote MCP clients, and the internal `LENSES_URL` must not leak to them (RS-16).
+ */
+export function describeNetworkFailure(error: unknown): string {
+  const code = errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'connection reset';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'connection timed out';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'network unreachable';
+    default:
+      return code && /CERT|SSL|TLS/.test(code) ? 'TLS certificate problem' : 'network error';
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** A path parameter that would change the route (`/`, `..`, `%2F`, control characters). */
 export class UnsafePathSegmentError extends Error {
   override readonly name = 'UnsafePathSegmentError';

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { LensesApiError, LensesConnectionError } from './errors';
+import { describeNetworkFailure, LensesApiError, LensesConnectionError } from './errors';
 import type { LensesClient } from './client';
 
 export interface SqlExecutionOptions {
@@ -67,7 +67,7 @@ export async function executeSql(client: LensesClient, environment: string, sql:
       response.on('end', () => finish(new LensesApiError(status, response.statusMessage ?? 'Error', text.trim() || undefined, undefined, [], undefined)));
       response.on('error', () => finish(new LensesApiError(status, response.statusMessage ?? 'Error', undefined, undefined, [], undefined)));
     });
-    socket.on('error', (error) => finish(new LensesConnectionError(`Could not run SQL on Lenses at ${client.baseUrl}: ${error.message}`, { cause: error })));
+    socket.on('error', (error) => finish(new LensesConnectionError(`Could not run SQL on Lenses HQ (${describeNetworkFailure(error)})`, { cause: error })));
     socket.on('open', () => socket.send(JSON.stringify({ sql })));
     socket.on('close', () => finish(new LensesConnectionError('Lenses closed the SQL connection before the query ended')));
     socket.on('message', (raw) => {

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { LensesApiError, LensesClient, LensesConnectionError, path, UnsafePathSegmentError } from '../../../src/lenses';
+import { executeSql } from '../../../src/lenses/sql';
+import { describeToolError } from '../../../src/mcp/toolResults';
 
 describe('LensesClient', () => {
   it('sends the token source\'s bearer and repeats array query parameters', async () => {
@@ -57,4 +60,31 @@ describe('LensesClient', () => {
       assert.throws(() => path`/api/topics/${bad}`, UnsafePathSegmentError, JSON.stringify(bad));
     }
   });
+
+  it('RS-16 an unreachable HQ gives a tool error that names neither the internal host nor port', async () => {
+    const port = await closedPort();
+    const warnings: string[] = [];
+    const logger = { trace() {}, debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} };
+    const refused = new LensesClient({ baseUrl: `http://127.0.0.1:${port}`, token: () => 't', logger });
+    const error = await refused.get('/api/topics').catch((e: unknown) => e);
+    assert.ok(error instanceof LensesConnectionError);
+    assert.equal(error.message, 'Could not reach Lenses HQ (connection refused)');
+    const text = describeToolError('list_topics', error);
+    assert.doesNotMatch(text, new RegExp(`127\\.0\\.0\\.1|${port}`));
+    assert.match(warnings.join('\n'), new RegExp(`127\\.0\\.0\\.1:${port}`), 'the log keeps the URL for the operator');
+
+    const sqlError = await executeSql(refused, 'dev', 'SELECT * FROM orders').catch((e: unknown) => e);
+    assert.ok(sqlError instanceof LensesConnectionError);
+    assert.doesNotMatch(describeToolError('execute_sql', sqlError), new RegExp(`127\\.0\\.0\\.1|${port}`));
+  });
 });
+
+/** A loopback port that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
