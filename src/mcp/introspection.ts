@@ -61,19 +61,24 @@ export class TokenIntrospector {
     if (this.options.cacheTtlSeconds <= 0) return this.ask(token);
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
-    const asking = this.ask(token)
+    const asking: Promise<IntrospectionAnswer> = this.ask(token)
       .then((answer) => {
-        this.remember(key, answer);
+        // Evicted while in flight (HQ answered 401 meanwhile): use the answer once, cache nothing (RS-04).
+        if (this.pending.get(key) === asking) this.remember(key, answer);
         return answer;
       })
-      .finally(() => this.pending.delete(key));
+      .finally(() => {
+        if (this.pending.get(key) === asking) this.pending.delete(key);
+      });
     this.pending.set(key, asking);
     return asking;
   }
 
   /** Drops the cached answer of `token` (HQ answered 401 to a call made with it). */
   evict(token: string): void {
-    this.cache.delete(cacheKey(token));
+    const key = cacheKey(token);
+    this.cache.delete(key);
+    this.pending.delete(key);
   }
 
   private remember(key: string, answer: IntrospectionAnswer): void {
@@ -117,11 +122,21 @@ export class TokenIntrospector {
     } catch {
       throw new IntrospectionUnavailableError('The Lenses token introspection endpoint answered something that is not JSON');
     }
-    if (!answer || typeof answer !== 'object' || typeof (answer as { active?: unknown }).active !== 'boolean') {
-      throw new IntrospectionUnavailableError('The Lenses token introspection answer has no boolean "active"');
-    }
-    return answer as IntrospectionAnswer;
+    return checkedAnswer(answer);
   }
+}
+
+/** RFC 7662 §2.2 field types: an answer that breaks them is no answer (fail closed), never a crash. */
+function checkedAnswer(answer: unknown): IntrospectionAnswer {
+  if (!answer || typeof answer !== 'object' || Array.isArray(answer)) throw new IntrospectionUnavailableError('The Lenses token introspection answer is not a JSON object');
+  const fields = answer as Record<string, unknown>;
+  if (typeof fields.active !== 'boolean') throw new IntrospectionUnavailableError('The Lenses token introspection answer has no boolean "active"');
+  const wrong: string[] = ['scope', 'token_type', 'sub', 'username', 'client_id'].filter((name) => fields[name] !== undefined && typeof fields[name] !== 'string');
+  if (fields.exp !== undefined && typeof fields.exp !== 'number') wrong.push('exp');
+  const aud = fields.aud;
+  if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((item) => typeof item === 'string'))) wrong.push('aud');
+  if (wrong.length > 0) throw new IntrospectionUnavailableError(`The Lenses token introspection answer has malformed field(s): ${wrong.join(', ')}`);
+  return fields as unknown as IntrospectionAnswer;
 }
 
 function cacheKey(token: string): string {

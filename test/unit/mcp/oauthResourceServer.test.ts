@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { TokenIntrospector, type IntrospectionAnswer } from '../../../src/mcp/introspection';
+import { IntrospectionUnavailableError, TokenIntrospector, type IntrospectionAnswer } from '../../../src/mcp/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
 import type { Logger } from '../../../src/log';
 import { ALL_SCOPES } from '../../../src/scopes';
@@ -106,5 +106,33 @@ describe('TokenIntrospector', () => {
     const answers = await Promise.all(Array.from({ length: 16 }, () => introspector.introspect(TOKEN)));
     assert.ok(answers.every((answer) => answer.active));
     assert.equal(asked, 1);
+  });
+
+  it('RS-04 an answer still in flight when the token is evicted (HQ said 401) is not cached', async () => {
+    let asked = 0;
+    let release: () => void = () => undefined;
+    const introspector = new TokenIntrospector({
+      url: 'http://hq.test/oauth2/introspect',
+      cacheTtlSeconds: 60,
+      fetch: async () => {
+        asked += 1;
+        if (asked === 1) await new Promise<void>((resolve) => (release = resolve));
+        return Response.json({ active: true, scope: 'read', exp: Math.floor(Date.now() / 1000) + 600 });
+      },
+    });
+    const first = introspector.introspect(TOKEN);
+    await new Promise((resolve) => setImmediate(resolve));
+    introspector.evict(TOKEN);
+    release();
+    await first;
+    await introspector.introspect(TOKEN);
+    assert.equal(asked, 2, 'the evicted in-flight answer was not reused from the cache');
+  });
+
+  it('RS-11 an answer whose fields have the wrong types is no answer (503 path), not a crash', async () => {
+    for (const answer of [{ active: true, token_type: 1 }, { active: true, scope: ['read'] }, { active: true, exp: '9999999999' }, { active: true, aud: [1] }, [true]]) {
+      const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, fetch: async () => Response.json(answer) });
+      await assert.rejects(introspector.introspect(TOKEN), (error: unknown) => error instanceof IntrospectionUnavailableError, JSON.stringify(answer));
+    }
   });
 });
