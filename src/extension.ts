@@ -16,6 +16,7 @@ import { RemoteMcpSessions } from './vscode/remoteMcpSession';
 import { isHqSession } from './vscode/sessionResources';
 import { EditorSessionSource } from './vscode/sessionSource';
 import { readSettings } from './vscode/settings';
+import { StandaloneServerCopy } from './vscode/standaloneServerCopy';
 import { statusBarContent } from './vscode/statusBar';
 import { AuthCallbackHandler, AUTH_CALLBACK_PATH } from './vscode/uriCallback';
 import { showSessionEnded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
@@ -116,6 +117,18 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     logger: output,
   });
 
+  const standaloneServer = new StandaloneServerCopy(
+    {
+      createDirectory: async (path) => vscode.workspace.fs.createDirectory(vscode.Uri.file(path)),
+      copy: async (from, to) => vscode.workspace.fs.copy(vscode.Uri.file(from), vscode.Uri.file(to), { overwrite: true }),
+      exists: async (path) => vscode.workspace.fs.stat(vscode.Uri.file(path)).then(() => true, () => false),
+    },
+    vscode.Uri.joinPath(context.extensionUri, 'dist', 'lenses-mcp.js').fsPath,
+    context.globalStorageUri.fsPath,
+    output,
+  );
+  void standaloneServer.refreshIfInstalled().catch((error: unknown) => output.warn(`Could not refresh the standalone server copy: ${String(error)}`));
+
   const statusBar = vscode.window.createStatusBarItem('lenses.account', vscode.StatusBarAlignment.Left, 0);
   statusBar.name = 'Lenses Account';
   const showSignedInState = async () => {
@@ -139,7 +152,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
       vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, { treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications), showCollapseAll: false }),
     ),
     statusBar,
-    registerCommands({ auth: authProvider, apps: connectedApplications, settings, output, logger: output }),
+    registerCommands({ auth: authProvider, apps: connectedApplications, settings, installStandaloneServer: () => standaloneServer.install(), output, logger: output }),
     authProvider.onDidChangeSessions(() => {
       mcpProvider.sessionsChanged();
       connectedApplications.refresh();

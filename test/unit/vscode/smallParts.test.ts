@@ -2,21 +2,62 @@ import assert from 'node:assert/strict';
 import { ALL_SCOPES } from '../../../src/scopes';
 import { mcpConfiguration, API_KEY_PLACEHOLDER } from '../../../src/vscode/mcpConfiguration';
 import { readSettings } from '../../../src/vscode/settings';
+import { StandaloneServerCopy } from '../../../src/vscode/standaloneServerCopy';
 import { EditorSessionSource } from '../../../src/vscode/sessionSource';
 import { statusBarContent } from '../../../src/vscode/statusBar';
 import { AuthCallbackHandler } from '../../../src/vscode/uriCallback';
 import { RecordingLogger, session } from './fakes';
 
 describe('copy MCP configuration', () => {
-  it('stdio form runs npx lenses-mcp with LENSES_URL and an API key placeholder, no secret', () => {
-    const json = JSON.parse(mcpConfiguration('stdio', 'https://hq.example.com'));
+  it('bundled stdio form runs the extension\'s copy of the server with node, LENSES_URL and an API key placeholder', () => {
+    const text = mcpConfiguration('bundled', { lensesUrl: 'https://hq.example.com', bundledServerPath: '/home/u/.vscode/globalStorage/lenses/lenses-mcp.js' });
+    assert.deepEqual(JSON.parse(text), {
+      mcpServers: { lenses: { command: 'node', args: ['/home/u/.vscode/globalStorage/lenses/lenses-mcp.js'], env: { LENSES_URL: 'https://hq.example.com', LENSES_API_KEY: API_KEY_PLACEHOLDER } } },
+    });
+  });
+
+  it('npx stdio form runs npx lenses-mcp with LENSES_URL and an API key placeholder, no secret', () => {
+    const json = JSON.parse(mcpConfiguration('npx', { lensesUrl: 'https://hq.example.com' }));
     assert.deepEqual(json, { mcpServers: { lenses: { command: 'npx', args: ['-y', 'lenses-mcp'], env: { LENSES_URL: 'https://hq.example.com', LENSES_API_KEY: API_KEY_PLACEHOLDER } } } });
   });
 
-  it('HTTP form points at the standalone server and carries no credential', () => {
-    const text = mcpConfiguration('http', 'https://hq.example.com');
-    assert.deepEqual(JSON.parse(text), { mcpServers: { lenses: { url: 'http://localhost:8000/mcp' } } });
+  it('HTTP form points at lenses.mcp.url or the standalone default and carries no credential', () => {
+    const text = mcpConfiguration('http', { lensesUrl: 'https://hq.example.com' });
+    assert.deepEqual(JSON.parse(text), { mcpServers: { lenses: { type: 'http', url: 'http://localhost:8000/mcp' } } });
     assert.doesNotMatch(text, /Bearer|token|authorization/i);
+    assert.equal(JSON.parse(mcpConfiguration('http', { lensesUrl: '', mcpUrl: 'https://mcp.example.com/mcp' })).mcpServers.lenses.url, 'https://mcp.example.com/mcp');
+  });
+});
+
+describe('StandaloneServerCopy', () => {
+  function fakeFs(existing: string[] = []) {
+    const files = new Set(existing);
+    const copies: Array<[string, string]> = [];
+    return {
+      files,
+      copies,
+      fs: {
+        createDirectory: async () => undefined,
+        copy: async (from: string, to: string) => void (copies.push([from, to]), files.add(to)),
+        exists: async (path: string) => files.has(path),
+      },
+    };
+  }
+
+  it('installs the bundled server into global storage, where updates of the extension do not move it', async () => {
+    const { fs, copies } = fakeFs();
+    const copy = new StandaloneServerCopy(fs, '/ext/lenses-0.1.0/dist/lenses-mcp.js', '/storage/lenses', new RecordingLogger());
+    assert.equal(await copy.install(), '/storage/lenses/lenses-mcp.js');
+    assert.deepEqual(copies, [['/ext/lenses-0.1.0/dist/lenses-mcp.js', '/storage/lenses/lenses-mcp.js']]);
+  });
+
+  it('on activation refreshes a copy made earlier, and makes none that was never asked for', async () => {
+    const fresh = fakeFs();
+    await new StandaloneServerCopy(fresh.fs, '/ext/b', '/storage', new RecordingLogger()).refreshIfInstalled();
+    assert.deepEqual(fresh.copies, []);
+    const earlier = fakeFs(['/storage/lenses-mcp.js']);
+    await new StandaloneServerCopy(earlier.fs, '/ext/new/dist/lenses-mcp.js', '/storage', new RecordingLogger()).refreshIfInstalled();
+    assert.deepEqual(earlier.copies, [['/ext/new/dist/lenses-mcp.js', '/storage/lenses-mcp.js']]);
   });
 });
 
