@@ -3,7 +3,7 @@ import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps'
 import { EmbeddedAuthenticator } from './mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from './mcp/httpServer';
 import { TokenIntrospector } from './mcp/introspection';
-import { LensesOAuthClient } from './oauth';
+import { discoverFromResource, LensesOAuthClient } from './oauth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
 import { CONNECTED_APPS_VIEW_ID, CONTEXT } from './vscode/commandIds';
@@ -91,7 +91,14 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     sessionSource,
     output,
   );
-  const remoteSessions = new RemoteMcpSessions({ oauth, settings, ui: vscodeAuthUi, redirect, logger: output });
+  const remoteSessions = new RemoteMcpSessions({
+    oauth,
+    settings,
+    discoverIssuer: async (mcpUrl) => (await discoverFromResource(mcpUrl, { allowInsecureHttp: settings().allowInsecureHttp, logger: output })).authorizationServer.issuer,
+    ui: vscodeAuthUi,
+    redirect,
+    logger: output,
+  });
   const mcpProvider = new LensesMcpServerProvider<vscode.McpHttpServerDefinition>({
     settings,
     server: embeddedServer,

@@ -4,12 +4,14 @@ import type { AuthUi } from './authProvider';
 import { SIGN_IN_TIMEOUT_MS } from './authProvider';
 import type { OAuthClientPort, RedirectChoice } from './oauthPort';
 import { isRemoteMcpSession } from './sessionResources';
-import type { LensesSettings } from './settings';
+import { SETTING, type LensesSettings } from './settings';
 import { describeSignInError } from './userMessages';
 
 export interface RemoteMcpSessionDeps {
   oauth: OAuthClientPort;
   settings(): LensesSettings;
+  /** RFC 9728 discovery of the remote server's authorization server (`discoverFromResource`). */
+  discoverIssuer(mcpUrl: string): Promise<string>;
   ui: AuthUi;
   redirect(): Promise<RedirectChoice | undefined>;
   logger: Logger;
@@ -37,6 +39,7 @@ export class RemoteMcpSessions {
     }
     try {
       const settings = this.deps.settings();
+      if (!(await this.trusts(mcpUrl, settings.url))) return undefined;
       const redirect = await this.deps.redirect();
       const session = await ui.withSignInProgress((signal) =>
         oauth.signIn({ hqUrl: settings.url, mcpUrl, scopes: settings.scopes, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }),
@@ -51,5 +54,37 @@ export class RemoteMcpSessions {
       }
       return undefined;
     }
+  }
+
+  /**
+   * Signs in for a remote server only when it names the user's own Lenses HQ as its
+   * authorization server: otherwise a `lenses.mcp.url` from a workspace could collect a
+   * token the user granted at HQ for a server HQ never vouched for.
+   */
+  private async trusts(mcpUrl: string, lensesUrl: string): Promise<boolean> {
+    const { ui, logger } = this.deps;
+    if (!lensesUrl) {
+      ui.showMessage('error', { text: 'Set lenses.url to your Lenses HQ before using a remote Lenses MCP server (lenses.mcp.url).', actions: ['openSettings'], setting: SETTING.url });
+      return false;
+    }
+    const issuer = await this.deps.discoverIssuer(mcpUrl);
+    if (sameOrigin(issuer, lensesUrl)) return true;
+    logger.warn(`The Lenses MCP server ${mcpUrl} names ${issuer} as its authorization server, not ${lensesUrl}: not signing in`);
+    ui.showMessage('error', {
+      text: `The Lenses MCP server at ${mcpUrl} trusts ${issuer}, not your Lenses HQ (${lensesUrl}), so Lenses will not sign in to it. Check lenses.mcp.url.`,
+      actions: ['openSettings', 'showLogs'],
+      setting: SETTING.mcpUrl,
+    });
+    return false;
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    const left = new URL(a);
+    const right = new URL(b);
+    return left.origin === right.origin && left.pathname.replace(/\/+$/, '') === right.pathname.replace(/\/+$/, '');
+  } catch {
+    return false;
   }
 }
