@@ -13,7 +13,13 @@ export type RequestAuthentication =
    * (never 401/403, which would start VS Code's own OAuth dialog): it lists the tools of
    * `scopes` and every tool call returns `message` as an `isError` result.
    */
-  | { kind: 'signed-out'; scopes: ReadonlySet<Scope>; message: string }
+  | {
+      kind: 'signed-out';
+      scopes: ReadonlySet<Scope>;
+      message: string;
+      /** `unavailable`: the session is kept but cannot be used right now (HQ unreachable): no "session ended" notice. */
+      reason?: 'signed-out' | 'unavailable';
+    }
   /** The request is refused at the HTTP layer with this status, headers and message. */
   | { kind: 'rejected'; status: number; headers?: Record<string, string>; message: string };
 

@@ -35,6 +35,8 @@ export const SIGNED_OUT_MESSAGE = 'Sign in to Lenses again to use this tool: run
 export class EmbeddedAuthenticator implements RequestAuthenticator {
   private readonly secretDigest: Buffer;
   private readonly logger: Logger;
+  /** The scopes of the last good session: what to keep listing while HQ is briefly unreachable. */
+  private lastScopes: readonly Scope[] = [];
 
   /**
    * `introspector` (optional) validates the session's token with HQ (RFC 7662, cached), so a
@@ -62,11 +64,15 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
     try {
       session = await this.sessions.currentSession();
     } catch (error) {
-      this.logger.warn(`Could not get the Lenses session: ${error instanceof Error ? error.message : String(error)}`);
+      // The session is still stored (e.g. HQ unreachable during a refresh): keep the tools, say why calls fail.
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`Could not get the Lenses session: ${reason}`);
+      return { kind: 'signed-out', reason: 'unavailable', scopes: new Set(this.lastScopes), message: `Lenses cannot be used right now: ${reason} Your sign-in is kept; retry in a moment.` };
     }
     if (!session) return this.signedOut();
     const scopes = await this.validatedScopes(session);
     if (!scopes) return this.signedOut();
+    this.lastScopes = scopes;
     return { kind: 'granted', token: session.accessToken, scopes: new Set(scopes) };
   }
 

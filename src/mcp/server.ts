@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { LensesApiError, LensesClient } from '../lenses';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
+import type { RequestAuthentication } from './authentication';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
@@ -27,7 +28,7 @@ export const SERVER_VERSION = '0.1.0';
 export type ToolAccess =
   | { kind: 'granted'; token: string; scopes: ReadonlySet<Scope> }
   /** Embedded mode without a session: list the tools of `scopes`, answer calls with `message`. */
-  | { kind: 'signed-out'; scopes: ReadonlySet<Scope>; message: string };
+  | Extract<RequestAuthentication, { kind: 'signed-out' }>;
 
 export interface LensesMcpServerOptions {
   /** HQ base URL the tools call. */
@@ -115,7 +116,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     const access = accessOf(extra.authInfo, options.defaultAccess);
     if (!access) return errorResult(`${name} cannot run: this request carries no Lenses credential.`);
     if (access.kind === 'signed-out') {
-      options.sessionLost?.(`tool ${name} was called while signed out`);
+      if (access.reason !== 'unavailable') options.sessionLost?.(`tool ${name} was called while signed out`);
       return errorResult(access.message);
     }
     if (!access.scopes.has(tool.scope)) {

@@ -14,8 +14,11 @@ const SECRET = 'link-secret-0123456789abcdef';
 /** A SessionSource fake standing in for the VS Code auth provider. */
 class FakeSessions implements SessionSource {
   session: EmbeddedSession | undefined;
+  /** Set to make currentSession() fail as when HQ cannot be reached for a refresh. */
+  failure: Error | undefined;
   lost: string[] = [];
   async currentSession() {
+    if (this.failure) throw this.failure;
     return this.session;
   }
   signedOutScopes(): readonly Scope[] {
@@ -87,6 +90,25 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
       mcp.notifyToolsChanged();
       await waitFor(() => changes() >= 2);
     } finally {
+      await client.close();
+    }
+  });
+
+  it('HQ unreachable during a refresh keeps the last tools and says why, without a "session ended" notice', async () => {
+    const token = (await obtainTokens(hq, { scopes: ['read', 'write'] })).accessToken;
+    sessions.session = { accessToken: token, scopes: ['read', 'write'] };
+    sessions.lost = [];
+    const { client } = await connect();
+    try {
+      assert.equal((await client.listTools()).tools.length, 40);
+      sessions.failure = new Error('Could not reach Lenses HQ (refresh).');
+      assert.equal((await client.listTools()).tools.length, 40, 'the tools stay while HQ is briefly unreachable');
+      const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /^Lenses cannot be used right now: Could not reach Lenses HQ \(refresh\)\. Your sign-in is kept/);
+      assert.deepEqual(sessions.lost, []);
+    } finally {
+      sessions.failure = undefined;
       await client.close();
     }
   });
