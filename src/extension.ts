@@ -75,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     redirect,
     secretsChanged: context.secrets.onDidChange,
     accepts: (session) => isHqSession(session, settings().url),
+    sessionEnded: () => sessionSource.sessionLost('Lenses refused to refresh the session'),
     logger: output,
   });
   const sessionSource = new EditorSessionSource({
@@ -167,8 +168,12 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration('lenses')) return;
-      await authProvider.reconcile();
-      await mcpProvider.configurationChanged((section) => event.affectsConfiguration(section));
+      try {
+        await authProvider.reconcile();
+        await mcpProvider.configurationChanged((section) => event.affectsConfiguration(section));
+      } catch (error) {
+        output.error(`Could not apply the new Lenses settings: ${error instanceof Error ? error.message : String(error)}`);
+      }
       connectedApplications.refresh();
       void showSignedInState();
     }),

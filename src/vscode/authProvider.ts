@@ -33,6 +33,8 @@ export interface AuthProviderDeps {
   secretsChanged: vscode.Event<unknown>;
   /** Which stored sessions are this provider's (sessions for a remote MCP server's resource are not). */
   accepts?(session: LensesSession): boolean;
+  /** A session ended on its own (refresh refused): tell the user, who may not be looking at Lenses. */
+  sessionEnded?(): void;
   logger: Logger;
 }
 
@@ -132,6 +134,7 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
       if (isOAuthError(error, 'session_expired')) {
         this.deps.logger.warn(`Session of ${session.account.label} could not be refreshed: sign in again`);
         await this.reconcile();
+        this.deps.sessionEnded?.();
         return undefined;
       }
       throw error;

@@ -197,17 +197,24 @@ describe('LensesAuthenticationProvider', () => {
       assert.deepEqual(oauth.calls, ['validSession session-1']);
     });
 
-    it('CL-11 a refused refresh removes the session and fires removed, once', async () => {
+    it('CL-11 a refused refresh removes the session, fires removed and tells the user, once', async () => {
       const oauth = new FakeOAuthClient();
       await oauth.put(session());
       oauth.refreshFails = true;
-      const { provider, events } = window(oauth);
+      let ended = 0;
+      const provider = new LensesAuthenticationProvider({
+        oauth, settings: () => settings(), ui: new FakeAuthUi(), redirect: async () => undefined,
+        secretsChanged: oauth.secrets.onDidChange, sessionEnded: () => void ended++, logger: new RecordingLogger(),
+      });
+      const events: Array<{ removed?: readonly { id: string }[] }> = [];
+      provider.onDidChangeSessions((event) => events.push(event));
       await provider.getSessions(undefined);
       assert.equal(await provider.validCurrentSession(), undefined);
       assert.equal(await provider.validCurrentSession(), undefined);
       await settle();
       assert.deepEqual(events.flatMap((e) => e.removed ?? []).map((s) => s.id), ['session-1']);
       assert.deepEqual(oauth.calls, ['validSession session-1'], 'no retry loop once the session is gone');
+      assert.equal(ended, 1, 'one "session ended" notice');
     });
   });
 
