@@ -6,7 +6,7 @@ import { TokenIntrospector } from './mcp/introspection';
 import { discoverFromResource, LensesOAuthClient } from './oauth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
-import { CONNECTED_APPS_VIEW_ID, CONTEXT } from './vscode/commandIds';
+import { CONNECTED_APPS_VIEW_ID } from './vscode/commandIds';
 import { ConfiguredOAuthClient } from './vscode/configuredOAuthClient';
 import { ConnectedApplications } from './vscode/connectedAppsModel';
 import { ConnectedAppsTreeProvider } from './vscode/connectedAppsView';
@@ -17,8 +17,9 @@ import { isHqSession } from './vscode/sessionResources';
 import { EditorSessionSource } from './vscode/sessionSource';
 import { readSettings } from './vscode/settings';
 import { StandaloneServerCopy } from './vscode/standaloneServerCopy';
-import { statusBarContent } from './vscode/statusBar';
-import { AuthCallbackHandler, AUTH_CALLBACK_PATH } from './vscode/uriCallback';
+import { AuthCallbackHandler } from './vscode/uriCallback';
+import { AccountStatus } from './vscode/accountStatus';
+import { openInBrowser, redirectForWindow, secretStoreOf, workspaceFileSystem } from './vscode/editorPlatform';
 import { showSessionEnded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
 
 /** What activate() returns: the parts, for tests and the bench. */
@@ -40,33 +41,20 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const began = performance.now();
   const output = vscode.window.createOutputChannel('Lenses', { log: true });
   const settings = () => readSettings(vscode.workspace.getConfiguration());
-  const secrets = {
-    get: async (key: string) => context.secrets.get(key),
-    store: async (key: string, value: string) => context.secrets.store(key, value),
-    delete: async (key: string) => context.secrets.delete(key),
-  };
   const oauth = new ConfiguredOAuthClient(
     (current) =>
       new LensesOAuthClient({
-        secrets,
+        secrets: secretStoreOf(context.secrets),
         logger: output,
-        // A string, not a Uri: Uri.parse decodes the query and encodes it again, which breaks an
-        // already-encoded redirect_uri (VS Code's own auth extensions pass the string too).
-        openBrowser: async (url) => vscode.env.openExternal(url as unknown as vscode.Uri),
+        openBrowser: async (url) => openInBrowser(url),
         clientId: current.clientId || undefined,
         allowInsecureHttp: current.allowInsecureHttp,
       }),
     settings,
   );
 
-  // Remote windows (Codespaces, code-server, vscode.dev) cannot reach a loopback listener: come back through a URI.
   const callbacks = new AuthCallbackHandler();
-  const redirect = async () => {
-    if (!vscode.env.remoteName && vscode.env.uiKind !== vscode.UIKind.Web) return undefined;
-    const callback = vscode.Uri.parse(`${vscode.env.uriScheme}://${context.extension.id}${AUTH_CALLBACK_PATH}`);
-    // toString(true): unencoded, so the redirect URI registered and sent is the one the browser comes back to.
-    return callbacks.strategy((await vscode.env.asExternalUri(callback)).toString(true));
-  };
+  const redirect = () => redirectForWindow(context.extension.id, callbacks);
 
   const authProvider = new LensesAuthenticationProvider({
     oauth,
@@ -126,28 +114,14 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   });
 
   const standaloneServer = new StandaloneServerCopy(
-    {
-      createDirectory: async (path) => vscode.workspace.fs.createDirectory(vscode.Uri.file(path)),
-      copy: async (from, to) => vscode.workspace.fs.copy(vscode.Uri.file(from), vscode.Uri.file(to), { overwrite: true }),
-      exists: async (path) => vscode.workspace.fs.stat(vscode.Uri.file(path)).then(() => true, () => false),
-    },
+    workspaceFileSystem,
     vscode.Uri.joinPath(context.extensionUri, 'dist', 'lenses-mcp.js').fsPath,
     context.globalStorageUri.fsPath,
     output,
   );
   void standaloneServer.refreshIfInstalled().catch((error: unknown) => output.warn(`Could not refresh the standalone server copy: ${String(error)}`));
 
-  const statusBar = vscode.window.createStatusBarItem('lenses.account', vscode.StatusBarAlignment.Left, 0);
-  statusBar.name = 'Lenses Account';
-  const showSignedInState = async () => {
-    const session = await authProvider.currentSession();
-    const content = statusBarContent(session, settings().url);
-    statusBar.text = content.text;
-    statusBar.tooltip = content.tooltip;
-    statusBar.command = content.command;
-    statusBar.show();
-    await vscode.commands.executeCommand('setContext', CONTEXT.signedIn, session !== undefined);
-  };
+  const accountStatus = new AccountStatus(() => authProvider.currentSession(), () => settings().url);
 
   context.subscriptions.push(
     output,
@@ -159,12 +133,12 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
       connectedApplications,
       vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, { treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications), showCollapseAll: false }),
     ),
-    statusBar,
+    accountStatus,
     registerCommands({ auth: authProvider, apps: connectedApplications, settings, installStandaloneServer: () => standaloneServer.install(), output, logger: output }),
     authProvider.onDidChangeSessions(() => {
       mcpProvider.sessionsChanged();
       connectedApplications.refresh();
-      void showSignedInState();
+      void accountStatus.update();
     }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration('lenses')) return;
@@ -175,10 +149,10 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
         output.error(`Could not apply the new Lenses settings: ${error instanceof Error ? error.message : String(error)}`);
       }
       connectedApplications.refresh();
-      void showSignedInState();
+      void accountStatus.update();
     }),
   );
-  void showSignedInState();
+  void accountStatus.update();
 
   const activationMs = Math.round(performance.now() - began);
   output.info(`Activated in ${activationMs} ms`);
