@@ -1,14 +1,43 @@
 import { isScope } from '../scopes';
+import { realSleep } from './refreshLease';
 import type { OAuthSession, SecretStore } from './types';
 
 /** The one SecretStore key holding every session, as JSON. */
 export const SESSIONS_KEY = 'lenses.oauth.sessions';
 
-/** Sessions in the SecretStore under one key; writes in this process are serialized. */
+/** How many times a change overwritten by another window is applied again. */
+const MAX_WRITE_ATTEMPTS = 3;
+
+export interface SessionStoreOptions {
+  sleep?: (ms: number) => Promise<void>;
+  /** Pause between a write and the check that it survived; 0 = no check. Default 100 ms. */
+  verifyMs?: number;
+}
+
+/** One change to the sessions list, applied to the list as stored right now. */
+interface Change<R> {
+  /** The new list, or undefined when nothing needs writing. */
+  apply(sessions: OAuthSession[]): { next?: OAuthSession[]; result: R };
+  /** True when the stored list (read back after a write) still reflects the change. */
+  landed(sessions: OAuthSession[]): boolean;
+}
+
+/**
+ * Sessions in the SecretStore under one key. Several windows (extension hosts) share that
+ * key and SecretStorage has no compare-and-set, so every change is one session by id,
+ * applied to the list re-read right before the write (never a stale whole list), and read
+ * back after a short pause: if another window's write overwrote it, it is applied again.
+ * Writes in this process are serialized.
+ */
 export class SessionStore {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly verifyMs: number;
 
-  constructor(private readonly secrets: SecretStore) {}
+  constructor(private readonly secrets: SecretStore, options: SessionStoreOptions = {}) {
+    this.sleep = options.sleep ?? realSleep;
+    this.verifyMs = options.verifyMs ?? 100;
+  }
 
   async all(): Promise<OAuthSession[]> {
     const raw = await this.secrets.get(SESSIONS_KEY);
@@ -27,27 +56,65 @@ export class SessionStore {
 
   /** Adds or replaces the session with the same id. */
   put(session: OAuthSession): Promise<void> {
-    return this.update((sessions) => [...sessions.filter((s) => s.id !== session.id), session]).then(() => undefined);
+    return this.update<void>({
+      apply: (sessions) => ({ next: [...sessions.filter((s) => s.id !== session.id), session], result: undefined }),
+      // another window may have renewed it since: any version of it counts
+      landed: (sessions) => sessions.some((s) => s.id === session.id),
+    });
+  }
+
+  /**
+   * Replaces a stored session (e.g. renewed tokens); false when it is no longer stored —
+   * signed out meanwhile, perhaps in another window — so a refresh cannot resurrect it.
+   */
+  replace(session: OAuthSession): Promise<boolean> {
+    return this.update<boolean>({
+      apply: (sessions) => sessions.some((s) => s.id === session.id)
+        ? { next: sessions.map((s) => (s.id === session.id ? session : s)), result: true }
+        : { result: false },
+      landed: () => true, // gone = signed out meanwhile; present = ours or newer
+    });
   }
 
   /** Removes a session; returns it when it was there. */
-  async remove(id: string): Promise<OAuthSession | undefined> {
-    let removed: OAuthSession | undefined;
-    await this.update((sessions) => {
-      removed = sessions.find((s) => s.id === id);
-      return sessions.filter((s) => s.id !== id);
-    });
-    return removed;
+  remove(id: string): Promise<OAuthSession | undefined> {
+    return this.removeIf(id, () => true);
   }
 
-  private update(change: (sessions: OAuthSession[]) => OAuthSession[]): Promise<void> {
+  /** Removes the session only while `still` holds for its stored version (checked right before the write). */
+  removeIf(id: string, still: (stored: OAuthSession) => boolean): Promise<OAuthSession | undefined> {
+    let removed: OAuthSession | undefined;
+    return this.update<OAuthSession | undefined>({
+      apply: (sessions) => {
+        const stored = sessions.find((s) => s.id === id);
+        if (!stored || !still(stored)) return { result: removed };
+        removed ??= stored;
+        return { next: sessions.filter((s) => s.id !== id), result: removed };
+      },
+      landed: (sessions) => !sessions.some((s) => s.id === id && still(s)),
+    });
+  }
+
+  private update<R>(change: Change<R>): Promise<R> {
     const next = this.queue.then(async () => {
-      const sessions = change(await this.all());
-      if (sessions.length === 0) await this.secrets.delete(SESSIONS_KEY);
-      else await this.secrets.store(SESSIONS_KEY, JSON.stringify(sessions));
+      let result: R | undefined;
+      for (let attempt = 1; ; attempt++) {
+        const applied = change.apply(await this.all());
+        result = applied.result;
+        if (!applied.next) return result;
+        await this.write(applied.next);
+        if (this.verifyMs <= 0 || attempt >= MAX_WRITE_ATTEMPTS) return result;
+        await this.sleep(this.verifyMs);
+        if (change.landed(await this.all())) return result;
+      }
     });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  private async write(sessions: OAuthSession[]): Promise<void> {
+    if (sessions.length === 0) await this.secrets.delete(SESSIONS_KEY);
+    else await this.secrets.store(SESSIONS_KEY, JSON.stringify(sessions));
   }
 }
 

@@ -78,3 +78,17 @@ export const hangingFetch: typeof fetch = (_input, init) => new Promise<Response
   const signal = init?.signal;
   signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
 });
+
+/**
+ * A sleep for a fake clock: advances it by `ms` and yields to other tasks for a real
+ * millisecond, so "waits" of seconds take no real time but other windows still run.
+ */
+export function fakeSleep(clock: { now: number }): (ms: number) => Promise<void> {
+  return async (ms) => {
+    clock.now += ms;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+}
+
+/** A sleep that only yields (for clients on the real clock whose waits should not take real time). */
+export const yieldingSleep = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthSession } from '../../../src/oauth';
-import { hangingFetch, json, MemorySecretStore, RecordingLogger, type FakeFetch } from './fakes';
+import { hangingFetch, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
 import { fakeHq, ISSUER } from './fakeHq';
 
 const HOUR = 3600_000;
@@ -18,7 +18,7 @@ function setup(fake: FakeFetch, session: OAuthSession = storedSession(), extra: 
   secrets.values.set(SESSIONS_KEY, JSON.stringify([session]));
   const clock = { now: 0 };
   const logger = new RecordingLogger();
-  const client = new LensesOAuthClient({ secrets, logger, fetch: fake.fetch, now: () => clock.now, openBrowser: async () => true, ...extra });
+  const client = new LensesOAuthClient({ secrets, logger, fetch: fake.fetch, now: () => clock.now, sleep: yieldingSleep, openBrowser: async () => true, ...extra });
   return { client, secrets, clock, logger };
 }
 
@@ -118,7 +118,7 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
   it('CL-15 a hung HQ during refresh fails with unreachable and keeps the session; a caller can cancel', async () => {
     const fake = fakeHq();
     const { secrets } = setup(fake);
-    const client = new LensesOAuthClient({ secrets, fetch: hangingFetch, now: () => HOUR, openBrowser: async () => true, networkTimeoutMs: 100 });
+    const client = new LensesOAuthClient({ secrets, fetch: hangingFetch, now: () => HOUR, sleep: yieldingSleep, openBrowser: async () => true, networkTimeoutMs: 100 });
     await assert.rejects(client.validSession('s1'), (error: unknown) => error instanceof OAuthError && error.code === 'unreachable');
     assert.equal((await client.sessions()).length, 1);
     const controller = new AbortController();

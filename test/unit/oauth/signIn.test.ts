@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthErrorCode } from '../../../src/oauth';
-import { hangingFetch, json, MemorySecretStore, RecordingLogger, type FakeFetch } from './fakes';
+import { hangingFetch, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
 import { fakeHq, instantBrowser, ISSUER, metadata } from './fakeHq';
 
 function clientWith(fake: FakeFetch, openBrowser: (url: string) => Promise<boolean>, extra: Partial<ConstructorParameters<typeof LensesOAuthClient>[0]> = {}) {
   const secrets = new MemorySecretStore();
   const logger = new RecordingLogger();
-  const client = new LensesOAuthClient({ secrets, logger, fetch: fake.fetch, openBrowser, ...extra });
+  const client = new LensesOAuthClient({ secrets, logger, fetch: fake.fetch, openBrowser, sleep: yieldingSleep, ...extra });
   return { client, secrets, logger };
 }
 
