@@ -129,36 +129,6 @@ export function portBusy(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** A listener on 127.0.0.1:`port` whose connections are piped to 127.0.0.1:`target` (HTTP and WebSockets alike). */
-export async function forwardPort(port: number, target: number): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target, '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  return {
-    port: typeof address === 'object' && address ? address.port : port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The README the demo workspace opens with: what to try. */
@@ -278,31 +248,31 @@ async function run(options: DemoOptions): Promise<number> {
   step(4, `Starting VS Code (code-server) on 127.0.0.1:${options.port} with the extension…`);
   const workspace = makeWorkspace({ 'README.md': demoReadme(hq.url) });
   const insecureHost = !LOOPBACK.has(options.host);
-  const server = await startCodeServer({
-    workspace,
-    extensionVsixes: [vsix.file],
-    probe: false,
-    settings: {
-      'lenses.url': hq.url,
-      ...(insecureHost ? { 'lenses.allowInsecureHttp': true } : {}),
-      'remote.autoForwardPorts': false,
-      // Opens the workspace README (what to try) at start.
-      'workbench.startupEditor': 'readme',
-    },
-    env: { VSCODE_PROXY_URI: '' },
-  });
-  stopCodeServer = () => server.close();
-  // The harness picks a free port; a plain TCP forwarder puts code-server on the asked one.
-  const url = options.port === 0 ? server.url : await forwardPort(options.port, server.port).then(
-    (forwarder) => {
-      stopForwarder = forwarder.close;
-      return server.url.replace(server.origin, `http://127.0.0.1:${forwarder.port}`);
-    },
-    (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE') throw error;
+  let server: RunningCodeServer;
+  try {
+    server = await startCodeServer({
+      workspace,
+      port: options.port,
+      extensionVsixes: [vsix.file],
+      probe: false,
+      settings: {
+        'lenses.url': hq.url,
+        ...(insecureHost ? { 'lenses.allowInsecureHttp': true } : {}),
+        'remote.autoForwardPorts': false,
+        // Opens the workspace README (what to try) at start.
+        'workbench.startupEditor': 'readme',
+      },
+      env: { VSCODE_PROXY_URI: '' },
+    });
+  } catch (error) {
+    // Taken between the check above and code-server's start: say so in one line.
+    if (options.port !== 0 && /EADDRINUSE/.test(error instanceof Error ? error.message : String(error))) {
       throw new DemoStop(`Port ${options.port} on 127.0.0.1 is busy (code-server's port): stop what uses it or pass --port (0 = any free port).`, 2);
-    },
-  );
+    }
+    throw error;
+  }
+  stopCodeServer = () => server.close();
+  const url = server.url;
   done(started, new URL(url).origin);
 
   const logins = Object.keys(USERS).map((name) => `${name} / ${USERS[name]}`);
@@ -334,11 +304,10 @@ let stopping = false;
 let stepLineOpen = false;
 let stopHq: (() => Promise<void>) | undefined;
 let stopCodeServer: (() => Promise<void>) | undefined;
-let stopForwarder: (() => Promise<void>) | undefined;
 
 /** Stops code-server (its whole process group) and the emulator; the harness removes the temp folders at exit. */
 async function stopAll(): Promise<void> {
-  await Promise.allSettled([stopForwarder?.(), stopCodeServer?.(), stopHq?.()]);
+  await Promise.allSettled([stopCodeServer?.(), stopHq?.()]);
 }
 
 async function main(): Promise<void> {

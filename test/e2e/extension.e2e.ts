@@ -14,7 +14,10 @@ import {
   runCommand,
   screenshot,
   treeItem,
+  waitForQuickPickRow,
   waitForStatusBarText,
+  waitForText,
+  waitUntil,
   type ToolDump,
 } from './harness';
 import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e } from './fixtures/lensesUi';
@@ -38,25 +41,30 @@ function toolSuffix(fullName: string, tool: string): boolean {
 
 /** Polls vscode.lm.tools (through the probe) until `done` says so or time runs out; returns the last dump. */
 async function dumpToolsUntil(env: LensesE2e, done: (dump: ToolDump) => boolean, timeoutMs: number): Promise<ToolDump> {
-  const deadline = Date.now() + timeoutMs;
-  let dump = await env.probe.dumpTools();
-  while (!done(dump) && Date.now() < deadline) {
-    await env.page.waitForTimeout(500);
-    dump = await env.probe.dumpTools();
-  }
-  return dump;
+  // On timeout the test's own assertion on the last dump says what was wrong.
+  let last: ToolDump | undefined;
+  const read = async () => (last = await env.probe.dumpTools());
+  return waitUntil(read, done, { timeoutMs, intervalMs: 500 }).catch((error: unknown) => {
+    if (last) return last;
+    throw error;
+  });
+}
+
+/** A tree item's description once it is `expected`, else (after `timeoutMs`) the last one shown, for the assertion to report. */
+async function waitForDescription(item: Locator, expected: string, timeoutMs = 10_000): Promise<string> {
+  return waitUntil(() => description(item), (text) => text === expected, { timeoutMs }).catch(() => description(item));
 }
 
 /** Clicks the Connected Applications view's "Refresh" title button (in the side bar's title when it is the only view). */
 async function refreshConnectedApplications(page: Page): Promise<void> {
   const refresh = page.locator('.part.sidebar .action-label[aria-label^="Refresh Connected Applications"]').first();
-  await refresh.waitFor({ state: 'visible', timeout: 10_000 });
+  await refresh.waitFor({ state: 'visible', timeout: 15_000 });
   await refresh.click();
 }
 
 /** A tree item's description (the grey text after its label). */
 async function description(item: Locator): Promise<string> {
-  return (await item.locator('.label-description').innerText()).trim();
+  return (await item.locator('.label-description').innerText({ timeout: 5000 })).trim();
 }
 
 /** Drags the side bar's edge so the tree items' descriptions are not cut off in screenshots. */
@@ -114,7 +122,8 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
 
   it('2a. "MCP: List Servers" lists the Lenses server', async function () {
     await runCommand(env.page, 'MCP: List Servers');
-    const rows = await readQuickPick(env.page);
+    // The list may show other entries first: wait for the Lenses row, do not read once.
+    const rows = await waitForQuickPickRow(env.page, /^Lenses\b/, 15_000).catch(() => readQuickPick(env.page));
     const shot = await screenshot(env.page, 'extension-2-mcp-list-servers');
     await closeQuickInput(env.page);
     assert.ok(rows.some((row) => /^Lenses\b/.test(row)), `the MCP servers list shows Lenses: ${JSON.stringify(rows)}`);
@@ -153,8 +162,8 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
     await refreshConnectedApplications(env.page);
     const other = treeItem(env.page, OTHER_APPLICATION);
     await other.waitFor({ state: 'visible', timeout: 15_000 });
-    assert.equal(await description(self), 'read, write · this VS Code');
-    assert.equal(await description(other), 'read');
+    assert.equal(await waitForDescription(self, 'read, write · this VS Code'), 'read, write · this VS Code');
+    assert.equal(await waitForDescription(other, 'read'), 'read');
     const shot = await screenshot(env.page, 'extension-3-connected-applications');
     publishScreenshot(shot, 'connected-applications');
   });
@@ -166,7 +175,8 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
     const message = await handleDialog(env.page, 'Revoke Access', { message: /Revoke access for "Claude Desktop"\?/ });
     assert.match(message, /will lose its read access/);
     await treeItem(env.page, OTHER_APPLICATION).waitFor({ state: 'hidden', timeout: 15_000 });
-    assert.ok(await treeItem(env.page, VS_CODE_CLIENT_NAME).isVisible(), 'this VS Code stays connected');
+    // The tree re-renders after the revoke: wait for this VS Code's row instead of reading once.
+    await treeItem(env.page, VS_CODE_CLIENT_NAME).waitFor({ state: 'visible', timeout: 15_000 });
     assert.equal((await env.hq.introspect(otherApplication.accessToken)).active, false, 'its token is inactive at HQ');
     await screenshot(env.page, 'extension-4-revoked');
   });
@@ -177,7 +187,8 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
     assert.equal(before.length, 1, 'the VS Code grant is there while signed in');
     await runCommand(env.page, 'Lenses: Sign Out');
     await waitForStatusBarText(env.page, /Sign in to Lenses/, 30_000);
-    const after = (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+    const vsCodeGrants = async () => (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+    const after = await waitUntil(vsCodeGrants, (grants) => grants.length === 0, { timeoutMs: 10_000 }).catch(vsCodeGrants);
     assert.deepEqual(after, [], 'sign-out revoked the VS Code grant at HQ');
     await screenshot(env.page, 'extension-5-signed-out');
   });
@@ -201,12 +212,13 @@ async function showToolsInOutput(page: Page): Promise<void> {
     if (!lenses) return;
     publishScreenshot(await screenshot(page, 'extension-2-mcp-list-servers-running'), 'mcp-list-servers');
     await page.locator('.quick-input-widget .monaco-list-row[role="option"]').filter({ hasText: /^Lenses/ }).first().click();
-    await page.waitForTimeout(500);
-    await screenshot(page, 'extension-2-mcp-server-actions');
     const showOutput = page.locator('.quick-input-widget .monaco-list-row[role="option"]').filter({ hasText: /Show Output/ }).first();
-    if (await showOutput.isVisible()) {
+    const hasShowOutput = await showOutput.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+    await screenshot(page, 'extension-2-mcp-server-actions');
+    if (hasShowOutput) {
       await showOutput.click();
-      await page.waitForTimeout(1500);
+      // The output panel shows the server's log once it has the "Discovered N tools" line.
+      await waitForText(page, '.part.panel .view-lines', /Discovered \d+ tools?/, 10_000).catch(() => undefined);
       publishScreenshot(await screenshot(page, 'extension-2-mcp-output'), 'mcp-tools');
     }
   } finally {

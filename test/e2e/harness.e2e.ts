@@ -4,11 +4,14 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   Probe,
+  freePort,
   makeWorkspace,
   openWorkbench,
   runCommand,
   screenshot,
   startCodeServer,
+  waitForText,
+  waitUntil,
   type OpenWorkbench,
   type RunningCodeServer,
 } from './harness';
@@ -53,8 +56,9 @@ describe('e2e harness (code-server + Chromium)', function () {
     await runCommand(workbench.page, 'Preferences: Open User Settings (JSON)');
     const tab = workbench.page.locator('.tabs-container .tab', { hasText: 'settings.json' });
     await tab.waitFor({ state: 'visible', timeout: 15_000 });
-    const editorText = await workbench.page.locator('.editor-instance .view-lines').innerText();
-    assert.match(editorText.replace(/\u00a0/g, ' '), /"remote\.autoForwardPorts": false/);
+    // The tab shows before the editor has loaded the file: wait for the text, do not read it once.
+    const editorText = await waitForText(workbench.page, '.editor-instance .view-lines', /"remote\.autoForwardPorts": false/, 15_000);
+    assert.match(editorText, /"workbench\.startupEditor": "none"/);
   });
 
   it('says which entries the palette shows when a command title is not there', async function () {
@@ -62,8 +66,8 @@ describe('e2e harness (code-server + Chromium)', function () {
   });
 
   it('reads vscode.lm.tools through the probe: built-in tools, no Lenses tools without a Lenses server', async function () {
-    const dump = await probe.dumpTools();
-    assert.ok(dump.total > 0, 'vscode.lm.tools lists the built-in tools');
+    // Built-in tools register while the workbench starts: wait for them rather than read once.
+    const dump = await waitUntil(() => probe.dumpTools(), (d) => d.total > 0, { timeoutMs: 20_000, what: 'vscode.lm.tools to list the built-in tools' });
     assert.deepEqual(dump.names, []);
   });
 
@@ -74,11 +78,14 @@ describe('e2e harness (code-server + Chromium)', function () {
 });
 
 describe('e2e harness close()', function () {
-  it('stops code-server and its extension host', async function () {
+  it('listens on the port it is given, and close() stops code-server and its extension host', async function () {
     const workspace = makeWorkspace();
-    const server = await startCodeServer({ workspace });
+    const port = await freePort();
+    const server = await startCodeServer({ workspace, port });
     const workbench = await openWorkbench(server);
     try {
+      assert.equal(server.origin, `http://127.0.0.1:${port}`);
+      assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).ok, true);
       await new Probe(workbench.page, server).waitForActivation();
       const { pid } = JSON.parse(readFileSync(path.join(server.probeDir, 'activated.json'), 'utf8')) as { pid: number };
       assert.ok(processAlive(pid), 'the extension host runs before close()');

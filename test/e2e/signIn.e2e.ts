@@ -1,7 +1,7 @@
 // Issue 4: sign in and out of Lenses from the command palette of a real VS Code (code-server),
 // through the HQ emulator's login and consent pages, with the packaged VSIX installed.
 import * as assert from 'node:assert/strict';
-import { runCommand, screenshot, waitForNotification, waitForStatusBarText } from './harness';
+import { runCommand, screenshot, waitForNotification, waitForStatusBarText, waitUntil } from './harness';
 import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e } from './fixtures/lensesUi';
 
 const SIGNED_OUT = /Sign in to Lenses/;
@@ -64,7 +64,7 @@ describe('Lenses sign-in in VS Code (issue 4)', function () {
   });
 
   it('is still signed in after reloading the window', async function () {
-    await env.page.reload();
+    await env.page.reload({ timeout: 60_000 });
     await env.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     const text = await waitForStatusBarText(env.page, /admin\s*·/, 30_000);
     assert.match(text, SIGNED_IN_READ_WRITE);
@@ -82,7 +82,8 @@ describe('Lenses sign-in in VS Code (issue 4)', function () {
     await runCommand(env.page, 'Lenses: Sign Out');
     await waitForStatusBarText(env.page, SIGNED_OUT, 30_000);
     await screenshot(env.page, 'signin-8-signed-out');
-    const grants = (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+    const vsCodeGrants = async () => (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+    const grants = await waitUntil(vsCodeGrants, (items) => items.length === 0, { timeoutMs: 10_000 }).catch(vsCodeGrants);
     assert.deepEqual(grants, [], 'sign-out revoked the VS Code grant at HQ');
   });
 });

@@ -26,8 +26,10 @@ export interface CodeServerOptions {
   probe?: boolean;
   /** Extra code-server flags, e.g. ['--vscode-option', 'enable-smoke-test-driver']. */
   args?: string[];
-  /** Milliseconds to wait for /healthz (default 30 s). */
+  /** Milliseconds to wait for /healthz (default 60 s). */
   startTimeoutMs?: number;
+  /** Port on 127.0.0.1 to listen on (default, or 0: a free port). */
+  port?: number;
 }
 
 /** A running code-server. */
@@ -131,7 +133,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     await runFile(tools.node24, [tools.codeServerEntry, ...common, ...install, '--force'], { env, timeout: 120_000 });
   }
 
-  const port = await freePort();
+  const port = options.port || (await freePort());
   const configFile = path.join(root, 'config.yaml');
   writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
@@ -171,8 +173,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     if (closed) return;
     closed = true;
     killGroup(pid, 'SIGTERM');
-    for (let i = 0; i < 30 && groupAlive(pid); i++) await sleep(100);
-    killGroup(pid, 'SIGKILL');
+    await waitForGroupExit(pid, 3000);
+    // Whatever ignored SIGTERM: kill it and wait until the kernel has taken it away.
+    if (killGroup(pid, 'SIGKILL')) await waitForGroupExit(pid, 5000);
     unregisterKill();
     log.end();
     removeDir(root);
@@ -181,7 +184,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
 
   const origin = `http://127.0.0.1:${port}`;
   try {
-    await waitForHealthz(origin, options.startTimeoutMs ?? 30_000, () => exited);
+    await waitForHealthz(origin, options.startTimeoutMs ?? 60_000, () => exited);
   } catch (error) {
     await close();
     const reason = error instanceof Error ? error.message : String(error);
@@ -198,6 +201,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     output: () => output,
     close,
   };
+}
+
+/** Resolves once no process of the group is left, or after `timeoutMs`. */
+async function waitForGroupExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
 }
 
 async function waitForHealthz(origin: string, timeoutMs: number, hasExited: () => boolean): Promise<void> {

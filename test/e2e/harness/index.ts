@@ -1,7 +1,7 @@
 // The e2e harness: a real VS Code (code-server) driven through headless Chromium.
-export { startCodeServer, defaultSettings, type CodeServerOptions, type RunningCodeServer } from './codeServer';
+export { startCodeServer, defaultSettings, freePort, type CodeServerOptions, type RunningCodeServer } from './codeServer';
 export { openWorkbench, type OpenWorkbench, type OpenWorkbenchOptions } from './workbench';
-export { runCommand, focusView, readQuickPick, pickQuickPickItem, closeQuickInput, quickPickRow } from './palette';
+export { runCommand, focusView, readQuickPick, waitForQuickPickRow, pickQuickPickItem, closeQuickInput, quickPickRow } from './palette';
 export {
   waitForStatusBarText,
   statusBarTexts,
@@ -21,3 +21,4 @@ export { packageVsix, probeExtensionDir, projectVsix } from './vsix';
 export { ensureE2eTools, e2eToolPaths, repoRoot } from './tools';
 export { artifactsDir } from './artifacts';
 export { makeWorkspace } from './workspace';
+export { waitUntil, waitForText, type WaitUntilOptions } from './wait';

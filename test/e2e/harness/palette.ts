@@ -1,5 +1,6 @@
 // Command palette and quick picks, driven the way a user does (F1, type, pick).
 import type { Locator, Page } from 'playwright-core';
+import { waitUntil } from './wait';
 
 const quickInput = '.quick-input-widget';
 
@@ -23,6 +24,19 @@ export async function readQuickPick(page: Page, timeoutMs = 10_000): Promise<str
   return rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? ''));
 }
 
+/**
+ * Labels of the rows the open quick pick shows, once one of them matches `pattern`
+ * (entries may fill in after the first one shows, e.g. MCP servers).
+ */
+export async function waitForQuickPickRow(page: Page, pattern: RegExp, timeoutMs = 15_000): Promise<string[]> {
+  const rows = page.locator(`${quickInput} .monaco-list-row[role="option"]`);
+  return waitUntil(
+    () => rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('aria-label') ?? '')),
+    (labels) => labels.some((label) => pattern.test(label)),
+    { timeoutMs, what: `a quick pick row matching ${pattern}` },
+  );
+}
+
 /** Picks a row of the open quick pick by label. */
 export async function pickQuickPickItem(page: Page, label: string, timeoutMs = 10_000): Promise<void> {
   const row = quickPickRow(page, label);
@@ -35,7 +49,8 @@ export async function closeQuickInput(page: Page): Promise<void> {
   const widget = page.locator(quickInput);
   for (let i = 0; i < 3 && (await widget.isVisible()); i++) {
     await page.keyboard.press('Escape');
-    await page.waitForTimeout(100);
+    // A nested quick pick goes back one level per Escape: wait for each to take effect.
+    await widget.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
   }
 }
 
@@ -65,12 +80,14 @@ export async function runCommand(page: Page, title: string, timeoutMs = 15_000):
   const input = await openCommandPalette(page);
   await input.fill(`>${title}`);
   const row = quickPickRow(page, title);
-  while (!(await row.isVisible())) {
-    if (Date.now() > deadline) {
-      const shown = await readQuickPick(page, 1000).catch(() => []);
-      throw new Error(`command "${title}" not in the palette; it shows: ${JSON.stringify(shown)}`);
+  for (;;) {
+    const left = deadline - Date.now();
+    const shown = await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(2000, left)) }).then(() => true, () => false);
+    if (shown) break;
+    if (Date.now() >= deadline) {
+      const entries = await readQuickPick(page, 1000).catch(() => []);
+      throw new Error(`command "${title}" not in the palette; it shows: ${JSON.stringify(entries)}`);
     }
-    await page.waitForTimeout(250);
     // Commands contributed by an extension appear once it is registered: re-filter.
     if (!(await input.isVisible())) await openCommandPalette(page);
     await input.fill(`>${title} `);

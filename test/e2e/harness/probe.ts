@@ -59,7 +59,7 @@ export class Probe {
   ) {}
 
   /** Waits for the probe to activate (the extension host is up). */
-  async waitForActivation(timeoutMs = 30_000): Promise<void> {
+  async waitForActivation(timeoutMs = 60_000): Promise<void> {
     await this.waitForFile('activated.json', timeoutMs);
   }
 

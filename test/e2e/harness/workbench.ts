@@ -50,8 +50,9 @@ export async function openWorkbench(server: RunningCodeServer, options: OpenWork
   try {
     const page = await context.newPage();
     await options.beforeNavigate?.(page);
-    await page.goto(options.url ?? server.url);
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: options.timeoutMs ?? 60_000 });
+    const timeout = options.timeoutMs ?? 60_000;
+    await page.goto(options.url ?? server.url, { timeout });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout });
     return { browser, context, page, close };
   } catch (error) {
     await close();

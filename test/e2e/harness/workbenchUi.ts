@@ -2,6 +2,8 @@
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import * as path from 'node:path';
 import { artifactsDir } from './artifacts';
+import { runCommand } from './palette';
+import { waitUntil } from './wait';
 
 /** Waits until a status bar item's text (or accessible label) matches; returns that text. */
 export async function waitForStatusBarText(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
@@ -78,7 +80,8 @@ export async function clickTreeItem(page: Page, label: string | RegExp, timeoutM
 
 /**
  * Opens a tree item's context menu and runs `entry`. A click right after the menu opens
- * is sometimes ignored, so it pauses, hovers, clicks, and falls back to Enter.
+ * is sometimes ignored: it hovers (which focuses the entry), clicks, and when the menu is
+ * still open a moment later presses Enter on the focused entry.
  */
 export async function contextMenu(page: Page, label: string | RegExp, entry: string, timeoutMs = 15_000): Promise<void> {
   const item = treeItem(page, label);
@@ -87,31 +90,56 @@ export async function contextMenu(page: Page, label: string | RegExp, entry: str
   const menu = page.locator('.monaco-menu');
   const action = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(entry)}\\s*$`) }) }).first();
   await action.waitFor({ state: 'visible', timeout: 5000 });
-  await page.waitForTimeout(300);
   await action.hover();
-  await page.waitForTimeout(100);
+  // The menu marks the hovered entry (its .action-item) "focused" once it takes input.
+  await waitUntil(() => action.evaluate((element) => element.classList.contains('focused')), (focused) => focused, { timeoutMs: 2000, intervalMs: 50 }).catch(() => undefined);
   await action.click();
-  await page.waitForTimeout(300);
+  const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+  if (closed) return;
   if (await action.isVisible()) await page.keyboard.press('Enter');
   await menu.waitFor({ state: 'hidden', timeout: 5000 });
 }
 
-/** Waits for a notification (toast or notification centre) whose text matches; returns its text. */
+/**
+ * Waits for a notification whose text matches; returns its text. Info toasts hide after
+ * 10 s, so when no toast matches soon it opens the notification centre (which lists past
+ * and new ones) and waits there, then hides the centre again.
+ */
 export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const handle = await page.waitForFunction(
-    ({ source, flags }) => {
-      const re = new RegExp(source, flags);
-      const rows = document.querySelectorAll('.notifications-toasts .monaco-list-row, .notifications-center .monaco-list-row');
-      for (const row of Array.from(rows)) {
-        const text = row.getAttribute('aria-label') || (row.textContent ?? '').trim();
-        if (re.test(text)) return text;
-      }
-      return false;
-    },
-    { source: pattern.source, flags: pattern.flags },
-    { timeout: timeoutMs, polling: 200 },
-  );
-  return String(await handle.jsonValue());
+  const deadline = Date.now() + timeoutMs;
+  const find = (within: number) =>
+    page.waitForFunction(
+      ({ source, flags }) => {
+        const re = new RegExp(source, flags);
+        const rows = document.querySelectorAll('.notifications-toasts .monaco-list-row, .notifications-center .monaco-list-row');
+        for (const row of Array.from(rows)) {
+          const text = row.getAttribute('aria-label') || (row.textContent ?? '').trim();
+          if (re.test(text)) return text;
+        }
+        return false;
+      },
+      { source: pattern.source, flags: pattern.flags },
+      { timeout: Math.max(1, within), polling: 200 },
+    ).then(async (handle) => String(await handle.jsonValue()));
+  try {
+    return await find(Math.min(3000, timeoutMs));
+  } catch {
+    // no toast (yet, or any more): look in the notification centre
+  }
+  await runCommand(page, 'Notifications: Show Notifications');
+  try {
+    return await find(deadline - Date.now());
+  } finally {
+    await hideNotificationCentre(page);
+  }
+}
+
+/** Closes the notification centre with its "Hide Notifications" button (the palette does not list that command). */
+async function hideNotificationCentre(page: Page): Promise<void> {
+  const centre = page.locator('.notifications-center');
+  if (!(await centre.isVisible())) return;
+  await centre.locator('.action-label[aria-label^="Hide Notifications"]').first().click({ timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
+  await centre.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
 }
 
 /** Options for waitForNewPage. */

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { demoReadme, forwardPort, kib, lastLines, parseDemoArguments, portBusy } from '../../../scripts/demo';
+import { demoReadme, kib, lastLines, parseDemoArguments, portBusy } from '../../../scripts/demo';
 
 describe('npm run demo', () => {
   describe('flags', () => {
@@ -51,18 +51,6 @@ describe('npm run demo', () => {
       assert.equal(await portBusy('127.0.0.1', 0), false);
       server = createServer();
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    });
-
-    it('the forwarder serves the target port on its own', async () => {
-      const forwarder = await forwardPort(0, port);
-      try {
-        assert.notEqual(forwarder.port, port);
-        const response = await fetch(`http://127.0.0.1:${forwarder.port}/healthz`, { headers: { connection: 'close' } });
-        assert.equal(await response.text(), 'hello from /healthz');
-      } finally {
-        await forwarder.close();
-      }
-      await assert.rejects(fetch(`http://127.0.0.1:${forwarder.port}/`));
     });
   });
 
