@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { Logger } from '../log';
 import { Emitter } from './emitter';
 import type { EmbeddedServerController } from './embeddedServer';
+import type { RemoteToken } from './remoteMcpSession';
 import { SETTING, type LensesSettings } from './settings';
 
 /** The MCP server definition provider id (package.json `contributes.mcpServerDefinitionProviders`). */
@@ -10,6 +11,15 @@ export const MCP_SERVER_LABEL = 'Lenses';
 
 /** Provided before the server runs; `resolveMcpServerDefinition` returns the real URL (VSCODE-E2E.md). */
 export const PLACEHOLDER_MCP_URL = 'http://127.0.0.1/mcp';
+
+/** How long before expiry the remote server's bearer is renewed. */
+export const REMOTE_RENEW_MARGIN_MS = 2 * 60_000;
+
+function defaultTimer(run: () => void, delayMs: number): { dispose(): void } {
+  const timer = setTimeout(run, delayMs);
+  timer.unref?.();
+  return { dispose: () => clearTimeout(timer) };
+}
 
 /** Builds an HTTP MCP server definition (`new vscode.McpHttpServerDefinition(…)` in the editor). */
 export type CreateHttpDefinition<D> = (label: string, url: string, headers: Record<string, string>) => D;
@@ -22,7 +32,10 @@ export interface McpProviderDeps<D> {
   /** Asks to sign in (`getSession(…, { createIfNone: true })`); false when the user declined. */
   ensureSession(): Promise<boolean>;
   /** An access token for the remote Lenses MCP server's own resource (`lenses.mcp.url`); undefined when declined. */
-  remoteAccessToken(mcpUrl: string): Promise<string | undefined>;
+  remoteAccessToken(mcpUrl: string): Promise<RemoteToken | undefined>;
+  /** Timers (injectable for tests): the remote bearer is renewed shortly before it expires. */
+  setTimer?(run: () => void, delayMs: number): { dispose(): void };
+  now?(): number;
   createDefinition: CreateHttpDefinition<D>;
   logger: Logger;
 }
@@ -35,6 +48,7 @@ export interface McpProviderDeps<D> {
  */
 export class LensesMcpServerProvider<D> {
   private readonly changes = new Emitter<void>();
+  private renewal: { dispose(): void } | undefined;
   readonly onDidChangeMcpServerDefinitions: vscode.Event<void> = this.changes.event;
 
   constructor(private readonly deps: McpProviderDeps<D>) {}
@@ -55,7 +69,8 @@ export class LensesMcpServerProvider<D> {
         logger.info('Not starting the remote Lenses MCP server: no session');
         return undefined;
       }
-      return this.deps.createDefinition(MCP_SERVER_LABEL, settings.mcpUrl, { Authorization: `Bearer ${token}` });
+      this.renewBefore(token.expiresAt);
+      return this.deps.createDefinition(MCP_SERVER_LABEL, settings.mcpUrl, { Authorization: `Bearer ${token.accessToken}` });
     }
     // A session granted fewer scopes than configured still counts: asking again would loop.
     if (!(await this.deps.hasSession()) && !(await this.deps.ensureSession())) {
@@ -82,7 +97,26 @@ export class LensesMcpServerProvider<D> {
     this.changes.fire();
   }
 
+  /**
+   * The remote definition carries its bearer as a header, which VS Code keeps until the
+   * definition changes: fire the change shortly before expiry so the next use resolves again
+   * with a refreshed token (a 401 would start VS Code's own OAuth dialog instead).
+   */
+  private renewBefore(expiresAt: number): void {
+    this.renewal?.dispose();
+    const now = this.deps.now?.() ?? Date.now();
+    // setTimeout fires at once past 2^31-1 ms: clamp (tokens live hours, not weeks).
+    const delay = Math.min(Math.max(0, expiresAt - now - REMOTE_RENEW_MARGIN_MS), 2 ** 31 - 1);
+    const setTimer = this.deps.setTimer ?? defaultTimer;
+    this.renewal = setTimer(() => {
+      this.renewal = undefined;
+      this.deps.logger.info('Renewing the remote Lenses MCP server token');
+      this.changes.fire();
+    }, delay);
+  }
+
   dispose(): void {
+    this.renewal?.dispose();
     this.changes.dispose();
   }
 }

@@ -7,6 +7,12 @@ import { isRemoteMcpSession } from './sessionResources';
 import { SETTING, type LensesSettings } from './settings';
 import { describeSignInError } from './userMessages';
 
+/** A bearer for the remote Lenses MCP server and its expiry (epoch ms). */
+export interface RemoteToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
 export interface RemoteMcpSessionDeps {
   oauth: OAuthClientPort;
   settings(): LensesSettings;
@@ -25,13 +31,14 @@ export interface RemoteMcpSessionDeps {
 export class RemoteMcpSessions {
   constructor(private readonly deps: RemoteMcpSessionDeps) {}
 
-  /** An access token for `mcpUrl`, signing in if needed; undefined when declined or failed (already shown). */
-  async accessToken(mcpUrl: string): Promise<string | undefined> {
+  /** An access token for `mcpUrl` and when it expires, signing in if needed; undefined when declined or failed (already shown). */
+  async accessToken(mcpUrl: string): Promise<RemoteToken | undefined> {
     const { oauth, logger, ui } = this.deps;
     const stored = (await oauth.sessions()).filter((session) => isRemoteMcpSession(session, mcpUrl)).at(-1);
     if (stored) {
       try {
-        return (await oauth.validSession(stored.id)).accessToken;
+        const valid = await oauth.validSession(stored.id);
+        return { accessToken: valid.accessToken, expiresAt: valid.expiresAt };
       } catch (error) {
         if (!isOAuthError(error, 'session_expired')) throw error;
         logger.warn('The remote Lenses MCP session ended; signing in again');
@@ -45,7 +52,7 @@ export class RemoteMcpSessions {
         oauth.signIn({ hqUrl: settings.url, mcpUrl, scopes: settings.scopes, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }),
       );
       logger.info(`Signed in for the remote Lenses MCP server ${mcpUrl}: token ${fingerprint(session.accessToken)}`);
-      return session.accessToken;
+      return { accessToken: session.accessToken, expiresAt: session.expiresAt };
     } catch (error) {
       const message = describeSignInError(error);
       if (message) {

@@ -15,6 +15,8 @@ interface Definition {
   headers: Record<string, string>;
 }
 
+const NOW = 1_800_000_000_000;
+
 const signedIn: SessionSource = { currentSession: async () => ({ accessToken: 't', scopes: ['read'] }), signedOutScopes: () => ['read'], sessionLost: () => undefined };
 
 function fakeStarter() {
@@ -36,6 +38,7 @@ function provider(options: { settings?: Partial<LensesSettings>; signIn?: boolea
   let current = settings(options.settings);
   const { start, started } = fakeStarter();
   const server = new EmbeddedServerController(start, signedIn, new RecordingLogger());
+  const timers: Array<{ run: () => void; delayMs: number }> = [];
   let prompts = 0;
   const mcp = new LensesMcpServerProvider<Definition>({
     settings: () => current,
@@ -45,7 +48,12 @@ function provider(options: { settings?: Partial<LensesSettings>; signIn?: boolea
       prompts++;
       return options.signIn ?? true;
     },
-    remoteAccessToken: async () => options.remoteToken,
+    remoteAccessToken: async () => (options.remoteToken ? { accessToken: options.remoteToken, expiresAt: NOW + 3_600_000 } : undefined),
+    now: () => NOW,
+    setTimer: (run, delayMs) => {
+      timers.push({ run, delayMs });
+      return { dispose: () => void timers.splice(timers.findIndex((timer) => timer.run === run), 1) };
+    },
     createDefinition: (label, url, headers) => ({ label, url, headers }),
     logger: new RecordingLogger(),
   });
@@ -55,6 +63,7 @@ function provider(options: { settings?: Partial<LensesSettings>; signIn?: boolea
     mcp, server, started,
     prompts: () => prompts,
     fired: () => fired,
+    timers,
     change: (next: Partial<LensesSettings>) => void (current = { ...current, ...next }),
   };
 }
@@ -128,6 +137,17 @@ describe('LensesMcpServerProvider', () => {
     const resolved = await mcp.resolveMcpServerDefinition(provided);
     assert.deepEqual(resolved, { label: 'Lenses', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer remote-token' } });
     assert.equal(started.length, 0);
+  });
+
+  it('with lenses.mcp.url, renews the bearer 2 minutes before it expires by firing a definition change', async () => {
+    const { mcp, timers, fired } = provider({ settings: { mcpUrl: 'https://mcp.example.com/mcp' }, remoteToken: 'remote-token' });
+    await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
+    assert.equal(timers.length, 1);
+    assert.equal(timers[0].delayMs, 3_600_000 - 120_000);
+    await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
+    assert.equal(timers.length, 1, 'a new resolve replaces the pending renewal');
+    timers[0].run();
+    assert.equal(fired(), 1, 'VS Code is told to resolve again, with a fresh token');
   });
 
   it('with lenses.mcp.url and no token, the server is not started', async () => {

@@ -25,8 +25,8 @@ function remote(options: { lensesUrl?: string; issuer?: string } = {}) {
 describe('RemoteMcpSessions (lenses.mcp.url)', () => {
   it('signs in for the remote server when it names the user\'s Lenses HQ as its authorization server', async () => {
     const { sessions, oauth, discovered } = remote();
-    oauth.nextSignIn = session({ accessToken: 'remote-access-token', resource: MCP_URL });
-    assert.equal(await sessions.accessToken(MCP_URL), 'remote-access-token');
+    oauth.nextSignIn = session({ accessToken: 'remote-access-token', resource: MCP_URL, expiresAt: 1_900_000_000_000 });
+    assert.deepEqual(await sessions.accessToken(MCP_URL), { accessToken: 'remote-access-token', expiresAt: 1_900_000_000_000 });
     assert.deepEqual(discovered, [MCP_URL]);
     assert.equal(oauth.lastSignIn?.mcpUrl, MCP_URL);
   });
