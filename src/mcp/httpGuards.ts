@@ -1,11 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { isLoopbackHost } from '../loopback';
 
-/** Hosts a loopback-bound server answers to (RS-12, DNS-rebinding protection). */
-const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTNAMES.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 /** Why a request to a loopback-bound server must be refused, or undefined when Host and Origin are loopback. */
 export function rebindingRefusal(request: IncomingMessage): string | undefined {

@@ -7,7 +7,8 @@ import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
 import type { RequestAuthenticator } from './authentication';
 import { BoundedEventStore } from './eventStore';
-import { calledToolNames, HttpError, isInitializeRequest, isLoopbackHost, readJsonBody, rebindingRefusal } from './httpGuards';
+import { isLoopbackHost } from '../loopback';
+import { calledToolNames, HttpError, isInitializeRequest, readJsonBody, rebindingRefusal } from './httpGuards';
 import { attachAccess, createLensesMcpServer, type ToolAccess } from './server';
 import { LENSES_TOOLS } from './tools';
 

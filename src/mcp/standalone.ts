@@ -5,7 +5,7 @@ import { ApiKeyAuthenticator } from './apiKeyAuthenticator';
 import type { RequestAuthenticator } from './authentication';
 import type { ServerConfig } from './config';
 import { startMcpHttpServer, type RunningMcpHttpServer } from './httpServer';
-import { isLoopbackHost } from './httpGuards';
+import { isLoopbackHost } from '../loopback';
 import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
 import { createLensesMcpServer } from './server';

@@ -1,11 +1,7 @@
 import * as oauth from 'oauth4webapi';
+import { isLoopbackHost } from '../loopback';
 import { OAuthError } from './errors';
 
-/** True for hosts where plain http stays on this machine (RFC 8252 §8.3). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
 
 /** Refuses plain http to a host that is not loopback unless insecure http was allowed (CL-13). */
 export function assertSecureUrl(url: URL, allowInsecureHttp: boolean): void {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log';
-import type { SessionSource } from '../mcp/embeddedAuthenticator';
+import { LINK_SECRET_HEADER, type SessionSource } from '../mcp/embeddedAuthenticator';
 
-/** The header VS Code sends to the embedded server (docs/ARCHITECTURE.md). */
-export const LINK_SECRET_HEADER_NAME = 'X-Lenses-Link-Secret';
+/** The header VS Code sends to the embedded server (the server's own name for it). */
+export const LINK_SECRET_HEADER_NAME = LINK_SECRET_HEADER;
 
 /** What the VS Code layer needs of a running MCP HTTP server (`RunningMcpHttpServer` fits). */
 export interface RunningServer {
