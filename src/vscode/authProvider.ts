@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { fingerprint, type Logger } from '../log';
-import { parseScopes, type Scope } from '../scopes';
+import { isScope, parseScopes, type Scope } from '../scopes';
 import { Emitter } from './emitter';
 import { isOAuthError } from '../oauth';
 import { errorCode, type LensesSession, type OAuthClientPort, type RedirectChoice } from './oauthPort';
@@ -59,6 +59,12 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
   /** Stored sessions whose granted scopes cover `scopes` (all when undefined). Silent: no network. */
   async getSessions(scopes: readonly string[] | undefined): Promise<vscode.AuthenticationSession[]> {
     await this.reconciling;
+    // A scope Lenses does not have (e.g. "openid") can never be covered: no session, not a narrower one.
+    const unknown = (scopes ?? []).filter((scope) => !isScope(scope));
+    if (unknown.length > 0) {
+      this.deps.logger.debug(`No Lenses session can hold [${unknown.join(' ')}]`);
+      return [];
+    }
     const wanted = parseScopes(scopes ?? []);
     const sessions = [...this.known.values()].filter((session) => covers(session.scopes, wanted));
     this.deps.logger.debug(`Got ${sessions.length} Lenses session(s) for [${wanted.join(' ')}]`);

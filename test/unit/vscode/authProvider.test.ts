@@ -57,6 +57,14 @@ describe('LensesAuthenticationProvider', () => {
     });
   });
 
+  it('has no session for a scope Lenses does not know (never a narrower session)', async () => {
+    const oauth = new FakeOAuthClient();
+    await oauth.put(session({ scopes: ['read', 'write', 'delete'] }));
+    const { provider } = window(oauth);
+    assert.equal((await provider.getSessions(['read'])).length, 1);
+    assert.deepEqual(await provider.getSessions(['read', 'openid']), []);
+  });
+
   describe('createSession', () => {
     it('signs in with the asked scopes and a 5-minute timeout, and fires added', async () => {
       const { provider, oauth, events } = window();
