@@ -35,6 +35,8 @@ export interface McpHttpServerOptions {
    * logs a warning for the empty priming event.
    */
   resumableStreams?: boolean;
+  /** Time to receive a whole request, body included (default 60 s); slower ones get 408. */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningMcpHttpServer {
@@ -169,15 +171,16 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     await transport.handleRequest(request, response, body);
   }
 
-  const httpServer = createServer((request, response) => {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  // requestTimeout covers receiving the request (headers and body), not the response: SSE
+  // streams stay open, while a body trickled in too slowly gets 408 (checked every interval).
+  const httpServer = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(30_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeoutMs / 4)) }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       if (error instanceof HttpError) return sendError(response, error.status, error.message, error.status === 413 ? { Connection: 'close' } : {}, error.jsonRpcCode);
       logger.error(`MCP HTTP request failed: ${error instanceof Error ? error.message : String(error)}`);
       sendError(response, 500, 'Internal server error');
     });
   });
-  httpServer.headersTimeout = 30_000;
-  httpServer.requestTimeout = 0; // SSE streams stay open
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest, createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
@@ -283,3 +283,44 @@ describe('Stateless HTTP (MCP_STATELESS_HTTP)', function () {
     }
   });
 });
+
+describe('RS-13 a body trickled in too slowly', function () {
+  this.timeout(20_000);
+  let mcp: RunningMcpHttpServer;
+  before(async () => {
+    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: 'http://127.0.0.1:9', authenticator: new ApiKeyAuthenticator('k'.repeat(24)), requestTimeoutMs: 800 });
+  });
+  after(async () => {
+    await mcp?.close();
+  });
+
+  it('RS-13 gets 408 after the request timeout, while an SSE stream outlives it', async () => {
+    const auth = { Authorization: `Bearer ${'k'.repeat(24)}` };
+    const initialized = await postRaw(mcp.url, INITIALIZE, auth);
+    const sessionId = initialized.headers.get('mcp-session-id') ?? '';
+    await initialized.text();
+    const stream = await fetch(mcp.url, { headers: { ...auth, accept: 'text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' } });
+    assert.equal(stream.status, 200);
+    const reader = stream.body?.getReader();
+    assert.ok(reader);
+    let ended = false;
+    void (async () => {
+      for (;;) if ((await reader.read()).done) break;
+      ended = true;
+    })().catch(() => (ended = true));
+
+    const { port } = new URL(mcp.url);
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${'k'.repeat(24)}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+      });
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('close', () => resolve(text));
+    });
+    assert.match(answer.split('\r\n')[0] ?? '', /^HTTP\/1\.1 408/);
+    assert.equal(ended, false, 'the SSE stream is still open after the request timeout');
+    await reader.cancel();
+  });
+});
+
