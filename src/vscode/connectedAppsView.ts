@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { COMMAND } from './commandIds';
 import type { ConnectedAppsNode } from './connectedApps';
 import type { ConnectedApplications } from './connectedAppsModel';
 
@@ -19,6 +20,8 @@ export class ConnectedAppsTreeProvider implements vscode.TreeDataProvider<Connec
     item.iconPath = new vscode.ThemeIcon(node.icon);
     if (node.kind === 'error') {
       item.contextValue = 'lensesError';
+      item.tooltip = `${node.label}\n\nClick for the details in the Lenses log.`;
+      item.command = { command: COMMAND.showLogs, title: 'Show Logs' };
       return item;
     }
     item.id = node.authorizationId;
