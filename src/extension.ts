@@ -125,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
 
   context.subscriptions.push(
     output,
+    oauth,
     vscode.Disposable.from(authProvider, vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false })),
     vscode.window.registerUriHandler(callbacks),
     vscode.Disposable.from(mcpProvider, vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider)),

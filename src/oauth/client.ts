@@ -61,6 +61,11 @@ export class LensesOAuthClient {
     this.registry = new ClientRegistry(options.secrets, this.transport, this.logger, options.clientName ?? 'Lenses MCP for VS Code', options.clientId);
   }
 
+  /** Ends a sign-in in progress (its listener closes, its caller gets `cancelled`): on deactivate or a new client. */
+  dispose(): void {
+    this.pendingSignIn?.abort();
+  }
+
   /** Signs in through the browser and stores the session (granted scopes, account). */
   async signIn(options: SignInOptions): Promise<OAuthSession> {
     this.pendingSignIn?.abort();

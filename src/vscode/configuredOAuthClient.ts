@@ -1,4 +1,7 @@
 import type { OAuthClientPort } from './oauthPort';
+
+/** An OAuth client the wrapper can dispose (the core's `LensesOAuthClient`, or a test fake). */
+export type DisposableOAuthClient = OAuthClientPort & { dispose?(): void };
 import type { LensesSettings } from './settings';
 
 /**
@@ -7,11 +10,11 @@ import type { LensesSettings } from './settings';
  * new client (sessions stay in SecretStorage and carry over).
  */
 export class ConfiguredOAuthClient implements OAuthClientPort {
-  private client: OAuthClientPort | undefined;
+  private client: DisposableOAuthClient | undefined;
   private builtFor = '';
 
   constructor(
-    private readonly create: (settings: LensesSettings) => OAuthClientPort,
+    private readonly create: (settings: LensesSettings) => DisposableOAuthClient,
     private readonly settings: () => LensesSettings,
   ) {}
 
@@ -25,9 +28,16 @@ export class ConfiguredOAuthClient implements OAuthClientPort {
     const settings = this.settings();
     const key = JSON.stringify([settings.clientId, settings.allowInsecureHttp]);
     if (!this.client || key !== this.builtFor) {
+      this.client?.dispose?.();
       this.client = this.create(settings);
       this.builtFor = key;
     }
     return this.client;
+  }
+
+  /** Ends a sign-in in progress (deactivate). */
+  dispose(): void {
+    this.client?.dispose?.();
+    this.client = undefined;
   }
 }

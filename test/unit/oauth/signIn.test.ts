@@ -230,6 +230,18 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     assert.equal(tokenRequests(fake), 2); // the client check of the second flow, and its exchange
   });
 
+  it('CL-06 dispose (deactivate) ends a pending sign-in and closes its listener', async () => {
+    const fake = fakeHq();
+    const opened: URL[] = [];
+    const { client } = clientWith(fake, async (url) => { opened.push(new URL(url)); return true; });
+    const pending = client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    while (opened.length < 1) await new Promise((r) => setTimeout(r, 5));
+    client.dispose();
+    await rejectsWith(pending, 'cancelled');
+    const redirect = opened[0].searchParams.get('redirect_uri') ?? '';
+    await assert.rejects(fetch(`${redirect}?code=c&state=${opened[0].searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`));
+  });
+
   it('CL-07 the loopback listener binds 127.0.0.1 only', async () => {
     const fake = fakeHq();
     const probes: Array<{ host: string; reached: boolean }> = [];
