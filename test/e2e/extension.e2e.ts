@@ -20,7 +20,7 @@ import {
   waitUntil,
   type ToolDump,
 } from './harness';
-import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e } from './fixtures/lensesUi';
+import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
 
 const OTHER_APPLICATION = 'Claude Desktop';
 /** 45 Lenses tools: 24 read, 16 write, 5 delete (/work/shared/lenses-mcp-tools.json); read + write = 40. */
@@ -90,17 +90,7 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
     env = await startLensesE2e('extension');
   });
 
-  // The steps build on each other: after one fails, the rest are skipped (not the other files, as bail would).
-  let failed = false;
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    failed = true;
-    if (env) await screenshot(env.page, `extension-FAILED-${this.currentTest.title}`).catch(() => undefined);
-  });
+  stepsOfOneStory('extension', () => env);
 
   after(async function () {
     await env?.close();

@@ -2,7 +2,7 @@
 // through the HQ emulator's login and consent pages, with the packaged VSIX installed.
 import * as assert from 'node:assert/strict';
 import { runCommand, screenshot, waitForNotification, waitForStatusBarText, waitUntil } from './harness';
-import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e } from './fixtures/lensesUi';
+import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
 
 const SIGNED_OUT = /Sign in to Lenses/;
 const SIGNED_IN_READ_WRITE = /admin\s*·\s*read write$/;
@@ -16,17 +16,7 @@ describe('Lenses sign-in in VS Code (issue 4)', function () {
     env = await startLensesE2e('signin');
   });
 
-  // The steps build on each other: after one fails, the rest are skipped (not the other files, as bail would).
-  let failed = false;
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    failed = true;
-    if (env) await screenshot(env.page, `signin-FAILED-${this.currentTest.title}`).catch(() => undefined);
-  });
+  stepsOfOneStory('signin', () => env);
 
   after(async function () {
     await env?.close();

@@ -3,7 +3,7 @@
 // (src/oauth/client.ts REFRESH_MARGIN_MS), so with a TTL under 60 s every use refreshes.
 import * as assert from 'node:assert/strict';
 import { focusView, runCommand, screenshot, treeItem, waitForStatusBarText, waitUntil } from './harness';
-import { VS_CODE_CLIENT_NAME, signInThroughBrowser, startLensesE2e, type HqAccessToken, type LensesE2e } from './fixtures/lensesUi';
+import { VS_CODE_CLIENT_NAME, signInThroughBrowser, startLensesE2e, type HqAccessToken, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
 import { obtainTokens } from '../hq/testing';
 
 const TOKEN_TTL_SECONDS = 15;
@@ -18,16 +18,7 @@ describe('Lenses sign-in across access-token expiry in VS Code (issue 4)', funct
     env = await startLensesE2e('token-expiry', { tokenTtlSeconds: TOKEN_TTL_SECONDS });
   });
 
-  let failed = false;
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    failed = true;
-    if (env) await screenshot(env.page, `token-expiry-FAILED-${this.currentTest.title}`).catch(() => undefined);
-  });
+  stepsOfOneStory('token-expiry', () => env);
 
   after(async function () {
     await env?.close();
