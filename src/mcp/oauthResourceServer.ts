@@ -60,7 +60,9 @@ export class OAuthResourceServerAuthenticator implements RequestAuthenticator {
       this.logger.info(`Refused token ${fingerprint(token)}: ${problem}`);
       return this.unauthorized(`The access token is not valid: ${problem}`, true);
     }
-    return { kind: 'granted', token, scopes: new Set(parseScopes(answer.scope)), subject: answer.sub ?? answer.username };
+    // The MCP session is bound to this subject: never leave it empty, or any valid token could use another's session.
+    const subject = answer.sub ?? answer.username ?? (answer.client_id ? `client:${answer.client_id}` : `token:${fingerprint(token)}`);
+    return { kind: 'granted', token, scopes: new Set(parseScopes(answer.scope)), subject };
   }
 
   insufficientScope(held: ReadonlySet<Scope>, needed: Scope): { status: number; headers: Record<string, string>; message: string } {

@@ -76,6 +76,21 @@ describe('OAuthResourceServerAuthenticator', () => {
     assert.equal(env.asked.length, 2);
   });
 
+  it('always names a subject to bind the MCP session to, even when introspection gives no sub', async () => {
+    const withSub = setup(() => ({ active: true, scope: 'read', exp: 9_999_999_999, sub: 'alice' }));
+    const bare = setup(() => ({ active: true, scope: 'read', exp: 9_999_999_999 }));
+    const subjectOf = async (env: ReturnType<typeof setup>, token: string) => {
+      const result = await env.authenticator.authenticate(requestWith(`Bearer ${token}`));
+      return result.kind === 'granted' ? result.subject : undefined;
+    };
+    assert.equal(await subjectOf(withSub, TOKEN), 'alice');
+    const first = await subjectOf(bare, TOKEN);
+    const second = await subjectOf(bare, `${TOKEN}-other`);
+    assert.ok(first && second, 'a subject is always set');
+    assert.notEqual(first, second, 'two anonymous tokens do not share a subject');
+    assert.ok(!first.includes(TOKEN), 'the subject is not the token');
+  });
+
   it('RS-10 insufficientScope answers 403 with the union of held and needed scopes', () => {
     const env = setup(() => ({ active: false }));
     const refusal = env.authenticator.insufficientScope(new Set(['read']), 'delete');
