@@ -51,6 +51,9 @@ describe('package.json contributions', () => {
     assert.equal(manifest.contributes.views[VIEW_CONTAINER_ID][0].id, CONNECTED_APPS_VIEW_ID);
     const signedOut = manifest.contributes.viewsWelcome.find((w) => w.when === `!${CONTEXT.signedIn}`);
     assert.match(signedOut?.contents ?? '', /\[Sign in to Lenses\]\(command:lenses\.signIn\)/);
+    // One primary button: every other line with a link has text around it, so it renders as a link.
+    const buttons = (signedOut?.contents ?? '').split('\n').filter((line) => /^\[[^\]]+\]\([^)]+\)$/.test(line));
+    assert.equal(buttons.length, 1, 'a single button; the docs are a link');
     assert.ok(manifest.contributes.viewsWelcome.some((w) => w.contents === 'No applications hold a grant on your account.'));
   });
 
