@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { defineTool, segment, topicName, type LensesTool } from './types';
+import { ANNOTATIONS, environmentArgument, defineTool, topicName, type LensesTool } from './types';
 
 /**
  * Topic-creation approvals, through the environment proxy. Approve and reject are
@@ -12,9 +12,9 @@ export const approvalTools: LensesTool[] = [
     title: 'Request topic creation',
     description: 'Files an approval request for a new topic; an approver creates it once approved. Approving and rejecting are deliberately not tools.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    annotations: ANNOTATIONS.CREATES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: topicName('Name of the topic to request.').describe('Name of the topic to request.'),
       reason: z.string().min(1).describe('Why the topic is needed (shown to the approver).'),
       partitions: z.number().int().positive().default(1).describe('Number of partitions (default: 1).'),
@@ -44,9 +44,9 @@ export const approvalTools: LensesTool[] = [
     title: 'List approval requests',
     description: 'Lists approval requests, filtered by status or topic name, paginated and sorted.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       statuses: z.array(z.enum(['Pending', 'Approved', 'Rejected', 'Failed'])).nullish().describe('Filter by status: "Pending", "Approved", "Rejected", "Failed".'),
       entity_name: z.string().nullish().describe('Filter by matching topic name (substring).'),
       page: z.number().int().positive().default(1).describe('Page number (default: 1).'),
@@ -64,9 +64,9 @@ export const approvalTools: LensesTool[] = [
     title: 'Get approval request',
     description: 'Retrieves one approval request by its UUID.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       request_id: z.uuid().describe('The request id (UUID) returned by request_topic_creation.'),
     },
     run: ({ environment, request_id }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v1/approvals/${request_id}`)),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { defineTool, segment, type LensesTool } from './types';
+import { ANNOTATIONS, environmentArgument, defineTool, segment, type LensesTool } from './types';
 
 /** Kafka Connect connectors, through the environment proxy. */
 export const connectorTools: LensesTool[] = [
@@ -9,9 +9,9 @@ export const connectorTools: LensesTool[] = [
     title: 'List Kafka connectors',
     description: 'Lists Kafka Connect connectors with their status, cluster and tasks, optionally filtered by cluster or class.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       cluster: z.array(z.string()).nullish().describe('Optional list of cluster names to filter by.'),
       class_name: z.array(z.string()).nullish().describe('Optional list of connector class names to filter by.'),
     },
@@ -23,9 +23,9 @@ export const connectorTools: LensesTool[] = [
     title: 'Get connector definition',
     description: 'Fetches the current target definition of a Kafka connector as YAML.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       connect_cluster_name: segment().describe('The connect cluster name.'),
       connector_name: segment().describe('The connector name.'),
     },
@@ -37,9 +37,9 @@ export const connectorTools: LensesTool[] = [
     title: 'Create Kafka connector',
     description: 'Creates a Kafka connector on a Connect cluster.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    annotations: ANNOTATIONS.CREATES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       name: z.string().describe('The name of the connector.'),
       cluster: z.string().describe('The cluster name where the connector will be deployed.'),
       configuration: z.record(z.string(), z.unknown()).describe('The connector configuration as a dictionary.'),
@@ -51,9 +51,9 @@ export const connectorTools: LensesTool[] = [
     title: 'Start, stop or restart a connector',
     description: 'Controls a Kafka connector: start, stop, restart, pause or resume.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+    annotations: ANNOTATIONS.ACTS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       cluster: segment().describe('The cluster name.'),
       connector: segment().describe('The connector name.'),
       action: z.enum(['start', 'stop', 'restart', 'pause', 'resume']).describe('The action to perform. Options: "start", "stop", "restart", "pause", "resume".'),
@@ -66,9 +66,9 @@ export const connectorTools: LensesTool[] = [
     title: 'Restart connector task',
     description: 'Restarts one task of a Kafka connector.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+    annotations: ANNOTATIONS.ACTS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       cluster: segment().describe('The cluster name.'),
       connector: segment().describe('The connector name.'),
       task_id: z.number().int().nonnegative().describe('The task ID to restart.'),
@@ -81,9 +81,9 @@ export const connectorTools: LensesTool[] = [
     title: 'Delete Kafka connector',
     description: 'Deletes a Kafka connector.',
     scope: 'delete',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       cluster: segment().describe('The cluster name.'),
       connector: segment().describe('The connector name.'),
     },
@@ -94,9 +94,9 @@ export const connectorTools: LensesTool[] = [
     title: 'Validate connector configuration',
     description: 'Validates a Kafka connector configuration without creating it; reports errors per field.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       name: z.string().describe('The name of the connector.'),
       cluster: z.string().describe('The cluster name.'),
       configuration: z.record(z.string(), z.unknown()).describe('The connector configuration to validate.'),

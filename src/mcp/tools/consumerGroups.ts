@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { defineTool, segment, topicName, type LensesTool } from './types';
+import { ANNOTATIONS, environmentArgument, defineTool, segment, topicName, type LensesTool } from './types';
 
 /** Consumer groups and their offsets, through the environment proxy. */
 export const consumerGroupTools: LensesTool[] = [
@@ -9,9 +9,9 @@ export const consumerGroupTools: LensesTool[] = [
     title: 'List consumer groups',
     description: 'Lists all Kafka consumer groups with their members, offsets and lag.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
     },
     run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/consumers`)),
   }),
@@ -20,9 +20,9 @@ export const consumerGroupTools: LensesTool[] = [
     title: 'List consumer groups of a topic',
     description: 'Lists the consumer groups that consume a topic.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic: segment().describe('The name of the topic.'),
     },
     run: ({ environment, topic }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/consumers/${topic}`)),
@@ -32,9 +32,9 @@ export const consumerGroupTools: LensesTool[] = [
     title: 'Reset consumer group offsets',
     description: 'Resets the offsets of every partition of one or more topics in a consumer group to the start, the end or a timestamp. The group must be inactive.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       group_id: segment().describe('The ID of the consumer group.'),
       topics: z.array(topicName('A topic name.')).min(1).describe('One or more topic names to reset.'),
       reset_to: z.enum(['start', 'end', 'timestamp']).describe('Where to reset offsets to: "start" (earliest), "end" (latest), or "timestamp" (the offset committed for each partition becomes the first record at or after `target`).'),
@@ -49,9 +49,9 @@ export const consumerGroupTools: LensesTool[] = [
     title: 'Delete consumer group offsets',
     description: 'Deletes the committed offsets of every partition of one or more topics in a consumer group. The group must be inactive.',
     scope: 'delete',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       group_id: segment().describe('The ID of the consumer group.'),
       topics: z.array(topicName('A topic name.')).min(1).describe('One or more topic names whose committed offsets should be deleted from the group.'),
     },
@@ -62,9 +62,9 @@ export const consumerGroupTools: LensesTool[] = [
     title: 'Set partition offset',
     description: 'Sets the committed offset of one topic partition for a consumer group.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       group_id: segment().describe('The ID of the consumer group.'),
       topic: segment().describe('The topic name.'),
       partition: z.number().int().nonnegative().describe('The partition number.'),
@@ -78,9 +78,9 @@ export const consumerGroupTools: LensesTool[] = [
     title: 'Delete partition offset',
     description: 'Deletes the committed offset of one topic partition for a consumer group.',
     scope: 'delete',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       group_id: segment().describe('The ID of the consumer group.'),
       topic: segment().describe('The topic name.'),
       partition: z.number().int().nonnegative().describe('The partition number.'),
@@ -93,9 +93,9 @@ export const consumerGroupTools: LensesTool[] = [
     title: 'Delete consumer group',
     description: 'Deletes a consumer group.',
     scope: 'delete',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       group_id: segment().describe('The ID of the consumer group to delete.'),
     },
     run: ({ environment, group_id }, { lenses }) => lenses.delete(lenses.environmentPath(environment, path`/api/consumers/${group_id}`)),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { path, type QueryValue } from '../../lenses';
-import { defineTool, segment, type LensesTool } from './types';
+import { ANNOTATIONS, environmentArgument, defineTool, segment, type LensesTool } from './types';
 
 /** Datasets (the data catalogue), through the environment proxy. */
 export const datasetTools: LensesTool[] = [
@@ -9,9 +9,9 @@ export const datasetTools: LensesTool[] = [
     title: 'List datasets',
     description: 'Retrieves a paginated list of datasets (topics and other data sources), with search and filters.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       page: z.number().int().positive().default(1).describe('Page number (default: 1).'),
       page_size: z.number().int().positive().max(1000).default(25).describe('Items per page (default: 25).'),
       search: z.string().nullish().describe('Search keyword for dataset, fields and description.'),
@@ -32,9 +32,9 @@ export const datasetTools: LensesTool[] = [
     title: 'Get dataset',
     description: 'Retrieves one dataset by connection and name: fields, policies, permissions and metadata.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       connection: segment().describe('The connection name (e.g., "kafka").'),
       dataset: segment().describe('The dataset name.'),
     },
@@ -45,9 +45,9 @@ export const datasetTools: LensesTool[] = [
     title: 'Get dataset message metrics',
     description: 'Retrieves ranged message-count metrics of a Kafka dataset.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       entity_name: segment().describe("The dataset's entity name."),
     },
     run: ({ environment, entity_name }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v1/datasets/kafka/${entity_name}/messages/metrics`)),
@@ -57,9 +57,9 @@ export const datasetTools: LensesTool[] = [
     title: 'Update topic description',
     description: 'Sets (or clears, with null) the description of a topic in its dataset metadata.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
       description: z.string().nullish().describe('The description of the topic.'),
     },
@@ -70,9 +70,9 @@ export const datasetTools: LensesTool[] = [
     title: 'Update topic tags',
     description: 'Replaces the tags of a topic in its dataset metadata.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
       tags: z.array(z.string().min(1)).describe('List of tag names.'),
     },

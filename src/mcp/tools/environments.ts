@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { defineTool, segment, type LensesTool } from './types';
+import { ANNOTATIONS, defineTool, segment, type LensesTool } from './types';
 
 /** Environments: HQ-native routes (`/api/v1/environments`). */
 export const environmentTools: LensesTool[] = [
@@ -9,7 +9,7 @@ export const environmentTools: LensesTool[] = [
     title: 'List environments',
     description: 'Lists all Lenses environments with their status, agent metrics and metadata.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {},
     run: async (_args, { lenses }) => itemsOf(await lenses.get('/api/v1/environments')),
   }),
@@ -18,7 +18,7 @@ export const environmentTools: LensesTool[] = [
     title: 'Get environment',
     description: 'Retrieves one Lenses environment by name, including its status, agent metrics and metadata.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
       name: segment().describe('The name of the environment to retrieve.'),
     },
@@ -29,7 +29,7 @@ export const environmentTools: LensesTool[] = [
     title: 'Create environment',
     description: 'Creates a new Lenses environment. The answer includes the agent key needed to connect an agent.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    annotations: ANNOTATIONS.CREATES,
     input: {
       name: z.string().min(1, 'Environment name is required').max(63).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be lowercase alphanumeric or hyphens, not start or end with a hyphen, at most 63 characters').describe('The name of the new environment. Must be a valid resource name (lowercase alphanumeric or hyphens, max 63 chars).'),
       display_name: z.string().nullish().describe("The display name of the environment. If not provided, 'name' will be used."),
@@ -44,7 +44,7 @@ export const environmentTools: LensesTool[] = [
     title: 'Check environment health',
     description: 'Checks whether the agent of an environment is connected and reports issues and summary metrics (brokers, topics, consumers, connectors).',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
       name: segment().describe('The name of the environment to check.'),
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { executeSql } from '../../lenses';
-import { defineTool, segment, type LensesTool, type ToolContext } from './types';
+import { ANNOTATIONS, environmentArgument, defineTool, type LensesTool, type ToolContext } from './types';
 
 /** Lenses SQL over HQ's SQL WebSocket. */
 export const sqlTools: LensesTool[] = [
@@ -9,9 +9,9 @@ export const sqlTools: LensesTool[] = [
     title: 'Execute SQL',
     description: 'Runs a Lenses SQL statement or query and returns the resulting records (at most 1000). Reports progress while records arrive.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       sql: z.string().min(1).describe('The SQL statement/query to execute.'),
     },
     run: runSql,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { defineTool, segment, type LensesTool } from './types';
+import { ANNOTATIONS, environmentArgument, defineTool, segment, type LensesTool } from './types';
 
 /** SQL processors (streaming queries) and where they run, through the environment proxy. */
 export const sqlProcessorTools: LensesTool[] = [
@@ -9,9 +9,9 @@ export const sqlProcessorTools: LensesTool[] = [
     title: 'List SQL processors',
     description: 'Lists all SQL processors with their status and deployment.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
     },
     run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v2/streams`)),
   }),
@@ -20,9 +20,9 @@ export const sqlProcessorTools: LensesTool[] = [
     title: 'Get SQL processor',
     description: 'Retrieves one SQL processor by ID: application, metadata and deployment status.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       sql_processor_id: segment().describe('SQL processor unique identifier.'),
     },
     run: ({ environment, sql_processor_id }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v2/streams/${sql_processor_id}`)),
@@ -32,9 +32,9 @@ export const sqlProcessorTools: LensesTool[] = [
     title: 'Create SQL processor',
     description: 'Creates a SQL processor (a continuously running Lenses SQL streaming query).',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    annotations: ANNOTATIONS.CREATES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       name: z.string().describe('The name of the SQL processor.'),
       sql: z.string().min(1).describe('The SQL query/statement for the processor.'),
       deployment: z.record(z.string(), z.unknown()).nullish().describe("Deployment configuration (mode, runners, cluster, namespace). Use 'in process' mode when no deployment targets exist: {{mode: \"IN_PROC\"}}"),
@@ -57,9 +57,9 @@ export const sqlProcessorTools: LensesTool[] = [
     title: 'Delete SQL processor',
     description: 'Removes a SQL processor.',
     scope: 'delete',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       sql_processor_id: segment().describe('SQL processor unique identifier.'),
     },
     run: ({ environment, sql_processor_id }, { lenses }) => lenses.delete(lenses.environmentPath(environment, path`/api/v1/streams/${sql_processor_id}`)),
@@ -69,9 +69,9 @@ export const sqlProcessorTools: LensesTool[] = [
     title: 'Get deployment targets',
     description: 'Lists where SQL processors can be deployed: Kubernetes clusters and namespaces, and Connect clusters.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
     },
     run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v1/deployment/targets`)),
   }),
@@ -80,9 +80,9 @@ export const sqlProcessorTools: LensesTool[] = [
     title: 'Get pod logs',
     description: 'Returns the logs of a running Kubernetes pod (for example a SQL processor runner).',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       cluster: segment().describe("Pod's cluster name."),
       namespace: segment().describe("Pod's namespace."),
       pod: segment().describe("Pod's name."),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { defineTool, segment, topicName, type LensesTool } from './types';
+import { ANNOTATIONS, environmentArgument, defineTool, segment, topicName, type LensesTool } from './types';
 
 /** Topics and topic metadata, through the environment proxy. */
 export const topicTools: LensesTool[] = [
@@ -9,9 +9,9 @@ export const topicTools: LensesTool[] = [
     title: 'List topics',
     description: 'Retrieves all Kafka topics of an environment with partitions, replication, configuration and consumers.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
     },
     run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/topics`)),
   }),
@@ -20,9 +20,9 @@ export const topicTools: LensesTool[] = [
     title: 'Get topic',
     description: 'Retrieves one topic: partitions, consumers, configuration and more.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
     },
     run: ({ environment, topic_name }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/topics/${topic_name}`)),
@@ -32,9 +32,9 @@ export const topicTools: LensesTool[] = [
     title: 'Get topic partitions',
     description: 'Retrieves partition details of a topic with message and byte counts.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
     },
     run: ({ environment, topic_name }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v2/topics/${topic_name}/partitions`)),
@@ -44,9 +44,9 @@ export const topicTools: LensesTool[] = [
     title: 'Create topic',
     description: 'Creates a Kafka topic with optional configuration.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    annotations: ANNOTATIONS.CREATES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: topicName('Topic name.').describe('Topic name.'),
       partitions: z.number().int().default(1).describe('Number of partitions (default: 1).'),
       replication: z.number().int().default(1).describe('Replication factor (default: 1).'),
@@ -60,9 +60,9 @@ export const topicTools: LensesTool[] = [
     title: 'Create topic with schema',
     description: 'Creates a Kafka topic with optional key/value formats and schemas.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    annotations: ANNOTATIONS.CREATES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       name: topicName('Topic name.').describe('Topic name.'),
       partitions: z.number().int().default(1).describe('Number of partitions (default: 1).'),
       replication: z.number().int().default(1).describe('Replication factor (default: 1).'),
@@ -86,9 +86,9 @@ export const topicTools: LensesTool[] = [
     title: 'Update topic configuration',
     description: 'Updates configuration entries of a topic.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
       configs: z.array(z.strictObject({ key: z.string().min(1), value: z.string() })).min(1).describe('List of config key-value pairs [{"key": "retention.ms", "value": "86400000"}].'),
     },
@@ -99,9 +99,9 @@ export const topicTools: LensesTool[] = [
     title: 'Get topic broker configs',
     description: 'Lists the broker configuration that applies to a topic.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
     },
     run: ({ environment, topic_name }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/topics/${topic_name}/brokerConfigs`)),
@@ -111,9 +111,9 @@ export const topicTools: LensesTool[] = [
     title: 'Add topic partitions',
     description: 'Raises the number of partitions of a topic to a new total (partitions can never be removed).',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.SETS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
       partitions: z.number().int().positive().describe('New total number of partitions.'),
     },
@@ -124,9 +124,9 @@ export const topicTools: LensesTool[] = [
     title: 'Resend message',
     description: 'Re-produces the message at a topic partition and offset to the same topic.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    annotations: ANNOTATIONS.CREATES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
       partition: z.number().int().nonnegative().describe('Kafka partition number.'),
       offset: z.number().int().nonnegative().describe('Kafka offset.'),
@@ -138,9 +138,9 @@ export const topicTools: LensesTool[] = [
     title: 'List topic metadata',
     description: 'Lists the metadata of all topics: key/value types, schemas, descriptions and tags.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
     },
     run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/metadata/topics`)),
   }),
@@ -149,9 +149,9 @@ export const topicTools: LensesTool[] = [
     title: 'Get topic metadata',
     description: 'Retrieves the metadata of one topic: key/value types, schema and tags.',
     scope: 'read',
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    annotations: ANNOTATIONS.READS,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
     },
     run: ({ environment, topic_name }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/metadata/topics/${topic_name}`)),
@@ -161,9 +161,9 @@ export const topicTools: LensesTool[] = [
     title: 'Update topic metadata',
     description: 'Updates topic metadata. topicName, keyType and valueType are required; tags are objects like [{"name": "tag1"}], not strings.',
     scope: 'write',
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    annotations: ANNOTATIONS.OVERWRITES,
     input: {
-      environment: segment().describe('The environment name.'),
+      environment: environmentArgument(),
       metadata: z.looseObject({ topicName: z.string().min(1), keyType: z.string().min(1), valueType: z.string().min(1) }).describe('Metadata dict with keys: topicName, keyType, valueType, keySchema, keySchemaVersion, keySchemaInlined, valueSchema, valueSchemaVersion, valueSchemaInlined, description, tags (list of {"name": "text"}), additionalInfo.'),
     },
     run: ({ environment, metadata }, { lenses }) => lenses.post(lenses.environmentPath(environment, path`/api/v1/metadata/topics`), metadata),

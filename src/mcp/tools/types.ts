@@ -87,6 +87,25 @@ function describeIssues(error: z.ZodError): string {
 const SEGMENT_RULE = "must not be empty or contain '/', '\\', '..', '%', '?', '#' or control characters";
 
 /** A string that becomes one HQ path segment: refused before any HQ call if it could change the route. */
+/** MCP tool annotations, by what a tool does (readOnlyHint, destructiveHint, idempotentHint). */
+export const ANNOTATIONS = {
+  /** Reads only. */
+  READS: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+  /** Creates something new; calling twice creates twice (or fails the second time). */
+  CREATES: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+  /** Sets a value without losing any; the same call twice is harmless. */
+  SETS: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+  /** Changes running state (restart, resend); each call acts again. */
+  ACTS: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+  /** Replaces or deletes; the same call twice ends in the same state. */
+  OVERWRITES: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+} as const;
+
+/** The `environment` argument every environment-scoped tool takes. */
+export function environmentArgument(): z.ZodString {
+  return segment().describe('The environment name.');
+}
+
 export function segment(): z.ZodString {
   return z.string().min(1, 'must not be empty').refine(isSafePathSegment, SEGMENT_RULE);
 }

@@ -71,6 +71,8 @@ describe('Lenses MCP server (in memory)', () => {
         assert.deepEqual([...(tool.inputSchema.required ?? [])].sort(), official.params.filter((p) => p.required).map((p) => p.name).sort(), official.name);
         assert.equal((tool.inputSchema as { additionalProperties?: boolean }).additionalProperties, false, official.name);
         assert.equal(tool.annotations?.readOnlyHint, official.scope === 'read', official.name);
+        if (official.scope === 'delete') assert.equal(tool.annotations?.destructiveHint, true, `${official.name} is marked destructive`);
+        if (official.scope === 'read') assert.equal(tool.annotations?.destructiveHint, false, official.name);
         assert.ok(`mcp_lenses_${tool.name}`.length <= 60, tool.name);
         for (const [name, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
           assert.ok((schema as { description?: string }).description, `${official.name}.${name} has a description`);
