@@ -29,21 +29,33 @@ class FakeSessions implements SessionSource {
   }
 }
 
+/** An MCP client that talks to the embedded server as VS Code does (link secret), counting tools/list_changed. */
+async function connectAsEditor(url: string): Promise<{ client: Client; changes: () => number }> {
+  let changes = 0;
+  const client = new Client({ name: 'vscode-like', version: '1' });
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    changes += 1;
+  });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
+  return { client, changes: () => changes };
+}
+
+/** Signed out: the fake source's signed-out scopes are listed, a call says to sign in, and the lost session is reported once. */
+async function assertSignedOut(client: Client, sessions: FakeSessions): Promise<void> {
+  assert.equal((await client.listTools()).tools.length, 24, 'the signed-out scopes of the fake source');
+  const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
+  assert.equal(result.isError, true);
+  assert.match(resultText(result), /^Sign in to Lenses again/);
+  assert.equal(sessions.lost.length, 1);
+}
+
 describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function () {
   this.timeout(20_000);
   let hq: RunningHq;
   let mcp: RunningMcpHttpServer;
   const sessions = new FakeSessions();
 
-  async function connect(): Promise<{ client: Client; changes: () => number }> {
-    let changes = 0;
-    const client = new Client({ name: 'vscode-like', version: '1' });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      changes += 1;
-    });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
-    return { client, changes: () => changes };
-  }
+  const connect = () => connectAsEditor(mcp.url);
 
   before(async () => {
     hq = await startHq({ port: 0 });
@@ -64,11 +76,7 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
     sessions.session = undefined;
     const { client } = await connect();
     try {
-      assert.equal((await client.listTools()).tools.length, 24);
-      const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
-      assert.equal(result.isError, true);
-      assert.match(resultText(result), /^Sign in to Lenses again/);
-      assert.equal(sessions.lost.length, 1);
+      await assertSignedOut(client, sessions);
     } finally {
       await client.close();
     }
@@ -180,8 +188,7 @@ describe('Embedded mode with introspection (as the extension runs it)', function
   });
 
   async function listedTools(): Promise<number> {
-    const client = new Client({ name: 'vscode-like', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
+    const { client } = await connectAsEditor(mcp.url);
     try {
       return (await client.listTools()).tools.length;
     } finally {
@@ -206,14 +213,9 @@ describe('Embedded mode with introspection (as the extension runs it)', function
     });
     assert.equal(revoke.status, 200);
     sessions.lost = [];
-    const client = new Client({ name: 'vscode-like', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
+    const { client } = await connectAsEditor(mcp.url);
     try {
-      assert.equal((await client.listTools()).tools.length, 24, 'signed-out scopes of the fake source');
-      const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
-      assert.equal(result.isError, true);
-      assert.match(resultText(result), /^Sign in to Lenses again/);
-      assert.equal(sessions.lost.length, 1);
+      await assertSignedOut(client, sessions);
     } finally {
       await client.close();
     }
