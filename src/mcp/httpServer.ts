@@ -7,8 +7,7 @@ import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
 import type { RequestAuthenticator } from './authentication';
 import { BoundedEventStore } from './eventStore';
-import { isLoopbackHost } from '../loopback';
-import { calledToolNames, HttpError, isInitializeRequest, readJsonBody, rebindingRefusal } from './httpGuards';
+import { calledToolNames, HostAllowList, HttpError, isInitializedNotification, isInitializeRequest, readJsonBody } from './httpGuards';
 import { attachAccess, createLensesMcpServer, type ToolAccess } from './server';
 import { LENSES_TOOLS } from './tools';
 
@@ -21,8 +20,10 @@ export interface McpHttpServerOptions {
   authenticator: RequestAuthenticator;
   /** MCP_STATELESS_HTTP: no sessions, one server per request (replicas behind a load balancer). */
   stateless?: boolean;
-  /** OAuth mode: MCP_ADVERTISED_URL (PRM `resource` = this + /mcp). */
+  /** MCP_ADVERTISED_URL (PRM `resource` = this + /mcp); its host is accepted in Host and Origin. */
   advertisedUrl?: string;
+  /** MCP_ALLOWED_HOSTS: more host names accepted in Host and Origin (besides loopback names). */
+  allowedHosts?: readonly string[];
   /** OAuth mode only: served at /.well-known/oauth-protected-resource[/mcp]. */
   protectedResourceMetadata?: object;
   logger?: Logger;
@@ -37,6 +38,16 @@ export interface McpHttpServerOptions {
   resumableStreams?: boolean;
   /** Time to receive a whole request, body included (default 60 s); slower ones get 408. */
   requestTimeoutMs?: number;
+  /** Open sessions at most (MCP_MAX_SESSIONS, default 1000). */
+  maxSessions?: number;
+  /** Open sessions per subject (MCP_MAX_SESSIONS_PER_USER, default 20); API-key and embedded requests have none. */
+  maxSessionsPerSubject?: number;
+  /** Sessions without a request for this long are closed (default 30 min). */
+  sessionIdleMs?: number;
+  /** Sessions that never sent notifications/initialized are closed after this long (default 30 s). */
+  uninitializedSessionIdleMs?: number;
+  /** The clock session idleness is measured with. */
+  now?: () => number;
 }
 
 export interface RunningMcpHttpServer {
@@ -55,12 +66,19 @@ interface Session {
   scopes: string;
   /** Who opened it (OAuth `sub`); another subject cannot use it. */
   subject?: string;
-  /** Last request (epoch ms): idle sessions are closed. */
+  /** Last request (epoch ms): idle sessions are closed, the longest idle first when at a cap. */
   lastSeen: number;
+  /** The client sent notifications/initialized; until then the short idle limit applies. */
+  initialized: boolean;
 }
 
 /** Sessions without a request for this long are closed (clients that never sent DELETE). */
 const SESSION_IDLE_MS = 30 * 60_000;
+const UNINITIALIZED_SESSION_IDLE_MS = 30_000;
+const MAX_SESSIONS = 1000;
+const MAX_SESSIONS_PER_SUBJECT = 20;
+/** At the total cap, a session idle at least this long is closed for a new one; else 503. */
+const EVICTABLE_IDLE_MS = 60_000;
 
 const MCP_PATH = '/mcp';
 /** Reconnection delay suggested to clients in SSE `retry:` fields. */
@@ -68,16 +86,24 @@ const SSE_RETRY_MS = 1000;
 const PRM_PATHS = new Set(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']);
 
 /**
- * The Lenses MCP server over streamable HTTP at /mcp: RS-12 Host/Origin checks when bound
- * to loopback, authentication by the given authenticator, RS-13 body limits, the
- * insufficient_scope challenge for tools/call, then the SDK transport.
+ * The Lenses MCP server over streamable HTTP at /mcp: Host/Origin checks on every bind
+ * address (RS-12, RS-17), authentication by the given authenticator, RS-13 body limits, the
+ * insufficient_scope challenge for tools/call, capped sessions, then the SDK transport.
  */
 export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<RunningMcpHttpServer> {
   const logger = options.logger ?? silentLogger;
   const authenticator = options.authenticator;
   const sessions = new Map<string, Session>();
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
-  const loopback = isLoopbackHost(options.host);
+  const hosts = new HostAllowList({ advertisedUrl: options.advertisedUrl, allowedHosts: options.allowedHosts });
+  const maxSessions = options.maxSessions ?? MAX_SESSIONS;
+  const maxSessionsPerSubject = options.maxSessionsPerSubject ?? MAX_SESSIONS_PER_SUBJECT;
+  const sessionIdleMs = options.sessionIdleMs ?? SESSION_IDLE_MS;
+  const uninitializedIdleMs = options.uninitializedSessionIdleMs ?? UNINITIALIZED_SESSION_IDLE_MS;
+  /** Initialize requests admitted but whose session is not in `sessions` yet: they count against the cap. */
+  let opening = 0;
+  const now = options.now ?? Date.now;
+  const refusedHosts = new Set<string>();
 
   const newServer = () =>
     createLensesMcpServer({
@@ -90,9 +116,14 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (loopback) {
-      const refusal = rebindingRefusal(request);
-      if (refusal) return sendError(response, 403, refusal);
+    const refusal = hosts.refusal(request);
+    if (refusal) {
+      // One line per refused name, bounded: a misconfigured proxy shows up, a flood does not fill the log.
+      if (refusedHosts.size < 32 && !refusedHosts.has(refusal)) {
+        refusedHosts.add(refusal);
+        logger.warn(`Refused a request: ${refusal}`);
+      }
+      return sendError(response, 403, refusal);
     }
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (PRM_PATHS.has(path) && options.protectedResourceMetadata) {
@@ -129,7 +160,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
       if (!session || (session.subject !== undefined && session.subject !== subject)) return sendError(response, 404, 'Session not found: initialize a new one', {}, -32001);
-      session.lastSeen = Date.now();
+      session.lastSeen = now();
+      if (isInitializedNotification(body)) session.initialized = true;
       const scopes = scopeKey(access.scopes);
       if (scopes !== session.scopes) {
         session.scopes = scopes;
@@ -139,13 +171,22 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       return session.transport.handleRequest(request, response, body);
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) return sendError(response, 400, 'Bad Request: no valid session ID (send initialize first)');
+    const full = makeRoomFor(subject);
+    if (full) return sendError(response, 503, full, { 'Retry-After': String(EVICTABLE_IDLE_MS / 1000) });
+    opening += 1;
+    let isOpening = true;
+    const opened = () => {
+      if (isOpening) opening -= 1;
+      isOpening = false;
+    };
 
     const server = newServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       ...(options.resumableStreams === false ? {} : { eventStore: new BoundedEventStore(), retryInterval: SSE_RETRY_MS }),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: Date.now() });
+        opened();
+        sessions.set(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: now(), initialized: false });
         logger.info(`MCP session ${id.slice(0, 8)} opened (${sessions.size} open)`);
       },
       onsessionclosed: (id) => {
@@ -155,8 +196,40 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    await server.connect(transport);
-    await transport.handleRequest(request, response, body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(request, response, body);
+    } finally {
+      opened();
+    }
+  }
+
+  /**
+   * Room for one more session of `subject`: its own longest-idle session goes past the
+   * per-subject cap; at the total cap the longest-idle one goes if idle over a minute.
+   * Returns the 503 message when there is no room.
+   */
+  function makeRoomFor(subject: string | undefined): string | undefined {
+    if (subject !== undefined) {
+      const own = [...sessions].filter(([, session]) => session.subject === subject).sort((a, b) => a[1].lastSeen - b[1].lastSeen);
+      for (const entry of own.slice(0, Math.max(0, own.length - maxSessionsPerSubject + 1))) closeSession(entry, `its user has ${own.length} open sessions (the most allowed)`);
+    }
+    if (sessions.size + opening < maxSessions) return undefined;
+    const oldest = longestIdle([...sessions]);
+    if (oldest && now() - oldest[1].lastSeen >= EVICTABLE_IDLE_MS) {
+      closeSession(oldest, `${sessions.size} sessions are open (the most allowed)`);
+      return undefined;
+    }
+    logger.warn(`Refused a new MCP session: ${sessions.size + opening} are open or opening, none idle for a minute`);
+    return `Too many open MCP sessions (${maxSessions}); close unused ones (DELETE /mcp) or try again in a minute`;
+  }
+
+  function closeSession(entry: [string, Session] | undefined, why: string): void {
+    if (!entry) return;
+    const [id, session] = entry;
+    sessions.delete(id);
+    logger.info(`MCP session ${id.slice(0, 8)} closed: ${why}`);
+    void session.transport.close().then(() => session.server.close()).catch(() => {});
   }
 
   async function handleStateless(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
@@ -191,17 +264,17 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   });
   const port = (httpServer.address() as AddressInfo).port;
   const sweeper = setInterval(() => {
-    const idleSince = Date.now() - SESSION_IDLE_MS;
-    for (const [id, session] of sessions) {
-      if (session.lastSeen >= idleSince) continue;
-      sessions.delete(id);
-      logger.info(`MCP session ${id.slice(0, 8)} closed after ${SESSION_IDLE_MS / 60_000} idle minutes`);
-      void session.transport.close().then(() => session.server.close());
+    const at = now();
+    for (const entry of sessions) {
+      const [, session] = entry;
+      if (!session.initialized && at - session.lastSeen >= uninitializedIdleMs) closeSession(entry, `never sent notifications/initialized within ${uninitializedIdleMs / 1000} s`);
+      else if (at - session.lastSeen >= sessionIdleMs) closeSession(entry, `idle for ${Math.round(sessionIdleMs / 60_000)} minutes`);
     }
-  }, 60_000);
+  }, Math.max(10, Math.min(60_000, uninitializedIdleMs / 2, sessionIdleMs / 2)));
   sweeper.unref();
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(`Lenses MCP server listening on http://${hostForUrl}:${port}${MCP_PATH}${options.stateless ? ' (stateless)' : ''}`);
+  logger.info(`Answering Host and Origin: loopback names${hosts.extraNames.length > 0 ? `, ${hosts.extraNames.join(', ')}` : ''}`);
 
   return {
     url: `http://${hostForUrl}:${port}${MCP_PATH}`,
@@ -224,6 +297,13 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       logger.info('Lenses MCP server stopped');
     },
   };
+}
+
+/** The session with the oldest last request. */
+function longestIdle(entries: Array<[string, Session]>): [string, Session] | undefined {
+  let oldest: [string, Session] | undefined;
+  for (const entry of entries) if (!oldest || entry[1].lastSeen < oldest[1].lastSeen) oldest = entry;
+  return oldest;
 }
 
 function scopeKey(scopes: ReadonlySet<Scope>): string {
