@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, readConfig, VARIABLES } from '../../../src/mcp/config';
 
 describe('readConfig (the official server\'s environment contract)', () => {
@@ -77,5 +79,10 @@ describe('readConfig (the official server\'s environment contract)', () => {
   it('accepts LOG_LEVEL info, debug or trace and refuses anything else, naming the variable', () => {
     assert.equal(readConfig({ LENSES_API_KEY: 'k', LOG_LEVEL: 'DEBUG' }).logLevel, 'debug');
     assert.throws(() => readConfig({ LENSES_API_KEY: 'k', LOG_LEVEL: 'verbose' }), (e: unknown) => e instanceof ConfigError && /^LOG_LEVEL must be info, debug or trace/.test(e.message));
+  });
+
+  it('the README\'s variable table lists every variable with the default --help prints', () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    for (const variable of VARIABLES) assert.ok(readme.includes(`| \`${variable.name}\` | ${variable.default} | ${variable.description} |`), variable.name);
   });
 });
