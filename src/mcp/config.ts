@@ -1,5 +1,9 @@
 import { isScope, parseScopes, type Scope } from '../scopes';
 import { allowedHostName } from './httpGuards';
+import { DEFAULT_SESSION_LIMITS } from './sessionRegistry';
+
+const MAX_SESSIONS = String(DEFAULT_SESSION_LIMITS.maxSessions);
+const MAX_SESSIONS_PER_USER = String(DEFAULT_SESSION_LIMITS.maxSessionsPerSubject);
 
 /** The standalone server's settings, read from the environment contract of the official server. */
 export interface ServerConfig {
@@ -52,8 +56,8 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'MCP_ALLOWED_HOSTS', default: '(none)', description: 'Comma list of host names clients use to reach this server, accepted in Host and Origin besides loopback names and the host of MCP_ADVERTISED_URL; any other gets 403 (DNS-rebinding protection, on every bind address).' },
   { name: 'INTROSPECTION_URL', default: '{LENSES_URL}/oauth2/introspect', description: 'RFC 7662 endpoint (never discovered from the advertised issuer).' },
   { name: 'INTROSPECTION_CACHE_TTL', default: '0', description: '0: every request is validated with HQ (requests with one token share one introspection that started after they arrived). Above 0: seconds an active answer is reused, never past the token expiry.' },
-  { name: 'MCP_MAX_SESSIONS', default: '1000', description: 'Open MCP sessions at most; past it the session idle longest (over a minute) is closed, else new sessions get 503.' },
-  { name: 'MCP_MAX_SESSIONS_PER_USER', default: '20', description: 'Open MCP sessions per OAuth user (subject); past it that user\'s session idle longest is closed.' },
+  { name: 'MCP_MAX_SESSIONS', default: MAX_SESSIONS, description: 'Open MCP sessions at most; past it the session idle longest (over a minute) is closed, else new sessions get 503.' },
+  { name: 'MCP_MAX_SESSIONS_PER_USER', default: MAX_SESSIONS_PER_USER, description: 'Open MCP sessions per OAuth user (subject); past it that user\'s session idle longest is closed.' },
   { name: 'MCP_STATELESS_HTTP', default: 'false', description: 'true: no MCP sessions (replicas behind a load balancer).' },
   { name: 'LOG_LEVEL', default: 'info', description: 'info, debug or trace (logs go to stderr; tokens only as fingerprints).' },
 ];
@@ -98,8 +102,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     introspectionUrl: httpUrl('INTROSPECTION_URL', value('INTROSPECTION_URL') ?? `${lensesUrl}/oauth2/introspect`),
     introspectionCacheTtlSeconds: integer('INTROSPECTION_CACHE_TTL', value('INTROSPECTION_CACHE_TTL') ?? '0', 0, 86_400),
     hqTimeoutSeconds: integer('LENSES_TIMEOUT_SECONDS', value('LENSES_TIMEOUT_SECONDS') ?? '30', 1, 3600),
-    maxSessions: integer('MCP_MAX_SESSIONS', value('MCP_MAX_SESSIONS') ?? '1000', 1, 1_000_000),
-    maxSessionsPerUser: integer('MCP_MAX_SESSIONS_PER_USER', value('MCP_MAX_SESSIONS_PER_USER') ?? '20', 1, 1_000_000),
+    maxSessions: integer('MCP_MAX_SESSIONS', value('MCP_MAX_SESSIONS') ?? MAX_SESSIONS, 1, 1_000_000),
+    maxSessionsPerUser: integer('MCP_MAX_SESSIONS_PER_USER', value('MCP_MAX_SESSIONS_PER_USER') ?? MAX_SESSIONS_PER_USER, 1, 1_000_000),
     stateless,
     logLevel: logLevel(value('LOG_LEVEL')),
   };

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
@@ -9,6 +8,7 @@ import type { RequestAuthenticator } from './authentication';
 import { BoundedEventStore } from './eventStore';
 import { calledToolNames, HostAllowList, HttpError, isInitializedNotification, isInitializeRequest, readJsonBody } from './httpGuards';
 import { attachAccess, createLensesMcpServer, type ToolAccess } from './server';
+import { DEFAULT_SESSION_LIMITS, EVICTABLE_IDLE_MS, SessionRegistry } from './sessionRegistry';
 import { LENSES_TOOLS } from './tools';
 
 export interface McpHttpServerOptions {
@@ -59,27 +59,6 @@ export interface RunningMcpHttpServer {
   close(): Promise<void>;
 }
 
-interface Session {
-  transport: StreamableHTTPServerTransport;
-  server: Server;
-  /** The scopes the session last listed tools with; a change sends list_changed. */
-  scopes: string;
-  /** Who opened it (OAuth `sub`); another subject cannot use it. */
-  subject?: string;
-  /** Last request (epoch ms): idle sessions are closed, the longest idle first when at a cap. */
-  lastSeen: number;
-  /** The client sent notifications/initialized; until then the short idle limit applies. */
-  initialized: boolean;
-}
-
-/** Sessions without a request for this long are closed (clients that never sent DELETE). */
-const SESSION_IDLE_MS = 30 * 60_000;
-const UNINITIALIZED_SESSION_IDLE_MS = 30_000;
-const MAX_SESSIONS = 1000;
-const MAX_SESSIONS_PER_SUBJECT = 20;
-/** At the total cap, a session idle at least this long is closed for a new one; else 503. */
-const EVICTABLE_IDLE_MS = 60_000;
-
 const MCP_PATH = '/mcp';
 /** Reconnection delay suggested to clients in SSE `retry:` fields. */
 const SSE_RETRY_MS = 1000;
@@ -93,16 +72,19 @@ const PRM_PATHS = new Set(['/.well-known/oauth-protected-resource', '/.well-know
 export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<RunningMcpHttpServer> {
   const logger = options.logger ?? silentLogger;
   const authenticator = options.authenticator;
-  const sessions = new Map<string, Session>();
+  const sessions = new SessionRegistry(
+    {
+      maxSessions: options.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions,
+      maxSessionsPerSubject: options.maxSessionsPerSubject ?? DEFAULT_SESSION_LIMITS.maxSessionsPerSubject,
+      idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_LIMITS.idleMs,
+      uninitializedIdleMs: options.uninitializedSessionIdleMs ?? DEFAULT_SESSION_LIMITS.uninitializedIdleMs,
+    },
+    logger,
+    options.now ?? Date.now,
+  );
+  const now = options.now ?? Date.now;
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
   const hosts = new HostAllowList({ advertisedUrl: options.advertisedUrl, allowedHosts: options.allowedHosts });
-  const maxSessions = options.maxSessions ?? MAX_SESSIONS;
-  const maxSessionsPerSubject = options.maxSessionsPerSubject ?? MAX_SESSIONS_PER_SUBJECT;
-  const sessionIdleMs = options.sessionIdleMs ?? SESSION_IDLE_MS;
-  const uninitializedIdleMs = options.uninitializedSessionIdleMs ?? UNINITIALIZED_SESSION_IDLE_MS;
-  /** Initialize requests admitted but whose session is not in `sessions` yet: they count against the cap. */
-  let opening = 0;
-  const now = options.now ?? Date.now;
   const refusedHosts = new Set<string>();
 
   const newServer = () =>
@@ -171,23 +153,16 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       return session.transport.handleRequest(request, response, body);
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) return sendError(response, 400, 'Bad Request: no valid session ID (send initialize first)');
-    const full = makeRoomFor(subject);
-    if (full) return sendError(response, 503, full, { 'Retry-After': String(EVICTABLE_IDLE_MS / 1000) });
-    opening += 1;
-    let isOpening = true;
-    const opened = () => {
-      if (isOpening) opening -= 1;
-      isOpening = false;
-    };
+    const admission = sessions.admit(subject);
+    if (typeof admission === 'string') return sendError(response, 503, admission, { 'Retry-After': String(EVICTABLE_IDLE_MS / 1000) });
 
     const server = newServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       ...(options.resumableStreams === false ? {} : { eventStore: new BoundedEventStore(), retryInterval: SSE_RETRY_MS }),
       onsessioninitialized: (id) => {
-        opened();
-        sessions.set(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: now(), initialized: false });
-        logger.info(`MCP session ${id.slice(0, 8)} opened (${sessions.size} open)`);
+        admission.release();
+        sessions.add(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: now(), initialized: false });
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -200,36 +175,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       await server.connect(transport);
       await transport.handleRequest(request, response, body);
     } finally {
-      opened();
+      admission.release();
     }
-  }
-
-  /**
-   * Room for one more session of `subject`: its own longest-idle session goes past the
-   * per-subject cap; at the total cap the longest-idle one goes if idle over a minute.
-   * Returns the 503 message when there is no room.
-   */
-  function makeRoomFor(subject: string | undefined): string | undefined {
-    if (subject !== undefined) {
-      const own = [...sessions].filter(([, session]) => session.subject === subject).sort((a, b) => a[1].lastSeen - b[1].lastSeen);
-      for (const entry of own.slice(0, Math.max(0, own.length - maxSessionsPerSubject + 1))) closeSession(entry, `its user has ${own.length} open sessions (the most allowed)`);
-    }
-    if (sessions.size + opening < maxSessions) return undefined;
-    const oldest = longestIdle([...sessions]);
-    if (oldest && now() - oldest[1].lastSeen >= EVICTABLE_IDLE_MS) {
-      closeSession(oldest, `${sessions.size} sessions are open (the most allowed)`);
-      return undefined;
-    }
-    logger.warn(`Refused a new MCP session: ${sessions.size + opening} are open or opening, none idle for a minute`);
-    return `Too many open MCP sessions (${maxSessions}); close unused ones (DELETE /mcp) or try again in a minute`;
-  }
-
-  function closeSession(entry: [string, Session] | undefined, why: string): void {
-    if (!entry) return;
-    const [id, session] = entry;
-    sessions.delete(id);
-    logger.info(`MCP session ${id.slice(0, 8)} closed: ${why}`);
-    void session.transport.close().then(() => session.server.close()).catch(() => {});
   }
 
   async function handleStateless(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
@@ -263,14 +210,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     });
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const sweeper = setInterval(() => {
-    const at = now();
-    for (const entry of sessions) {
-      const [, session] = entry;
-      if (!session.initialized && at - session.lastSeen >= uninitializedIdleMs) closeSession(entry, `never sent notifications/initialized within ${uninitializedIdleMs / 1000} s`);
-      else if (at - session.lastSeen >= sessionIdleMs) closeSession(entry, `idle for ${Math.round(sessionIdleMs / 60_000)} minutes`);
-    }
-  }, Math.max(10, Math.min(60_000, uninitializedIdleMs / 2, sessionIdleMs / 2)));
+  const sweeper = setInterval(() => sessions.sweep(), sessions.sweepIntervalMs);
   sweeper.unref();
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(`Lenses MCP server listening on http://${hostForUrl}:${port}${MCP_PATH}${options.stateless ? ' (stateless)' : ''}`);
@@ -284,12 +224,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     },
     async close() {
       clearInterval(sweeper);
-      const open = [...sessions.values()];
-      sessions.clear();
-      await Promise.allSettled(open.map(async (session) => {
-        await session.transport.close();
-        await session.server.close();
-      }));
+      await sessions.closeAll();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
@@ -297,13 +232,6 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       logger.info('Lenses MCP server stopped');
     },
   };
-}
-
-/** The session with the oldest last request. */
-function longestIdle(entries: Array<[string, Session]>): [string, Session] | undefined {
-  let oldest: [string, Session] | undefined;
-  for (const entry of entries) if (!oldest || entry[1].lastSeen < oldest[1].lastSeen) oldest = entry;
-  return oldest;
 }
 
 function scopeKey(scopes: ReadonlySet<Scope>): string {
