@@ -100,6 +100,8 @@ export class TokenIntrospector {
   private endpoint: Promise<string> | undefined;
   /** HQ refused unauthenticated introspection and it was logged: say it once, not per request. */
   private refusalLogged = false;
+  /** When the cap was last reported (one warning a minute at most during a flood). */
+  private busyLoggedAt = -Infinity;
 
   constructor(private readonly options: TokenIntrospectorOptions) {
     this.fetchImpl = options.fetch ?? fetch;
@@ -164,7 +166,10 @@ export class TokenIntrospector {
   private async admitted(key: string, token: string): Promise<IntrospectionAnswer> {
     const known = (this.knownActive.get(key) ?? 0) > this.now();
     if (this.inFlight >= (known ? this.maxInFlight : this.maxInFlightUnknown)) {
-      this.logger.debug(`Introspection of token ${fingerprint(token)} refused: ${this.inFlight} already in flight`);
+      if (this.now() - this.busyLoggedAt >= 60_000) {
+        this.busyLoggedAt = this.now();
+        this.logger.warn(`${this.inFlight} token introspections in flight (the cap is ${this.maxInFlight}, ${this.maxInFlightUnknown} for tokens not seen active): refusing more with 503 for now`);
+      }
       throw new IntrospectionBusyError(`Too many access tokens are being checked with Lenses right now (${this.inFlight} at once)`);
     }
     this.inFlight += 1;
