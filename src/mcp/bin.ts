@@ -19,7 +19,7 @@ function stderrLogger(level: LogLevel): Logger {
 function help(): string {
   const width = Math.max(...VARIABLES.map((v) => v.name.length));
   return [
-    'lenses-mcp — the Lenses MCP server (stdio or streamable HTTP at /mcp)',
+    'lenses-mcp — the Lenses MCP server (stdio, streamable HTTP at /mcp, or HTTP+SSE at /sse)',
     '',
     'Usage: lenses-mcp [--help] [--version]   (configured by environment variables)',
     '',
@@ -52,16 +52,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  for (const notice of config.notices) process.stderr.write(`${notice}\n`);
   const logger = stderrLogger(config.logLevel);
-  const running = config.transport === 'http' ? await startStandaloneHttp(config, { logger }) : await startStandaloneStdio(config, { logger });
+  const running = config.transport === 'stdio' ? await startStandaloneStdio(config, { logger }) : await startStandaloneHttp(config, { logger });
+  const graceMs = config.shutdownGraceSeconds * 1000;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 5000);
+    // The drain forces connections closed at the grace period; this is the backstop if closing hangs.
+    const force = setTimeout(() => process.exit(1), graceMs + 5000);
     force.unref();
-    running.close().then(
+    running.close({ graceMs: signal === 'SIGTERM' ? graceMs : 0 }).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -10,10 +10,15 @@ import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
 import { createLensesMcpServer } from './server';
 
+/** The path of the MCP endpoint, which is also the path of the OAuth resource. */
+export function endpointPath(transport: ServerConfig['transport'] | undefined): string {
+  return transport === 'sse' ? '/sse' : '/mcp';
+}
+
 /** RFC 9728 protected-resource metadata of the standalone server in OAuth mode. */
-export function protectedResourceMetadata(config: Pick<ServerConfig, 'mcpAdvertisedUrl' | 'lensesAdvertisedUrl' | 'scopes'>): object {
+export function protectedResourceMetadata(config: Pick<ServerConfig, 'mcpAdvertisedUrl' | 'lensesAdvertisedUrl' | 'scopes'> & { transport?: ServerConfig['transport'] }): object {
   return {
-    resource: `${config.mcpAdvertisedUrl}/mcp`,
+    resource: `${config.mcpAdvertisedUrl}${endpointPath(config.transport)}`,
     authorization_servers: [config.lensesAdvertisedUrl],
     scopes_supported: config.scopes,
     bearer_methods_supported: ['header'],
@@ -32,11 +37,12 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
   let authenticator: RequestAuthenticator;
   let metadata: object | undefined;
   if (config.oauthEnabled) {
-    const resource = `${config.mcpAdvertisedUrl}/mcp`;
+    const path = endpointPath(config.transport);
+    const resource = `${config.mcpAdvertisedUrl}${path}`;
     const introspector = new TokenIntrospector({ url: config.introspectionUrl, cacheTtlSeconds: config.introspectionCacheTtlSeconds, fetch: dependencies.fetch, logger });
     authenticator = new OAuthResourceServerAuthenticator({
       resource,
-      resourceMetadataUrl: `${config.mcpAdvertisedUrl}/.well-known/oauth-protected-resource/mcp`,
+      resourceMetadataUrl: `${config.mcpAdvertisedUrl}/.well-known/oauth-protected-resource${path}`,
       scopes: config.scopes,
       introspector,
       logger,
@@ -54,6 +60,8 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     lensesUrl: config.lensesUrl,
     authenticator,
     stateless: config.stateless,
+    transport: config.transport === 'sse' ? 'sse' : 'http',
+    replicaId: config.replicaId,
     advertisedUrl: config.mcpAdvertisedUrl,
     allowedHosts: config.allowedHosts,
     hqTimeoutMs: config.hqTimeoutSeconds * 1000,
