@@ -20,6 +20,8 @@ echo "== build (type-check and bundle)"
 if npm run --silent build; then passed=$((passed + 1)); else echo "build failed"; failed=$((failed + 1)); fi
 
 echo "== mocha: unit, emulator, integration, conformance"
+# Debian nginx and HAProxy for the replica tests (installed if missing; they skip otherwise).
+bash scripts/ensure-lb-tools.sh
 : >"$summary"
 # No --exit: a server or timer left open by a test keeps mocha alive, and that is a bug. The
 # timeout turns it into one failure instead of a hang.

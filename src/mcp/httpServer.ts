@@ -97,7 +97,6 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const endpointPath = sse ? SSE_STREAM_PATH : MCP_PATH;
   const newSessionId = () => (options.replicaId ? `${options.replicaId}.${randomUUID()}` : randomUUID());
   const readiness = new HqReadiness({ lensesUrl: options.lensesUrl, timeoutMs: Math.min(options.hqTimeoutMs ?? 30_000, READY_TIMEOUT_MS), fetch: options.fetch, now });
-  const drain = new RequestDrain();
   const prmPaths = new Set([PRM_PATH, `${PRM_PATH}${endpointPath}`]);
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
   const hosts = new HostAllowList({ advertisedUrl: options.advertisedUrl, allowedHosts: options.allowedHosts });
@@ -261,6 +260,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       sendError(response, 500, 'Internal server error');
     });
   });
+  const drain = new RequestDrain(httpServer);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

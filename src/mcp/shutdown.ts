@@ -1,16 +1,30 @@
 import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
+
+/** How often the drain looks whether everything in flight is answered. */
+const POLL_MS = 25;
 
 /**
- * Graceful drain for a rolling restart: counts the requests being answered, and on
- * `drain` stops accepting connections, answers what is in flight (each with
- * `Connection: close`, so kept-alive clients reconnect elsewhere), and cuts what is left
- * when the grace period ends. Long-lived streams (`GET` SSE) are not waited for: they have
- * no end, and their clients reconnect.
+ * Graceful drain for a rolling restart. `drain` stops listening (so a load balancer gets
+ * "connection refused" and tries another replica), answers every request in flight, each
+ * with `Connection: close`, also the ones on connections accepted just before the listener
+ * closed, then closes every connection; what is left at the end of the grace period is cut.
+ * Long-lived streams (`GET` SSE) are not waited for: they have no end, and their clients
+ * reconnect.
  */
 export class RequestDrain {
   private inFlight = 0;
   private draining = false;
-  private settled: (() => void) | undefined;
+  /** Connections accepted that have not sent a request yet: their request is in flight too. */
+  private readonly fresh = new Set<Socket>();
+
+  constructor(server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.fresh.add(socket);
+      socket.once('close', () => this.fresh.delete(socket));
+    });
+    server.on('request', (request: { socket: Socket }) => this.fresh.delete(request.socket));
+  }
 
   get isDraining(): boolean {
     return this.draining;
@@ -23,27 +37,24 @@ export class RequestDrain {
     this.inFlight += 1;
     response.once('close', () => {
       this.inFlight -= 1;
-      if (this.inFlight === 0) this.settled?.();
     });
   }
 
   /** Resolves once in-flight requests are answered or `graceMs` passed; every connection is closed by then. */
   async drain(server: Server, graceMs: number): Promise<{ unfinished: number }> {
     this.draining = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    if (this.inFlight > 0 && graceMs > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, graceMs);
-        this.settled = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    const closed = new Promise<void>((resolve) => {
+      // The plain net close: http.Server#close would also drop idle connections at once,
+      // among them those just accepted whose request is on its way (a 502 at the balancer).
+      NetServer.prototype.close.call(server, () => resolve());
+    });
+    const deadline = Date.now() + graceMs;
+    while ((this.inFlight > 0 || this.fresh.size > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     const unfinished = this.inFlight;
     server.closeAllConnections();
     await closed;
+    // Now the http-level close too: it stops the request-timeout checks.
+    server.close(() => {});
     return { unfinished };
   }
 }
