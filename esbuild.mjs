@@ -23,6 +23,8 @@ const builds = [
     entryPoints: ['src/mcp/bin.ts'],
     outfile: 'dist/lenses-mcp.js',
     banner: { js: '#!/usr/bin/env node' },
+    // The npm package holds this one file: no map beside it to point at.
+    ...(production ? { sourcemap: false } : {}),
   },
 ];
 
