@@ -75,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     ({ lensesUrl, linkSecret, sessions }) => {
       const introspector = new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
       const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspector);
-      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false });
+      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, maxToolOutputChars: () => settings().maxToolOutputChars });
     },
     sessionSource,
     output,

@@ -1,4 +1,5 @@
 import { isScope, parseScopes, type Scope } from '../scopes';
+import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS, MIN_TOOL_OUTPUT_CHARS } from './tools/answer';
 
 /** The standalone server's settings, read from the environment contract of the official server. */
 export interface ServerConfig {
@@ -15,6 +16,8 @@ export interface ServerConfig {
   introspectionCacheTtlSeconds: number;
   stateless: boolean;
   logLevel: LogLevel;
+  /** LENSES_MAX_TOOL_OUTPUT_CHARS: most characters of text per tool answer. */
+  maxToolOutputChars: number;
 }
 
 export type LogLevel = 'info' | 'debug' | 'trace';
@@ -44,6 +47,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'INTROSPECTION_URL', default: '{LENSES_URL}/oauth2/introspect', description: 'RFC 7662 endpoint (never discovered from the advertised issuer).' },
   { name: 'INTROSPECTION_CACHE_TTL', default: '60', description: 'Seconds an active introspection answer is cached (0 = off); never past the token expiry.' },
   { name: 'MCP_STATELESS_HTTP', default: 'false', description: 'true: no MCP sessions (replicas behind a load balancer).' },
+  { name: 'LENSES_MAX_TOOL_OUTPUT_CHARS', default: String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), description: `Most characters of text per tool answer (${MIN_TOOL_OUTPUT_CHARS}-${MAX_TOOL_OUTPUT_CHARS}); longer lists are cut at whole items with a note on how to page.` },
   { name: 'LOG_LEVEL', default: 'info', description: 'info, debug or trace (logs go to stderr; tokens only as fingerprints).' },
 ];
 
@@ -84,6 +88,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     introspectionCacheTtlSeconds: integer('INTROSPECTION_CACHE_TTL', value('INTROSPECTION_CACHE_TTL') ?? '60', 0, 86_400),
     stateless,
     logLevel: logLevel(value('LOG_LEVEL')),
+    maxToolOutputChars: integer('LENSES_MAX_TOOL_OUTPUT_CHARS', value('LENSES_MAX_TOOL_OUTPUT_CHARS') ?? String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), MIN_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS),
   };
 }
 

@@ -58,6 +58,7 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     protectedResourceMetadata: metadata,
     logger,
     fetch: dependencies.fetch,
+    maxToolOutputChars: config.maxToolOutputChars,
   });
 }
 
@@ -67,6 +68,7 @@ export async function startStandaloneStdio(config: ServerConfig, dependencies: S
     lensesUrl: config.lensesUrl,
     fetch: dependencies.fetch,
     logger: dependencies.logger,
+    maxToolOutputChars: config.maxToolOutputChars,
     defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
   });
   const transport = new StdioServerTransport();

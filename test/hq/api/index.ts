@@ -11,6 +11,7 @@ import { processorRoutes } from './processors';
 import { agentNotConnected, environmentNotFound, forbidden, unauthorized } from './problems';
 import { methodNotAllowed, Router, splitUrl } from './router';
 import type { AgentRoute, HqRoute, Principal, RequestContext } from './routes';
+import { scaledState } from './scale';
 import { seedState } from './seed';
 import { SqlSocketEndpoint } from './sqlSocket';
 import { isEmulatorState, type EmulatorState } from './state';
@@ -44,6 +45,8 @@ export interface LensesApiOptions {
   authenticate(request: IncomingMessage): Promise<Principal | undefined>;
   /** From an earlier `snapshot()`; absent = seed data. */
   initialState?: unknown;
+  /** Without `initialState`: the seed data plus a `prod` environment of this many topics (scale.ts). */
+  scale?: number;
   /** Called after every state change. */
   onChange?(): void;
 }
@@ -67,7 +70,7 @@ const PROXY_PREFIX = '/api/v1/environments/:environment/proxy';
 const CONNECTED_APPS_PREFIX = '/api/v0/users/me/oauth2';
 
 export function createLensesApi(options: LensesApiOptions): LensesApi {
-  const state = initialStateOf(options.initialState);
+  const state = options.initialState === undefined && options.scale !== undefined ? scaledState(options.scale) : initialStateOf(options.initialState);
   const router = buildRouter(state);
   const sqlSocket = new SqlSocketEndpoint({
     authenticate: (request) => options.authenticate(request),
