@@ -107,7 +107,8 @@ export function listAnswer<T>(items: readonly T[], navigation: Navigation, budge
   const envelope = spec.envelope ?? ((rows: unknown[]) => rows);
   const depth = spec.depth ?? 1;
   const paged = navigation.offset != null || navigation.limit != null;
-  if (!paged && selected.length <= MAX_PAGE_ITEMS) {
+  const filteredOut = navigation.filter && selected.length === 0;
+  if (!paged && !filteredOut && selected.length <= MAX_PAGE_ITEMS) {
     const rows = selected.map(row);
     if (countThatFits(rows, budget, depth, envelope) === rows.length) {
       const text = pretty(envelope(rows));
