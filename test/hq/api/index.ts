@@ -30,8 +30,8 @@ export type { Principal } from './routes';
  * (connected applications), for which `handle` returns false, as for anything else.
  *
  * Order of checks on every request: 401 (no/invalid bearer, with `WWW-Authenticate`) →
- * 404/405 (no such route) → 400 (a path parameter holding `/`, `\`, `..`, control
- * characters, or bad percent-encoding) → 403 (the principal lacks the scope of the tool
+ * 404/405 (no such route) → 400 (a path parameter that is `.` or `..`, or holds `/`, `\`,
+ * control characters, or bad percent-encoding) → 403 (the principal lacks the scope of the tool
  * that calls the route) → for agent routes 404 (unknown environment) / 503 "Agent not
  * connected" → the handler (400 with `invalid_fields`, 404, 409). Errors are RFC 7807
  * `application/problem+json`: {type, title, status, detail?, invalid_fields?: [{field, message}], request_id}.
