@@ -55,7 +55,7 @@ export async function navigatedAnswer(spec: LensesPagedSpec, navigation: Navigat
   const limit = Math.min(navigation.limit ?? MAX_PAGE_ITEMS, MAX_PAGE_ITEMS);
   let candidates: unknown[];
   let total: number;
-  let scanNote = '';
+  let caveat: string | undefined;
   if (navigation.filter) {
     const matches = nameMatcher(navigation.filter);
     const found: unknown[] = [];
@@ -70,7 +70,7 @@ export async function navigatedAnswer(spec: LensesPagedSpec, navigation: Navigat
       seen += answer.values.length;
       if (answer.values.length === 0 || seen >= answer.total) break;
       if (page >= MAX_SCANNED_PAGES) {
-        scanNote = ` (only the first ${seen} of ${answer.total} ${spec.noun} were searched: narrow with the official filters)`;
+        caveat = `Only the first ${seen} of the ${answer.total} ${spec.noun} were searched: narrow with the official filters.`;
         break;
       }
       page += 1;
@@ -90,8 +90,9 @@ export async function navigatedAnswer(spec: LensesPagedSpec, navigation: Navigat
     }
     candidates = candidates.slice(0, limit);
   }
-  const answer = windowAnswer(candidates, {
-    noun: spec.noun + scanNote,
+  return windowAnswer(candidates, {
+    noun: spec.noun,
+    caveat,
     start,
     total,
     budget,
@@ -101,5 +102,4 @@ export async function navigatedAnswer(spec: LensesPagedSpec, navigation: Navigat
     detail: spec.detail,
     nextHint: (next) => `pass offset=${next}`,
   });
-  return answer;
 }

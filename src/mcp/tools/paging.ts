@@ -69,10 +69,10 @@ function globMatches(pattern: string, text: string): boolean {
 /** The structuredContent of every list tool. */
 export function pageSchema(item: z.ZodType) {
   return z.object({
-    total: z.number().int().describe('How many items match (after filter).'),
-    offset: z.number().int().describe('The index of the first item shown.'),
+    total: z.number().int().nonnegative().describe('How many items match (after filter).'),
+    offset: z.number().int().nonnegative().describe('The index of the first item shown.'),
     items: z.array(item),
-    next_offset: z.number().int().nullable().describe('Pass as offset to get the next page; null when this is the last one.'),
+    next_offset: z.number().int().nonnegative().nullable().describe('Pass as offset to get the next page; null when this is the last one.'),
     note: z.string().optional().describe('What was left out and how to get it.'),
   });
 }
@@ -146,6 +146,8 @@ export interface WindowSpec {
   depth: number;
   filter?: string;
   detail?: string;
+  /** A sentence added to the note (e.g. that a search stopped early). */
+  caveat?: string;
   /** How to ask for the items from `next` on. */
   nextHint(next: number, wholeWindowShown: boolean): string;
 }
@@ -169,6 +171,11 @@ export function windowAnswer(candidates: readonly unknown[], spec: WindowSpec): 
 }
 
 function windowNote(spec: WindowSpec, count: number, next: number | null, oversized: boolean, wholeWindowShown: boolean): string | undefined {
+  const note = windowSentence(spec, count, next, oversized, wholeWindowShown);
+  return spec.caveat ? `${note ?? ''} ${spec.caveat}`.trim() : note;
+}
+
+function windowSentence(spec: WindowSpec, count: number, next: number | null, oversized: boolean, wholeWindowShown: boolean): string | undefined {
   const matching = spec.filter ? ` matching "${spec.filter}"` : '';
   const narrow = spec.filter ? '' : ', or a filter (a name substring, or a glob with *)';
   const detail = spec.detail ? ` ${spec.detail}` : '';

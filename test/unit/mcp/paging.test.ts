@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { navigatedAnswer, officialPageAnswer, type LensesPage } from '../../../src/mcp/tools/lensesPages';
 import { linesAnswer, listAnswer, nameMatcher, pretty } from '../../../src/mcp/tools/paging';
 
 interface Topic {
@@ -132,6 +133,45 @@ describe('bounded answers (paging.ts)', () => {
       assert.match(first, /showing log lines 1–10 of 1,000; pass offset=10/);
       const filtered = linesAnswer(log, { filter: 'line 99' }, 24_000, 'log lines').text;
       assert.deepEqual(filtered.split('\n\n')[0].split('\n'), ['line 99', 'line 990', 'line 991', 'line 992', 'line 993', 'line 994', 'line 995', 'line 996', 'line 997', 'line 998', 'line 999'].map((l) => `2026-11-01T09:00:00Z INFO ${l}`));
+    });
+  });
+
+  describe('lists Lenses pages itself (datasets, approvals)', () => {
+    /** A stand-in for Lenses' paged route over `total` named items; records the pages asked for. */
+    function pagedLenses(total: number) {
+      const asked: Array<[number, number]> = [];
+      const fetchPage = async (page: number, pageSize: number): Promise<LensesPage> => {
+        asked.push([page, pageSize]);
+        const from = (page - 1) * pageSize;
+        const values = Array.from({ length: Math.max(0, Math.min(pageSize, total - from)) }, (_, i) => ({ name: `ds-${String(from + i).padStart(6, '0')}` }));
+        return { values, total, answer: { values, totalCount: total } };
+      };
+      return { asked, spec: { noun: 'datasets', nameOf: (row: unknown) => (row as { name: string }).name, fetchPage } };
+    }
+
+    it('the official page/page_size: one Lenses call, the official envelope, and "pass page=N" when the page was shown whole', async () => {
+      const lenses = pagedLenses(300);
+      const answer = await officialPageAnswer({ ...lenses.spec, page: 2, pageSize: 25, envelope: (rows, page) => ({ ...(page.answer as object), values: rows }), depth: 2 }, 24_000);
+      assert.deepEqual(lenses.asked, [[2, 25]]);
+      const { body, note } = split(answer.text);
+      assert.equal((body as { values: unknown[] }).values.length, 25);
+      assert.equal(note, 'showing 26–50 of 300 datasets; pass page=3 (or offset=50), or a filter (a name substring, or a glob with *).');
+      assert.equal(answer.structured?.offset, 25);
+    });
+
+    it('offset crossing a Lenses page boundary reads the two pages it needs, in order', async () => {
+      const lenses = pagedLenses(5000);
+      const answer = await navigatedAnswer(lenses.spec, { offset: 1990, limit: 20 }, 24_000);
+      assert.deepEqual(lenses.asked, [[2, 1000], [3, 1000]]);
+      assert.deepEqual((answer.structured?.items as Array<{ name: string }>).map((d) => d.name), Array.from({ length: 20 }, (_, i) => `ds-${String(1990 + i).padStart(6, '0')}`));
+    });
+
+    it('a filter searches at most 100 Lenses pages and says so', async () => {
+      const lenses = pagedLenses(150_000);
+      const answer = await navigatedAnswer(lenses.spec, { filter: 'ds-0000*' }, 24_000);
+      assert.equal(lenses.asked.length, 100);
+      assert.equal(answer.structured?.total, 100);
+      assert.match(String(answer.structured?.note), /Only the first 100000 of the 150000 datasets were searched: narrow with the official filters\.$/);
     });
   });
 });
