@@ -106,7 +106,7 @@ export const sqlProcessorTools: LensesTool[] = [
     },
     run: async ({ environment, cluster, namespace, pod, ...navigation }, { lenses, maxOutputChars }) => {
       const logs = await lenses.get(lenses.environmentPath(environment, path`/api/v1/k8s/logs/${cluster}/${namespace}/${pod}/download`));
-      return typeof logs === 'string' ? linesAnswer(logs, navigation, maxOutputChars, 'log lines') : logs;
+      return typeof logs === 'string' && logs.length > 0 ? linesAnswer(logs, navigation, maxOutputChars, 'log lines') : logs;
     },
   }),
 ];

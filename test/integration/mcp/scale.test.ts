@@ -82,6 +82,8 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
       const result = await call(tool, args);
       const text = textOf(result);
       assert.ok(text.length <= BUDGET, `${tool}: ${text.length} characters`);
+      // Several clients hand the model only structuredContent: it is bounded too, and carries the note.
+      assert.ok(JSON.stringify(result.structuredContent).length <= BUDGET, `${tool}: structuredContent size`);
       const { body, note } = splitNote(text);
       const page = pageOf(result);
       assert.ok(page.items.length > 0, tool);
