@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     ({ lensesUrl, linkSecret, sessions }) => {
       const introspector = new TokenIntrospector({ url: () => introspectionEndpointFromMetadata(lensesUrl), cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
       const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspector);
-      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false });
+      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, maxToolOutputChars: () => settings().maxToolOutputChars });
     },
     sessionSource,
     output,

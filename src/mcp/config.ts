@@ -4,6 +4,7 @@ import { DEFAULT_SESSION_LIMITS } from './sessionRegistry';
 
 const MAX_SESSIONS = String(DEFAULT_SESSION_LIMITS.maxSessions);
 const MAX_SESSIONS_PER_USER = String(DEFAULT_SESSION_LIMITS.maxSessionsPerSubject);
+import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS, MIN_TOOL_OUTPUT_CHARS } from './tools/answer';
 
 /** The standalone server's settings, read from the environment contract of the official server. */
 export interface ServerConfig {
@@ -26,6 +27,8 @@ export interface ServerConfig {
   maxSessionsPerUser: number;
   stateless: boolean;
   logLevel: LogLevel;
+  /** LENSES_MAX_TOOL_OUTPUT_CHARS: most characters of text per tool answer. */
+  maxToolOutputChars: number;
 }
 
 export type LogLevel = 'info' | 'debug' | 'trace';
@@ -59,6 +62,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'MCP_MAX_SESSIONS', default: MAX_SESSIONS, description: 'Open MCP sessions at most; past it the session idle longest (over a minute) is closed, else new sessions get 503.' },
   { name: 'MCP_MAX_SESSIONS_PER_USER', default: MAX_SESSIONS_PER_USER, description: 'Open MCP sessions per OAuth user (subject); past it that user\'s session idle longest is closed.' },
   { name: 'MCP_STATELESS_HTTP', default: 'false', description: 'true: no MCP sessions (replicas behind a load balancer).' },
+  { name: 'LENSES_MAX_TOOL_OUTPUT_CHARS', default: String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), description: `Most characters of text per tool answer (${MIN_TOOL_OUTPUT_CHARS}-${MAX_TOOL_OUTPUT_CHARS}); longer lists are cut at whole items with a note on how to page.` },
   { name: 'LOG_LEVEL', default: 'info', description: 'info, debug or trace (logs go to stderr; tokens only as fingerprints).' },
 ];
 
@@ -106,6 +110,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     maxSessionsPerUser: integer('MCP_MAX_SESSIONS_PER_USER', value('MCP_MAX_SESSIONS_PER_USER') ?? MAX_SESSIONS_PER_USER, 1, 1_000_000),
     stateless,
     logLevel: logLevel(value('LOG_LEVEL')),
+    maxToolOutputChars: integer('LENSES_MAX_TOOL_OUTPUT_CHARS', value('LENSES_MAX_TOOL_OUTPUT_CHARS') ?? String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), MIN_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS),
   };
 }
 
