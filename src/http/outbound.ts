@@ -33,6 +33,8 @@ export interface OutboundInit {
 
 /** An answer read whole (within the size limit). */
 export interface OutboundResponse {
+  /** 2xx. */
+  ok: boolean;
   status: number;
   statusText: string;
   headers: Headers;
@@ -99,7 +101,7 @@ export async function request(url: string | URL, init: OutboundInit, options: Ou
     throw new HttpError('redirected', `answered with a redirect (HTTP ${response.status}), which is never followed`, { status: response.status });
   }
   const text = await response.text();
-  return { status: response.status, statusText: response.statusText, headers: response.headers, text };
+  return { ok: response.ok, status: response.status, statusText: response.statusText, headers: response.headers, text };
 }
 
 /**

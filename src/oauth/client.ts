@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../errors';
 import type * as oauth from 'oauth4webapi';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
@@ -141,7 +142,7 @@ export class LensesOAuthClient {
       if (session.refreshToken) await this.revokeQuietly(as, session, session.refreshToken, 'refresh_token');
       await this.revokeQuietly(as, session, session.accessToken, 'access_token');
     } catch (error) {
-      this.logger.warn(`OAuth: could not revoke the tokens of session ${session.id}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`OAuth: could not revoke the tokens of session ${session.id}: ${errorMessage(error)}`);
     } finally {
       await this.store.remove(sessionId);
     }
@@ -359,7 +360,7 @@ export class LensesOAuthClient {
       await revokeToken(this.transport, as, session.clientId, token, hint);
       this.logger.info(`OAuth: revoked ${hint.replace('_', ' ')} ${fingerprint(token)}`);
     } catch (error) {
-      this.logger.warn(`OAuth: could not revoke ${hint.replace('_', ' ')} ${fingerprint(token)}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`OAuth: could not revoke ${hint.replace('_', ' ')} ${fingerprint(token)}: ${errorMessage(error)}`);
     }
   }
 }

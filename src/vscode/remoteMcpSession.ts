@@ -1,4 +1,5 @@
 import { fingerprint, type Logger } from '../log';
+import { errorMessage } from '../errors';
 import { isOAuthError } from '../oauth';
 import type { AuthUi } from './authProvider';
 import { SIGN_IN_TIMEOUT_MS } from './authProvider';
@@ -56,7 +57,7 @@ export class RemoteMcpSessions {
     } catch (error) {
       const message = describeSignInError(error);
       if (message) {
-        logger.error(`Sign-in for ${mcpUrl} failed: ${error instanceof Error ? error.message : String(error)}`);
+        logger.error(`Sign-in for ${mcpUrl} failed: ${errorMessage(error)}`);
         ui.showMessage('error', message);
       }
       return undefined;
