@@ -324,11 +324,16 @@ export class LensesOAuthClient {
       return this.refused(current, refreshToken, error, retried);
     }
     const updated: OAuthSession = { ...current, ...tokens };
-    if (!(await this.store.replace(updated))) {
+    const outcome = await this.store.replace(updated, refreshToken);
+    if (outcome.kind === 'gone') {
       // signed out (perhaps in another window) while we refreshed: do not resurrect it
       this.logger.info(`OAuth: session ${current.id} was signed out during its refresh; dropping the new tokens`);
       if (tokens.refreshToken && tokens.refreshToken !== refreshToken) await this.revokeQuietly(as, updated, tokens.refreshToken, 'refresh_token');
       throw notSignedIn();
+    }
+    if (outcome.kind === 'newer') {
+      this.logger.warn(`OAuth: another window stored newer tokens for session ${current.id} during its refresh; keeping theirs (token ${fingerprint(outcome.session.accessToken)})`);
+      return outcome.session;
     }
     const rotated = tokens.refreshToken !== refreshToken ? ', refresh token rotated' : '';
     this.logger.info(`OAuth: refreshed session ${current.id}: token ${fingerprint(current.accessToken)} → ${fingerprint(tokens.accessToken)}${rotated}`);
