@@ -201,7 +201,11 @@ export class LensesOAuthClient {
     as: oauth.AuthorizationServer, client: RegisteredClient, resource: string, scopes: Scope[],
     strategy: RedirectStrategy, timeoutMs: number, signal?: AbortSignal,
   ): Promise<TokenSet> {
-    const channel = await openCallbackChannel(strategy);
+    let ignored = 0;
+    const channel = await openCallbackChannel(strategy, () => {
+      ignored++;
+      this.logger.warn('OAuth: ignored a sign-in callback with a wrong or missing state; still waiting for the real one');
+    });
     try {
       const { redirectUri } = channel;
       const request = await buildAuthorizationRequest(as, client.clientId, redirectUri, scopes, resource);
@@ -210,7 +214,7 @@ export class LensesOAuthClient {
       const browser = new AbortController();
       const deadline = AbortSignal.timeout(timeoutMs);
       const joined = AbortSignal.any(signal ? [signal, deadline, browser.signal] : [deadline, browser.signal]);
-      const arriving = channel.waitForCallback(joined);
+      const arriving = channel.waitForCallback(joined, request.state);
 
       this.logger.info(`OAuth: opening the browser to sign in at ${as.issuer} (client ${client.clientId}, scopes "${scopes.join(' ')}", redirect ${redirectUri})`);
       // Not awaited before the callback: an opener may only return once the page is done.
@@ -224,6 +228,9 @@ export class LensesOAuthClient {
         callback = await raceSignal(arriving, joined);
       } catch (error) {
         if (signal?.aborted) throw new OAuthError('cancelled', 'Sign-in was cancelled.');
+        if (deadline.aborted && ignored > 0) {
+          throw new OAuthError('state_mismatch', `Sign-in was not completed within ${Math.round(timeoutMs / 1000)} s. ${ignored === 1 ? 'A sign-in response' : `${ignored} sign-in responses`} that did not belong to this sign-in (state mismatch) ${ignored === 1 ? 'was' : 'were'} ignored; nothing was exchanged. Try again.`);
+        }
         if (deadline.aborted) throw new OAuthError('timed_out', `Sign-in was not completed in the browser within ${Math.round(timeoutMs / 1000)} s.`);
         if (browser.signal.aborted && browser.signal.reason instanceof OAuthError) throw browser.signal.reason;
         throw error;

@@ -124,7 +124,7 @@ describe('AuthCallbackHandler (remote windows)', () => {
 
   it('delivers the /auth-callback query to the waiting sign-in', async () => {
     const handler = new AuthCallbackHandler();
-    const waiting = handler.waitForCallback(new AbortController().signal);
+    const waiting = handler.waitForCallback(new AbortController().signal, 'xyz');
     handler.handleUri(uri('/auth-callback', 'code=abc&state=xyz&iss=https%3A%2F%2Fhq.example.com'));
     const url = await waiting;
     assert.equal(url.searchParams.get('code'), 'abc');
@@ -134,17 +134,17 @@ describe('AuthCallbackHandler (remote windows)', () => {
 
   it('CL-06 ignores other paths and a second callback', async () => {
     const handler = new AuthCallbackHandler();
-    const waiting = handler.waitForCallback(new AbortController().signal);
-    handler.handleUri(uri('/other', 'code=wrong'));
-    handler.handleUri(uri('/auth-callback', 'code=first'));
-    handler.handleUri(uri('/auth-callback', 'code=second'));
+    const waiting = handler.waitForCallback(new AbortController().signal, 's');
+    handler.handleUri(uri('/other', 'code=wrong&state=s'));
+    handler.handleUri(uri('/auth-callback', 'code=first&state=s'));
+    handler.handleUri(uri('/auth-callback', 'code=second&state=s'));
     assert.equal((await waiting).searchParams.get('code'), 'first');
   });
 
   it('rejects when the sign-in is cancelled', async () => {
     const handler = new AuthCallbackHandler();
     const controller = new AbortController();
-    const waiting = handler.waitForCallback(controller.signal);
+    const waiting = handler.waitForCallback(controller.signal, 's');
     controller.abort();
     await assert.rejects(waiting);
     handler.handleUri(uri('/auth-callback', 'code=late'));
