@@ -90,7 +90,7 @@ describe('outbound HTTP core (src/http)', () => {
     assert.equal((await failure(request('file:///etc/passwd', {}, { fetch: fakeFetch }))).code, 'invalid_url');
   });
 
-  it('refuses an answer over the size limit, declared or streamed', async () => {
+  it('CL-20 refuses an answer over the size limit, declared or streamed', async () => {
     const server = await startServer((req, res) => {
       if (req.url === '/declared') res.writeHead(200, { 'content-length': '2048' }).end('x'.repeat(2048));
       else { res.writeHead(200); res.write('x'.repeat(1500)); res.end('y'.repeat(1500)); }
@@ -122,7 +122,7 @@ describe('outbound HTTP core (src/http)', () => {
     }
   });
 
-  it('times out while the body is still arriving', async () => {
+  it('CL-20 times out while the body is still arriving', async () => {
     const server = await startServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"a":'); });
     try {
       const response = await send(`${server.url}/half`, {}, { timeoutMs: 150 });

@@ -13,7 +13,7 @@ describe('copy MCP configuration', () => {
     });
   });
 
-  it('offers no npx form: no lenses-mcp package is published, so nobody else\'s package runs with the API key', () => {
+  it('CL-21 offers no npx form: no lenses-mcp package is published, so nobody else\'s package runs with the API key', () => {
     const choices = mcpConfigurationChoices('');
     assert.deepEqual(choices.map((choice) => choice.kind), ['bundled', 'http', 'vscode']);
     for (const choice of choices) assert.doesNotMatch(`${choice.label} ${choice.detail}`, /npx/);
@@ -42,7 +42,7 @@ describe('copy MCP configuration', () => {
     assert.doesNotMatch(copiedMessage(http, { lensesUrl: '', mcpUrl: 'https://mcp.example.com/mcp' }), /placeholder/);
   });
 
-  it('states the same Node.js version as the README, and the README suggests no npx lenses-mcp', () => {
+  it('CL-21 states the same Node.js version as the README, and the README suggests no npx lenses-mcp', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     assert.ok(readme.includes(NODE_REQUIREMENT), `README states ${NODE_REQUIREMENT}`);
     assert.match(mcpConfigurationChoices('')[0].detail, new RegExp(NODE_REQUIREMENT.replace(/[.+]/g, '\\$&')));
