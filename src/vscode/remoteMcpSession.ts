@@ -17,11 +17,14 @@ export interface RemoteToken {
 }
 
 /**
- * No Lenses sign-in goes to this remote MCP server (CL-16): thrown from
- * `resolveMcpServerDefinition`, so "MCP: List Servers" shows the reason.
+ * No Lenses sign-in goes to this remote MCP server (CL-16). `summary` is the few words
+ * "MCP: List Servers" shows beside the server's name; `message` the full sentence for the log.
  */
 export class RemoteMcpRefusedError extends Error {
   override readonly name = 'RemoteMcpRefusedError';
+  constructor(message: string, readonly summary: string) {
+    super(message);
+  }
 }
 
 export interface RemoteMcpSessionDeps {
@@ -53,7 +56,8 @@ export class RemoteMcpSessions {
   /**
    * An access token for `mcpUrl` and when it expires, signing in if needed; undefined when the
    * sign-in was declined or failed (already shown). Throws `RemoteMcpRefusedError` when no
-   * token may go to `mcpUrl` (not the user-level setting, not confirmed).
+   * token may go to `mcpUrl` (not the user-level setting, not confirmed): the MCP provider
+   * shows why in the server's label.
    */
   async accessToken(mcpUrl: string): Promise<RemoteToken | undefined> {
     const { ui } = this.deps;
@@ -63,10 +67,10 @@ export class RemoteMcpSessions {
       return undefined;
     }
     if (originOf(mcpUrl) === undefined || originOf(mcpUrl) !== originOf(user.mcpUrl)) {
-      throw this.refused(`Lenses sends no sign-in to ${mcpUrl}: lenses.mcp.url is read from your user settings only, and there it is ${user.mcpUrl ? `"${user.mcpUrl}"` : 'not set'}.`);
+      throw this.refused(`Lenses sends no sign-in to ${mcpUrl}: lenses.mcp.url is read from your user settings only, and there it is ${user.mcpUrl ? `"${user.mcpUrl}"` : 'not set'}.`, 'lenses.mcp.url must be in user settings');
     }
     if (!(await this.deps.confirmations.confirm(mcpUrl, user.hqUrl))) {
-      throw this.refused(`Lenses sends no sign-in to ${originOf(mcpUrl)}: you did not confirm it. Start the server again to be asked again.`);
+      throw this.refused(`Lenses sends no sign-in to ${originOf(mcpUrl)}: you did not confirm it. Start the server again to be asked again.`, `sign-in not sent to ${new URL(mcpUrl).host}: not confirmed`);
     }
     const token = await this.tokenFor(mcpUrl, user.hqUrl);
     if (token) this.assertMayReceive(mcpUrl);
@@ -109,13 +113,13 @@ export class RemoteMcpSessions {
     try {
       assertBearerAllowed(new URL(mcpUrl), this.deps.bearerOrigins);
     } catch (error) {
-      throw this.refused(errorMessage(error));
+      throw this.refused(errorMessage(error), `sign-in not sent to ${new URL(mcpUrl).host}`);
     }
   }
 
-  private refused(reason: string): RemoteMcpRefusedError {
+  private refused(reason: string, summary: string): RemoteMcpRefusedError {
     this.deps.logger.warn(reason);
-    return new RemoteMcpRefusedError(reason);
+    return new RemoteMcpRefusedError(reason, summary);
   }
 
   /**

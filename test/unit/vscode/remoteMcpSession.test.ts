@@ -75,6 +75,30 @@ async function refusal(promise: Promise<unknown>): Promise<RemoteMcpRefusedError
 }
 
 describe('RemoteMcpSessions (lenses.mcp.url)', () => {
+  it('CL-16 MCP: List Servers says why: the server\'s label carries the refusal until the settings change', async () => {
+    const parts = remote();
+    parts.modal.answer = false;
+    let mcpUrl = MCP_URL;
+    const provider = new LensesMcpServerProvider<{ label: string; headers: Record<string, string> }>({
+      settings: () => settings({ url: HQ_URL, mcpUrl }),
+      server: { ensureStarted: async () => ({ url: 'unused', headers: {} }), notifyToolsChanged: () => {}, stop: async () => {} },
+      hasSession: async () => true,
+      ensureSession: async () => true,
+      remoteAccessToken: (url) => parts.sessions.accessToken(url),
+      createDefinition: (label, _url, headers) => ({ label, headers }),
+      setTimer: () => ({ dispose: () => {} }),
+      logger: new RecordingLogger(),
+    });
+    const [before] = provider.provideMcpServerDefinitions();
+    assert.equal(before.label, 'Lenses');
+    assert.equal(await provider.resolveMcpServerDefinition(before), undefined);
+    assert.equal(provider.provideMcpServerDefinitions()[0].label, 'Lenses (sign-in not sent to mcp.example.com: not confirmed)');
+    mcpUrl = '';
+    await provider.configurationChanged((section) => section === 'lenses.mcp.url');
+    assert.equal(provider.provideMcpServerDefinitions()[0].label, 'Lenses');
+    provider.dispose();
+  });
+
   it('CL-16 asks once before sending the HQ sign-in to a new MCP origin, then remembers it in global state', async () => {
     const { sessions, oauth, modal, memento, discovered } = remote();
     oauth.nextSignIn = session({ accessToken: 'remote-access-token', resource: MCP_URL, expiresAt: 1_900_000_000_000 });
@@ -90,7 +114,7 @@ describe('RemoteMcpSessions (lenses.mcp.url)', () => {
     assert.equal(modal.questions.length, 1, 'not asked again');
   });
 
-  it('CL-16 declined: no sign-in, no token, and the reason is thrown for MCP: List Servers', async () => {
+  it('CL-16 declined: no sign-in, no token, and the reason is thrown for the provider to show', async () => {
     const { sessions, oauth, modal, memento, discovered } = remote();
     modal.answer = false;
     const error = await refusal(sessions.accessToken(MCP_URL));
@@ -173,7 +197,10 @@ describe('RemoteMcpSessions (lenses.mcp.url)', () => {
       const fromWorkspace = providerFor({ hqUrl: hq, mcpUrl: '' });
       await fromWorkspace.oauth.put(session({ id: 'remote', accessToken: 'hq-issued-token', resource: `${url}/mcp` }));
       const [placeholder] = fromWorkspace.provider.provideMcpServerDefinitions();
-      await assert.rejects(fromWorkspace.provider.resolveMcpServerDefinition(placeholder), RemoteMcpRefusedError);
+      let changes = 0;
+      fromWorkspace.provider.onDidChangeMcpServerDefinitions(() => changes++);
+      assert.equal(await fromWorkspace.provider.resolveMcpServerDefinition(placeholder), undefined, 'no definition, so no header');
+      assert.equal(changes, 1, 'the definition changes once, to say why');
       assert.deepEqual(fromWorkspace.oauth.calls, [], 'the stored token was not even looked up');
       assert.deepEqual(fromWorkspace.modal.questions, []);
 
