@@ -4,6 +4,7 @@ import { DEFAULT_SESSION_LIMITS } from './sessionRegistry';
 
 const MAX_SESSIONS = String(DEFAULT_SESSION_LIMITS.maxSessions);
 const MAX_SESSIONS_PER_USER = String(DEFAULT_SESSION_LIMITS.maxSessionsPerSubject);
+import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS, MIN_TOOL_OUTPUT_CHARS } from './tools/answer';
 
 /** The standalone server's settings, read from the environment contract of the official server. */
 export interface ServerConfig {
@@ -27,6 +28,8 @@ export interface ServerConfig {
   maxSessionsPerUser: number;
   stateless: boolean;
   logLevel: LogLevel;
+  /** LENSES_MAX_TOOL_OUTPUT_CHARS: most characters of text per tool answer. */
+  maxToolOutputChars: number;
   /** `SHUTDOWN_GRACE_SECONDS`: on SIGTERM, how long in-flight requests may take before connections are cut. */
   shutdownGraceSeconds: number;
   /** `MCP_REPLICA_ID`: prefix of session IDs (`<id>.<uuid>`) so a load balancer can route a session to its replica. */
@@ -89,6 +92,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'OTEL_SERVICE_NAME', default: 'lenses-mcp', description: 'The service.name of the spans.' },
   { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', default: 'http/protobuf', description: 'http/protobuf only (grpc is refused: its exporter would add ~700 KB).' },
   { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: 'http://localhost:4318', description: 'OTLP/HTTP base URL (/v1/traces is appended); the other standard OTEL_EXPORTER_OTLP_* variables apply as the SDK defines them.' },
+  { name: 'LENSES_MAX_TOOL_OUTPUT_CHARS', default: String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), description: `Most characters of text per tool answer (${MIN_TOOL_OUTPUT_CHARS}-${MAX_TOOL_OUTPUT_CHARS}); longer lists are cut at whole items with a note on how to page.` },
   { name: 'LOG_LEVEL', default: 'info', description: 'info, debug or trace (logs go to stderr; tokens only as fingerprints).' },
 ];
 
@@ -142,6 +146,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     replicaId,
     telemetry: telemetryConfig(value),
     notices,
+    maxToolOutputChars: integer('LENSES_MAX_TOOL_OUTPUT_CHARS', value('LENSES_MAX_TOOL_OUTPUT_CHARS') ?? String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), MIN_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS),
   };
 }
 

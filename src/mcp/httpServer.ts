@@ -38,6 +38,8 @@ export interface McpHttpServerOptions {
   fetch?: typeof fetch;
   /** Timeout of each HQ call (default 30 s). */
   hqTimeoutMs?: number;
+  /** Most characters of text per tool answer (see `LensesMcpServerOptions`). */
+  maxToolOutputChars?: number | (() => number);
   /**
    * Resumable SSE streams (event ids, a priming event, replay on reconnect); default true.
    * The embedded server turns them off: its loopback streams do not drop, and VS Code 1.139
@@ -108,6 +110,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       fetch: options.fetch,
       logger,
       hqTimeoutMs: options.hqTimeoutMs,
+      maxToolOutputChars: options.maxToolOutputChars,
       tokenRejected: (token) => authenticator.tokenRejected?.(token),
       sessionLost: (reason) => authenticator.sessionLost?.(reason),
     });

@@ -70,6 +70,7 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     protectedResourceMetadata: metadata,
     logger,
     fetch: dependencies.fetch,
+    maxToolOutputChars: config.maxToolOutputChars,
   });
 }
 
@@ -80,6 +81,7 @@ export async function startStandaloneStdio(config: ServerConfig, dependencies: S
     fetch: dependencies.fetch,
     logger: dependencies.logger,
     hqTimeoutMs: config.hqTimeoutSeconds * 1000,
+    maxToolOutputChars: config.maxToolOutputChars,
     defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
   });
   const transport = new StdioServerTransport();
