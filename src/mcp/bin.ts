@@ -2,6 +2,7 @@ import type { Logger } from '../log';
 import { ConfigError, readConfig, VARIABLES, type LogLevel } from './config';
 import { SERVER_VERSION } from './server';
 import { startStandaloneHttp, startStandaloneStdio } from './standalone';
+import { loadTelemetry } from '../telemetry/telemetry';
 
 /** Logs to stderr: stdout belongs to stdio JSON-RPC. LOG_LEVEL=debug for more. */
 function stderrLogger(level: LogLevel): Logger {
@@ -54,7 +55,9 @@ async function main(): Promise<void> {
   }
   for (const notice of config.notices) process.stderr.write(`${notice}\n`);
   const logger = stderrLogger(config.logLevel);
-  const running = config.transport === 'stdio' ? await startStandaloneStdio(config, { logger }) : await startStandaloneHttp(config, { logger });
+  // OpenTelemetry is a chunk of its own beside this file, loaded only when asked for.
+  const telemetry = config.telemetry.enabled ? loadTelemetry({ exporter: config.telemetry.exporter, serviceName: config.telemetry.serviceName, serviceVersion: SERVER_VERSION }, logger, __dirname) : undefined;
+  const running = config.transport === 'stdio' ? await startStandaloneStdio(config, { logger, telemetry }) : await startStandaloneHttp(config, { logger, telemetry });
   const graceMs = config.shutdownGraceSeconds * 1000;
   let stopping = false;
   const stop = (signal: string) => {
@@ -64,10 +67,13 @@ async function main(): Promise<void> {
     // The drain forces connections closed at the grace period; this is the backstop if closing hangs.
     const force = setTimeout(() => process.exit(1), graceMs + 5000);
     force.unref();
-    running.close({ graceMs: signal === 'SIGTERM' ? graceMs : 0 }).then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    running
+      .close({ graceMs: signal === 'SIGTERM' ? graceMs : 0 })
+      .then(() => telemetry?.shutdown())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

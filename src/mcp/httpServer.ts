@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { fingerprint, silentLogger, type Logger } from '../log';
+import type { McpTelemetry } from '../telemetry/telemetry';
 import type { Scope } from '../scopes';
 import type { RequestAuthenticator } from './authentication';
 import { BoundedEventStore } from './eventStore';
@@ -28,6 +29,8 @@ export interface McpHttpServerOptions {
   transport?: 'http' | 'sse';
   /** MCP_REPLICA_ID: session IDs are `<replicaId>.<uuid>`, so a load balancer can route them. */
   replicaId?: string;
+  /** OTEL_ENABLED: a span per MCP request (HQ-call spans come from the fetch it is given). */
+  telemetry?: McpTelemetry;
   /** MCP_ADVERTISED_URL (PRM `resource` = this + /mcp); its host is accepted in Host and Origin. */
   advertisedUrl?: string;
   /** MCP_ALLOWED_HOSTS: more host names accepted in Host and Origin (besides loopback names). */
@@ -202,7 +205,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
     try {
-      await server.connect(transport);
+      await server.connect(options.telemetry ? options.telemetry.traceTransport(transport) : transport);
       await transport.handleRequest(request, response, body);
     } finally {
       admission.release();
@@ -221,7 +224,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       void server.close().catch(() => {});
     };
     try {
-      await server.connect(transport);
+      await server.connect(options.telemetry ? options.telemetry.traceTransport(transport) : transport);
       // The stream itself is the handshake's carrier: count the session as initialized once it is open.
       sseSessions.add(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: now(), initialized: true });
     } finally {
@@ -249,7 +252,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       void transport.close();
       void server.close();
     });
-    await server.connect(transport);
+    await server.connect(options.telemetry ? options.telemetry.traceTransport(transport) : transport);
     await transport.handleRequest(request, response, body);
   }
 

@@ -3,6 +3,8 @@ import { Server as NetServer, type Socket } from 'node:net';
 
 /** How often the drain looks whether everything in flight is answered. */
 const POLL_MS = 25;
+/** A connection accepted this recently may still be sending its first request; an older silent one is idle (clients open spares). */
+const FRESH_MS = 500;
 
 /**
  * Graceful drain for a rolling restart. `drain` stops listening (so a load balancer gets
@@ -15,12 +17,12 @@ const POLL_MS = 25;
 export class RequestDrain {
   private inFlight = 0;
   private draining = false;
-  /** Connections accepted that have not sent a request yet: their request is in flight too. */
-  private readonly fresh = new Set<Socket>();
+  /** Connections accepted that have not sent a request yet (with when): their request may be on its way. */
+  private readonly fresh = new Map<Socket, number>();
 
   constructor(server: Server) {
     server.on('connection', (socket: Socket) => {
-      this.fresh.add(socket);
+      this.fresh.set(socket, Date.now());
       socket.once('close', () => this.fresh.delete(socket));
     });
     server.on('request', (request: { socket: Socket }) => this.fresh.delete(request.socket));
@@ -49,12 +51,18 @@ export class RequestDrain {
       NetServer.prototype.close.call(server, () => resolve());
     });
     const deadline = Date.now() + graceMs;
-    while ((this.inFlight > 0 || this.fresh.size > 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    while ((this.inFlight > 0 || this.recentlyAccepted()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     const unfinished = this.inFlight;
     server.closeAllConnections();
     await closed;
     // Now the http-level close too: it stops the request-timeout checks.
     server.close(() => {});
     return { unfinished };
+  }
+
+  private recentlyAccepted(): boolean {
+    const now = Date.now();
+    for (const at of this.fresh.values()) if (now - at < FRESH_MS) return true;
+    return false;
   }
 }

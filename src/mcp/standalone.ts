@@ -9,6 +9,7 @@ import { isLoopbackHost } from '../loopback';
 import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
 import { createLensesMcpServer } from './server';
+import type { McpTelemetry } from '../telemetry/telemetry';
 
 /** The path of the MCP endpoint, which is also the path of the OAuth resource. */
 export function endpointPath(transport: ServerConfig['transport'] | undefined): string {
@@ -29,17 +30,25 @@ export function protectedResourceMetadata(config: Pick<ServerConfig, 'mcpAdverti
 export interface StandaloneDependencies {
   logger: Logger;
   fetch?: typeof fetch;
+  /** OTEL_ENABLED: spans per MCP request and per HQ call. */
+  telemetry?: McpTelemetry;
+}
+
+/** The fetch HQ calls go through: traced when telemetry is on. */
+function hqFetch(dependencies: StandaloneDependencies): typeof fetch | undefined {
+  return dependencies.telemetry ? dependencies.telemetry.traceFetch(dependencies.fetch ?? fetch) : dependencies.fetch;
 }
 
 /** Starts the standalone server over HTTP as the configuration says (OAuth or API key). */
 export function startStandaloneHttp(config: ServerConfig, dependencies: StandaloneDependencies): Promise<RunningMcpHttpServer> {
   const { logger } = dependencies;
+  const fetchImpl = hqFetch(dependencies);
   let authenticator: RequestAuthenticator;
   let metadata: object | undefined;
   if (config.oauthEnabled) {
     const path = endpointPath(config.transport);
     const resource = `${config.mcpAdvertisedUrl}${path}`;
-    const introspector = new TokenIntrospector({ url: config.introspectionUrl, cacheTtlSeconds: config.introspectionCacheTtlSeconds, fetch: dependencies.fetch, logger });
+    const introspector = new TokenIntrospector({ url: config.introspectionUrl, cacheTtlSeconds: config.introspectionCacheTtlSeconds, fetch: fetchImpl, logger });
     authenticator = new OAuthResourceServerAuthenticator({
       resource,
       resourceMetadataUrl: `${config.mcpAdvertisedUrl}/.well-known/oauth-protected-resource${path}`,
@@ -69,7 +78,8 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     maxSessionsPerSubject: config.maxSessionsPerUser,
     protectedResourceMetadata: metadata,
     logger,
-    fetch: dependencies.fetch,
+    fetch: fetchImpl,
+    telemetry: dependencies.telemetry,
     maxToolOutputChars: config.maxToolOutputChars,
   });
 }
@@ -78,14 +88,14 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
 export async function startStandaloneStdio(config: ServerConfig, dependencies: StandaloneDependencies): Promise<{ close(): Promise<void> }> {
   const server = createLensesMcpServer({
     lensesUrl: config.lensesUrl,
-    fetch: dependencies.fetch,
+    fetch: hqFetch(dependencies),
     logger: dependencies.logger,
     hqTimeoutMs: config.hqTimeoutSeconds * 1000,
     maxToolOutputChars: config.maxToolOutputChars,
     defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
   });
   const transport = new StdioServerTransport();
-  await server.connect(transport);
+  await server.connect(dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport);
   dependencies.logger.info('Lenses MCP server on stdio (API-key mode)');
   return { close: () => server.close() };
 }
