@@ -39,6 +39,8 @@ export interface McpHttpServerOptions {
   protectedResourceMetadata?: object;
   logger?: Logger;
   fetch?: typeof fetch;
+  /** The fetch of /ready's HQ check (default `fetch`): untraced, so probes make no spans. */
+  probeFetch?: typeof fetch;
   /** Timeout of each HQ call (default 30 s). */
   hqTimeoutMs?: number;
   /** Most characters of text per tool answer (see `LensesMcpServerOptions`). */
@@ -101,7 +103,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const sse = options.transport === 'sse';
   const endpointPath = sse ? SSE_STREAM_PATH : MCP_PATH;
   const newSessionId = () => (options.replicaId ? `${options.replicaId}.${randomUUID()}` : randomUUID());
-  const readiness = new HqReadiness({ lensesUrl: options.lensesUrl, timeoutMs: Math.min(options.hqTimeoutMs ?? 30_000, READY_TIMEOUT_MS), fetch: options.fetch, now });
+  const readiness = new HqReadiness({ lensesUrl: options.lensesUrl, timeoutMs: Math.min(options.hqTimeoutMs ?? 30_000, READY_TIMEOUT_MS), fetch: options.probeFetch ?? options.fetch, now });
   const prmPaths = new Set([PRM_PATH, `${PRM_PATH}${endpointPath}`]);
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
   const hosts = new HostAllowList({ advertisedUrl: options.advertisedUrl, allowedHosts: options.allowedHosts });
@@ -168,7 +170,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       }
     }
 
-    if (sse) return ssePost ? handleSsePost(request, response, url, body, subject) : openSseStream(request, response, access, subject);
+    if (sse) return ssePost ? handleSsePost(request, response, url, body, access, subject) : openSseStream(request, response, access, subject);
     if (options.stateless) return handleStateless(request, response, body);
 
     const sessionId = request.headers['mcp-session-id'];
@@ -233,12 +235,18 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   }
 
   /** POST /messages/?session_id=…: one message of an open SSE session; 202, the answer goes on the stream. */
-  function handleSsePost(request: IncomingMessage, response: ServerResponse, url: URL, body: unknown, subject: string | undefined): void {
+  function handleSsePost(request: IncomingMessage, response: ServerResponse, url: URL, body: unknown, access: ToolAccess, subject: string | undefined): void {
     const id = postedSessionId(url);
     if (id === undefined) return sendText(response, 400, 'session_id is required');
     const session = sseSessions.get(id);
     if (!session || (session.subject !== undefined && session.subject !== subject)) return sendText(response, 404, 'Could not find session');
     session.lastSeen = now();
+    const scopes = scopeKey(access.scopes);
+    if (scopes !== session.scopes) {
+      session.scopes = scopes;
+      logger.info(`Session ${id.slice(0, 8)} now has scopes "${scopes}": tools changed`);
+      void session.server.sendToolListChanged().catch(() => {});
+    }
     const authInfo = (request as IncomingMessage & { auth?: AuthInfo }).auth;
     if (!session.transport.receive(body, { authInfo, requestInfo: { headers: request.headers } })) return sendText(response, 400, 'Could not parse message');
     sendText(response, 202, 'Accepted');

@@ -79,6 +79,7 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     protectedResourceMetadata: metadata,
     logger,
     fetch: fetchImpl,
+    probeFetch: dependencies.fetch ?? fetch,
     telemetry: dependencies.telemetry,
     maxToolOutputChars: config.maxToolOutputChars,
   });

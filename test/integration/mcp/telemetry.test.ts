@@ -92,6 +92,7 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
     });
     try {
       assert.match(server.stderr(), /OpenTelemetry traces on: OTLP\/HTTP protobuf, service lenses-mcp-test/);
+      assert.equal((await fetch(new URL('/ready', server.url))).status, 200);
       const client = await connectClient(server.url);
       await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'customers' } });
       const missing = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'no-such-topic-4711' } });
@@ -123,6 +124,9 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
         }
       }
       assert.ok(spans.some((span) => span.name === 'initialize'), 'other MCP requests have spans too');
+      const callIds = new Set(calls.map((call) => call.spanId));
+      const hqSpans = spans.filter((span) => span.name.startsWith('HQ '));
+      assert.deepEqual(hqSpans.filter((span) => !callIds.has(span.parentSpanId)), [], 'every HQ span belongs to a tool call (the /ready probe makes none)');
 
       const everything = `${receiver.bodies.map((body) => body.toString('latin1')).join('')}${JSON.stringify(requests)}`;
       const { host } = new URL(hq.url);
