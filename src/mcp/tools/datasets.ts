@@ -91,7 +91,7 @@ export const datasetTools: LensesTool[] = [
   defineTool({
     name: 'update_dataset_topic_description',
     title: 'Update topic description',
-    description: 'Sets (or clears, with null) the description of a topic in its dataset metadata.',
+    description: 'Sets (or clears, with null or an empty text) the description of a topic in its dataset metadata.',
     scope: 'write',
     annotations: ANNOTATIONS.OVERWRITES,
     input: {
@@ -99,7 +99,8 @@ export const datasetTools: LensesTool[] = [
       topic_name: segment().describe('Name of the topic.'),
       description: z.string().nullish().describe('The description of the topic.'),
     },
-    run: ({ environment, topic_name, description }, { lenses }) => lenses.put(lenses.environmentPath(environment, path`/api/v1/datasets/kafka/${topic_name}/description`), { description: description ?? null }),
+    // HQ refuses an empty description; the official tool sends null for it (clears it).
+    run: ({ environment, topic_name, description }, { lenses }) => lenses.put(lenses.environmentPath(environment, path`/api/v1/datasets/kafka/${topic_name}/description`), { description: description || null }),
   }),
   defineTool({
     name: 'update_dataset_topic_tags',
