@@ -155,7 +155,13 @@ interface DatasetFilters {
   is_compacted?: boolean | null;
 }
 
-/** HQ's query names for list_datasets; empty filters are left out as the official tool does. */
+/**
+ * HQ's query names for list_datasets, in the official order; empty filters are left out as
+ * the official tool does. Two deliberate differences of spelling:
+ * booleans are `true`/`false`, JSON's and OpenAPI's spelling (the official's `True`/`False`
+ * is Python's `str(bool)`), and every value is percent-encoded (the
+ * official pastes `search` into the URL raw, so an `&` in it would add a parameter).
+ */
 function datasetQuery(filters: DatasetFilters): Record<string, QueryValue> {
   return {
     page: filters.page,

@@ -263,7 +263,7 @@ const CASES: Case[] = [
   { tool: 'update_dataset_topic_tags', label: '[] clears them', args: { environment: 'dev', topic_name: 'orders', tags: [] }, official: [{ method: 'PUT', path: `${E}/api/v1/datasets/kafka/orders/tags`, body: { tags: [] } }] },
 ];
 
-/** Decoded query parameters in order. Ours sends booleans as `true`/`false` (Python prints `True`/`False`; HQ reads both). */
+/** Decoded query parameters in order. The official's Python `True`/`False` compares as `true`/`false`: a deliberate difference (see datasetQuery in src/mcp/tools/datasets.ts). */
 function queryPairs(query: string, official: boolean): Array<[string, string]> {
   return [...new URLSearchParams(query)].map(([key, value]) => [key, official && (value === 'True' || value === 'False') ? value.toLowerCase() : value]);
 }
