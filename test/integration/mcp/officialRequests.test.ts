@@ -298,6 +298,14 @@ describe("HQ requests match the official server's, per tool (stand-in HQ on loop
     assert.deepEqual([...covered].filter((name) => !LENSES_TOOLS.some((tool) => tool.name === name)), []);
   });
 
+  it('differs on purpose: a value with & or = stays one query parameter (the official pastes it raw, adding parameters)', async () => {
+    hq.take();
+    const result = (await client.callTool({ name: 'list_datasets', arguments: { environment: 'dev', search: 'a&pageSize=1000 b' } })) as CallToolResult;
+    assert.notEqual(result.isError, true);
+    const [request] = hq.take();
+    assert.deepEqual(queryPairs(request.query, false), [...queryPairs(DATASETS_DEFAULT_QUERY, true), ['search', 'a&pageSize=1000 b']]);
+  });
+
   for (const { tool, label, args, official } of CASES) {
     it(`${tool}${label ? `: ${label}` : ''}`, async () => {
       hq.take();
