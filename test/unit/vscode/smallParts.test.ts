@@ -141,13 +141,16 @@ describe('AuthCallbackHandler (remote windows)', () => {
     assert.equal((await waiting).searchParams.get('code'), 'first');
   });
 
-  it('rejects when the sign-in is cancelled', async () => {
+  it('CL-06 rejects when the sign-in is cancelled; the late callback is dropped, not handed to the next sign-in', async () => {
     const handler = new AuthCallbackHandler();
     const controller = new AbortController();
     const waiting = handler.waitForCallback(controller.signal);
     controller.abort();
-    await assert.rejects(waiting);
+    await assert.rejects(waiting, (error: unknown) => error instanceof Error && error.name === 'AbortError');
     handler.handleUri(uri('/auth-callback', 'code=late'));
+    const next = handler.waitForCallback(new AbortController().signal);
+    handler.handleUri(uri('/auth-callback', 'code=fresh'));
+    assert.equal((await next).searchParams.get('code'), 'fresh');
   });
 
   it('builds the uri redirect strategy', () => {
