@@ -16,5 +16,4 @@ describe('the "Lenses" authentication provider (in the extension host)', () => {
     assert.deepEqual(await api.authProvider.getSessions(undefined), []);
     assert.deepEqual(await within(vscode.authentication.getAccounts(PROVIDER_ID), 'getAccounts'), []);
   });
-
 });

@@ -28,7 +28,10 @@ export async function run(): Promise<void> {
   const loaded = require('mocha') as typeof MochaType | { default: typeof MochaType };
   const Mocha = 'default' in loaded ? loaded.default : loaded;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: 'spec' });
-  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) mocha.addFile(path.join(__dirname, file));
+  for (const file of readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(path.join(__dirname, file));
 
   const report: InHostReport = { passed: 0, failed: 0, skipped: 0, tests: [] };
   await new Promise<void>((resolve) => {

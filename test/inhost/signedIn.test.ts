@@ -60,7 +60,12 @@ describe('signed in to the emulator through the browser (in the extension host)'
     assert.equal(url.hostname, '127.0.0.1');
     assert.notEqual(url.port, '');
     assert.ok(resolved.headers[LINK_SECRET_HEADER], `the ${LINK_SECRET_HEADER} header`);
-    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'inhost', version: '1' } } };
+    const initialize = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'inhost', version: '1' } },
+    };
     const answer = await fetch(url, {
       method: 'POST',
       headers: { ...resolved.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
@@ -68,7 +73,11 @@ describe('signed in to the emulator through the browser (in the extension host)'
     });
     assert.equal(answer.status, 200, await answer.clone().text());
     assert.match(await answer.text(), /"serverInfo"/);
-    const refused = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(initialize) });
+    const refused = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify(initialize),
+    });
     assert.equal(refused.status, 403, 'without the link secret');
     await refused.text();
   });

@@ -24,7 +24,7 @@ export interface InHostOptions {
   /** Extra environment of the extension host (the tests read it through process.env). */
   env?: Record<string, string>;
   /** Called with every page the extension opens (openExternal), e.g. to log in at the emulator. */
-  onPage?(page: Page, workbench: Page): Promise<void>;
+  onPage?: (page: Page, workbench: Page) => Promise<void>;
   /** Milliseconds for the whole suite, from page load to codeAutomationExit (default 150 s). */
   timeoutMs?: number;
 }
@@ -88,10 +88,14 @@ export async function runInHostSuite(options: InHostOptions = {}): Promise<InHos
     const exitCode = await Promise.race([
       exit,
       new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`the in-host suite did not end within ${timeoutMs} ms${pageErrors.length ? `; browser: ${pageErrors.join('; ')}` : ''}`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`the in-host suite did not end within ${timeoutMs} ms${pageErrors.length ? `; browser: ${pageErrors.join('; ')}` : ''}`)),
+          timeoutMs,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
-    if (!existsSync(reportFile)) throw new Error(`the in-host suite ended (exit ${exitCode}) without writing its report; code-server said:\n${server.output().slice(-3000)}`);
+    if (!existsSync(reportFile))
+      throw new Error(`the in-host suite ended (exit ${exitCode}) without writing its report; code-server said:\n${server.output().slice(-3000)}`);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as InHostReport;
     return { exitCode, report, pageErrors };
   } finally {
