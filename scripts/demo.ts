@@ -13,12 +13,14 @@ import type { Logger } from '../src/log';
 import { e2eToolPaths, ensureE2eTools, makeWorkspace, projectVsix, repoRoot, startCodeServer, type RunningCodeServer } from '../test/e2e/harness';
 import { startHq, type RunningHq } from '../test/hq/testing';
 import { USERS } from '../test/hq/oauth/users';
+import { MAX_SCALE } from '../test/hq/api/scale';
 
 const USAGE = `usage: npm run demo -- [flags]
 
   --port PORT      code-server's port on 127.0.0.1 (default 8080; 0 = any free port)
   --hq-port PORT   the Lenses HQ emulator's port (default 9991; 0 = any free port)
   --host HOST      the address the emulator listens on (default 127.0.0.1)
+  --scale N        also seed a "prod" environment of N topics (as \`npm run hq -- --scale N\`)
   --no-package     reuse the VSIX from the last \`npm run package\` instead of building it
   --vsix FILE      install this VSIX (implies --no-package)
   --verbose        show the emulator's log
@@ -31,6 +33,8 @@ export interface DemoOptions {
   host: string;
   package: boolean;
   vsix?: string;
+  /** Passed to the emulator: a `prod` environment of this many topics. */
+  scale?: number;
   verbose: boolean;
   help: boolean;
 }
@@ -54,12 +58,18 @@ export function parseDemoArguments(args: readonly string[]): DemoOptions {
       case '--host': options.host = nonEmpty(flag, value()); break;
       case '--no-package': options.package = false; break;
       case '--vsix': options.vsix = path.resolve(nonEmpty(flag, value())); options.package = false; break;
+      case '--scale': options.scale = scaleOf(flag, value()); break;
       case '--verbose': options.verbose = true; break;
       case '--help': case '-h': options.help = true; break;
       default: throw new Error(`unknown flag ${JSON.stringify(argument)}`);
     }
   }
   return options;
+}
+
+function scaleOf(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_SCALE) throw new Error(`${flag} must be a whole number from 1 to ${MAX_SCALE}, got ${JSON.stringify(text)}`);
+  return Number(text);
 }
 
 function portNumber(flag: string, text: string): number {
@@ -234,7 +244,7 @@ async function run(options: DemoOptions): Promise<number> {
   step(3, `Starting the Lenses HQ emulator on ${options.host}:${options.hqPort}…`);
   let hq: RunningHq;
   try {
-    hq = await startHq({ port: options.hqPort, host: options.host, logger: demoLogger(options.verbose) });
+    hq = await startHq({ port: options.hqPort, host: options.host, scale: options.scale, logger: demoLogger(options.verbose) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new DemoStop(`Port ${options.hqPort} on ${options.host} is busy (the emulator's port): stop what uses it or pass --hq-port.`, 2);

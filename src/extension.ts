@@ -3,6 +3,7 @@ import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps'
 import { EmbeddedAuthenticator } from './mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from './mcp/httpServer';
 import { TokenIntrospector } from './mcp/introspection';
+import { introspectionEndpointFromMetadata } from './mcp/introspectionEndpoint';
 import { discoverFromResource, LensesOAuthClient } from './oauth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
@@ -73,9 +74,9 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   });
   embeddedServer = new EmbeddedServerController(
     ({ lensesUrl, linkSecret, sessions }) => {
-      const introspector = new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
+      const introspector = new TokenIntrospector({ url: () => introspectionEndpointFromMetadata(lensesUrl), cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
       const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspector);
-      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false });
+      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, maxToolOutputChars: () => settings().maxToolOutputChars });
     },
     sessionSource,
     output,

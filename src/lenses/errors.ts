@@ -69,11 +69,11 @@ function errorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** A path parameter that would change the route (`/`, `..`, `%2F`, control characters). */
+/** A path parameter that would change the route (`/`, `..`, `%2F`, control characters) or is too long. */
 export class UnsafePathSegmentError extends Error {
   override readonly name = 'UnsafePathSegmentError';
   constructor(readonly value: string) {
-    super(`"${printable(value)}" is not allowed in a Lenses path: it must not be empty or contain '/', '\\', '..', '%', '?', '#' or control characters`);
+    super(`"${printable(value)}" is not allowed in a Lenses path: it must not be empty, '.' or '..', longer than 1024 characters, or contain '/', '\\', '%', '?', '#' or control characters`);
   }
 }
 

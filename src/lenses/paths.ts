@@ -1,11 +1,16 @@
 import { UnsafePathSegmentError } from './errors';
 
+/** The longest value one path segment may hold; longer ones are refused before any HQ call. */
+export const MAX_PATH_SEGMENT_LENGTH = 1024;
+
 /**
  * True when `value` can be put in one URL path segment without changing the route:
- * not empty, no separators, no dot segments, no percent-encoding, no control characters.
+ * not empty, not a dot segment (exactly `.` or `..`; `orders..v2` is a legal Kafka topic
+ * name), no separators, no percent-encoding, no control characters, not over
+ * {@link MAX_PATH_SEGMENT_LENGTH} characters.
  */
 export function isSafePathSegment(value: string): boolean {
-  if (value.length === 0 || value === '.' || value.includes('..')) return false;
+  if (value.length === 0 || value.length > MAX_PATH_SEGMENT_LENGTH || value === '.' || value === '..') return false;
   // eslint-disable-next-line no-control-regex
   return !/[/\\%?#\u0000-\u001f\u007f]/.test(value);
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import { parseScopes, type Scope } from '../scopes';
 import type { RequestAuthentication, RequestAuthenticator } from './authentication';
-import { IntrospectionUnavailableError, type TokenIntrospector } from './introspection';
+import { IntrospectionRefusedError, IntrospectionUnavailableError, type TokenIntrospector } from './introspection';
 
 /** The editor's current Lenses session, as the embedded server needs it. */
 export interface EmbeddedSession {
@@ -70,7 +70,14 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
       return { kind: 'signed-out', reason: 'unavailable', scopes: new Set(this.lastScopes), message: `Lenses cannot be used right now: ${reason} Your sign-in is kept; retry in a moment.` };
     }
     if (!session) return this.signedOut();
-    const scopes = await this.validatedScopes(session);
+    let scopes: readonly Scope[] | undefined;
+    try {
+      scopes = await this.validatedScopes(session);
+    } catch (error) {
+      // HQ's setting, not the session: the introspector logged it once; every tool answer says what HQ needs.
+      if (!(error instanceof IntrospectionRefusedError)) throw error;
+      return { kind: 'signed-out', reason: 'unavailable', scopes: new Set(session.scopes), message: `Lenses cannot check your sign-in: ${error.message}. Then retry.` };
+    }
     if (!scopes) return this.signedOut();
     this.lastScopes = scopes;
     return { kind: 'granted', token: session.accessToken, scopes: new Set(scopes) };
@@ -89,7 +96,7 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
       const held = new Set(parseScopes(answer.scope));
       return session.scopes.filter((scope) => held.has(scope));
     } catch (error) {
-      if (!(error instanceof IntrospectionUnavailableError)) throw error;
+      if (!(error instanceof IntrospectionUnavailableError) || error instanceof IntrospectionRefusedError) throw error;
       // HQ still checks the token on every forwarded call: keep serving with the stored scopes.
       this.logger.warn(`Could not validate token ${fingerprint(session.accessToken)} with Lenses (${error.message}); using the stored scopes`);
       return session.scopes;

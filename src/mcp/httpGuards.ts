@@ -1,22 +1,83 @@
 import type { IncomingMessage } from 'node:http';
 import { isLoopbackHost } from '../loopback';
 
+/**
+ * The host names this server answers to in `Host` and `Origin`, whatever address it is
+ * bound to (DNS-rebinding protection, RS-12 and RS-17): loopback names, the host of
+ * `MCP_ADVERTISED_URL`, and `MCP_ALLOWED_HOSTS`. Ports are not compared: a rebinding page
+ * can pick any port, but never the name.
+ */
+export class HostAllowList {
+  private readonly names: ReadonlySet<string>;
 
-/** Why a request to a loopback-bound server must be refused, or undefined when Host and Origin are loopback. */
-export function rebindingRefusal(request: IncomingMessage): string | undefined {
-  const host = request.headers.host;
-  if (!host || !isLoopbackHost(hostnameOf(`http://${host}`) ?? '')) return 'The Host header must name this loopback server';
-  const origin = request.headers.origin;
-  if (origin !== undefined) {
-    const hostname = hostnameOf(origin);
-    if (!hostname || !isLoopbackHost(hostname)) return 'Requests from a non-loopback Origin are refused';
+  constructor(options: { advertisedUrl?: string; allowedHosts?: readonly string[] } = {}) {
+    const names = new Set<string>();
+    if (options.advertisedUrl) names.add(normalized(new URL(options.advertisedUrl).hostname));
+    for (const entry of options.allowedHosts ?? []) {
+      const hostname = allowedHostName(entry);
+      if (hostname === undefined) throw new Error(`"${entry}" is not a host name`);
+      names.add(hostname);
+    }
+    this.names = names;
   }
-  return undefined;
+
+  /** The names allowed besides loopback ones, for the start-up log. */
+  get extraNames(): string[] {
+    return [...this.names];
+  }
+
+  /** Why `request` must be refused (a one-line reason for the 403), or undefined when its Host and Origin are allowed. */
+  refusal(request: IncomingMessage): string | undefined {
+    const host = request.headers.host;
+    const hostname = host ? hostnameOf(`http://${host}`) : undefined;
+    if (hostname === undefined) return 'The Host header is missing or malformed';
+    if (!this.allows(hostname)) return `Host "${hostname}" is not a name this server answers to (DNS-rebinding protection): add it to MCP_ALLOWED_HOSTS if clients reach the server under that name`;
+    const origin = request.headers.origin;
+    if (origin === undefined) return undefined;
+    const originHost = hostnameOf(origin);
+    if (originHost === undefined) return 'Requests from an opaque or malformed Origin are refused';
+    if (!this.allows(originHost)) return `Requests from Origin "${originHost}" are refused (DNS-rebinding protection): add it to MCP_ALLOWED_HOSTS to allow web pages from there`;
+    return undefined;
+  }
+
+  private allows(hostname: string): boolean {
+    return isLoopbackName(hostname) || this.names.has(hostname);
+  }
+}
+
+/**
+ * The host name of one `MCP_ALLOWED_HOSTS` entry (a bare name or IP address, IPv6 in
+ * brackets or not), lower-cased; undefined when it is not one (a scheme, port, path or `*`).
+ */
+export function allowedHostName(entry: string): string | undefined {
+  const trimmed = entry.trim();
+  const bracketed = trimmed.includes(':') && !trimmed.startsWith('[') ? `[${trimmed}]` : trimmed;
+  if (!trimmed || /[/@?#*\\\s]/.test(trimmed)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(`http://${bracketed}`);
+  } catch {
+    return undefined;
+  }
+  if (url.port || url.pathname !== '/') return undefined;
+  return normalized(url.hostname);
+}
+
+/** Loopback names, `::ffff:127.0.0.1` (IPv4-mapped) and `localhost.` included: only this machine can be reached under them. */
+function isLoopbackName(hostname: string): boolean {
+  const bare = hostname.replace(/^\[|\]$/g, '');
+  if (/^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(bare)) return true;
+  return isLoopbackHost(bare);
+}
+
+function normalized(hostname: string): string {
+  return hostname.toLowerCase().replace(/\.$/, '');
 }
 
 function hostnameOf(url: string): string | undefined {
   try {
-    return new URL(url).hostname;
+    const hostname = new URL(url).hostname;
+    return hostname ? normalized(hostname) : undefined;
   } catch {
     return undefined;
   }
@@ -68,4 +129,10 @@ export function calledToolNames(body: unknown): string[] {
 export function isInitializeRequest(body: unknown): boolean {
   const messages = Array.isArray(body) ? body : [body];
   return messages.some((message) => (message as JsonRpcCall | null)?.method === 'initialize');
+}
+
+/** True when the message or batch carries notifications/initialized (the client finished the handshake). */
+export function isInitializedNotification(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((message) => (message as JsonRpcCall | null)?.method === 'notifications/initialized');
 }

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
 import type { RequestAuthenticator } from './authentication';
 import { BoundedEventStore } from './eventStore';
-import { isLoopbackHost } from '../loopback';
-import { calledToolNames, HttpError, isInitializeRequest, readJsonBody, rebindingRefusal } from './httpGuards';
+import { calledToolNames, HostAllowList, HttpError, isInitializedNotification, isInitializeRequest, readJsonBody } from './httpGuards';
 import { attachAccess, createLensesMcpServer, type ToolAccess } from './server';
+import { DEFAULT_SESSION_LIMITS, EVICTABLE_IDLE_MS, SessionRegistry } from './sessionRegistry';
 import { LENSES_TOOLS } from './tools';
 
 export interface McpHttpServerOptions {
@@ -21,14 +20,18 @@ export interface McpHttpServerOptions {
   authenticator: RequestAuthenticator;
   /** MCP_STATELESS_HTTP: no sessions, one server per request (replicas behind a load balancer). */
   stateless?: boolean;
-  /** OAuth mode: MCP_ADVERTISED_URL (PRM `resource` = this + /mcp). */
+  /** MCP_ADVERTISED_URL (PRM `resource` = this + /mcp); its host is accepted in Host and Origin. */
   advertisedUrl?: string;
+  /** MCP_ALLOWED_HOSTS: more host names accepted in Host and Origin (besides loopback names). */
+  allowedHosts?: readonly string[];
   /** OAuth mode only: served at /.well-known/oauth-protected-resource[/mcp]. */
   protectedResourceMetadata?: object;
   logger?: Logger;
   fetch?: typeof fetch;
   /** Timeout of each HQ call (default 30 s). */
   hqTimeoutMs?: number;
+  /** Most characters of text per tool answer (see `LensesMcpServerOptions`). */
+  maxToolOutputChars?: number | (() => number);
   /**
    * Resumable SSE streams (event ids, a priming event, replay on reconnect); default true.
    * The embedded server turns them off: its loopback streams do not drop, and VS Code 1.139
@@ -37,6 +40,16 @@ export interface McpHttpServerOptions {
   resumableStreams?: boolean;
   /** Time to receive a whole request, body included (default 60 s); slower ones get 408. */
   requestTimeoutMs?: number;
+  /** Open sessions at most (MCP_MAX_SESSIONS, default 1000). */
+  maxSessions?: number;
+  /** Open sessions per subject (MCP_MAX_SESSIONS_PER_USER, default 20); API-key and embedded requests have none. */
+  maxSessionsPerSubject?: number;
+  /** Sessions without a request for this long are closed (default 30 min). */
+  sessionIdleMs?: number;
+  /** Sessions that never sent notifications/initialized are closed after this long (default 30 s). */
+  uninitializedSessionIdleMs?: number;
+  /** The clock session idleness is measured with. */
+  now?: () => number;
 }
 
 export interface RunningMcpHttpServer {
@@ -48,36 +61,33 @@ export interface RunningMcpHttpServer {
   close(): Promise<void>;
 }
 
-interface Session {
-  transport: StreamableHTTPServerTransport;
-  server: Server;
-  /** The scopes the session last listed tools with; a change sends list_changed. */
-  scopes: string;
-  /** Who opened it (OAuth `sub`); another subject cannot use it. */
-  subject?: string;
-  /** Last request (epoch ms): idle sessions are closed. */
-  lastSeen: number;
-}
-
-/** Sessions without a request for this long are closed (clients that never sent DELETE). */
-const SESSION_IDLE_MS = 30 * 60_000;
-
 const MCP_PATH = '/mcp';
 /** Reconnection delay suggested to clients in SSE `retry:` fields. */
 const SSE_RETRY_MS = 1000;
 const PRM_PATHS = new Set(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']);
 
 /**
- * The Lenses MCP server over streamable HTTP at /mcp: RS-12 Host/Origin checks when bound
- * to loopback, authentication by the given authenticator, RS-13 body limits, the
- * insufficient_scope challenge for tools/call, then the SDK transport.
+ * The Lenses MCP server over streamable HTTP at /mcp: Host/Origin checks on every bind
+ * address (RS-12, RS-17), authentication by the given authenticator, RS-13 body limits, the
+ * insufficient_scope challenge for tools/call, capped sessions, then the SDK transport.
  */
 export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<RunningMcpHttpServer> {
   const logger = options.logger ?? silentLogger;
   const authenticator = options.authenticator;
-  const sessions = new Map<string, Session>();
+  const sessions = new SessionRegistry(
+    {
+      maxSessions: options.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions,
+      maxSessionsPerSubject: options.maxSessionsPerSubject ?? DEFAULT_SESSION_LIMITS.maxSessionsPerSubject,
+      idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_LIMITS.idleMs,
+      uninitializedIdleMs: options.uninitializedSessionIdleMs ?? DEFAULT_SESSION_LIMITS.uninitializedIdleMs,
+    },
+    logger,
+    options.now ?? Date.now,
+  );
+  const now = options.now ?? Date.now;
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
-  const loopback = isLoopbackHost(options.host);
+  const hosts = new HostAllowList({ advertisedUrl: options.advertisedUrl, allowedHosts: options.allowedHosts });
+  const refusedHosts = new Set<string>();
 
   const newServer = () =>
     createLensesMcpServer({
@@ -85,14 +95,20 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       fetch: options.fetch,
       logger,
       hqTimeoutMs: options.hqTimeoutMs,
+      maxToolOutputChars: options.maxToolOutputChars,
       tokenRejected: (token) => authenticator.tokenRejected?.(token),
       sessionLost: (reason) => authenticator.sessionLost?.(reason),
     });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (loopback) {
-      const refusal = rebindingRefusal(request);
-      if (refusal) return sendError(response, 403, refusal);
+    const refusal = hosts.refusal(request);
+    if (refusal) {
+      // One line per refused name, bounded: a misconfigured proxy shows up, a flood does not fill the log.
+      if (refusedHosts.size < 32 && !refusedHosts.has(refusal)) {
+        refusedHosts.add(refusal);
+        logger.warn(`Refused a request: ${refusal}`);
+      }
+      return sendError(response, 403, refusal);
     }
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (PRM_PATHS.has(path) && options.protectedResourceMetadata) {
@@ -129,7 +145,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
       if (!session || (session.subject !== undefined && session.subject !== subject)) return sendError(response, 404, 'Session not found: initialize a new one', {}, -32001);
-      session.lastSeen = Date.now();
+      session.lastSeen = now();
+      if (isInitializedNotification(body)) session.initialized = true;
       const scopes = scopeKey(access.scopes);
       if (scopes !== session.scopes) {
         session.scopes = scopes;
@@ -139,14 +156,16 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       return session.transport.handleRequest(request, response, body);
     }
     if (request.method !== 'POST' || !isInitializeRequest(body)) return sendError(response, 400, 'Bad Request: no valid session ID (send initialize first)');
+    const admission = sessions.admit(subject);
+    if (typeof admission === 'string') return sendError(response, 503, admission, { 'Retry-After': String(EVICTABLE_IDLE_MS / 1000) });
 
     const server = newServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       ...(options.resumableStreams === false ? {} : { eventStore: new BoundedEventStore(), retryInterval: SSE_RETRY_MS }),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: Date.now() });
-        logger.info(`MCP session ${id.slice(0, 8)} opened (${sessions.size} open)`);
+        admission.release();
+        sessions.add(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: now(), initialized: false });
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -155,8 +174,12 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    await server.connect(transport);
-    await transport.handleRequest(request, response, body);
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(request, response, body);
+    } finally {
+      admission.release();
+    }
   }
 
   async function handleStateless(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
@@ -190,18 +213,11 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     });
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const sweeper = setInterval(() => {
-    const idleSince = Date.now() - SESSION_IDLE_MS;
-    for (const [id, session] of sessions) {
-      if (session.lastSeen >= idleSince) continue;
-      sessions.delete(id);
-      logger.info(`MCP session ${id.slice(0, 8)} closed after ${SESSION_IDLE_MS / 60_000} idle minutes`);
-      void session.transport.close().then(() => session.server.close());
-    }
-  }, 60_000);
+  const sweeper = setInterval(() => sessions.sweep(), sessions.sweepIntervalMs);
   sweeper.unref();
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(`Lenses MCP server listening on http://${hostForUrl}:${port}${MCP_PATH}${options.stateless ? ' (stateless)' : ''}`);
+  logger.info(`Answering Host and Origin: loopback names${hosts.extraNames.length > 0 ? `, ${hosts.extraNames.join(', ')}` : ''}`);
 
   return {
     url: `http://${hostForUrl}:${port}${MCP_PATH}`,
@@ -211,12 +227,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     },
     async close() {
       clearInterval(sweeper);
-      const open = [...sessions.values()];
-      sessions.clear();
-      await Promise.allSettled(open.map(async (session) => {
-        await session.transport.close();
-        await session.server.close();
-      }));
+      await sessions.closeAll();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

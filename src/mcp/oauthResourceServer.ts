@@ -23,7 +23,8 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /**
  * OAuth 2.1 resource server (MCP authorization spec): bearer from the Authorization header
  * only (RFC 6750 §2.1), validated by RFC 7662 introspection at HQ, RFC 6750 §3 challenges
- * with RFC 9728 `resource_metadata`. Fails closed (503) when introspection cannot answer.
+ * with RFC 9728 `resource_metadata`. Fails closed (503 with `Retry-After`) when introspection
+ * cannot answer or is at its cap (RS-11, RS-19).
  */
 export class OAuthResourceServerAuthenticator implements RequestAuthenticator {
   private readonly now: () => number;
@@ -51,7 +52,8 @@ export class OAuthResourceServerAuthenticator implements RequestAuthenticator {
       answer = await this.options.introspector.introspect(token);
     } catch (error) {
       if (error instanceof IntrospectionUnavailableError) {
-        return { kind: 'rejected', status: 503, headers: { 'Retry-After': '5' }, message: `Cannot validate the access token right now: ${error.message}. Try again shortly.` };
+        const retry = error.retryAfterSeconds;
+        return { kind: 'rejected', status: 503, headers: { 'Retry-After': String(retry) }, message: `Cannot validate the access token right now: ${error.message}. Try again in ${retry} s.` };
       }
       throw error;
     }

@@ -19,6 +19,7 @@ import type { RequestAuthentication } from './authentication';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
+import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from './tools/answer';
 
 /** The server name MCP clients show; VS Code and Cursor prefix tools with it (`mcp_lenses_<tool>`). */
 export const SERVER_NAME = 'Lenses';
@@ -37,6 +38,8 @@ export interface LensesMcpServerOptions {
   logger?: Logger;
   /** Timeout of each HQ call (default 30 s). */
   hqTimeoutMs?: number;
+  /** Most characters of text per tool answer (`LENSES_MAX_TOOL_OUTPUT_CHARS`; default 24,000); a function is read per call. */
+  maxToolOutputChars?: number | (() => number);
   tools?: readonly LensesTool[];
   /** Access of requests that carry none of their own (stdio). */
   defaultAccess?: ToolAccess;
@@ -81,7 +84,9 @@ export function toolListing(tool: LensesTool): Tool {
   if (!listed) {
     const inputSchema = z.toJSONSchema(tool.inputSchema, { io: 'input', target: 'draft-2020-12' }) as Tool['inputSchema'];
     delete (inputSchema as Record<string, unknown>).$schema;
-    listed = { name: tool.name, title: tool.title, description: tool.description, inputSchema, annotations: { title: tool.title, ...tool.annotations } };
+    const outputSchema = tool.outputSchema ? (z.toJSONSchema(tool.outputSchema, { io: 'output', target: 'draft-2020-12' }) as Tool['outputSchema']) : undefined;
+    if (outputSchema) delete (outputSchema as Record<string, unknown>).$schema;
+    listed = { name: tool.name, title: tool.title, description: tool.description, inputSchema, ...(outputSchema ? { outputSchema } : {}), annotations: { title: tool.title, ...tool.annotations } };
     listedTools.set(tool, listed);
   }
   return listed;
@@ -130,10 +135,11 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, ...(message ? { message } : {}) } }).catch(() => {});
     };
     const started = Date.now();
+    const maxOutputChars = (typeof options.maxToolOutputChars === 'function' ? options.maxToolOutputChars() : options.maxToolOutputChars) ?? DEFAULT_MAX_TOOL_OUTPUT_CHARS;
     try {
-      const answer = await tool.call(args ?? {}, { lenses, signal: extra.signal, progress });
+      const answer = await tool.call(args ?? {}, { lenses, signal: extra.signal, progress, maxOutputChars });
       logger.debug(`Tool ${name} (token ${fingerprint(token)}) succeeded in ${Date.now() - started} ms`);
-      return answerResult(answer);
+      return answerResult(answer, maxOutputChars);
     } catch (error) {
       if (error instanceof LensesApiError && error.status === 401) {
         logger.warn(`HQ rejected token ${fingerprint(token)} on ${name}; evicting it`);

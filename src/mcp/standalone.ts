@@ -42,7 +42,7 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
       logger,
     });
     metadata = protectedResourceMetadata(config);
-    logger.info(`OAuth resource-server mode: resource ${resource}, authorization server ${config.lensesAdvertisedUrl}`);
+    logger.info(`OAuth resource-server mode: resource ${resource}, authorization server ${config.lensesAdvertisedUrl}, ${config.introspectionCacheTtlSeconds > 0 ? `introspection answers cached up to ${config.introspectionCacheTtlSeconds} s` : 'every request validated with HQ'}`);
   } else {
     authenticator = new ApiKeyAuthenticator(config.apiKey ?? '', ALL_SCOPES);
     if (!isLoopbackHost(config.host)) logger.warn(`API-key mode on ${config.host}: anyone who can reach this port acts with the API key`);
@@ -55,9 +55,14 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     authenticator,
     stateless: config.stateless,
     advertisedUrl: config.mcpAdvertisedUrl,
+    allowedHosts: config.allowedHosts,
+    hqTimeoutMs: config.hqTimeoutSeconds * 1000,
+    maxSessions: config.maxSessions,
+    maxSessionsPerSubject: config.maxSessionsPerUser,
     protectedResourceMetadata: metadata,
     logger,
     fetch: dependencies.fetch,
+    maxToolOutputChars: config.maxToolOutputChars,
   });
 }
 
@@ -67,6 +72,8 @@ export async function startStandaloneStdio(config: ServerConfig, dependencies: S
     lensesUrl: config.lensesUrl,
     fetch: dependencies.fetch,
     logger: dependencies.logger,
+    hqTimeoutMs: config.hqTimeoutSeconds * 1000,
+    maxToolOutputChars: config.maxToolOutputChars,
     defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
   });
   const transport = new StdioServerTransport();

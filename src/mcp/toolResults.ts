@@ -1,13 +1,74 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { LensesApiError, LensesConnectionError, UnsafePathSegmentError } from '../lenses';
 import { ToolArgumentError } from './tools';
+import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, ToolAnswer } from './tools/answer';
+import { UnexpectedLensesAnswerError } from './tools/lensesAnswers';
+import { countThatFits, pretty } from './tools/paging';
 
-/** An HQ answer as a tool result: JSON as text and as structuredContent; text (YAML, logs) as is. */
-export function answerResult(value: unknown): CallToolResult {
-  if (typeof value === 'string') return { content: [{ type: 'text', text: value.length > 0 ? value : '(empty answer)' }] };
+/**
+ * An HQ answer as a tool result: a shaped `ToolAnswer` as it is (text + structuredContent);
+ * JSON as text and as structuredContent; text (YAML, logs) as is. Answers of tools that do
+ * not page are still held to `maxChars`, by whole items or lines, never a cut value.
+ */
+export function answerResult(value: unknown, maxChars = DEFAULT_MAX_TOOL_OUTPUT_CHARS): CallToolResult {
+  if (value instanceof ToolAnswer) return { content: [{ type: 'text', text: value.text }], ...(value.structured ? { structuredContent: value.structured } : {}) };
+  if (typeof value === 'string') {
+    if (value.length === 0) return { content: [{ type: 'text', text: '(empty answer)' }] };
+    return { content: [{ type: 'text', text: value.length <= maxChars ? value : firstLines(value, maxChars) }] };
+  }
   if (value === null || value === undefined) return { content: [{ type: 'text', text: 'Done: Lenses accepted the request.' }], structuredContent: { result: null } };
+  const text = pretty(value);
+  if (text.length > maxChars) return oversizedResult(value, text.length, maxChars);
   const structured = isPlainObject(value) ? value : { result: value };
-  return { content: [{ type: 'text', text: JSON.stringify(value, null, 2) }], structuredContent: structured };
+  return { content: [{ type: 'text', text }], structuredContent: structured };
+}
+
+/**
+ * A JSON answer over the budget from a tool without paging arguments: the first whole items
+ * of its list (the answer itself, or its largest list field) and a note; else a tool error.
+ */
+function oversizedResult(value: unknown, length: number, maxChars: number): CallToolResult {
+  const listKey = Array.isArray(value) ? undefined : largestListField(value);
+  const list = Array.isArray(value) ? value : listKey !== undefined ? ((value as Record<string, unknown>)[listKey] as unknown[]) : undefined;
+  if (list) {
+    const rebuild = (items: unknown[]) => (listKey === undefined ? items : { ...(value as object), [listKey]: items });
+    let count = countThatFits(list, maxChars - 400, listKey === undefined ? 1 : 2, rebuild);
+    for (; count > 0; count--) {
+      const shown = rebuild(list.slice(0, count));
+      const note = `showing the first ${count} of ${list.length} ${listKey === undefined ? 'items' : `"${listKey}" items`}: the whole answer is ${length.toLocaleString('en-US')} characters, over the ${maxChars.toLocaleString('en-US')}-character answer budget; ask for something narrower.`;
+      const text = `${pretty(shown)}\n\n${note}`;
+      if (text.length <= maxChars) {
+        const structured = isPlainObject(shown) ? { ...shown, note } : { result: shown, note };
+        return { content: [{ type: 'text', text }], structuredContent: structured };
+      }
+    }
+  }
+  return {
+    content: [{ type: 'text', text: `The answer from Lenses is ${length.toLocaleString('en-US')} characters, over the ${maxChars.toLocaleString('en-US')}-character answer budget, and has no list to shorten by whole items. Ask for something narrower, or raise the budget (LENSES_MAX_TOOL_OUTPUT_CHARS, or lenses.mcp.maxToolOutputChars in VS Code).` }],
+    isError: true,
+  };
+}
+
+/** The first whole lines of a text answer over the budget, and a note. */
+function firstLines(text: string, maxChars: number): string {
+  const lines = text.split('\n');
+  let used = 0;
+  let count = 0;
+  while (count < lines.length && used + lines[count].length + 1 <= maxChars - 300) used += lines[count++].length + 1;
+  const note = `showing the first ${count} of ${lines.length} lines: the whole answer is ${text.length.toLocaleString('en-US')} characters, over the ${maxChars.toLocaleString('en-US')}-character answer budget.`;
+  return `${lines.slice(0, count).join('\n')}\n\n${note}`;
+}
+
+function largestListField(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return undefined;
+  let best: string | undefined;
+  let size = -1;
+  for (const [key, field] of Object.entries(value)) {
+    if (!Array.isArray(field) || field.length === 0) continue;
+    const length = pretty(field).length;
+    if (length > size) [best, size] = [key, length];
+  }
+  return best;
 }
 
 /** A failure the model can act on: one sentence, then the detail; never a stack trace. */
@@ -17,7 +78,13 @@ export function errorResult(message: string): CallToolResult {
 
 /** Failures that are part of normal operation (bad arguments, HQ refusals, HQ unreachable). */
 export function isExpectedToolError(error: unknown): error is Error {
-  return error instanceof ToolArgumentError || error instanceof UnsafePathSegmentError || error instanceof LensesApiError || error instanceof LensesConnectionError;
+  return (
+    error instanceof ToolArgumentError ||
+    error instanceof UnsafePathSegmentError ||
+    error instanceof LensesApiError ||
+    error instanceof LensesConnectionError ||
+    error instanceof UnexpectedLensesAnswerError
+  );
 }
 
 /** The text of a tool error for `error` thrown while running `tool`. */
@@ -31,6 +98,7 @@ export function describeToolError(tool: string, error: unknown): string {
     return `${tool} failed: ${error.message}${requestId}.${hint}`;
   }
   if (error instanceof LensesConnectionError) return `${tool} failed: ${error.message}.`;
+  if (error instanceof UnexpectedLensesAnswerError) return `${tool} failed: ${error.message}; this Lenses version may answer differently from the ones this server knows.`;
   return `${tool} failed because of an unexpected error in the Lenses MCP server; see its log.`;
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS, MIN_TOOL_OUTPUT_CHARS } from '../mcp/tools/answer';
 import { ALL_SCOPES, parseScopes, type Scope } from '../scopes';
 
 /** The `lenses.*` settings, read once per use (they can change at any time). */
@@ -9,6 +10,8 @@ export interface LensesSettings {
   allowInsecureHttp: boolean;
   /** A remote Lenses MCP server to use instead of the embedded one; "" when unset. */
   mcpUrl: string;
+  /** Most characters of text per answer of the embedded server's tools. */
+  maxToolOutputChars: number;
 }
 
 /** The one method of `WorkspaceConfiguration` needed to read settings. */
@@ -22,6 +25,7 @@ export const SETTING = {
   clientId: 'lenses.oauth.clientId',
   allowInsecureHttp: 'lenses.allowInsecureHttp',
   mcpUrl: 'lenses.mcp.url',
+  maxToolOutputChars: 'lenses.mcp.maxToolOutputChars',
 } as const;
 
 /** Reads the settings from a configuration scoped at the root (`getConfiguration()`). */
@@ -33,5 +37,12 @@ export function readSettings(config: ConfigurationReader): LensesSettings {
     clientId: (config.get<string>(SETTING.clientId) ?? '').trim(),
     allowInsecureHttp: config.get<boolean>(SETTING.allowInsecureHttp) === true,
     mcpUrl: (config.get<string>(SETTING.mcpUrl) ?? '').trim(),
+    maxToolOutputChars: outputBudget(config.get<number>(SETTING.maxToolOutputChars)),
   };
+}
+
+/** The answer budget setting, clamped to the range the server accepts (a bad value means the default). */
+function outputBudget(value: number | undefined): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return DEFAULT_MAX_TOOL_OUTPUT_CHARS;
+  return Math.min(MAX_TOOL_OUTPUT_CHARS, Math.max(MIN_TOOL_OUTPUT_CHARS, value));
 }

@@ -5,8 +5,9 @@
 import type { Logger } from '../../src/log';
 import { startHq, type HqOptions } from './server';
 import { USERS } from './oauth/users';
+import { MAX_SCALE, SCALED_ENVIRONMENT } from './api/scale';
 
-const USAGE = 'usage: npm run hq -- [--port 9991] [--host 127.0.0.1] [--token-ttl SECONDS] [--api-key KEY] [--data FILE] [--no-dcr] [--verbose]';
+const USAGE = 'usage: npm run hq -- [--port 9991] [--host 127.0.0.1] [--token-ttl SECONDS] [--api-key KEY] [--data FILE] [--scale N] [--no-dcr] [--verbose]';
 
 interface CliOptions extends HqOptions { verbose: boolean; help: boolean }
 
@@ -28,6 +29,7 @@ export function parseArguments(args: readonly string[]): CliOptions {
       case '--token-ttl': options.tokenTtlSeconds = integer(flag, value(), 1, 365 * 24 * 3600); break;
       case '--api-key': options.apiKey = nonEmpty(flag, value()); break;
       case '--data': options.dataFile = nonEmpty(flag, value()); break;
+      case '--scale': options.scale = integer(flag, value(), 1, MAX_SCALE); break;
       case '--no-dcr': options.dcr = false; break;
       case '--verbose': options.verbose = true; break;
       case '--help': case '-h': options.help = true; break;
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     `  API key:  ${hq.apiKey}`,
     `  OAuth:    ${hq.url}/.well-known/oauth-authorization-server (DCR ${options.dcr === false ? 'off' : 'on'}, access tokens ${options.tokenTtlSeconds ?? 3600} s)`,
     `  state:    ${options.dataFile ? options.dataFile : 'in memory'}`,
+    ...(options.scale ? [`  scale:    environment "${SCALED_ENVIRONMENT}" with ${options.scale} topics, ${Math.floor(options.scale / 4)} consumer groups, ${Math.floor(options.scale / 20)} connectors, ${Math.floor(options.scale / 100)} SQL processors`] : []),
     '',
   ].join('\n'));
 

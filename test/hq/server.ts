@@ -27,6 +27,8 @@ export interface HqOptions {
   dcr?: boolean;
   /** Clients registered by configuration (registration method "api"). */
   preRegisteredClients?: PreRegisteredClient[];
+  /** Seed a `prod` environment of this many topics (api/scale.ts); ignored when `dataFile` holds state. */
+  scale?: number;
 }
 
 export interface RunningHq {
@@ -110,7 +112,7 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
     throw error;
   }
   const authenticate = createAuthenticator(apiKey, oauth);
-  const lensesApi = createLensesApi({ authenticate, initialState: data.api, onChange: scheduleSave });
+  const lensesApi = createLensesApi({ authenticate, initialState: data.api, scale: options.scale, onChange: scheduleSave });
   api = lensesApi;
   route = async (request, response) => {
     if (await lensesApi.handle(request, response)) return;

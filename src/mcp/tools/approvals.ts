@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { ANNOTATIONS, environmentArgument, defineTool, topicName, type LensesTool } from './types';
+import { field, listOf } from './lensesAnswers';
+import { navigatedAnswer, officialPageAnswer, type LensesPage } from './lensesPages';
+import { lensesObject, navigationArguments, pageSchema } from './paging';
+import { ANNOTATIONS, environmentArgument, defineTool, queryText, topicName, type LensesTool } from './types';
 
 /**
  * Topic-creation approvals, through the environment proxy. Approve and reject are
@@ -42,22 +45,38 @@ export const approvalTools: LensesTool[] = [
   defineTool({
     name: 'list_approval_requests',
     title: 'List approval requests',
-    description: 'Lists approval requests, filtered by status or topic name, paginated and sorted.',
+    description:
+      "Lists approval requests, filtered by status or topic name, paginated and sorted. page and page_size ask Lenses for one page. Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. filter (a case-insensitive topic-name substring, or a glob with *), offset and limit walk all pages in Lenses' order; use either page/page_size or offset/limit.",
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
       environment: environmentArgument(),
       statuses: z.array(z.enum(['Pending', 'Approved', 'Rejected', 'Failed'])).nullish().describe('Filter by status: "Pending", "Approved", "Rejected", "Failed".'),
-      entity_name: z.string().nullish().describe('Filter by matching topic name (substring).'),
+      entity_name: queryText().nullish().describe('Filter by matching topic name (substring).'),
       page: z.number().int().positive().default(1).describe('Page number (default: 1).'),
       page_size: z.number().int().positive().max(1000).default(25).describe('Items per page (default: 25).'),
       sort_field: z.enum(['entityName', 'createdBy', 'createdAt']).nullish().describe('Field to sort by: "entityName", "createdBy", "createdAt" (default: "createdAt", newest first).'),
       sort_order: z.enum(['asc', 'desc']).nullish().describe('Sorting order - "asc" or "desc".'),
+      ...navigationArguments('approval requests', "in Lenses' order"),
     },
-    run: ({ environment, statuses, entity_name, page, page_size, sort_field, sort_order }, { lenses }) =>
-      lenses.get(lenses.environmentPath(environment, path`/api/v1/approvals`), {
-        query: { approvalStatus: statuses ?? undefined, entityName: entity_name ?? undefined, page, pageSize: page_size, sortField: sort_field ?? undefined, sortOrder: sort_order ?? undefined },
-      }),
+    output: pageSchema(lensesObject),
+    check: ({ page, offset, limit }) => (page !== 1 && (offset != null || limit != null) ? 'argument "page": use either page/page_size or offset/limit, not both' : undefined),
+    run: ({ environment, statuses, entity_name, page, page_size, sort_field, sort_order, filter, offset, limit }, { lenses, maxOutputChars }) => {
+      const spec = {
+        noun: 'approval requests',
+        nameOf: (approval: unknown) => field(approval, 'entityName', 'string') ?? '',
+        detail: 'get_approval_request has one request.',
+        fetchPage: async (pageNumber: number, pageSize: number): Promise<LensesPage> => {
+          const answer = await lenses.get(lenses.environmentPath(environment, path`/api/v1/approvals`), {
+            query: { approvalStatus: statuses ?? undefined, entityName: entity_name ?? undefined, page: pageNumber, pageSize, sortField: sort_field ?? undefined, sortOrder: sort_order ?? undefined },
+          });
+          const values = listOf(answer, 'values');
+          return { values, total: field(answer, 'totalCount', 'number') ?? values.length, answer };
+        },
+      };
+      if (filter != null || offset != null || limit != null) return navigatedAnswer(spec, { filter, offset, limit }, maxOutputChars);
+      return officialPageAnswer({ ...spec, page, pageSize: page_size, envelope: (rows, got) => ({ ...(got.answer as object), values: rows }), depth: 2 }, maxOutputChars);
+    },
   }),
   defineTool({
     name: 'get_approval_request',

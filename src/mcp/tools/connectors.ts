@@ -1,22 +1,36 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { ANNOTATIONS, environmentArgument, defineTool, segment, type LensesTool } from './types';
+import { field, listOf } from './lensesAnswers';
+import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
+import { ANNOTATIONS, environmentArgument, defineTool, queryList, segment, type LensesTool } from './types';
+
+const PAGING = 'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "s3-*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
 /** Kafka Connect connectors, through the environment proxy. */
 export const connectorTools: LensesTool[] = [
   defineTool({
     name: 'list_kafka_connectors',
     title: 'List Kafka connectors',
-    description: 'Lists Kafka Connect connectors with their status, cluster and tasks, optionally filtered by cluster or class.',
+    description: `Lists Kafka Connect connectors with their status, cluster and tasks, optionally filtered by cluster or class; filter matches the connector name. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
       environment: environmentArgument(),
-      cluster: z.array(z.string()).nullish().describe('Optional list of cluster names to filter by.'),
-      class_name: z.array(z.string()).nullish().describe('Optional list of connector class names to filter by.'),
+      cluster: queryList().nullish().describe('Optional list of cluster names to filter by.'),
+      class_name: queryList().nullish().describe('Optional list of connector class names to filter by.'),
+      ...navigationArguments('connectors'),
     },
-    run: ({ environment, cluster, class_name }, { lenses }) =>
-      lenses.get(lenses.environmentPath(environment, path`/api/kafka-connect/connectors`), { query: { cluster: cluster ?? undefined, className: class_name ?? undefined } }),
+    output: pageSchema(lensesObject),
+    run: async ({ environment, cluster, class_name, ...navigation }, { lenses, maxOutputChars }) => {
+      const answer = await lenses.get(lenses.environmentPath(environment, path`/api/kafka-connect/connectors`), { query: { cluster: cluster ?? undefined, className: class_name ?? undefined } });
+      return listAnswer(listOf(answer, 'connectors'), navigation, maxOutputChars, {
+        noun: 'connectors',
+        nameOf: (connector) => field(connector, 'name', 'string') ?? '',
+        envelope: (connectors) => ({ ...(answer as object), connectors }),
+        depth: 2,
+        detail: 'get_kafka_connector_target_definition has one connector\'s definition.',
+      });
+    },
   }),
   defineTool({
     name: 'get_kafka_connector_target_definition',

@@ -1,31 +1,50 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
+import { field, listOf } from './lensesAnswers';
+import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, segment, topicName, type LensesTool } from './types';
+
+const PAGING = 'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "billing*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
+
+const groupId = (group: unknown) => field(group, 'id', 'string') ?? '';
 
 /** Consumer groups and their offsets, through the environment proxy. */
 export const consumerGroupTools: LensesTool[] = [
   defineTool({
     name: 'list_consumer_groups',
     title: 'List consumer groups',
-    description: 'Lists all Kafka consumer groups with their members, offsets and lag.',
+    description: `Lists the Kafka consumer groups with their members, offsets and lag; filter matches the group id. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
       environment: environmentArgument(),
+      ...navigationArguments('consumer groups'),
     },
-    run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/consumers`)),
+    output: pageSchema(lensesObject),
+    run: async ({ environment, ...navigation }, { lenses, maxOutputChars }) =>
+      listAnswer(listOf(await lenses.get(lenses.environmentPath(environment, path`/api/consumers`))), navigation, maxOutputChars, {
+        noun: 'consumer groups',
+        nameOf: groupId,
+        detail: 'list_consumer_groups_by_topic lists the groups of one topic.',
+      }),
   }),
   defineTool({
     name: 'list_consumer_groups_by_topic',
     title: 'List consumer groups of a topic',
-    description: 'Lists the consumer groups that consume a topic.',
+    description: `Lists the consumer groups that consume a topic, with their offsets and lag; filter matches the group id. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
       environment: environmentArgument(),
       topic: segment().describe('The name of the topic.'),
+      ...navigationArguments('consumer groups'),
     },
-    run: ({ environment, topic }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/consumers/${topic}`)),
+    output: pageSchema(lensesObject),
+    run: async ({ environment, topic, ...navigation }, { lenses, maxOutputChars }) =>
+      listAnswer(listOf(await lenses.get(lenses.environmentPath(environment, path`/api/consumers/${topic}`))), navigation, maxOutputChars, {
+        noun: `consumer groups of ${topic}`,
+        nameOf: groupId,
+      }),
   }),
   defineTool({
     name: 'update_consumer_group_offsets',

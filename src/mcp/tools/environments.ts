@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
+import { field, listOf } from './lensesAnswers';
+import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, defineTool, segment, type LensesTool } from './types';
 
 /** Environments: HQ-native routes (`/api/v1/environments`). */
@@ -7,11 +9,20 @@ export const environmentTools: LensesTool[] = [
   defineTool({
     name: 'list_environments',
     title: 'List environments',
-    description: 'Lists all Lenses environments with their status, agent metrics and metadata.',
+    description:
+      'Lists the Lenses environments with their status, agent metrics and metadata. Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with *); page with offset and limit (pages are in name order).',
     scope: 'read',
     annotations: ANNOTATIONS.READS,
-    input: {},
-    run: async (_args, { lenses }) => itemsOf(await lenses.get('/api/v1/environments')),
+    input: {
+      ...navigationArguments('environments'),
+    },
+    output: pageSchema(lensesObject),
+    run: async (navigation, { lenses, maxOutputChars }) =>
+      listAnswer(itemsOf(await lenses.get('/api/v1/environments')), navigation, maxOutputChars, {
+        noun: 'environments',
+        nameOf: (environment) => field(environment, 'name', 'string') ?? '',
+        detail: 'get_environment has one environment.',
+      }),
   }),
   defineTool({
     name: 'get_environment',
@@ -52,9 +63,9 @@ export const environmentTools: LensesTool[] = [
   }),
 ];
 
-/** The official answer of list_environments is the bare list. */
-function itemsOf(answer: unknown): unknown {
-  return answer && typeof answer === 'object' && 'items' in answer ? (answer as { items: unknown }).items : answer;
+/** The official answer of list_environments is the bare list (HQ wraps it in `items`). */
+function itemsOf(answer: unknown): unknown[] {
+  return Array.isArray(answer) ? answer : listOf(answer, 'items');
 }
 
 interface EnvironmentHealth {

@@ -1,19 +1,34 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
+import { field, listOf } from './lensesAnswers';
+import { linesAnswer, lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, segment, type LensesTool } from './types';
+
+const PAGING = 'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "orders*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
 /** SQL processors (streaming queries) and where they run, through the environment proxy. */
 export const sqlProcessorTools: LensesTool[] = [
   defineTool({
     name: 'list_sql_processors',
     title: 'List SQL processors',
-    description: 'Lists all SQL processors with their status and deployment.',
+    description: `Lists the SQL processors with their status and deployment; filter matches the processor name. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
       environment: environmentArgument(),
+      ...navigationArguments('SQL processors'),
     },
-    run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v2/streams`)),
+    output: pageSchema(lensesObject),
+    run: async ({ environment, ...navigation }, { lenses, maxOutputChars }) => {
+      const answer = await lenses.get(lenses.environmentPath(environment, path`/api/v2/streams`));
+      return listAnswer(listOf(answer, 'processors'), navigation, maxOutputChars, {
+        noun: 'SQL processors',
+        nameOf: (processor) => field(processor, 'name', 'string') ?? '',
+        envelope: (processors) => ({ ...(answer as object), processors }),
+        depth: 2,
+        detail: 'get_sql_processor has one processor\'s detail.',
+      });
+    },
   }),
   defineTool({
     name: 'get_sql_processor',
@@ -78,7 +93,8 @@ export const sqlProcessorTools: LensesTool[] = [
   defineTool({
     name: 'get_pod_logs',
     title: 'Get pod logs',
-    description: 'Returns the logs of a running Kubernetes pod (for example a SQL processor runner).',
+    description:
+      'Returns the logs of a running Kubernetes pod (for example a SQL processor runner). Answers are bounded: when the log does not fit, the most recent whole lines are shown and a last line says how to see more. filter keeps the lines containing a text (case-insensitive; a glob with * matches whole lines); offset and limit count lines from the start.',
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
@@ -86,7 +102,11 @@ export const sqlProcessorTools: LensesTool[] = [
       cluster: segment().describe("Pod's cluster name."),
       namespace: segment().describe("Pod's namespace."),
       pod: segment().describe("Pod's name."),
+      ...navigationArguments('log lines', 'counted from the first line'),
     },
-    run: ({ environment, cluster, namespace, pod }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v1/k8s/logs/${cluster}/${namespace}/${pod}/download`)),
+    run: async ({ environment, cluster, namespace, pod, ...navigation }, { lenses, maxOutputChars }) => {
+      const logs = await lenses.get(lenses.environmentPath(environment, path`/api/v1/k8s/logs/${cluster}/${namespace}/${pod}/download`));
+      return typeof logs === 'string' && logs.length > 0 ? linesAnswer(logs, navigation, maxOutputChars, 'log lines') : logs;
+    },
   }),
 ];

@@ -1,19 +1,54 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
+import { arrayOf, field, listOf } from './lensesAnswers';
+import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, segment, topicName, type LensesTool } from './types';
+
+const PAGING = 'Answers are bounded: whole rows only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "orders*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
+
+/** One compact row per topic: what a model needs to pick one; get_topic has the rest. */
+const topicRow = z.object({
+  topicName: z.string(),
+  partitions: z.number().nullable(),
+  replication: z.number().nullable(),
+  totalMessages: z.number().nullable(),
+  keyType: z.string().nullable(),
+  valueType: z.string().nullable(),
+  tags: z.array(z.unknown()),
+});
+
+function compactTopic(topic: unknown): z.infer<typeof topicRow> {
+  return {
+    topicName: field(topic, 'topicName', 'string') ?? '',
+    partitions: field(topic, 'partitions', 'number') ?? null,
+    replication: field(topic, 'replication', 'number') ?? null,
+    totalMessages: field(topic, 'totalMessages', 'number') ?? null,
+    keyType: field(topic, 'keyType', 'string') ?? null,
+    valueType: field(topic, 'valueType', 'string') ?? null,
+    tags: arrayOf(topic, 'tags'),
+  };
+}
 
 /** Topics and topic metadata, through the environment proxy. */
 export const topicTools: LensesTool[] = [
   defineTool({
     name: 'list_topics',
     title: 'List topics',
-    description: 'Retrieves all Kafka topics of an environment with partitions, replication, configuration and consumers.',
+    description: `Lists the Kafka topics of an environment, one compact row each (topicName, partitions, replication, totalMessages, keyType, valueType, tags); get_topic has a topic's configuration, consumers and partitions. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
       environment: environmentArgument(),
+      ...navigationArguments('topics'),
     },
-    run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/topics`)),
+    output: pageSchema(topicRow),
+    run: async ({ environment, ...navigation }, { lenses, maxOutputChars }) =>
+      listAnswer(listOf(await lenses.get(lenses.environmentPath(environment, path`/api/topics`))), navigation, maxOutputChars, {
+        noun: 'topics',
+        nameOf: (topic) => field(topic, 'topicName', 'string') ?? '',
+        row: compactTopic,
+        detail: "get_topic has one topic's full detail.",
+      }),
   }),
   defineTool({
     name: 'get_topic',
@@ -136,13 +171,20 @@ export const topicTools: LensesTool[] = [
   defineTool({
     name: 'list_topic_metadata',
     title: 'List topic metadata',
-    description: 'Lists the metadata of all topics: key/value types, schemas, descriptions and tags.',
+    description: `Lists the metadata of the topics: key/value types, schemas, descriptions and tags. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
       environment: environmentArgument(),
+      ...navigationArguments('topics'),
     },
-    run: ({ environment }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/metadata/topics`)),
+    output: pageSchema(lensesObject),
+    run: async ({ environment, ...navigation }, { lenses, maxOutputChars }) =>
+      listAnswer(listOf(await lenses.get(lenses.environmentPath(environment, path`/api/metadata/topics`))), navigation, maxOutputChars, {
+        noun: 'topics',
+        nameOf: (metadata) => field(metadata, 'topicName', 'string') ?? '',
+        detail: "get_topic_metadata has one topic's metadata.",
+      }),
   }),
   defineTool({
     name: 'get_topic_metadata',

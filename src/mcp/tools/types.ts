@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LensesClient } from '../../lenses';
-import { isSafePathSegment } from '../../lenses';
+import { isSafePathSegment, MAX_PATH_SEGMENT_LENGTH } from '../../lenses';
 import type { Scope } from '../../scopes';
 
 /** MCP tool annotations (hints for clients; never relied on for security). */
@@ -17,6 +17,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Sends notifications/progress when the client asked for it (progressToken); else a no-op. */
   progress(progress: number, message?: string): Promise<void>;
+  /** The most characters of text the answer may hold (whole items only; see paging.ts). */
+  maxOutputChars: number;
 }
 
 /** A tool as written in an area file: a zod shape and a body typed from it. */
@@ -29,9 +31,11 @@ export interface ToolSpec<Shape extends z.ZodRawShape> {
   scope: Scope;
   annotations: ToolAnnotations;
   input: Shape;
+  /** The shape of the answer's structuredContent (list tools): listed as `outputSchema`. */
+  output?: z.ZodType;
   /** Checks across arguments that a schema cannot say; returns a sentence naming the argument. */
   check?(args: z.infer<z.ZodObject<Shape>>): string | undefined;
-  /** Returns the HQ answer: JSON value, text (YAML, logs) or null. */
+  /** Returns the HQ answer (JSON value, text such as YAML, or null) or a shaped `ToolAnswer`. */
   run(args: z.infer<z.ZodObject<Shape>>, context: ToolContext): Promise<unknown>;
 }
 
@@ -44,6 +48,8 @@ export interface LensesTool {
   annotations: ToolAnnotations;
   /** Strict: unknown arguments are refused. */
   inputSchema: z.ZodType;
+  /** The structuredContent every successful answer carries, when the tool declares one. */
+  outputSchema?: z.ZodType;
   /** Validates `args` (throws `ToolArgumentError`) then runs the body. */
   call(args: unknown, context: ToolContext): Promise<unknown>;
 }
@@ -63,6 +69,7 @@ export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): 
     scope: spec.scope,
     annotations: spec.annotations,
     inputSchema: schema,
+    outputSchema: spec.output,
     async call(args, context) {
       const parsed = schema.safeParse(args ?? {});
       if (!parsed.success) throw new ToolArgumentError(describeIssues(parsed.error));
@@ -84,9 +91,13 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-const SEGMENT_RULE = "must not be empty or contain '/', '\\', '..', '%', '?', '#' or control characters";
+const SEGMENT_RULE = "must not be '.' or '..', or contain '/', '\\', '%', '?', '#' or control characters";
 
-/** A string that becomes one HQ path segment: refused before any HQ call if it could change the route. */
+/** The longest string argument Lenses receives in a query (search text, filters by name). */
+export const MAX_QUERY_ARGUMENT_LENGTH = 1024;
+/** The most values a list argument sent in a query may hold. */
+export const MAX_QUERY_LIST_LENGTH = 100;
+
 /** MCP tool annotations, by what a tool does (readOnlyHint, destructiveHint, idempotentHint). */
 export const ANNOTATIONS = {
   /** Reads only. */
@@ -106,8 +117,19 @@ export function environmentArgument(): z.ZodString {
   return segment().describe('The environment name.');
 }
 
+/** A string that becomes one HQ path segment: refused before any HQ call if it could change the route or is too long. */
 export function segment(): z.ZodString {
-  return z.string().min(1, 'must not be empty').refine(isSafePathSegment, SEGMENT_RULE);
+  return z.string().min(1, { message: 'must not be empty', abort: true }).max(MAX_PATH_SEGMENT_LENGTH, { message: `must be at most ${MAX_PATH_SEGMENT_LENGTH} characters`, abort: true }).refine(isSafePathSegment, SEGMENT_RULE);
+}
+
+/** A string sent to Lenses as a query parameter: bounded so an oversized request line never reaches HQ. */
+export function queryText(): z.ZodString {
+  return z.string().max(MAX_QUERY_ARGUMENT_LENGTH);
+}
+
+/** A list of strings sent as a repeated query parameter. */
+export function queryList(item: z.ZodString = queryText()) {
+  return z.array(item).max(MAX_QUERY_LIST_LENGTH);
 }
 
 /** A Kafka topic name (Kafka allows letters, digits, '.', '_' and '-'). */

@@ -21,7 +21,7 @@
  */
 import { conflict, noContent, notFound, ok } from './http';
 import type { AgentRoute } from './routes';
-import { endOffset, findPartition, findTopic, type AgentData, type ConsumerGroupRecord } from './state';
+import { endOffset, findPartition, findTopic, topicIndex, type AgentData, type ConsumerGroupRecord } from './state';
 import { FieldReader, integerParam } from './validation';
 
 /** Total, largest and smallest lag over a group's committed offsets. */
@@ -32,7 +32,7 @@ export function groupLag(data: AgentData, group: ConsumerGroupRecord): { total: 
 
 function offsetRows(data: AgentData, group: ConsumerGroupRecord) {
   return group.offsets.map(({ topic, partition, offset }) => {
-    const found = data.topics.find((candidate) => candidate.name === topic)?.partitions.find((p) => p.partition === partition);
+    const found = topicIndex(data).get(topic)?.partitions.find((p) => p.partition === partition);
     const logEndOffset = found ? endOffset(found) : offset;
     const member = group.members.find((m) => m.assignments.some((a) => a.topic === topic && a.partition === partition));
     return {

@@ -11,6 +11,7 @@ import { processorRoutes } from './processors';
 import { agentNotConnected, environmentNotFound, forbidden, unauthorized } from './problems';
 import { methodNotAllowed, Router, splitUrl } from './router';
 import type { AgentRoute, HqRoute, Principal, RequestContext } from './routes';
+import { scaledState } from './scale';
 import { seedState } from './seed';
 import { SqlSocketEndpoint } from './sqlSocket';
 import { isEmulatorState, type EmulatorState } from './state';
@@ -29,8 +30,8 @@ export type { Principal } from './routes';
  * (connected applications), for which `handle` returns false, as for anything else.
  *
  * Order of checks on every request: 401 (no/invalid bearer, with `WWW-Authenticate`) →
- * 404/405 (no such route) → 400 (a path parameter holding `/`, `\`, `..`, control
- * characters, or bad percent-encoding) → 403 (the principal lacks the scope of the tool
+ * 404/405 (no such route) → 400 (a path parameter that is `.` or `..`, or holds `/`, `\`,
+ * control characters, or bad percent-encoding) → 403 (the principal lacks the scope of the tool
  * that calls the route) → for agent routes 404 (unknown environment) / 503 "Agent not
  * connected" → the handler (400 with `invalid_fields`, 404, 409). Errors are RFC 7807
  * `application/problem+json`: {type, title, status, detail?, invalid_fields?: [{field, message}], request_id}.
@@ -44,6 +45,8 @@ export interface LensesApiOptions {
   authenticate(request: IncomingMessage): Promise<Principal | undefined>;
   /** From an earlier `snapshot()`; absent = seed data. */
   initialState?: unknown;
+  /** Without `initialState`: the seed data plus a `prod` environment of this many topics (scale.ts). */
+  scale?: number;
   /** Called after every state change. */
   onChange?(): void;
 }
@@ -67,7 +70,7 @@ const PROXY_PREFIX = '/api/v1/environments/:environment/proxy';
 const CONNECTED_APPS_PREFIX = '/api/v0/users/me/oauth2';
 
 export function createLensesApi(options: LensesApiOptions): LensesApi {
-  const state = initialStateOf(options.initialState);
+  const state = options.initialState === undefined && options.scale !== undefined ? scaledState(options.scale) : initialStateOf(options.initialState);
   const router = buildRouter(state);
   const sqlSocket = new SqlSocketEndpoint({
     authenticate: (request) => options.authenticate(request),

@@ -3,7 +3,8 @@ import { ApiProblem, badRequest, invalidFields } from './http';
 /**
  * A small method + path-pattern router. The raw path is split on `/` first and each
  * segment is URL-decoded once afterwards, so `%2F` stays inside its segment; a decoded
- * parameter holding `/`, `\`, `..` or control characters is refused with 400.
+ * parameter that is `.` or `..`, or holds `/`, `\` or control characters, is refused with 400
+ * (`orders..v2` is a legal Kafka topic name and is served).
  */
 
 type Segment = { kind: 'literal'; text: string } | { kind: 'param'; name: string };
@@ -78,8 +79,8 @@ const UNSAFE_PARAM = /[/\\\u0000-\u001f\u007f]/;
 /** A decoded path parameter must name one thing: never another route, never empty. */
 function checkParams(params: Record<string, string>): void {
   const refused = Object.entries(params)
-    .filter(([, value]) => value.length === 0 || value === '.' || value.includes('..') || UNSAFE_PARAM.test(value))
-    .map(([field]) => ({ field, message: "must not be empty or contain '/', '\\', '..' or control characters" }));
+    .filter(([, value]) => value.length === 0 || value === '.' || value === '..' || UNSAFE_PARAM.test(value))
+    .map(([field]) => ({ field, message: "must not be empty, '.' or '..', or contain '/', '\\' or control characters" }));
   if (refused.length > 0) throw invalidFields(refused);
 }
 

@@ -6,7 +6,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { ApiProblem } from './http';
 import { Router, splitUrl } from './router';
 import type { Principal } from './routes';
-import { parseSql, runSql, SqlError } from './sqlQuery';
+import { parseSql, runSql, SqlError, type SqlRecord } from './sqlQuery';
 import type { EnvironmentRecord } from './state';
 import { agentNotConnected, environmentNotFound, forbidden, unauthorized } from './problems';
 
@@ -85,17 +85,44 @@ export class SqlSocketEndpoint {
     webSocket.once('message', (raw) => {
       clearTimeout(idle);
       const send = (frame: unknown) => webSocket.send(JSON.stringify(frame));
+      let records: SqlRecord[];
       try {
         const sql = sqlOf(raw.toString());
         if (!environment.agent.connected) throw new SqlError(`The agent of environment '${environment.name}' is not connected`);
-        for (const record of runSql(environment.data, parseSql(sql))) send({ type: 'RECORD', data: record });
-        send({ type: 'END' });
+        records = runSql(environment.data, parseSql(sql));
       } catch (error) {
         send({ type: 'ERROR', data: { message: error instanceof SqlError ? error.message : 'The query failed inside the emulator' } });
+        webSocket.close(1000);
+        return;
       }
-      webSocket.close(1000);
+      streamRecords(webSocket, records);
     });
   }
+}
+
+/** Records go out in batches, as HQ streams them: the client sees the first ones at once and can stop early. */
+const BATCH = 200;
+/** Waits while this much is queued on the socket (backpressure). */
+const HIGH_WATER = 1024 * 1024;
+
+function streamRecords(webSocket: WebSocket, records: readonly SqlRecord[]): void {
+  let next = 0;
+  const sendBatch = () => {
+    if (webSocket.readyState !== WebSocket.OPEN) return;
+    if (webSocket.bufferedAmount > HIGH_WATER) {
+      setTimeout(sendBatch, 5);
+      return;
+    }
+    const end = Math.min(records.length, next + BATCH);
+    for (; next < end; next++) webSocket.send(JSON.stringify({ type: 'RECORD', data: records[next] }));
+    if (next < records.length) {
+      setImmediate(sendBatch);
+      return;
+    }
+    webSocket.send(JSON.stringify({ type: 'END' }));
+    webSocket.close(1000);
+  };
+  sendBatch();
 }
 
 function sqlOf(text: string): string {

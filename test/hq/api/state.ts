@@ -196,8 +196,23 @@ export function endOffset(partition: PartitionRecord): number {
   return partition.beginOffset + partition.messages.length;
 }
 
+const topicIndexes = new WeakMap<TopicRecord[], Map<string, TopicRecord>>();
+
+/**
+ * Topics by name, for the routes that look up many (10,000 topics at `--scale`). Topics are
+ * only ever appended, never removed or renamed, so an index stays right while its size matches.
+ */
+export function topicIndex(data: AgentData): Map<string, TopicRecord> {
+  let index = topicIndexes.get(data.topics);
+  if (!index || index.size !== data.topics.length) {
+    index = new Map(data.topics.map((topic) => [topic.name, topic]));
+    topicIndexes.set(data.topics, index);
+  }
+  return index;
+}
+
 export function findTopic(data: AgentData, name: string): TopicRecord {
-  const topic = data.topics.find((candidate) => candidate.name === name);
+  const topic = topicIndex(data).get(name);
   if (!topic) throw notFound(`Topic '${name}' does not exist`);
   return topic;
 }
@@ -220,9 +235,15 @@ export function totalMessages(topic: TopicRecord): number {
   return topic.partitions.reduce((sum, partition) => sum + partition.messages.length, 0);
 }
 
-/** Rough size on disk of a partition's records (their JSON). */
+const partitionSizes = new WeakMap<PartitionRecord, { count: number; bytes: number }>();
+
+/** Rough size on disk of a partition's records (their JSON); remembered, as records are only appended. */
 export function partitionBytes(partition: PartitionRecord): number {
-  return partition.messages.reduce((sum, message) => sum + JSON.stringify(message.value).length + (message.key?.length ?? 0) + 70, 0);
+  const known = partitionSizes.get(partition);
+  if (known && known.count === partition.messages.length) return known.bytes;
+  const bytes = partition.messages.reduce((sum, message) => sum + JSON.stringify(message.value).length + (message.key?.length ?? 0) + 70, 0);
+  partitionSizes.set(partition, { count: partition.messages.length, bytes });
+  return bytes;
 }
 
 /** Builds `count` empty partitions led round-robin by the brokers. */

@@ -62,11 +62,21 @@ export function checkTopicConfigs(fields: FieldReader, field: string, configs: R
   }
 }
 
-function groupsReading(data: AgentData, topic: string): string[] {
-  return data.consumerGroups.filter((group) => group.offsets.some((o) => o.topic === topic) || group.members.some((m) => m.assignments.some((a) => a.topic === topic))).map((group) => group.id);
+/** The ids of the groups reading each topic, in group order (one pass over the groups, for whole-list answers). */
+function readersByTopic(data: AgentData): Map<string, string[]> {
+  const readers = new Map<string, string[]>();
+  for (const group of data.consumerGroups) {
+    const topics = new Set([...group.offsets.map((o) => o.topic), ...group.members.flatMap((m) => m.assignments.map((a) => a.topic))]);
+    for (const topic of topics) {
+      const list = readers.get(topic);
+      if (list) list.push(group.id);
+      else readers.set(topic, [group.id]);
+    }
+  }
+  return readers;
 }
 
-export function topicSummary(data: AgentData, topic: TopicRecord): Record<string, unknown> {
+export function topicSummary(data: AgentData, topic: TopicRecord, readers: Map<string, string[]> = readersByTopic(data)): Record<string, unknown> {
   return {
     topicName: topic.name,
     keyType: topic.keyType,
@@ -79,7 +89,7 @@ export function topicSummary(data: AgentData, topic: TopicRecord): Record<string
     sizeBytes: topic.partitions.reduce((sum, partition) => sum + partitionBytes(partition), 0),
     description: topic.description,
     tags: topic.tags,
-    consumers: groupsReading(data, topic.name),
+    consumers: readers.get(topic.name) ?? [],
     createdAt: topic.createdAt,
   };
 }
@@ -173,7 +183,10 @@ export const topicRoutes: AgentRoute[] = [
     method: 'GET',
     path: '/api/topics',
     scope: 'read',
-    handle: ({ agent }) => ok(agent.topics.map((topic) => topicSummary(agent, topic))),
+    handle: ({ agent }) => {
+      const readers = readersByTopic(agent);
+      return ok(agent.topics.map((topic) => topicSummary(agent, topic, readers)));
+    },
   },
   {
     method: 'GET',

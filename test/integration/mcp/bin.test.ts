@@ -29,6 +29,8 @@ describe('lenses-mcp bin (bundled by esbuild)', function () {
     ['OAuth without MCP_ADVERTISED_URL', { OAUTH_ENABLED: 'true' }, 'MCP_ADVERTISED_URL'],
     ['a bad OAUTH_ENABLED', { OAUTH_ENABLED: 'maybe' }, 'OAUTH_ENABLED'],
     ['an unknown scope', { LENSES_API_KEY: 'k', MCP_SCOPES: 'read,admin' }, 'MCP_SCOPES'],
+    ['an MCP_ALLOWED_HOSTS entry with a scheme', { LENSES_API_KEY: 'k', MCP_ALLOWED_HOSTS: 'mcp.example.com,https://evil' }, 'MCP_ALLOWED_HOSTS'],
+    ['a zero LENSES_TIMEOUT_SECONDS', { LENSES_API_KEY: 'k', LENSES_TIMEOUT_SECONDS: '0' }, 'LENSES_TIMEOUT_SECONDS'],
   ] as const) {
     it(`exits non-zero with one line naming the variable for ${label}`, async () => {
       const { code, stdout, stderr } = await runBin([], env);

@@ -75,12 +75,13 @@ export function resultText(result: unknown): string {
   return content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 }
 
-/** The JSON answer of a successful tool call (structuredContent, unwrapped from `result`). */
+/** The JSON answer of a successful tool call (structuredContent, unwrapped from `result`; a list tool's page items). */
 export function resultJson(result: unknown): unknown {
   const call = result as CallToolResult;
   if (call.isError) throw new Error(`tool error: ${resultText(call)}`);
   const structured = call.structuredContent as Record<string, unknown> | undefined;
   if (structured && Object.keys(structured).length === 1 && 'result' in structured) return structured.result;
+  if (structured && Array.isArray(structured.items) && 'next_offset' in structured) return structured.items;
   return structured ?? resultText(call);
 }
 

@@ -64,15 +64,15 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     });
 
     it('datasets', async () => {
-      const page = (await call('list_datasets', { environment: 'dev', search: 'orders' })) as { datasets: { values: Array<{ name: string }> } };
-      assert.ok(page.datasets.values.some((d) => d.name === 'orders'));
+      const page = (await call('list_datasets', { environment: 'dev', search: 'orders' })) as Array<{ name: string }>;
+      assert.ok(page.some((d) => d.name === 'orders'));
       assert.equal(((await call('get_dataset', { environment: 'dev', connection: 'kafka', dataset: 'customers' })) as { name: string }).name, 'customers');
       assert.ok(((await call('get_dataset_message_metrics', { environment: 'dev', entity_name: 'orders' })) as unknown[]).length > 0);
     });
 
     it('connectors: list, YAML definition, validation', async () => {
-      const list = (await call('list_kafka_connectors', { environment: 'dev', cluster: ['connect-main'] })) as { connectors: Array<{ name: string }> };
-      assert.ok(list.connectors.some((c) => c.name === 'orders-s3-sink'));
+      const list = (await call('list_kafka_connectors', { environment: 'dev', cluster: ['connect-main'] })) as Array<{ name: string }>;
+      assert.ok(list.some((c) => c.name === 'orders-s3-sink'));
       const yaml = await call('get_kafka_connector_target_definition', { environment: 'dev', connect_cluster_name: 'connect-main', connector_name: 'orders-s3-sink' });
       assert.equal(typeof yaml, 'string');
       assert.match(yaml as string, /orders-s3-sink/);
@@ -105,8 +105,8 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     });
 
     it('SQL processors, deployment targets, pod logs', async () => {
-      const list = (await call('list_sql_processors', { environment: 'dev' })) as { processors: Array<{ id: string; name: string }> };
-      const enricher = list.processors.find((p) => p.name === 'orders-enricher');
+      const list = (await call('list_sql_processors', { environment: 'dev' })) as Array<{ id: string; name: string }>;
+      const enricher = list.find((p) => p.name === 'orders-enricher');
       assert.ok(enricher);
       assert.equal(((await call('get_sql_processor', { environment: 'dev', sql_processor_id: enricher.id })) as { name: string }).name, 'orders-enricher');
       const targets = (await call('get_deployment_targets', { environment: 'dev' })) as { kubernetes: Array<{ cluster: string }> };
@@ -116,9 +116,9 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     });
 
     it('approval requests', async () => {
-      const list = (await call('list_approval_requests', { environment: 'dev', statuses: ['Approved'] })) as { values: Array<{ entityName: string; id: string }> };
-      assert.deepEqual(list.values.map((a) => a.entityName), ['shipments']);
-      const one = (await call('get_approval_request', { environment: 'dev', request_id: list.values[0].id })) as { approvalStatus: string };
+      const list = (await call('list_approval_requests', { environment: 'dev', statuses: ['Approved'] })) as Array<{ entityName: string; id: string }>;
+      assert.deepEqual(list.map((a) => a.entityName), ['shipments']);
+      const one = (await call('get_approval_request', { environment: 'dev', request_id: list[0].id })) as { approvalStatus: string };
       assert.equal(one.approvalStatus, 'Approved');
     });
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { IntrospectionUnavailableError, TokenIntrospector, type IntrospectionAnswer } from '../../../src/mcp/introspection';
+import { IntrospectionBusyError, IntrospectionRefusedError, IntrospectionUnavailableError, TokenIntrospector, type IntrospectionAnswer } from '../../../src/mcp/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
 import type { Logger } from '../../../src/log';
 import { ALL_SCOPES } from '../../../src/scopes';
@@ -69,11 +69,19 @@ describe('OAuthResourceServerAuthenticator', () => {
     assert.equal(env.asked.length, 2);
   });
 
-  it('does not cache inactive answers', async () => {
+  it('RS-19 reuses an inactive answer for 10 s by token hash, then asks again', async () => {
     const env = setup(() => ({ active: false }));
-    await env.authenticator.authenticate(requestWith(`Bearer ${TOKEN}`));
+    for (let i = 0; i < 3; i++) assert.equal((await env.authenticator.authenticate(requestWith(`Bearer ${TOKEN}`))).kind, 'rejected');
+    assert.equal(env.asked.length, 1);
+    env.advance(10_001);
     await env.authenticator.authenticate(requestWith(`Bearer ${TOKEN}`));
     assert.equal(env.asked.length, 2);
+  });
+
+  it('RS-18 with the cache off (TTL 0) every request is introspected afresh', async () => {
+    const env = setup(() => ({ active: true, scope: 'read', exp: env.nowSeconds() + 600 }), { ttl: 0 });
+    for (let i = 0; i < 3; i++) assert.equal((await env.authenticator.authenticate(requestWith(`Bearer ${TOKEN}`))).kind, 'granted');
+    assert.equal(env.asked.length, 3);
   });
 
   it('always names a subject to bind the MCP session to, even when introspection gives no sub', async () => {
@@ -154,5 +162,176 @@ describe('TokenIntrospector', () => {
       const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, fetch: async () => Response.json(answer) });
       await assert.rejects(introspector.introspect(TOKEN), (error: unknown) => error instanceof IntrospectionUnavailableError, JSON.stringify(answer));
     }
+  });
+});
+
+/** A fetch whose introspection answers are released by the test, one pending request at a time. */
+function heldIntrospection(answer: (token: string, round: number) => IntrospectionAnswer | Response) {
+  const pending: Array<{ token: string; release(): void }> = [];
+  let round = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const fetchImpl: typeof fetch = async (_url, init) => {
+    const token = new URLSearchParams(String(init?.body)).get('token') ?? '';
+    const mine = ++round;
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise<void>((resolve) => pending.push({ token, release: resolve }));
+    inFlight -= 1;
+    const reply = answer(token, mine);
+    return reply instanceof Response ? reply : Response.json(reply);
+  };
+  return {
+    fetch: fetchImpl,
+    pending,
+    rounds: () => round,
+    maxInFlight: () => maxInFlight,
+    /** Lets every request waiting now answer. */
+    releaseAll() {
+      for (const request of pending.splice(0)) request.release();
+    },
+  };
+}
+
+/** Lets queued promise callbacks (and the fake fetch's bookkeeping) run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('TokenIntrospector with the default strict validation (RS-18)', () => {
+  it('RS-18 a request arriving while an introspection is in flight waits for the next round, never the older answer', async () => {
+    let revoked = false;
+    const hq = heldIntrospection(() => (revoked ? { active: false } : { active: true, scope: 'read', exp: Math.floor(Date.now() / 1000) + 600 }));
+    const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, fetch: hq.fetch });
+    const first = introspector.introspect(TOKEN);
+    await settle();
+    assert.equal(hq.pending.length, 1);
+    revoked = true; // the grant is revoked while the first introspection is on its way
+    const later = [introspector.introspect(TOKEN), introspector.introspect(TOKEN), introspector.introspect(TOKEN)];
+    await settle();
+    assert.equal(hq.pending.length, 1, 'the later requests do not start a second introspection alongside the first');
+    hq.releaseAll();
+    assert.equal((await first).active, false, 'answered after the revocation: inactive');
+    await settle();
+    assert.equal(hq.pending.length, 1, 'one next round for the three later requests');
+    hq.releaseAll();
+    const answers = await Promise.all(later);
+    assert.ok(answers.every((answer) => answer.active === false));
+    assert.equal(hq.rounds(), 2);
+  });
+
+  it('RS-18 the next round is not answered from the round before it, even when the first one said active', async () => {
+    let round = 0;
+    const hq = heldIntrospection(() => (++round === 1 ? { active: true, scope: 'read', exp: Math.floor(Date.now() / 1000) + 600 } : { active: false }));
+    const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, fetch: hq.fetch });
+    const first = introspector.introspect(TOKEN);
+    await settle();
+    const second = introspector.introspect(TOKEN);
+    hq.releaseAll();
+    assert.equal((await first).active, true);
+    await settle();
+    hq.releaseAll();
+    assert.equal((await second).active, false, 'the second request saw an answer that started after it arrived');
+  });
+
+  it('RS-18 one token costs HQ at most one introspection at a time, however many requests carry it', async () => {
+    const hq = heldIntrospection(() => ({ active: true, scope: 'read', exp: Math.floor(Date.now() / 1000) + 600 }));
+    const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, fetch: hq.fetch });
+    const all: Array<Promise<IntrospectionAnswer>> = [];
+    for (let wave = 0; wave < 5; wave++) {
+      for (let i = 0; i < 10; i++) all.push(introspector.introspect(TOKEN));
+      await settle();
+      hq.releaseAll();
+      await settle();
+    }
+    for (let i = 0; i < 3 && hq.pending.length > 0; i++) {
+      hq.releaseAll();
+      await settle();
+    }
+    assert.ok((await Promise.all(all)).every((answer) => answer.active));
+    assert.equal(hq.maxInFlight(), 1);
+    assert.ok(hq.rounds() <= 6, `${hq.rounds()} introspections for 50 requests in 5 waves`);
+  });
+});
+
+describe('TokenIntrospector under a flood of unknown bearers (RS-19)', () => {
+  it('RS-19 past the cap it refuses at once (busy, Retry-After 1 s) instead of asking HQ', async () => {
+    const hq = heldIntrospection(() => ({ active: false }));
+    const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, maxInFlight: 8, fetch: hq.fetch });
+    const results = Array.from({ length: 20 }, (_, i) => introspector.introspect(`random-${i}`).then(
+      () => 'answered',
+      (error: unknown) => (error instanceof IntrospectionBusyError && error.retryAfterSeconds === 1 ? 'busy' : String(error)),
+    ));
+    await settle();
+    assert.equal(hq.pending.length, 6, 'unknown tokens get three quarters of the 8 slots');
+    hq.releaseAll();
+    const outcomes = await Promise.all(results);
+    assert.equal(outcomes.filter((outcome) => outcome === 'answered').length, 6);
+    assert.equal(outcomes.filter((outcome) => outcome === 'busy').length, 14);
+    assert.equal(hq.maxInFlight(), 6);
+  });
+
+  it('RS-19 a token HQ called active before still gets a slot while unknown ones fill theirs', async () => {
+    const hq = heldIntrospection((token) => (token === TOKEN ? { active: true, scope: 'read', exp: Math.floor(Date.now() / 1000) + 600 } : { active: false }));
+    const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, maxInFlight: 4, fetch: hq.fetch });
+    const known = introspector.introspect(TOKEN);
+    await settle();
+    hq.releaseAll();
+    assert.equal((await known).active, true);
+    const flood = Array.from({ length: 10 }, (_, i) => introspector.introspect(`random-${i}`).catch(() => undefined));
+    await settle();
+    assert.equal(hq.pending.length, 3);
+    const again = introspector.introspect(TOKEN);
+    await settle();
+    assert.equal(hq.pending.length, 4, 'the signed-in user took the reserved slot');
+    await assert.rejects(introspector.introspect('random-late'), IntrospectionBusyError);
+    hq.releaseAll();
+    assert.equal((await again).active, true);
+    await Promise.all(flood);
+  });
+
+  it('RS-19 the authenticator answers a refused introspection with 503 and Retry-After', async () => {
+    const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, maxInFlight: 1, fetch: heldIntrospection(() => ({ active: false })).fetch });
+    const authenticator = new OAuthResourceServerAuthenticator({ resource: RESOURCE, resourceMetadataUrl: PRM, scopes: ALL_SCOPES, introspector });
+    void authenticator.authenticate(requestWith('Bearer first-random'));
+    await settle();
+    const refused = await authenticator.authenticate(requestWith('Bearer second-random'));
+    assert.equal(refused.kind === 'rejected' && refused.status, 503);
+    assert.equal(refused.kind === 'rejected' && refused.headers?.['Retry-After'], '1');
+    assert.match(refused.kind === 'rejected' ? refused.message : '', /^Cannot validate the access token right now: Too many access tokens/);
+  });
+});
+
+describe('TokenIntrospector when HQ refuses unauthenticated introspection', () => {
+  for (const [label, reply] of [
+    ['400 invalid_request (client authentication required)', () => Response.json({ error: 'invalid_request', error_description: 'no client authentication mechanism provided' }, { status: 400 })],
+    ['401 invalid_client', () => Response.json({ error: 'invalid_client' }, { status: 401 })],
+  ] as const) {
+    it(`${label}: says what HQ needs, and logs it once, not per request`, async () => {
+      const logs: string[] = [];
+      const logger: Logger = { trace: (m) => logs.push(m), debug: (m) => logs.push(m), info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(String(m)) };
+      const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, fetch: async () => reply(), logger });
+      for (let i = 0; i < 3; i++) {
+        await assert.rejects(introspector.introspect(`${TOKEN}-${i}`), (error: unknown) => error instanceof IntrospectionRefusedError && error.message.includes('`unauthenticatedIntrospection: true`'));
+      }
+      const lines = logs.filter((line) => line.includes('unauthenticatedIntrospection'));
+      assert.equal(lines.length, 1, logs.join('\n'));
+      assert.ok(logs.every((line) => !line.includes(TOKEN)));
+    });
+  }
+
+  it('finds its endpoint once through the given function, and again only after a failure', async () => {
+    let found = 0;
+    const introspector = new TokenIntrospector({
+      url: async () => {
+        found += 1;
+        if (found === 1) throw new Error('HQ is starting');
+        return 'http://hq.test/custom/introspect';
+      },
+      cacheTtlSeconds: 0,
+      fetch: async (url) => (String(url) === 'http://hq.test/custom/introspect' ? Response.json({ active: false }) : new Response('', { status: 404 })),
+    });
+    await assert.rejects(introspector.introspect('a'), (error: unknown) => error instanceof IntrospectionUnavailableError && /could not be found: HQ is starting/.test(error.message));
+    assert.equal((await introspector.introspect('b')).active, false);
+    assert.equal((await introspector.introspect('c')).active, false);
+    assert.equal(found, 2);
   });
 });

@@ -67,7 +67,10 @@ describe('Lenses MCP server (in memory)', () => {
       for (const official of tools.tools) {
         const tool = listed.find((t) => t.name === official.name);
         assert.ok(tool, official.name);
-        assert.deepEqual(Object.keys(tool.inputSchema.properties ?? {}), official.params.map((p) => p.name), official.name);
+        // The official arguments first, in order; after them only the navigation arguments of list tools.
+        const names = Object.keys(tool.inputSchema.properties ?? {});
+        assert.deepEqual(names.slice(0, official.params.length), official.params.map((p) => p.name), official.name);
+        assert.ok([[], ['filter', 'offset', 'limit']].some((extra) => JSON.stringify(names.slice(official.params.length)) === JSON.stringify(extra)), official.name);
         assert.deepEqual([...(tool.inputSchema.required ?? [])].sort(), official.params.filter((p) => p.required).map((p) => p.name).sort(), official.name);
         assert.equal((tool.inputSchema as { additionalProperties?: boolean }).additionalProperties, false, official.name);
         assert.equal(tool.annotations?.readOnlyHint, official.scope === 'read', official.name);
@@ -84,14 +87,14 @@ describe('Lenses MCP server (in memory)', () => {
   });
 
   it('forwards the token to HQ and answers JSON as text and structuredContent', async () => {
-    const hq = fakeHq(() => Response.json([{ topicName: 'orders' }]));
+    const hq = fakeHq(() => Response.json([{ name: 'retention.ms', value: '1000' }]));
     const { client, close } = await connect(granted('read'), hq.fetch);
     try {
-      const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
+      const result = await client.callTool({ name: 'get_topic_broker_configs', arguments: { environment: 'dev', topic_name: 'orders' } });
       assert.equal(result.isError, undefined);
-      assert.deepEqual(result.structuredContent, { result: [{ topicName: 'orders' }] });
-      assert.deepEqual(JSON.parse(text(result)), [{ topicName: 'orders' }]);
-      assert.equal(hq.calls[0].url, 'http://hq.test/api/v1/environments/dev/proxy/api/topics');
+      assert.deepEqual(result.structuredContent, { result: [{ name: 'retention.ms', value: '1000' }] });
+      assert.deepEqual(JSON.parse(text(result)), [{ name: 'retention.ms', value: '1000' }]);
+      assert.equal(hq.calls[0].url, 'http://hq.test/api/v1/environments/dev/proxy/api/topics/orders/brokerConfigs');
       assert.equal(hq.calls[0].authorization, 'Bearer tok-123');
     } finally {
       await close();

@@ -127,7 +127,7 @@ export class RecordingLogger implements Logger {
 }
 
 export function settings(overrides: Partial<LensesSettings> = {}): LensesSettings {
-  return { url: 'https://hq.example.com', scopes: ['read', 'write', 'delete'] as Scope[], clientId: '', allowInsecureHttp: false, mcpUrl: '', ...overrides };
+  return { url: 'https://hq.example.com', scopes: ['read', 'write', 'delete'] as Scope[], clientId: '', allowInsecureHttp: false, mcpUrl: '', maxToolOutputChars: 24_000, ...overrides };
 }
 
 /** Resolves after pending microtasks and one macrotask turn. */

@@ -59,7 +59,7 @@ describe('package.json contributions', () => {
 
   it('every setting has a default and a description', () => {
     const properties = manifest.contributes.configuration.properties;
-    assert.deepEqual(Object.keys(properties).sort(), ['lenses.allowInsecureHttp', 'lenses.mcp.url', 'lenses.oauth.clientId', 'lenses.oauth.scopes', 'lenses.url']);
+    assert.deepEqual(Object.keys(properties).sort(), ['lenses.allowInsecureHttp', 'lenses.mcp.maxToolOutputChars', 'lenses.mcp.url', 'lenses.oauth.clientId', 'lenses.oauth.scopes', 'lenses.url']);
     for (const [key, property] of Object.entries(properties)) {
       assert.notEqual(property.default, undefined, key);
       assert.ok(property.markdownDescription ?? property.description, key);

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { ALL_SCOPES } from '../../../src/scopes';
+import { startHq, type RunningHq } from '../../hq/testing';
+
+/**
+ * The default sample data (a small cluster): every list tool called with only the official
+ * arguments answers exactly what it answered before paging existed (HQ's answer as JSON),
+ * apart from list_topics and list_datasets, whose rows are now compact.
+ */
+describe('small clusters answer as before (default emulator data)', function () {
+  this.timeout(30_000);
+  let hq: RunningHq;
+  let mcp: RunningMcpHttpServer;
+  let client: Client;
+
+  before(async () => {
+    hq = await startHq({ port: 0 });
+    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey, ALL_SCOPES) });
+    client = new Client({ name: 'small-cluster-test', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { Authorization: `Bearer ${hq.apiKey}` } } }));
+    await client.listTools();
+  });
+  after(async () => {
+    await client?.close();
+    await mcp?.close();
+    await hq?.close();
+  });
+
+  async function text(name: string, args: Record<string, unknown>): Promise<string> {
+    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    assert.notEqual(result.isError, true, name);
+    return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  }
+  async function raw(path: string): Promise<unknown> {
+    return (await fetch(`${hq.url}${path}`, { headers: { Authorization: `Bearer ${hq.apiKey}` } })).json();
+  }
+  const agent = (path: string) => raw(`/api/v1/environments/dev/proxy${path}`);
+  const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+
+  it('list_topic_metadata, list_consumer_groups(_by_topic), list_kafka_connectors, list_sql_processors, list_approval_requests, list_environments: the official answer, unchanged', async () => {
+    const cases: Array<[string, Record<string, unknown>, () => Promise<unknown>]> = [
+      ['list_topic_metadata', { environment: 'dev' }, () => agent('/api/metadata/topics')],
+      ['list_consumer_groups', { environment: 'dev' }, () => agent('/api/consumers')],
+      ['list_consumer_groups_by_topic', { environment: 'dev', topic: 'orders' }, () => agent('/api/consumers/orders')],
+      ['list_kafka_connectors', { environment: 'dev' }, () => agent('/api/kafka-connect/connectors')],
+      ['list_sql_processors', { environment: 'dev' }, () => agent('/api/v2/streams')],
+      ['list_approval_requests', { environment: 'dev' }, () => agent('/api/v1/approvals?page=1&pageSize=25')],
+      ['list_environments', {}, async () => ((await raw('/api/v1/environments')) as { items: unknown[] }).items],
+    ];
+    for (const [tool, args, official] of cases) assert.equal(await text(tool, args), pretty(await official()), tool);
+  });
+
+  it('list_topics and list_datasets: the official answer with compact rows, in Lenses order', async () => {
+    const topics = (await agent('/api/topics')) as Array<Record<string, unknown>>;
+    const compactTopics = topics.map(({ topicName, partitions, replication, totalMessages, keyType, valueType, tags }) => ({ topicName, partitions, replication, totalMessages, keyType, valueType, tags }));
+    assert.equal(await text('list_topics', { environment: 'dev' }), pretty(compactTopics));
+    const datasets = (await agent('/api/v1/datasets?page=1&pageSize=25&sortOrder=asc&includeSystemEntities=false&searchFields=true')) as { datasets: { values: Array<Record<string, unknown>> } };
+    const compactDatasets = datasets.datasets.values.map(({ name, connectionName, partitions, replication, records, keyType, valueType, tags }) => ({ name, connectionName, partitions, replication, records, keyType, valueType, tags }));
+    assert.equal(await text('list_datasets', { environment: 'dev' }), pretty({ ...datasets, datasets: { ...datasets.datasets, values: compactDatasets } }));
+  });
+
+  it('get_pod_logs and execute_sql answer as before', async () => {
+    const pod = 'orders-enricher-7d9f8c6b5-x2k4q';
+    const logs = await (await fetch(`${hq.url}/api/v1/environments/dev/proxy/api/v1/k8s/logs/incluster/lenses-apps/${pod}/download`, { headers: { Authorization: `Bearer ${hq.apiKey}` } })).text();
+    assert.equal(await text('get_pod_logs', { environment: 'dev', cluster: 'incluster', namespace: 'lenses-apps', pod }), logs);
+    const records = JSON.parse(await text('execute_sql', { environment: 'dev', sql: 'SELECT * FROM orders' })) as unknown[];
+    assert.equal(records.length, 30);
+  });
+
+  it('RS-14 a legal topic name with ".." inside (orders..v2) is created and reached through the emulator', async () => {
+    await text('create_topic', { environment: 'dev', topic_name: 'orders..v2', partitions: 2 });
+    const detail = JSON.parse(await text('get_topic', { environment: 'dev', topic_name: 'orders..v2' })) as { topicName: string; partitions: number };
+    assert.deepEqual([detail.topicName, detail.partitions], ['orders..v2', 2]);
+    const found = JSON.parse((await text('list_topics', { environment: 'dev', filter: '*..v2' })).split('\n\n')[0]) as Array<{ topicName: string }>;
+    assert.deepEqual(found.map((t) => t.topicName), ['orders..v2']);
+    const refused = (await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: '..' } })) as CallToolResult;
+    assert.equal(refused.isError, true);
+    assert.match(refused.content.map((p) => (p.type === 'text' ? p.text : '')).join(''), /Invalid arguments for get_topic: argument "topic_name"/);
+  });
+});
