@@ -20,6 +20,7 @@ import { readSettings } from './vscode/settings';
 import { StandaloneServerCopy } from './vscode/standaloneServerCopy';
 import { AuthCallbackHandler } from './vscode/uriCallback';
 import { AccountStatus } from './vscode/accountStatus';
+import { BearerTrust } from './vscode/bearerTrust';
 import { openInBrowser, redirectForWindow, secretStoreOf, workspaceFileSystem } from './vscode/editorPlatform';
 import { showSessionEnded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
 
@@ -54,7 +55,8 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     settings,
   );
 
-  const callbacks = new AuthCallbackHandler();
+  const callbacks = new AuthCallbackHandler((reason) => output.warn(`Ignored a sign-in callback: ${reason}`));
+  const trust = new BearerTrust(context.globalState, output, () => void mcpProvider.configurationChanged((section) => section === 'lenses.mcp.url'));
   const redirect = () => redirectForWindow(context.extension.id, callbacks);
 
   const authProvider = new LensesAuthenticationProvider({
@@ -84,6 +86,9 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const remoteSessions = new RemoteMcpSessions({
     oauth,
     settings,
+    userSettings: () => trust.userSettings(),
+    confirmations: trust.confirmations,
+    bearerOrigins: trust.bearerOrigins,
     discoverIssuer: async (mcpUrl) => (await discoverFromResource(mcpUrl, { allowInsecureHttp: settings().allowInsecureHttp, logger: output })).authorizationServer.issuer,
     ui: vscodeAuthUi,
     redirect,
@@ -107,8 +112,8 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const connectedApplications = new ConnectedApplications({
     currentSession: () => authProvider.validCurrentSession(),
     hqUrl: () => settings().url,
-    list: (hqUrl, token) => listAuthorizations(hqUrl, token),
-    revoke: (hqUrl, token, id) => revokeAuthorization(hqUrl, token, id),
+    list: (hqUrl, token) => listAuthorizations(hqUrl, token, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
+    revoke: (hqUrl, token, id) => revokeAuthorization(hqUrl, token, id, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
     forgetSession: (id) => authProvider.forgetSession(id),
     ui: vscodeConnectedAppsUi,
     logger: output,
@@ -127,6 +132,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   context.subscriptions.push(
     output,
     oauth,
+    trust,
     vscode.Disposable.from(authProvider, vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false })),
     vscode.window.registerUriHandler(callbacks),
     vscode.Disposable.from(mcpProvider, vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider)),

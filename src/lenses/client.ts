@@ -1,5 +1,6 @@
+import { HttpError, request as outboundRequest, sameOriginAs, type BearerOrigins, type OutboundResponse } from '../http';
 import { silentLogger, type Logger } from '../log';
-import { describeNetworkFailure, LensesConnectionError, problemFromResponse } from './errors';
+import { connectionErrorOf, LensesConnectionError, problemFromResponse } from './errors';
 import { path } from './paths';
 
 /**
@@ -27,6 +28,16 @@ export interface LensesClientOptions {
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
   logger?: Logger;
+  /** Where the bearer may go (CL-16); default the origin of `baseUrl` only. */
+  bearerOrigins?: BearerOrigins;
+  /**
+   * Plain http to a host that is not loopback. Default true: `LENSES_URL` is set by the
+   * operator of a server (in-cluster http is common, as with the official server); the
+   * editor passes `lenses.allowInsecureHttp`.
+   */
+  allowInsecureHttp?: boolean;
+  /** Largest answer read; default the core's 16 MiB. */
+  maxResponseBytes?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -42,6 +53,10 @@ export class LensesClient {
   private readonly fetchImpl: typeof fetch;
   private readonly token: TokenSource;
   private readonly logger: Logger;
+  /** Shared with the SQL WebSocket handshake, which must follow the same rules. */
+  readonly bearerOrigins: BearerOrigins;
+  readonly allowInsecureHttp: boolean;
+  private readonly maxResponseBytes?: number;
 
   constructor(options: LensesClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -49,6 +64,9 @@ export class LensesClient {
     this.fetchImpl = options.fetch ?? fetch;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.logger = options.logger ?? silentLogger;
+    this.bearerOrigins = options.bearerOrigins ?? sameOriginAs(this.baseUrl);
+    this.allowInsecureHttp = options.allowInsecureHttp ?? true;
+    this.maxResponseBytes = options.maxResponseBytes;
   }
 
   /** The HQ path of an agent route of `environment` (through HQ's environment proxy). */
@@ -81,30 +99,30 @@ export class LensesClient {
   async request(method: string, route: string, options: LensesRequestOptions = {}): Promise<unknown> {
     const url = new URL(this.baseUrl + route);
     appendQuery(url, options.query);
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${await this.token()}`,
-      Accept: 'application/json, text/plain;q=0.9, */*;q=0.5',
-    };
+    const headers: Record<string, string> = { Accept: 'application/json, text/plain;q=0.9, */*;q=0.5' };
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const started = Date.now();
-    let response: Response;
-    let text: string;
+    let response: OutboundResponse;
     try {
-      response = await this.fetchImpl(url, { method, headers, body, signal, redirect: 'manual' });
-      text = await response.text();
+      response = await outboundRequest(url, { method, headers, body }, {
+        fetch: this.fetchImpl,
+        timeoutMs: this.timeoutMs,
+        signal: options.signal,
+        allowInsecureHttp: this.allowInsecureHttp,
+        bearer: { token: await this.token(), origins: this.bearerOrigins },
+        maxResponseBytes: this.maxResponseBytes,
+      });
     } catch (error) {
-      if (timeout.aborted) throw new LensesConnectionError(`Lenses did not answer ${method} ${route} within ${this.timeoutMs} ms`);
-      if (options.signal?.aborted) throw new LensesConnectionError(`${method} ${route} was cancelled`);
+      if (!(error instanceof HttpError)) throw error;
       // The URL goes to the log only: tool errors reach remote MCP clients (RS-16).
-      this.logger.warn(`Could not reach Lenses at ${this.baseUrl} (${method} ${route}): ${describeCause(error)}`);
-      throw new LensesConnectionError(`Could not reach Lenses HQ (${describeNetworkFailure(error)})`, { cause: error });
+      if (error.code !== 'cancelled') this.logger.warn(`Lenses at ${this.baseUrl} (${method} ${route}): ${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`);
+      throw connectionErrorOf(error, `${method} ${route}`, this.timeoutMs);
     }
+    const { text } = response;
     this.logger.debug(`HQ ${method} ${route} → ${response.status} in ${Date.now() - started} ms`);
     if (!response.ok) throw problemFromResponse(response.status, response.statusText, text);
     if (text.length === 0) return null;
@@ -128,10 +146,3 @@ function appendQuery(url: URL, query: Record<string, QueryValue> | undefined): v
   }
 }
 
-function describeCause(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? error.cause.message : '';
-    return cause || error.message;
-  }
-  return String(error);
-}

@@ -1,5 +1,6 @@
+import { HttpError, request, sameOriginAs, type BearerOrigins, type OutboundResponse } from '../http';
 import { pathSegment } from './paths';
-import { LensesConnectionError, problemFromResponse } from './errors';
+import { connectionErrorOf, LensesConnectionError, problemFromResponse } from './errors';
 
 /**
  * One application holding an OAuth grant on the signed-in user's Lenses account, as
@@ -21,6 +22,10 @@ export interface ConnectedAppsOptions {
   signal?: AbortSignal;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
+  /** Where the bearer may go (CL-16); default the origin of `hqUrl` only. The editor passes its rule. */
+  bearerOrigins?: BearerOrigins;
+  /** Plain http to a host that is not loopback (`lenses.allowInsecureHttp`); default false. */
+  allowInsecureHttp?: boolean;
 }
 
 const AUTHORIZATIONS_PATH = '/api/v0/users/me/oauth2/authorizations';
@@ -42,30 +47,25 @@ export async function revokeAuthorization(hqUrl: string, token: string, authoriz
 }
 
 async function call(method: string, hqUrl: string, route: string, token: string, options: ConnectedAppsOptions): Promise<unknown> {
-  const fetchImpl = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const base = hqUrl.replace(/\/+$/, '');
-  let response: Response;
-  let text: string;
+  let response: OutboundResponse;
   try {
-    response = await fetchImpl(new URL(base + route), {
-      method,
-      headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-      signal,
-      redirect: 'manual',
+    response = await request(base + route, { method, headers: { Accept: 'application/json' } }, {
+      fetch: options.fetch,
+      timeoutMs,
+      signal: options.signal,
+      allowInsecureHttp: options.allowInsecureHttp,
+      bearer: { token, origins: options.bearerOrigins ?? sameOriginAs(base) },
     });
-    text = await response.text();
   } catch (error) {
-    if (timeout.aborted) throw new LensesConnectionError(`Lenses did not answer within ${timeoutMs} ms`);
-    if (options.signal?.aborted) throw new LensesConnectionError('The request to Lenses was cancelled');
-    throw new LensesConnectionError(`Could not reach Lenses at ${base}`, { cause: error });
+    if (!(error instanceof HttpError)) throw error;
+    throw connectionErrorOf(error, `${method} ${AUTHORIZATIONS_PATH}`, timeoutMs);
   }
-  if (!response.ok) throw problemFromResponse(response.status, response.statusText, text);
-  if (text.length === 0) return null;
+  if (!response.ok) throw problemFromResponse(response.status, response.statusText, response.text);
+  if (response.text.length === 0) return null;
   try {
-    return JSON.parse(text);
+    return JSON.parse(response.text);
   } catch {
     throw new LensesConnectionError('Lenses answered the applications list with malformed JSON');
   }

@@ -1,3 +1,5 @@
+import type { HttpError } from '../http';
+
 /**
  * Errors the Lenses HQ client raises. HQ answers failures as RFC 7807 problem details
  * (`type`, `title`, `status`, `detail`, `invalid_fields`, `request_id`); they become a
@@ -39,34 +41,25 @@ export class LensesConnectionError extends Error {
 }
 
 /**
- * Why a connection to HQ failed, in words that name no host, port or URL: tool results go to
- * remote MCP clients, and the internal `LENSES_URL` must not leak to them (RS-16).
+ * The connection error for a request the HTTP core could not complete, in words that name
+ * no host, port or URL: tool results go to remote MCP clients, and the internal
+ * `LENSES_URL` must not leak to them (RS-16). `what` names the request ("GET /api/topics").
  */
-export function describeNetworkFailure(error: unknown): string {
-  const code = errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined);
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host name not found';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'connection reset';
-    case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'connection timed out';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'network unreachable';
+export function connectionErrorOf(error: HttpError, what: string, timeoutMs: number): LensesConnectionError {
+  switch (error.code) {
+    case 'timeout':
+      return new LensesConnectionError(`Lenses did not answer ${what} within ${timeoutMs} ms`, { cause: error });
+    case 'cancelled':
+      return new LensesConnectionError(`${what} was cancelled`, { cause: error });
+    case 'unreachable':
+      return new LensesConnectionError(`Could not reach Lenses HQ (${error.message})`, { cause: error });
+    case 'redirected':
+      return new LensesConnectionError(`Lenses answered ${what} with a redirect (HTTP ${error.status}); redirects are not followed, so the token goes nowhere else`, { cause: error });
+    case 'too_large':
+      return new LensesConnectionError(`Lenses ${error.message} to ${what}`, { cause: error });
     default:
-      return code && /CERT|SSL|TLS/.test(code) ? 'TLS certificate problem' : 'network error';
+      return new LensesConnectionError(error.message, { cause: error });
   }
-}
-
-function errorCode(error: unknown): string | undefined {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /** A path parameter that would change the route (`/`, `..`, `%2F`, control characters) or is too long. */

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import { describeNetworkFailure, LensesApiError, LensesConnectionError } from './errors';
+import { HttpError, networkFailureReason, preparedHeaders } from '../http';
+import { connectionErrorOf, LensesApiError, LensesConnectionError } from './errors';
 import type { LensesClient } from './client';
 
 export interface SqlExecutionOptions {
@@ -28,7 +29,8 @@ interface SqlFrame {
 /**
  * Runs one Lenses SQL statement over HQ's SQL WebSocket (`/api/ws/v2/sql/execute`
  * behind the environment proxy): sends `{"sql"}`, collects RECORD frames until END,
- * and turns an ERROR frame into a `LensesApiError`. The bearer goes in the handshake.
+ * and turns an ERROR frame into a `LensesApiError`. The bearer goes in the handshake,
+ * under the HTTP core's rules (https or loopback, the client's bearer origins, no redirect).
  */
 export async function executeSql(client: LensesClient, environment: string, sql: string, options: SqlExecutionOptions = {}): Promise<SqlExecutionResult> {
   const httpUrl = new URL(client.baseUrl + client.environmentPath(environment, '/api/ws/v2/sql/execute'));
@@ -36,9 +38,16 @@ export async function executeSql(client: LensesClient, environment: string, sql:
   const token = await client.currentToken();
   const timeoutMs = options.timeoutMs ?? client.timeoutMs;
   const maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+  let headers: Record<string, string>;
+  try {
+    headers = preparedHeaders(httpUrl, undefined, { allowInsecureHttp: client.allowInsecureHttp, bearer: { token, origins: client.bearerOrigins } });
+  } catch (error) {
+    if (error instanceof HttpError) throw connectionErrorOf(error, 'the SQL query', timeoutMs);
+    throw error;
+  }
 
   return new Promise<SqlExecutionResult>((resolve, reject) => {
-    const socket = new WebSocket(httpUrl, { headers: { Authorization: `Bearer ${token}` }, handshakeTimeout: timeoutMs, maxPayload: 16 * 1024 * 1024 });
+    const socket = new WebSocket(httpUrl, { headers, handshakeTimeout: timeoutMs, maxPayload: 16 * 1024 * 1024, followRedirects: false });
     const records: unknown[] = [];
     let settled = false;
     const finish = (error: Error | undefined, truncated = false) => {
@@ -67,7 +76,7 @@ export async function executeSql(client: LensesClient, environment: string, sql:
       response.on('end', () => finish(new LensesApiError(status, response.statusMessage ?? 'Error', text.trim() || undefined, undefined, [], undefined)));
       response.on('error', () => finish(new LensesApiError(status, response.statusMessage ?? 'Error', undefined, undefined, [], undefined)));
     });
-    socket.on('error', (error) => finish(new LensesConnectionError(`Could not run SQL on Lenses HQ (${describeNetworkFailure(error)})`, { cause: error })));
+    socket.on('error', (error) => finish(new LensesConnectionError(`Could not run SQL on Lenses HQ (${networkFailureReason(error)})`, { cause: error })));
     socket.on('open', () => socket.send(JSON.stringify({ sql })));
     socket.on('close', () => finish(new LensesConnectionError('Lenses closed the SQL connection before the query ended')));
     socket.on('message', (raw) => {

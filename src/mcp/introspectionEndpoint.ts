@@ -1,4 +1,5 @@
-import { IntrospectionUnavailableError } from './introspection';
+import { httpErrorIn, request, type OutboundResponse } from '../http';
+import { IntrospectionUnavailableError, outboundFailure } from './introspection';
 
 export interface IntrospectionEndpointOptions {
   fetch?: typeof fetch;
@@ -42,19 +43,17 @@ export async function introspectionEndpointFromMetadata(hqUrl: string, options: 
 
 /** The one HTTP call: GET a metadata document; undefined when it is not there (404 and the like). */
 async function getMetadata(fetchImpl: typeof fetch, url: string, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
-  let response: Response;
-  let text: string;
+  let response: OutboundResponse;
   try {
-    response = await fetchImpl(url, { headers: { Accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    text = await response.text();
+    // No token goes with it; a redirect is an answer like any other non-200 (not there).
+    response = await request(url, { headers: { Accept: 'application/json' } }, { fetch: fetchImpl, timeoutMs, maxResponseBytes: MAX_METADATA_BYTES, allowInsecureHttp: true });
   } catch (error) {
-    const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'could not be reached';
-    throw new IntrospectionUnavailableError(`Lenses HQ's OAuth metadata (${url}) ${reason}`);
+    if (httpErrorIn(error)?.code === 'redirected') return undefined;
+    throw new IntrospectionUnavailableError(`Lenses HQ's OAuth metadata (${url}) ${outboundFailure(error)}`);
   }
   if (response.status !== 200) return undefined;
-  if (text.length > MAX_METADATA_BYTES) throw new IntrospectionUnavailableError(`Lenses HQ's OAuth metadata (${url}) is larger than 256 KiB`);
   try {
-    const parsed: unknown = JSON.parse(text);
+    const parsed: unknown = JSON.parse(response.text);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
   } catch {
     // fall through

@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { errorMessage } from '../errors';
 import type { Scope } from '../scopes';
 import { OAuthError } from './errors';
 import { isClientRejection } from './registration';
@@ -68,6 +69,6 @@ export function validateCallback(as: oauth.AuthorizationServer, clientId: string
   try {
     return oauth.validateAuthResponse(as, { client_id: clientId }, params, expectedState);
   } catch (error) {
-    throw new OAuthError('authorization_failed', 'The sign-in response is not valid.', { detail: error instanceof Error ? error.message : String(error) });
+    throw new OAuthError('authorization_failed', 'The sign-in response is not valid.', { detail: errorMessage(error) });
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../errors';
 import type * as oauth from 'oauth4webapi';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
@@ -141,7 +142,7 @@ export class LensesOAuthClient {
       if (session.refreshToken) await this.revokeQuietly(as, session, session.refreshToken, 'refresh_token');
       await this.revokeQuietly(as, session, session.accessToken, 'access_token');
     } catch (error) {
-      this.logger.warn(`OAuth: could not revoke the tokens of session ${session.id}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`OAuth: could not revoke the tokens of session ${session.id}: ${errorMessage(error)}`);
     } finally {
       await this.store.remove(sessionId);
     }
@@ -200,7 +201,11 @@ export class LensesOAuthClient {
     as: oauth.AuthorizationServer, client: RegisteredClient, resource: string, scopes: Scope[],
     strategy: RedirectStrategy, timeoutMs: number, signal?: AbortSignal,
   ): Promise<TokenSet> {
-    const channel = await openCallbackChannel(strategy);
+    let ignored = 0;
+    const channel = await openCallbackChannel(strategy, () => {
+      ignored++;
+      this.logger.warn('OAuth: ignored a sign-in callback with a wrong or missing state; still waiting for the real one');
+    });
     try {
       const { redirectUri } = channel;
       const request = await buildAuthorizationRequest(as, client.clientId, redirectUri, scopes, resource);
@@ -209,7 +214,7 @@ export class LensesOAuthClient {
       const browser = new AbortController();
       const deadline = AbortSignal.timeout(timeoutMs);
       const joined = AbortSignal.any(signal ? [signal, deadline, browser.signal] : [deadline, browser.signal]);
-      const arriving = channel.waitForCallback(joined);
+      const arriving = channel.waitForCallback(joined, request.state);
 
       this.logger.info(`OAuth: opening the browser to sign in at ${as.issuer} (client ${client.clientId}, scopes "${scopes.join(' ')}", redirect ${redirectUri})`);
       // Not awaited before the callback: an opener may only return once the page is done.
@@ -223,6 +228,9 @@ export class LensesOAuthClient {
         callback = await raceSignal(arriving, joined);
       } catch (error) {
         if (signal?.aborted) throw new OAuthError('cancelled', 'Sign-in was cancelled.');
+        if (deadline.aborted && ignored > 0) {
+          throw new OAuthError('state_mismatch', `Sign-in was not completed within ${Math.round(timeoutMs / 1000)} s. ${ignored === 1 ? 'A sign-in response' : `${ignored} sign-in responses`} that did not belong to this sign-in (state mismatch) ${ignored === 1 ? 'was' : 'were'} ignored; nothing was exchanged. Try again.`);
+        }
         if (deadline.aborted) throw new OAuthError('timed_out', `Sign-in was not completed in the browser within ${Math.round(timeoutMs / 1000)} s.`);
         if (browser.signal.aborted && browser.signal.reason instanceof OAuthError) throw browser.signal.reason;
         throw error;
@@ -323,11 +331,16 @@ export class LensesOAuthClient {
       return this.refused(current, refreshToken, error, retried);
     }
     const updated: OAuthSession = { ...current, ...tokens };
-    if (!(await this.store.replace(updated))) {
+    const outcome = await this.store.replace(updated, refreshToken);
+    if (outcome.kind === 'gone') {
       // signed out (perhaps in another window) while we refreshed: do not resurrect it
       this.logger.info(`OAuth: session ${current.id} was signed out during its refresh; dropping the new tokens`);
       if (tokens.refreshToken && tokens.refreshToken !== refreshToken) await this.revokeQuietly(as, updated, tokens.refreshToken, 'refresh_token');
       throw notSignedIn();
+    }
+    if (outcome.kind === 'newer') {
+      this.logger.warn(`OAuth: another window stored newer tokens for session ${current.id} during its refresh; keeping theirs (token ${fingerprint(outcome.session.accessToken)})`);
+      return outcome.session;
     }
     const rotated = tokens.refreshToken !== refreshToken ? ', refresh token rotated' : '';
     this.logger.info(`OAuth: refreshed session ${current.id}: token ${fingerprint(current.accessToken)} → ${fingerprint(tokens.accessToken)}${rotated}`);
@@ -359,7 +372,7 @@ export class LensesOAuthClient {
       await revokeToken(this.transport, as, session.clientId, token, hint);
       this.logger.info(`OAuth: revoked ${hint.replace('_', ' ')} ${fingerprint(token)}`);
     } catch (error) {
-      this.logger.warn(`OAuth: could not revoke ${hint.replace('_', ' ')} ${fingerprint(token)}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`OAuth: could not revoke ${hint.replace('_', ' ')} ${fingerprint(token)}: ${errorMessage(error)}`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { errorMessage } from '../errors';
 import { silentLogger, type Logger } from '../log';
 import { OAuthError } from './errors';
 import { assertSecureUrl, Transport } from './transport';
@@ -72,7 +73,7 @@ async function processMetadata(issuer: URL, response: Response): Promise<oauth.A
     if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
       throw new OAuthError('issuer_mismatch', `The authorization server at ${issuer.href} claims to be a different issuer. Check the Lenses HQ URL (it must be HQ's own address).`, { detail: error.message });
     }
-    throw new OAuthError('discovery_failed', `The OAuth metadata of ${issuer.href} is not valid.`, { detail: error instanceof Error ? error.message : String(error) });
+    throw new OAuthError('discovery_failed', `The OAuth metadata of ${issuer.href} is not valid.`, { detail: errorMessage(error) });
   }
   if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
     throw new OAuthError('discovery_failed', `The OAuth metadata of ${issuer.href} names no authorization or token endpoint.`);
@@ -137,7 +138,7 @@ export async function discoverResourceWith(mcpUrl: string, transport: Transport,
       try {
         return await oauth.processResourceDiscoveryResponse(resourceUrl, response);
       } catch (error) {
-        throw new OAuthError('discovery_failed', `The protected-resource metadata of ${resourceUrl.href} is not valid or names another resource.`, { detail: error instanceof Error ? error.message : String(error) });
+        throw new OAuthError('discovery_failed', `The protected-resource metadata of ${resourceUrl.href} is not valid or names another resource.`, { detail: errorMessage(error) });
       }
     });
     if (!metadata) continue;

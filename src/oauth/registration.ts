@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { errorMessage } from '../errors';
 import type { Logger } from '../log';
 import { OAuthError } from './errors';
 import type { Transport } from './transport';
@@ -84,7 +85,7 @@ export class ClientRegistry {
         throw new OAuthError('registration_failed', `Lenses HQ refused to register this app${oauthError ? ` (${oauthError})` : ''} (HTTP ${response.status}).`, {
           status: response.status,
           oauthError,
-          detail: error instanceof Error ? error.message : String(error),
+          detail: errorMessage(error),
         });
       }
     });

@@ -6,7 +6,7 @@ import type { OAuthSession, SecretStore } from './types';
 export const SESSIONS_KEY = 'lenses.oauth.sessions';
 
 /** How many times a change overwritten by another window is applied again. */
-const MAX_WRITE_ATTEMPTS = 3;
+const MAX_WRITE_ATTEMPTS = 5;
 
 export interface SessionStoreOptions {
   sleep?: (ms: number) => Promise<void>;
@@ -22,12 +22,23 @@ interface Change<R> {
   landed(sessions: OAuthSession[]): boolean;
 }
 
+/** What `replace` found: stored (ours now), a newer session another window stored, or gone. */
+export type ReplaceOutcome =
+  | { kind: 'replaced'; session: OAuthSession }
+  | { kind: 'newer'; session: OAuthSession }
+  | { kind: 'gone' };
+
 /**
  * Sessions in the SecretStore under one key. Several windows (extension hosts) share that
  * key and SecretStorage has no compare-and-set, so every change is one session by id,
  * applied to the list re-read right before the write (never a stale whole list), and read
  * back after a short pause: if another window's write overwrote it, it is applied again.
  * Writes in this process are serialized.
+ *
+ * Renewed tokens are a compare-and-swap on the refresh token (CL-17): `replace` writes only
+ * over the refresh token it spent, and a read-back that shows the spent one again (another
+ * window wrote back a list it read before) applies the change again. A spent refresh token
+ * left in the store would be reused, and HQ revokes the whole grant on reuse.
  */
 export class SessionStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -64,15 +75,22 @@ export class SessionStore {
   }
 
   /**
-   * Replaces a stored session (e.g. renewed tokens); false when it is no longer stored —
-   * signed out meanwhile, perhaps in another window — so a refresh cannot resurrect it.
+   * Stores renewed tokens of a session, compare-and-swap on `spentRefreshToken` (the one the
+   * refresh spent): `newer` when another window already stored a different one (theirs is
+   * kept), `gone` when the session is no longer stored — signed out meanwhile, perhaps in
+   * another window — so a refresh cannot resurrect it.
    */
-  replace(session: OAuthSession): Promise<boolean> {
-    return this.update<boolean>({
-      apply: (sessions) => sessions.some((s) => s.id === session.id)
-        ? { next: sessions.map((s) => (s.id === session.id ? session : s)), result: true }
-        : { result: false },
-      landed: () => true, // gone = signed out meanwhile; present = ours or newer
+  replace(session: OAuthSession, spentRefreshToken: string | undefined): Promise<ReplaceOutcome> {
+    const ours = session.refreshToken;
+    return this.update<ReplaceOutcome>({
+      apply: (sessions) => {
+        const stored = sessions.find((s) => s.id === session.id);
+        if (!stored) return { result: { kind: 'gone' } };
+        if (stored.refreshToken !== spentRefreshToken && stored.refreshToken !== ours) return { result: { kind: 'newer', session: stored } };
+        return { next: sessions.map((s) => (s.id === session.id ? session : s)), result: { kind: 'replaced', session } };
+      },
+      // The spent token back in the store = our write was overwritten by an older list: apply again.
+      landed: (sessions) => ours === spentRefreshToken || !sessions.some((s) => s.id === session.id && s.refreshToken === spentRefreshToken),
     });
   }
 

@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { errorMessage } from '../errors';
 import { fingerprint, type Logger } from '../log';
 import { parseScopes, type Scope } from '../scopes';
 import { OAuthError } from './errors';
@@ -37,7 +38,7 @@ function tokenFailure(code: 'token_exchange_failed' | 'session_expired', message
   return new OAuthError(code, body ? `${message} (${body.error})` : message, {
     status: body?.status,
     oauthError: body?.error,
-    detail: error instanceof Error ? error.message : String(error),
+    detail: errorMessage(error),
   });
 }
 
@@ -120,7 +121,7 @@ export async function introspectAccount(
     return { id: id ?? name ?? fallback.id, label: name ?? id ?? fallback.label };
   } catch (error) {
     if (error instanceof OAuthError && error.code === 'cancelled') throw error;
-    logger.warn(`OAuth: could not introspect token ${fingerprint(accessToken)} for the account name: ${error instanceof Error ? error.message : String(error)}`);
+    logger.warn(`OAuth: could not introspect token ${fingerprint(accessToken)} for the account name: ${errorMessage(error)}`);
     return fallback;
   }
 }

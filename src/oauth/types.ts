@@ -30,8 +30,11 @@ export interface OAuthSession {
 export type RedirectStrategy =
   /** One-shot listener on 127.0.0.1:<ephemeral> (RFC 8252 §7.3). */
   | { kind: 'loopback' }
-  /** A vscode:// UriHandler (remote windows): the caller delivers the callback URL. */
-  | { kind: 'uri'; redirectUri: string; waitForCallback(signal: AbortSignal): Promise<URL> };
+  /**
+   * A vscode:// UriHandler (remote windows): the caller delivers the callback URL whose
+   * `state` is `expectedState`, ignoring others (CL-18).
+   */
+  | { kind: 'uri'; redirectUri: string; waitForCallback(signal: AbortSignal, expectedState: string): Promise<URL> };
 
 export interface SignInOptions {
   /** The Lenses HQ URL: discovery starts here and it is the RFC 8707 resource. */

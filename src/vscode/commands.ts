@@ -4,7 +4,7 @@ import { AUTH_PROVIDER_ID, type LensesAuthenticationProvider } from './authProvi
 import { COMMAND } from './commandIds';
 import type { ApplicationNode, ConnectedAppsNode } from './connectedApps';
 import type { ConnectedApplications } from './connectedAppsModel';
-import { mcpConfiguration, STANDALONE_HTTP_URL, type McpConfigurationKind } from './mcpConfiguration';
+import { copyMcpConfiguration } from './copyMcpConfiguration';
 import type { LensesSettings } from './settings';
 
 export interface CommandDeps {
@@ -46,22 +46,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       void vscode.window.showInformationMessage(`Signed out of Lenses (${session.account.label}).`);
     }),
     register(COMMAND.showLogs, () => deps.output.show()),
-    register(COMMAND.copyMcpConfiguration, async () => {
-      const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { configuration: McpConfigurationKind }>(
-        [
-          { label: 'Claude Desktop / Cursor — stdio, bundled server', detail: 'Runs the Lenses MCP server shipped with this extension (needs Node.js 20+) with LENSES_URL and a Lenses API key', configuration: 'bundled' },
-          { label: 'Claude Desktop / Cursor — stdio via npx', detail: 'Runs `npx -y lenses-mcp` (the lenses-mcp npm package) with LENSES_URL and a Lenses API key', configuration: 'npx' },
-          { label: 'Cursor / VS Code — HTTP with OAuth', detail: `Connects to a running lenses-mcp server (${deps.settings().mcpUrl || STANDALONE_HTTP_URL}); the client signs in to Lenses itself`, configuration: 'http' },
-        ],
-        { title: 'Copy MCP Configuration for Other Tools', placeHolder: 'Which kind of configuration?' },
-      );
-      if (!picked) return;
-      const { url, mcpUrl } = deps.settings();
-      const bundledServerPath = picked.configuration === 'bundled' ? await deps.installStandaloneServer() : undefined;
-      await vscode.env.clipboard.writeText(mcpConfiguration(picked.configuration, { lensesUrl: url, mcpUrl, bundledServerPath }));
-      const hint = picked.configuration === 'http' ? '' : ' Replace the API key placeholder with your key.';
-      void vscode.window.showInformationMessage(`Copied the Lenses MCP configuration (${picked.label}) to the clipboard.${hint}`);
-    }),
+    register(COMMAND.copyMcpConfiguration, () => copyMcpConfiguration(deps)),
     register(COMMAND.refreshApplications, () => apps.refresh()),
     register(COMMAND.revokeApplication, revoke),
     register(COMMAND.revokeApplicationFromPalette, revoke),

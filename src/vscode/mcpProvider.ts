@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { Logger } from '../log';
 import { Emitter } from './emitter';
 import type { EmbeddedServerController } from './embeddedServer';
-import type { RemoteToken } from './remoteMcpSession';
+import { RemoteMcpRefusedError, type RemoteToken } from './remoteMcpSession';
 import { SETTING, type LensesSettings } from './settings';
 
 /** The MCP server definition provider id (package.json `contributes.mcpServerDefinitionProviders`). */
@@ -49,6 +49,8 @@ export interface McpProviderDeps<D> {
 export class LensesMcpServerProvider<D> {
   private readonly changes = new Emitter<void>();
   private renewal: { dispose(): void } | undefined;
+  /** Why the remote server got no sign-in (CL-16): shown beside its name in "MCP: List Servers". */
+  private remoteRefusal: string | undefined;
   readonly onDidChangeMcpServerDefinitions: vscode.Event<void> = this.changes.event;
 
   constructor(private readonly deps: McpProviderDeps<D>) {}
@@ -56,7 +58,8 @@ export class LensesMcpServerProvider<D> {
   /** Never prompts: a placeholder until resolve. */
   provideMcpServerDefinitions(): D[] {
     const { mcpUrl } = this.deps.settings();
-    return [this.deps.createDefinition(MCP_SERVER_LABEL, mcpUrl || PLACEHOLDER_MCP_URL, {})];
+    const label = mcpUrl && this.remoteRefusal ? `${MCP_SERVER_LABEL} (${this.remoteRefusal})` : MCP_SERVER_LABEL;
+    return [this.deps.createDefinition(label, mcpUrl || PLACEHOLDER_MCP_URL, {})];
   }
 
   /** Signs in if needed, then starts (or reuses) the server; undefined keeps VS Code from starting it. */
@@ -64,7 +67,21 @@ export class LensesMcpServerProvider<D> {
     const { logger } = this.deps;
     const settings = this.deps.settings();
     if (settings.mcpUrl) {
-      const token = await this.deps.remoteAccessToken(settings.mcpUrl);
+      let token: RemoteToken | undefined;
+      try {
+        token = await this.deps.remoteAccessToken(settings.mcpUrl);
+      } catch (error) {
+        if (!(error instanceof RemoteMcpRefusedError)) throw error;
+        logger.info(`Not starting the remote Lenses MCP server: ${error.message}`);
+        // The label is all "MCP: List Servers" shows of a provider's server: say why there.
+        if (this.remoteRefusal !== error.summary) {
+          this.remoteRefusal = error.summary;
+          this.changes.fire();
+        }
+        return undefined;
+      }
+      // A later confirmation: the label catches up at the next definition change (the renewal), not now, which would stop the server.
+      this.remoteRefusal = undefined;
       if (!token) {
         logger.info('Not starting the remote Lenses MCP server: no session');
         return undefined;
@@ -93,6 +110,7 @@ export class LensesMcpServerProvider<D> {
     if (!affects(SETTING.url) && !affects(SETTING.mcpUrl)) return;
     // A new HQ, or a switch to or from a remote server: the running embedded server is stale.
     await this.deps.server.stop();
+    this.remoteRefusal = undefined;
     this.deps.logger.info('Lenses MCP server definition changed');
     this.changes.fire();
   }

@@ -174,14 +174,29 @@ describe('OAuth client against the HQ emulator', function () {
     return { openBrowser, delivered, settled: () => Promise.all(done) };
   }
 
-  it('CL-01 a real HQ callback with a forged state fails, no token request, failure page', async () => {
+  it('CL-01 a real HQ callback with a forged state is refused: failure page, no token request, the flow fails at its timeout', async () => {
     const recorded = recordingFetch();
     const user = tamperingBrowser((params) => params.set('state', 'forged-state'));
     const client = new LensesOAuthClient({ secrets: new MemorySecretStore(), fetch: recorded.fetch, openBrowser: user.openBrowser });
-    await assert.rejects(client.signIn({ hqUrl: hq.url, scopes: ['read'], timeoutMs: 5000 }), isCode('state_mismatch'));
+    await assert.rejects(client.signIn({ hqUrl: hq.url, scopes: ['read'], timeoutMs: 800 }), isCode('state_mismatch'));
     assert.equal(recorded.urls.filter((u) => u.endsWith('/oauth2/token')).length, 0);
     await user.settled();
     assert.deepEqual(user.delivered, [400]);
+  });
+
+  it('CL-18 a stray callback with a wrong state while a real HQ sign-in waits is ignored; the real one signs in', async () => {
+    const pages: number[] = [];
+    const openBrowser = async (url: string) => {
+      const redirectUri = new URL(url).searchParams.get('redirect_uri') ?? '';
+      // Someone else's page hits the listener first, with a state of their own.
+      pages.push((await fetch(`${redirectUri}?code=attacker-code&state=attacker-state`)).status);
+      void completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick: ['read'], deliver: true }).catch(() => undefined);
+      return true;
+    };
+    const client = new LensesOAuthClient({ secrets: new MemorySecretStore(), openBrowser });
+    const session = await client.signIn({ hqUrl: hq.url, scopes: ['read'], timeoutMs: 5000 });
+    assert.deepEqual(pages, [400]);
+    assert.equal((await hq.introspect(session.accessToken)).active, true);
   });
 
   it('CL-02 a real HQ callback with another issuer in iss (mix-up) fails', async () => {

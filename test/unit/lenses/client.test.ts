@@ -54,6 +54,30 @@ describe('LensesClient', () => {
     assert.doesNotMatch(error.message, /secret-token/);
   });
 
+  it('CL-16 sends no bearer to an origin its rule refuses, nor over a redirect (HTTP and the SQL handshake)', async () => {
+    const calls: string[] = [];
+    const recording: typeof fetch = async (input) => {
+      calls.push(String(input));
+      return new Response(null, { status: 307, headers: { location: 'https://collector.example.net/api/x' } });
+    };
+    const refusing = { refusal: (url: URL) => (url.origin === 'https://hq.test' ? undefined : `${url.origin} is not allowed`) };
+    const elsewhere = new LensesClient({ baseUrl: 'https://other.test', token: () => 'secret-token', fetch: recording, bearerOrigins: refusing });
+    const refused = await elsewhere.get('/api/x').catch((e: unknown) => e);
+    assert.ok(refused instanceof LensesConnectionError);
+    assert.match(refused.message, /Not sending a Lenses token: https:\/\/other\.test is not allowed/);
+    assert.doesNotMatch(refused.message, /secret-token/);
+    const sqlRefused = await executeSql(elsewhere, 'dev', 'SELECT 1').catch((e: unknown) => e);
+    assert.ok(sqlRefused instanceof LensesConnectionError);
+    assert.match(sqlRefused.message, /Not sending a Lenses token/);
+    assert.deepEqual(calls, [], 'nothing left for the refused origin');
+
+    const redirecting = new LensesClient({ baseUrl: 'https://hq.test', token: () => 'secret-token', fetch: recording, bearerOrigins: refusing });
+    const redirected = await redirecting.get('/api/x').catch((e: unknown) => e);
+    assert.ok(redirected instanceof LensesConnectionError);
+    assert.match(redirected.message, /redirect \(HTTP 307\); redirects are not followed/);
+    assert.deepEqual(calls, ['https://hq.test/api/x'], 'the redirect target was never asked');
+  });
+
   it('RS-14 path() refuses segments that would change the route', () => {
     assert.equal(path`/api/topics/${'orders.v1'}`, '/api/topics/orders.v1');
     for (const bad of ['../x', 'a/b', 'a%2Fb', '', '..', 'a\\b', 'a?b', 'a#b', 'a\nb']) {

@@ -201,6 +201,22 @@ describe('LensesOAuthClient across windows sharing one SecretStore', () => {
   });
 });
 
+/** A SecretStore where, once, another window writes back the list it read before our first write. */
+class StaleWriteBack extends MemorySecretStore {
+  staleWrites = 0;
+  constructor(private readonly stale: string) {
+    super();
+    this.values.set(SESSIONS_KEY, stale);
+  }
+  override async store(key: string, value: string): Promise<void> {
+    await super.store(key, value);
+    if (key === SESSIONS_KEY && this.staleWrites === 0) {
+      this.staleWrites++;
+      await super.store(key, this.stale);
+    }
+  }
+}
+
 describe('SessionStore shared by several windows', () => {
   const session = (id: string) => storedSession({ id, accessToken: `at-${id}` });
   const ids = (secrets: MemorySecretStore) => stored(secrets).map((s) => s.id).sort();
@@ -230,9 +246,26 @@ describe('SessionStore shared by several windows', () => {
 
   it('replace does not add a session that is gone', async () => {
     const { secrets, window } = storesOver([session('s1')]);
-    assert.equal(await window().replace(session('s2')), false);
-    assert.equal(await window().replace({ ...session('s1'), accessToken: 'at-new' }), true);
+    assert.deepEqual(await window().replace(session('s2'), session('s2').refreshToken), { kind: 'gone' });
+    assert.equal((await window().replace({ ...session('s1'), accessToken: 'at-new' }, session('s1').refreshToken)).kind, 'replaced');
     assert.deepEqual(stored(secrets).map((s) => [s.id, s.accessToken]), [['s1', 'at-new']]);
+  });
+
+  it('CL-17 replace is a compare-and-swap on the spent refresh token: a stale list written back is overwritten again', async () => {
+    const original = storedSession();
+    const secrets = new StaleWriteBack(JSON.stringify([original]));
+    const store = new SessionStore(secrets, { sleep: fakeSleep({ now: 0 }) });
+    const renewed = { ...original, accessToken: 'at-1-secretvalue', refreshToken: 'rt-1-secretvalue' };
+    assert.equal((await store.replace(renewed, original.refreshToken)).kind, 'replaced');
+    assert.equal(secrets.staleWrites, 1, 'another window wrote back the list it read before ours');
+    assert.deepEqual(stored(secrets).map((s) => s.refreshToken), ['rt-1-secretvalue'], 'the spent refresh token did not stay');
+  });
+
+  it('CL-17 replace keeps a newer refresh token another window stored, and never writes over it', async () => {
+    const { secrets, window } = storesOver([storedSession({ refreshToken: 'rt-2-secretvalue' })]);
+    const outcome = await window().replace(storedSession({ accessToken: 'at-1', refreshToken: 'rt-1-secretvalue' }), 'rt-old-secretvalue');
+    assert.equal(outcome.kind, 'newer');
+    assert.deepEqual(stored(secrets).map((s) => s.refreshToken), ['rt-2-secretvalue']);
   });
 
   it('CL-12 sign-outs in two windows at once both stick (through the client)', async () => {

@@ -1,33 +1,11 @@
 import assert from 'node:assert/strict';
 import { ALL_SCOPES } from '../../../src/scopes';
-import { mcpConfiguration, API_KEY_PLACEHOLDER } from '../../../src/vscode/mcpConfiguration';
 import { readSettings } from '../../../src/vscode/settings';
 import { StandaloneServerCopy } from '../../../src/vscode/standaloneServerCopy';
 import { EditorSessionSource } from '../../../src/vscode/sessionSource';
 import { statusBarContent } from '../../../src/vscode/statusBar';
 import { AuthCallbackHandler } from '../../../src/vscode/uriCallback';
 import { RecordingLogger, session } from './fakes';
-
-describe('copy MCP configuration', () => {
-  it('bundled stdio form runs the extension\'s copy of the server with node, LENSES_URL and an API key placeholder', () => {
-    const text = mcpConfiguration('bundled', { lensesUrl: 'https://hq.example.com', bundledServerPath: '/home/u/.vscode/globalStorage/lenses/lenses-mcp.js' });
-    assert.deepEqual(JSON.parse(text), {
-      mcpServers: { lenses: { command: 'node', args: ['/home/u/.vscode/globalStorage/lenses/lenses-mcp.js'], env: { LENSES_URL: 'https://hq.example.com', LENSES_API_KEY: API_KEY_PLACEHOLDER } } },
-    });
-  });
-
-  it('npx stdio form runs npx lenses-mcp with LENSES_URL and an API key placeholder, no secret', () => {
-    const json = JSON.parse(mcpConfiguration('npx', { lensesUrl: 'https://hq.example.com' }));
-    assert.deepEqual(json, { mcpServers: { lenses: { command: 'npx', args: ['-y', 'lenses-mcp'], env: { LENSES_URL: 'https://hq.example.com', LENSES_API_KEY: API_KEY_PLACEHOLDER } } } });
-  });
-
-  it('HTTP form points at lenses.mcp.url or the standalone default and carries no credential', () => {
-    const text = mcpConfiguration('http', { lensesUrl: 'https://hq.example.com' });
-    assert.deepEqual(JSON.parse(text), { mcpServers: { lenses: { type: 'http', url: 'http://localhost:8000/mcp' } } });
-    assert.doesNotMatch(text, /Bearer|token|authorization/i);
-    assert.equal(JSON.parse(mcpConfiguration('http', { lensesUrl: '', mcpUrl: 'https://mcp.example.com/mcp' })).mcpServers.lenses.url, 'https://mcp.example.com/mcp');
-  });
-});
 
 describe('StandaloneServerCopy', () => {
   function fakeFs(existing: string[] = []) {
@@ -124,7 +102,7 @@ describe('AuthCallbackHandler (remote windows)', () => {
 
   it('delivers the /auth-callback query to the waiting sign-in', async () => {
     const handler = new AuthCallbackHandler();
-    const waiting = handler.waitForCallback(new AbortController().signal);
+    const waiting = handler.waitForCallback(new AbortController().signal, 'xyz');
     handler.handleUri(uri('/auth-callback', 'code=abc&state=xyz&iss=https%3A%2F%2Fhq.example.com'));
     const url = await waiting;
     assert.equal(url.searchParams.get('code'), 'abc');
@@ -134,22 +112,22 @@ describe('AuthCallbackHandler (remote windows)', () => {
 
   it('CL-06 ignores other paths and a second callback', async () => {
     const handler = new AuthCallbackHandler();
-    const waiting = handler.waitForCallback(new AbortController().signal);
-    handler.handleUri(uri('/other', 'code=wrong'));
-    handler.handleUri(uri('/auth-callback', 'code=first'));
-    handler.handleUri(uri('/auth-callback', 'code=second'));
+    const waiting = handler.waitForCallback(new AbortController().signal, 's');
+    handler.handleUri(uri('/other', 'code=wrong&state=s'));
+    handler.handleUri(uri('/auth-callback', 'code=first&state=s'));
+    handler.handleUri(uri('/auth-callback', 'code=second&state=s'));
     assert.equal((await waiting).searchParams.get('code'), 'first');
   });
 
   it('CL-06 rejects when the sign-in is cancelled; the late callback is dropped, not handed to the next sign-in', async () => {
     const handler = new AuthCallbackHandler();
     const controller = new AbortController();
-    const waiting = handler.waitForCallback(controller.signal);
+    const waiting = handler.waitForCallback(controller.signal, 's');
     controller.abort();
     await assert.rejects(waiting, (error: unknown) => error instanceof Error && error.name === 'AbortError');
-    handler.handleUri(uri('/auth-callback', 'code=late'));
-    const next = handler.waitForCallback(new AbortController().signal);
-    handler.handleUri(uri('/auth-callback', 'code=fresh'));
+    handler.handleUri(uri('/auth-callback', 'code=late&state=s'));
+    const next = handler.waitForCallback(new AbortController().signal, 's');
+    handler.handleUri(uri('/auth-callback', 'code=fresh&state=s'));
     assert.equal((await next).searchParams.get('code'), 'fresh');
   });
 
