@@ -119,13 +119,16 @@ describe('AuthCallbackHandler (remote windows)', () => {
     assert.equal((await waiting).searchParams.get('code'), 'first');
   });
 
-  it('rejects when the sign-in is cancelled', async () => {
+  it('CL-06 rejects when the sign-in is cancelled; the late callback is dropped, not handed to the next sign-in', async () => {
     const handler = new AuthCallbackHandler();
     const controller = new AbortController();
     const waiting = handler.waitForCallback(controller.signal, 's');
     controller.abort();
-    await assert.rejects(waiting);
-    handler.handleUri(uri('/auth-callback', 'code=late'));
+    await assert.rejects(waiting, (error: unknown) => error instanceof Error && error.name === 'AbortError');
+    handler.handleUri(uri('/auth-callback', 'code=late&state=s'));
+    const next = handler.waitForCallback(new AbortController().signal, 's');
+    handler.handleUri(uri('/auth-callback', 'code=fresh&state=s'));
+    assert.equal((await next).searchParams.get('code'), 'fresh');
   });
 
   it('builds the uri redirect strategy', () => {
