@@ -2,11 +2,14 @@ import * as vscode from 'vscode';
 import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps';
 import { EmbeddedAuthenticator } from './mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from './mcp/httpServer';
-import { TokenIntrospector } from './mcp/introspection';
+import { IntrospectionUnavailableError, TokenIntrospector } from './mcp/introspection';
 import { discoverFromResource, LensesOAuthClient } from './oauth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
 import { CONNECTED_APPS_VIEW_ID } from './vscode/commandIds';
+import type { LensesSession } from './vscode/oauthPort';
+import { EndedSessionNote } from './vscode/sessionEnd';
+import type { SessionCheck } from './vscode/signIn';
 import { ConfiguredOAuthClient } from './vscode/configuredOAuthClient';
 import { ConnectedApplications } from './vscode/connectedAppsModel';
 import { ConnectedAppsTreeProvider } from './vscode/connectedAppsView';
@@ -15,12 +18,12 @@ import { LensesMcpServerProvider, MCP_PROVIDER_ID } from './vscode/mcpProvider';
 import { RemoteMcpSessions } from './vscode/remoteMcpSession';
 import { isHqSession } from './vscode/sessionResources';
 import { EditorSessionSource } from './vscode/sessionSource';
-import { readSettings } from './vscode/settings';
+import { originOf, readSettings, SETTING } from './vscode/settings';
 import { StandaloneServerCopy } from './vscode/standaloneServerCopy';
 import { AuthCallbackHandler } from './vscode/uriCallback';
 import { AccountStatus } from './vscode/accountStatus';
 import { openInBrowser, redirectForWindow, secretStoreOf, workspaceFileSystem } from './vscode/editorPlatform';
-import { showSessionEnded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
+import { showSignInNeeded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
 
 /** What activate() returns: the parts, for tests and the bench. */
 export interface LensesExtensionApi {
@@ -63,19 +66,21 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     redirect,
     secretsChanged: context.secrets.onDidChange,
     accepts: (session) => isHqSession(session, settings().url),
-    sessionEnded: () => sessionSource.sessionLost('Lenses refused to refresh the session'),
+    sessionEnded: (ended) => sessionSource.sessionEnded(ended),
+    endedNote: new EndedSessionNote(secretStoreOf(context.secrets)),
     logger: output,
   });
   const sessionSource = new EditorSessionSource({
     validCurrentSession: () => authProvider.validCurrentSession(),
-    showSessionEnded,
+    endSession: (cause, token) => authProvider.endSession(cause, token),
+    showSignInNeeded,
     logger: output,
   });
   embeddedServer = new EmbeddedServerController(
-    ({ lensesUrl, linkSecret, sessions }) => {
+    ({ lensesUrl, linkSecret, sessions, port }) => {
       const introspector = new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
       const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspector);
-      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false });
+      return startMcpHttpServer({ host: '127.0.0.1', port, lensesUrl, authenticator, logger: output, resumableStreams: false });
     },
     sessionSource,
     output,
@@ -103,15 +108,19 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     createDefinition: (label, url, headers) => new vscode.McpHttpServerDefinition(label, vscode.Uri.parse(url), headers),
     logger: output,
   });
+  let appsView: vscode.TreeView<unknown> | undefined;
   const connectedApplications = new ConnectedApplications({
     currentSession: () => authProvider.validCurrentSession(),
     hqUrl: () => settings().url,
     list: (hqUrl, token) => listAuthorizations(hqUrl, token),
     revoke: (hqUrl, token, id) => revokeAuthorization(hqUrl, token, id),
     forgetSession: (id) => authProvider.forgetSession(id),
-    ui: vscodeConnectedAppsUi,
+    endSession: (cause, token) => authProvider.endSession(cause, token),
+    ui: vscodeConnectedAppsUi(() => appsView),
     logger: output,
   });
+  const treeView = vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, { treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications), showCollapseAll: false });
+  appsView = treeView;
 
   const standaloneServer = new StandaloneServerCopy(
     workspaceFileSystem,
@@ -121,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   );
   void standaloneServer.refreshIfInstalled().catch((error: unknown) => output.warn(`Could not refresh the standalone server copy: ${String(error)}`));
 
-  const accountStatus = new AccountStatus(() => authProvider.currentSession(), () => settings().url);
+  const accountStatus = new AccountStatus(() => authProvider.currentSession(), () => authProvider.lastEndedSession(), () => settings().url);
 
   context.subscriptions.push(
     output,
@@ -132,10 +141,26 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     { dispose: () => void embeddedServer?.dispose() },
     vscode.Disposable.from(
       connectedApplications,
-      vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, { treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications), showCollapseAll: false }),
+      treeView,
+      // An application granted elsewhere shows up without pressing Refresh (at most every 30 s).
+      treeView.onDidChangeVisibility((event) => {
+        if (event.visible) connectedApplications.refreshIfStale();
+      }),
+      vscode.window.onDidChangeWindowState((state) => {
+        if (state.focused && treeView.visible) connectedApplications.refreshIfStale();
+      }),
     ),
+    embeddedServer.onDidMove(() => mcpProvider.serverMoved()),
     accountStatus,
-    registerCommands({ auth: authProvider, apps: connectedApplications, settings, installStandaloneServer: () => standaloneServer.install(), output, logger: output }),
+    registerCommands({
+      auth: authProvider,
+      checkWithHq: (session) => checkWithHq(settings().url, session),
+      apps: connectedApplications,
+      settings,
+      installStandaloneServer: () => standaloneServer.install(),
+      output,
+      logger: output,
+    }),
     authProvider.onDidChangeSessions(() => {
       mcpProvider.sessionsChanged();
       connectedApplications.refresh();
@@ -144,7 +169,9 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration('lenses')) return;
       try {
+        const before = await authProvider.currentSession();
         await authProvider.reconcile();
+        if (before && !(await authProvider.currentSession())) void announceSetAside(before, settings().url, event.affectsConfiguration(SETTING.url));
         await mcpProvider.configurationChanged((section) => event.affectsConfiguration(section));
       } catch (error) {
         output.error(`Could not apply the new Lenses settings: ${error instanceof Error ? error.message : String(error)}`);
@@ -158,6 +185,24 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const activationMs = Math.round(performance.now() - began);
   output.info(`Activated in ${activationMs} ms`);
   return { authProvider, mcpProvider, embeddedServer, connectedApplications, activationMs };
+}
+
+/** Sign In's cheap check of a stored session: one RFC 7662 introspection at HQ, no cache. */
+async function checkWithHq(hqUrl: string, session: LensesSession): Promise<SessionCheck> {
+  try {
+    const answer = await new TokenIntrospector({ url: `${hqUrl}/oauth2/introspect`, cacheTtlSeconds: 0 }).introspect(session.accessToken);
+    return answer.active ? 'active' : 'inactive';
+  } catch (error) {
+    if (error instanceof IntrospectionUnavailableError) return 'unreachable';
+    throw error;
+  }
+}
+
+/** One notification: a settings change set the session aside (it stays stored for the old HQ). */
+async function announceSetAside(session: LensesSession, hqUrl: string, urlChanged: boolean): Promise<void> {
+  const why = urlChanged ? `lenses.url now points at ${hqUrl ? originOf(hqUrl) : 'no Lenses HQ'}` : 'the Lenses OAuth settings changed';
+  const text = `${why}: the session of ${session.account.label} for ${originOf(session.issuer)} was set aside. Sign in to use the Lenses tools${urlChanged && hqUrl ? ` with ${originOf(hqUrl)}` : ''}.`;
+  await showSignInNeeded(text);
 }
 
 /** Stops the embedded server (also disposed through the subscriptions; stopping twice is harmless). */

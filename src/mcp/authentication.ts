@@ -36,9 +36,11 @@ export interface RequestAuthenticator {
   tokenRejected?(token: string): void;
   /** Embedded mode: a tool was called while `signed-out` (the editor offers to sign in). */
   sessionLost?(reason: string): void;
+  /** Whose credential goes to HQ: `api-key` makes an HQ 401 say "check LENSES_API_KEY" (default: a user's session). */
+  readonly credential?: 'session' | 'api-key';
 }
 
 export { ApiKeyAuthenticator } from './apiKeyAuthenticator';
-export { EmbeddedAuthenticator, LINK_SECRET_HEADER, SIGNED_OUT_MESSAGE, type EmbeddedSession, type SessionSource } from './embeddedAuthenticator';
+export { EmbeddedAuthenticator, LINK_SECRET_HEADER, SIGNED_OUT_MESSAGE, type EmbeddedSession, type SessionRejection, type SessionSource } from './embeddedAuthenticator';
 export { OAuthResourceServerAuthenticator, type OAuthResourceServerOptions } from './oauthResourceServer';
 export { IntrospectionUnavailableError, TokenIntrospector, type IntrospectionAnswer, type TokenIntrospectorOptions } from './introspection';

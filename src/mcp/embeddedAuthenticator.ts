@@ -17,9 +17,19 @@ export interface SessionSource {
   currentSession(): Promise<EmbeddedSession | undefined>;
   /** Scopes to list while signed out (the configured ones). */
   signedOutScopes(): readonly Scope[];
-  /** A tool call was made without a session, or HQ rejected the token. */
+  /** A tool call was made without a session. */
   sessionLost(reason: string): void;
+  /**
+   * HQ no longer accepts the session holding `accessToken` (CL-19): introspection said
+   * `active: false` (`inactive`), or HQ answered 401 to a call made with it
+   * (`unauthorized`). The editor forgets that session. Never called when HQ could not be
+   * reached: that keeps the session.
+   */
+  sessionRejected(accessToken: string, why: SessionRejection): void;
 }
+
+/** What showed that HQ no longer accepts a session. */
+export type SessionRejection = 'inactive' | 'unauthorized';
 
 /** The header VS Code sends with the per-launch link secret. */
 export const LINK_SECRET_HEADER = 'x-lenses-link-secret';
@@ -83,6 +93,7 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
       const answer = await this.introspector.introspect(session.accessToken);
       if (!answer.active) {
         this.logger.warn(`Lenses says token ${fingerprint(session.accessToken)} is no longer active (revoked or expired)`);
+        this.sessions.sessionRejected(session.accessToken, 'inactive');
         return undefined;
       }
       if (answer.scope === undefined) return session.scopes;
@@ -107,7 +118,7 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
 
   tokenRejected(token: string): void {
     this.introspector?.evict(token);
-    this.sessions.sessionLost('Lenses rejected the session token');
+    this.sessions.sessionRejected(token, 'unauthorized');
   }
 }
 

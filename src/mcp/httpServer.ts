@@ -87,6 +87,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       hqTimeoutMs: options.hqTimeoutMs,
       tokenRejected: (token) => authenticator.tokenRejected?.(token),
       sessionLost: (reason) => authenticator.sessionLost?.(reason),
+      credential: authenticator.credential,
     });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

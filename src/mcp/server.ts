@@ -17,7 +17,7 @@ import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
 import type { RequestAuthentication } from './authentication';
 import { LENSES_PROMPTS } from './prompts';
-import { answerResult, describeToolError, errorResult, isExpectedToolError } from './toolResults';
+import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
 
 /** The server name MCP clients show; VS Code and Cursor prefix tools with it (`mcp_lenses_<tool>`). */
@@ -44,6 +44,8 @@ export interface LensesMcpServerOptions {
   tokenRejected?(token: string): void;
   /** A tool was called while signed out, or HQ rejected the session's token (embedded mode). */
   sessionLost?(reason: string): void;
+  /** Whose credential goes to HQ (default a user's session); decides what an HQ 401 tells the model. */
+  credential?: CredentialKind;
 }
 
 const ACCESS_KEY = 'lensesAccess';
@@ -144,7 +146,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
         // The stack goes to the log only; the model gets one sentence.
         logger.error(`Tool ${name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
-      return errorResult(describeToolError(name, error));
+      return errorResult(describeToolError(name, error, options.credential));
     }
   });
 

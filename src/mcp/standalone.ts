@@ -68,6 +68,7 @@ export async function startStandaloneStdio(config: ServerConfig, dependencies: S
     fetch: dependencies.fetch,
     logger: dependencies.logger,
     defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
+    credential: 'api-key',
   });
   const transport = new StdioServerTransport();
   await server.connect(transport);

@@ -8,13 +8,19 @@ export const COMMAND = {
   revokeApplication: 'lenses.revokeApplication',
   revokeApplicationFromPalette: 'lenses.revokeApplicationFromPalette',
   copyClientId: 'lenses.copyClientId',
+  changeScopes: 'lenses.changeScopes',
+  accountMenu: 'lenses.accountMenu',
 } as const;
 
 /** Context keys used in `when` clauses. */
 export const CONTEXT = {
   signedIn: 'lenses.signedIn',
   noApplications: 'lenses.noApplications',
+  applicationsError: 'lenses.applicationsError',
 } as const;
 
 export const VIEW_CONTAINER_ID = 'lenses';
 export const CONNECTED_APPS_VIEW_ID = 'lenses.connectedApplications';
+
+/** VS Code's own command that opens and focuses the view (`<view id>.focus`). */
+export const FOCUS_CONNECTED_APPS = `${CONNECTED_APPS_VIEW_ID}.focus`;

@@ -5,10 +5,16 @@ import { COMMAND } from './commandIds';
 import type { ApplicationNode, ConnectedAppsNode } from './connectedApps';
 import type { ConnectedApplications } from './connectedAppsModel';
 import { mcpConfiguration, STANDALONE_HTTP_URL, type McpConfigurationKind } from './mcpConfiguration';
+import { changeGrantedScopes } from './scopeChange';
 import type { LensesSettings } from './settings';
+import { signIn, type SessionCheck } from './signIn';
+import { pickScopes, showAccountMenu, showAlreadySignedIn, showUserMessage } from './vscodeUi';
+import type { LensesSession } from './oauthPort';
 
 export interface CommandDeps {
   auth: LensesAuthenticationProvider;
+  /** RFC 7662 introspection of the session's token at HQ (Sign In checks the stored session first). */
+  checkWithHq(session: LensesSession): Promise<SessionCheck>;
   apps: ConnectedApplications;
   settings(): LensesSettings;
   /** Installs the copy of the bundled standalone server that configurations point at; returns its path. */
@@ -27,14 +33,41 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     if (target) await apps.revoke(target);
   };
 
+  const changeScopes = () =>
+    changeGrantedScopes({
+      currentSession: () => auth.currentSession(),
+      configuredScopes: () => deps.settings().scopes,
+      pickScopes,
+      signOut: (id) => auth.removeSession(id),
+      signIn: (scopes) => auth.createSession(scopes),
+      showMessage: (severity, message) => void showUserMessage(severity, message),
+      logger,
+    });
+
   return vscode.Disposable.from(
-    register(COMMAND.signIn, async () => {
-      try {
-        await vscode.authentication.getSession(AUTH_PROVIDER_ID, deps.settings().scopes, { createIfNone: true });
-      } catch (error) {
-        // The provider already told the user (or the user cancelled): only log here.
-        logger.debug(`Sign-in ended without a session: ${error instanceof Error ? error.message : String(error)}`);
-      }
+    register(COMMAND.signIn, () =>
+      signIn({
+        validCurrentSession: () => auth.validCurrentSession(),
+        checkWithHq: deps.checkWithHq,
+        endSession: (cause, token) => auth.endSession(cause, token),
+        startSignIn: async () => {
+          try {
+            await vscode.authentication.getSession(AUTH_PROVIDER_ID, deps.settings().scopes, { createIfNone: true });
+          } catch (error) {
+            // The provider already told the user (or the user cancelled): only log here.
+            logger.debug(`Sign-in ended without a session: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        },
+        showAlreadySignedIn,
+        changeScopes: async () => void (await changeScopes()),
+        logger,
+      }),
+    ),
+    register(COMMAND.changeScopes, changeScopes),
+    register(COMMAND.accountMenu, async () => {
+      const session = await auth.currentSession();
+      if (!session) return vscode.commands.executeCommand(COMMAND.signIn);
+      await showAccountMenu(`Lenses: ${session.account.label} · ${session.scopes.join(' ') || 'no scopes'}`);
     }),
     register(COMMAND.signOut, async () => {
       const session = await auth.currentSession();
@@ -49,7 +82,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     register(COMMAND.copyMcpConfiguration, async () => {
       const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & { configuration: McpConfigurationKind }>(
         [
-          { label: 'Claude Desktop / Cursor — stdio, bundled server', detail: 'Runs the Lenses MCP server shipped with this extension (needs Node.js 20+) with LENSES_URL and a Lenses API key', configuration: 'bundled' },
+          { label: 'Claude Desktop / Cursor — stdio, bundled server', detail: 'Runs the Lenses MCP server shipped with this extension (needs Node.js 20.19+) with LENSES_URL and a Lenses API key', configuration: 'bundled' },
           { label: 'Claude Desktop / Cursor — stdio via npx', detail: 'Runs `npx -y lenses-mcp` (the lenses-mcp npm package) with LENSES_URL and a Lenses API key', configuration: 'npx' },
           { label: 'Cursor / VS Code — HTTP with OAuth', detail: `Connects to a running lenses-mcp server (${deps.settings().mcpUrl || STANDALONE_HTTP_URL}); the client signs in to Lenses itself`, configuration: 'http' },
         ],

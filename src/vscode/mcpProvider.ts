@@ -26,7 +26,7 @@ export type CreateHttpDefinition<D> = (label: string, url: string, headers: Reco
 
 export interface McpProviderDeps<D> {
   settings(): LensesSettings;
-  server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop'>;
+  server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop' | 'hqUrlChanged'>;
   /** Silent: is there a session (with whatever scopes were granted)? */
   hasSession(): Promise<boolean>;
   /** Asks to sign in (`getSession(…, { createIfNone: true })`); false when the user declined. */
@@ -88,12 +88,26 @@ export class LensesMcpServerProvider<D> {
     this.deps.server.notifyToolsChanged();
   }
 
-  /** `lenses.url` or `lenses.mcp.url` changed: the definition changes (and the embedded server must restart). */
+  /**
+   * `lenses.mcp.url` changed (a switch to or from a remote server, or another one): the
+   * definition changes. `lenses.url` alone: the embedded server keeps serving, relaunched for
+   * the new HQ on the same port, so VS Code's definition stays valid (no refused connection
+   * in MCP: List Servers, no Start Server by hand).
+   */
   async configurationChanged(affects: (section: string) => boolean): Promise<void> {
-    if (!affects(SETTING.url) && !affects(SETTING.mcpUrl)) return;
-    // A new HQ, or a switch to or from a remote server: the running embedded server is stale.
-    await this.deps.server.stop();
-    this.deps.logger.info('Lenses MCP server definition changed');
+    if (affects(SETTING.mcpUrl)) {
+      await this.deps.server.stop();
+      this.deps.logger.info('Lenses MCP server definition changed');
+      this.changes.fire();
+      return;
+    }
+    if (!affects(SETTING.url)) return;
+    if (this.deps.settings().mcpUrl) return;
+    await this.deps.server.hqUrlChanged(this.deps.settings().url);
+  }
+
+  /** The embedded server had to move to another port: VS Code must resolve the definition again. */
+  serverMoved(): void {
     this.changes.fire();
   }
 

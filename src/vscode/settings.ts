@@ -35,3 +35,28 @@ export function readSettings(config: ConfigurationReader): LensesSettings {
     mcpUrl: (config.get<string>(SETTING.mcpUrl) ?? '').trim(),
   };
 }
+
+/**
+ * Why `url` cannot be a Lenses HQ URL, or undefined when it can: an absolute `http(s)://`
+ * URL with a host (the same rule as the settings' `pattern` in package.json).
+ */
+export function lensesUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not an absolute URL (expected e.g. https://lenses.example.com)`;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `"${url}" uses ${parsed.protocol} (expected http:// or https://)`;
+  if (!parsed.hostname) return `"${url}" has no host name`;
+  return undefined;
+}
+
+/** The origin of a configured URL, for messages ("Lenses HQ at https://hq.example.com"); the text itself when it is no URL. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}

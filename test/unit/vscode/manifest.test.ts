@@ -43,7 +43,7 @@ describe('package.json contributions', () => {
 
   it('hides item-only commands from the palette', () => {
     const hidden = manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command).sort();
-    assert.deepEqual(hidden, [COMMAND.copyClientId, COMMAND.revokeApplication].sort());
+    assert.deepEqual(hidden, [COMMAND.accountMenu, COMMAND.copyClientId, COMMAND.revokeApplication].sort());
   });
 
   it('has the view container, the view and its welcome content', () => {

@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../../hq/testing';
 import { listAuthorizations, revokeAuthorization } from '../../../src/lenses/connectedApps';
 import { EmbeddedAuthenticator } from '../../../src/mcp/embeddedAuthenticator';
+import { TokenIntrospector } from '../../../src/mcp/introspection';
 import { startMcpHttpServer } from '../../../src/mcp/httpServer';
 import { LensesOAuthClient } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
@@ -12,19 +13,21 @@ import { ConnectedApplications, type ConnectedAppsUi } from '../../../src/vscode
 import { EmbeddedServerController } from '../../../src/vscode/embeddedServer';
 import { isHqSession } from '../../../src/vscode/sessionResources';
 import { EditorSessionSource } from '../../../src/vscode/sessionSource';
+import { EndedSessionNote } from '../../../src/vscode/sessionEnd';
 import { FakeAuthUi, RecordingLogger, settings, settle, TestSecretStorage } from './fakes';
 
 /** The VS Code layer's parts wired as extension.ts wires them, with the real OAuth core and the HQ emulator. */
 describe('the VS Code layer against the HQ emulator', function () {
   this.timeout(15_000);
   let hq: RunningHq;
-  let server: EmbeddedServerController | undefined;
   before(async () => { hq = await startHq({ port: 0 }); });
   after(async () => { await hq.close(); });
-  afterEach(async () => { await server?.dispose(); server = undefined; });
+  const servers: EmbeddedServerController[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((embedded) => embedded.dispose()));
+  });
 
-  function parts(tick: Scope[]) {
-    const secrets = new TestSecretStorage();
+  function parts(tick: Scope[], secrets = new TestSecretStorage()) {
     const logger = new RecordingLogger();
     const browsing: Promise<unknown>[] = [];
     const oauth = new LensesOAuthClient({
@@ -37,22 +40,37 @@ describe('the VS Code layer against the HQ emulator', function () {
     });
     const current = () => settings({ url: hq.url });
     const ui = new FakeAuthUi();
+    const notices: string[] = [];
     const auth = new LensesAuthenticationProvider({
       oauth, settings: current, ui, redirect: async () => undefined,
       secretsChanged: secrets.onDidChange, accepts: (s) => isHqSession(s, hq.url), logger,
+      endedNote: new EndedSessionNote(secrets), sessionEnded: (ended) => sessionSource.sessionEnded(ended),
     });
-    const appsUi: ConnectedAppsUi = { confirmRevoke: async () => true, withViewProgress: (task) => task(), showMessage: () => undefined, setEmpty: () => undefined };
+    const viewErrors: Array<string | undefined> = [];
+    const appsUi: ConnectedAppsUi = { confirmRevoke: async () => true, withViewProgress: (task) => task(), showMessage: () => undefined, setEmpty: () => undefined, setError: (text) => void viewErrors.push(text) };
     const apps = new ConnectedApplications({
       currentSession: () => auth.validCurrentSession(), hqUrl: () => hq.url,
-      list: listAuthorizations, revoke: revokeAuthorization, forgetSession: (id) => auth.forgetSession(id), ui: appsUi, logger,
+      list: listAuthorizations, revoke: revokeAuthorization, forgetSession: (id) => auth.forgetSession(id),
+      endSession: (cause, token) => auth.endSession(cause, token), ui: appsUi, logger,
     });
-    const sessionSource = new EditorSessionSource({ validCurrentSession: () => auth.validCurrentSession(), showSessionEnded: async () => undefined, logger });
-    server = new EmbeddedServerController(
-      ({ lensesUrl, linkSecret, sessions }) => startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator: new EmbeddedAuthenticator(linkSecret, sessions) }),
+    const sessionSource = new EditorSessionSource({
+      validCurrentSession: () => auth.validCurrentSession(),
+      endSession: (cause, token) => auth.endSession(cause, token),
+      showSignInNeeded: async (text) => void notices.push(text),
+      logger,
+    });
+    // As extension.ts: the embedded server validates the session's token with HQ (cached 30 s).
+    const embedded = new EmbeddedServerController(
+      ({ lensesUrl, linkSecret, sessions, port }) =>
+        startMcpHttpServer({
+          host: '127.0.0.1', port, lensesUrl,
+          authenticator: new EmbeddedAuthenticator(linkSecret, sessions, logger, new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: 30 })),
+        }),
       sessionSource,
       logger,
     );
-    return { auth, apps, ui, logger, server, browsed: () => Promise.all(browsing) };
+    servers.push(embedded);
+    return { auth, apps, ui, logger, server: embedded, notices, viewErrors, secrets, browsed: () => Promise.all(browsing) };
   }
 
   it('CL-09 partial consent: the session holds the granted scopes, the user is told, MCP lists only those tools', async () => {
