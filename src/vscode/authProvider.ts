@@ -181,8 +181,8 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
     // The note first, so a window that sees the session go also sees why.
     await this.deps.endedNote?.record(ended).catch((error: unknown) => this.deps.logger.warn(`Could not note the ended session: ${String(error)}`));
     await forget();
-    await this.reconcile();
     this.deps.sessionEnded?.(ended);
+    await this.reconcile();
   }
 
   /** Re-reads the stored sessions and fires added/removed/changed for what differs. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../../hq/testing';
+import { completeAuthorizationInBrowserless, obtainTokens, startHq, type RunningHq } from '../../hq/testing';
 import { listAuthorizations, revokeAuthorization } from '../../../src/lenses/connectedApps';
 import { EmbeddedAuthenticator } from '../../../src/mcp/embeddedAuthenticator';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
@@ -14,6 +14,7 @@ import { EmbeddedServerController } from '../../../src/vscode/embeddedServer';
 import { isHqSession } from '../../../src/vscode/sessionResources';
 import { EditorSessionSource } from '../../../src/vscode/sessionSource';
 import { EndedSessionNote } from '../../../src/vscode/sessionEnd';
+import { signIn } from '../../../src/vscode/signIn';
 import { FakeAuthUi, RecordingLogger, settings, settle, TestSecretStorage } from './fakes';
 
 /** The VS Code layer's parts wired as extension.ts wires them, with the real OAuth core and the HQ emulator. */
@@ -136,6 +137,175 @@ describe('the VS Code layer against the HQ emulator', function () {
     }
   });
 
+  /** Revokes this VS Code's grant the way HQ's connected-applications page does, with another token of admin's. */
+  async function revokeAtHq(clientId: string): Promise<void> {
+    const page = await obtainTokens(hq, { username: 'admin', scopes: ['read'], clientName: 'HQ settings page' });
+    const list = (await listAuthorizations(hq.url, page.accessToken)).filter((item) => item.client_id === clientId);
+    assert.equal(list.length, 1, `one grant of ${clientId}`);
+    await revokeAuthorization(hq.url, page.accessToken, list[0].authorization_id);
+  }
+
+  async function connectEditor(endpoint: { url: string; headers: Record<string, string> }): Promise<Client> {
+    const client = new Client({ name: 'vscode-like', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: endpoint.headers } }));
+    return client;
+  }
+
+  it('CL-19 grant revoked at HQ, the view refreshed: the session is forgotten in both windows, the tools are gone, Sign In starts afresh', async () => {
+    const secrets = new TestSecretStorage();
+    const first = parts(['read', 'write'], secrets);
+    const other = parts(['read', 'write'], secrets);
+    const created = await first.auth.createSession(['read', 'write']);
+    await first.browsed();
+    await other.auth.reconcile();
+    const clientId = (await first.auth.currentSession())?.clientId ?? '';
+    assert.ok(created.id);
+    const endpoint = await first.server.ensureStarted(hq.url);
+    const client = await connectEditor(endpoint);
+    try {
+      assert.equal((await client.listTools()).tools.length, 40);
+      await revokeAtHq(clientId);
+
+      assert.deepEqual(await first.apps.nodes(), [], 'HQ answered 401: no rows');
+      await settle();
+      assert.equal(await first.auth.currentSession(), undefined);
+      assert.equal(await other.auth.currentSession(), undefined, 'the other window follows');
+      assert.equal((await other.auth.lastEndedSession())?.cause, 'unauthorized');
+      assert.deepEqual(first.viewErrors.filter(Boolean), [], 'no error row or message: the sign-in welcome shows');
+      await until(() => first.notices.length > 0);
+      assert.equal(first.notices.length, 1);
+      assert.match(first.notices[0], /rejected the session.*admin was signed out/);
+      assert.equal((await client.listTools()).tools.length, 0, 'the tools are gone');
+
+      // Sign In: nothing stored any more, so the browser sign-in starts, and the tools come back.
+      const steps: string[] = [];
+      await signIn({
+        validCurrentSession: () => first.auth.validCurrentSession(),
+        checkWithHq: async () => 'active',
+        endSession: (cause, token) => first.auth.endSession(cause, token),
+        startSignIn: async () => {
+          steps.push('browser');
+          await first.auth.createSession(['read', 'write']);
+        },
+        showAlreadySignedIn: async () => false,
+        changeScopes: async () => undefined,
+        logger: first.logger,
+      });
+      await first.browsed();
+      assert.deepEqual(steps, ['browser']);
+      assert.equal((await client.listTools()).tools.length, 40, 'signed in again without a reload');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('CL-19 grant revoked at HQ, a tool call the trigger: HQ\'s 401 ends the session at once (cached introspection or not)', async () => {
+    const { auth, server: embedded, browsed, notices, logger } = parts(['read', 'write']);
+    const created = await auth.createSession(['read', 'write']);
+    await browsed();
+    const client = await connectEditor(await embedded.ensureStarted(hq.url));
+    try {
+      assert.equal((await client.listTools()).tools.length, 40, 'introspection answered active (and is cached 30 s)');
+      await revokeAtHq((await auth.currentSession())?.clientId ?? '');
+      const call = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
+      assert.equal(call.isError, true);
+      await settle();
+      assert.equal(await auth.currentSession(), undefined, 'forgotten');
+      assert.equal((await hq.introspect(created.accessToken)).active, false);
+      assert.equal((await client.listTools()).tools.length, 0);
+      await until(() => notices.length > 0);
+      assert.equal(notices.length, 1, logger.text);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('CL-19 Sign In checks a stored session with HQ: inactive there, it is forgotten and the browser opens', async () => {
+    const { auth, browsed, logger } = parts(['read']);
+    const created = await auth.createSession(['read']);
+    await browsed();
+    await revokeAtHq((await auth.currentSession())?.clientId ?? '');
+    const introspector = new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 });
+    const steps: string[] = [];
+    await signIn({
+      validCurrentSession: () => auth.validCurrentSession(),
+      checkWithHq: async (session) => ((await introspector.introspect(session.accessToken)).active ? 'active' : 'inactive'),
+      endSession: (cause, token) => auth.endSession(cause, token),
+      startSignIn: async () => {
+        steps.push(`browser (stored: ${(await auth.currentSession())?.id ?? 'none'})`);
+        await auth.createSession(['read']);
+      },
+      showAlreadySignedIn: async () => false,
+      changeScopes: async () => undefined,
+      logger,
+    });
+    await browsed();
+    assert.deepEqual(steps, ['browser (stored: none)']);
+    const now = await auth.currentSession();
+    assert.ok(now && now.id !== created.id);
+    assert.equal((await hq.introspect(now.accessToken)).active, true);
+  });
+
+  it('an unreachable HQ is not an ended session: the tools stay and say so, the view names the origin, the session is kept', async () => {
+    const gone = await startHq({ port: 0 });
+    const secrets = new TestSecretStorage();
+    const logger = new RecordingLogger();
+    const browsing: Promise<unknown>[] = [];
+    const oauth = new LensesOAuthClient({
+      secrets, logger,
+      openBrowser: async (url) => {
+        browsing.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick: ['read'], deliver: true }));
+        return true;
+      },
+    });
+    const ended: unknown[] = [];
+    const auth = new LensesAuthenticationProvider({
+      oauth, settings: () => settings({ url: gone.url }), ui: new FakeAuthUi(), redirect: async () => undefined,
+      secretsChanged: secrets.onDidChange, accepts: (s) => isHqSession(s, gone.url), logger,
+      endedNote: new EndedSessionNote(secrets), sessionEnded: (value) => ended.push(value),
+    });
+    await auth.createSession(['read']);
+    await Promise.all(browsing);
+    await gone.close();
+
+    let error: string | undefined;
+    const apps = new ConnectedApplications({
+      currentSession: () => auth.validCurrentSession(), hqUrl: () => gone.url,
+      list: listAuthorizations, revoke: revokeAuthorization, forgetSession: (id) => auth.forgetSession(id),
+      endSession: (cause, token) => auth.endSession(cause, token),
+      ui: { confirmRevoke: async () => true, withViewProgress: (task) => task(), showMessage: () => undefined, setEmpty: () => undefined, setError: (text) => void (error = text) },
+      logger,
+    });
+    assert.deepEqual(await apps.nodes(), []);
+    assert.equal(error, `Could not list applications: Lenses HQ at ${new URL(gone.url).origin} could not be reached. Check your network and lenses.url, then retry.`);
+
+    const sessionSource = new EditorSessionSource({
+      validCurrentSession: () => auth.validCurrentSession(), endSession: (cause, token) => auth.endSession(cause, token),
+      showSignInNeeded: async () => undefined, logger,
+    });
+    const embedded = new EmbeddedServerController(
+      ({ lensesUrl, linkSecret, sessions, port }) =>
+        startMcpHttpServer({
+          host: '127.0.0.1', port, lensesUrl, hqTimeoutMs: 2000,
+          authenticator: new EmbeddedAuthenticator(linkSecret, sessions, logger, new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: 30, timeoutMs: 2000 })),
+        }),
+      sessionSource,
+      logger,
+    );
+    servers.push(embedded);
+    const client = await connectEditor(await embedded.ensureStarted(gone.url));
+    try {
+      assert.equal((await client.listTools()).tools.length, 24, 'the read tools stay');
+      const call = await client.callTool({ name: 'list_environments', arguments: {} });
+      assert.equal(call.isError, true);
+      assert.match(JSON.stringify(call.content), /Could not reach Lenses HQ/);
+    } finally {
+      await client.close();
+    }
+    assert.ok(await auth.currentSession(), 'the session is kept');
+    assert.deepEqual(ended, []);
+  });
+
   it('CL-12 sign-out revokes the tokens at HQ and forgets the session', async () => {
     const { auth, browsed } = parts(['read']);
     const created = await auth.createSession(['read']);
@@ -145,3 +315,12 @@ describe('the VS Code layer against the HQ emulator', function () {
     assert.equal((await hq.introspect(created.accessToken)).active, false);
   });
 });
+
+/** Polls `condition` (every 10 ms, up to 3 s): for effects that follow an event rather than a returned promise. */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
