@@ -1,6 +1,7 @@
 // Self-test of the e2e harness: a real code-server, the workbench in Chromium, the palette, the probe.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   Probe,
@@ -78,7 +79,9 @@ describe('e2e harness (code-server + Chromium)', function () {
 });
 
 describe('e2e harness close()', function () {
-  it('listens on the port it is given, and close() stops code-server and its extension host', async function () {
+  it('listens on the port it is given, and close() stops code-server and its extension host and leaves no socket in the temp folder', async function () {
+    const sockets = () => new Set(readdirSync(os.tmpdir()).filter((name) => /^vscode-ipc-.*\.sock$/.test(name)));
+    const before = sockets();
     const workspace = makeWorkspace();
     const port = await freePort();
     const server = await startCodeServer({ workspace, port });
@@ -92,6 +95,8 @@ describe('e2e harness close()', function () {
       await server.close();
       assert.equal(processAlive(pid), false, 'the extension host is gone after close()');
       await assert.rejects(fetch(`${server.origin}/healthz`), 'nothing listens on the port any more');
+      // The extension host's IPC sockets lived in code-server's own temp folder, removed with it (npm run demo too).
+      assert.deepEqual([...sockets()].filter((name) => !before.has(name)), []);
     } finally {
       await workbench.close();
       await server.close();
