@@ -9,9 +9,9 @@ export type SessionEndCause = 'inactive' | 'unauthorized' | 'refresh_refused';
 
 /** One line for the log and the notification, per cause. */
 export const SESSION_END_TEXT: Record<SessionEndCause, string> = {
-  inactive: 'Lenses HQ says the session is no longer active (revoked at HQ, or unknown to it)',
-  unauthorized: 'Lenses HQ rejected the session (HTTP 401)',
-  refresh_refused: 'Lenses HQ refused to renew the session',
+  inactive: 'Lenses HQ no longer accepts your session (revoked, or unknown to HQ)',
+  unauthorized: 'Lenses HQ no longer accepts your session (HTTP 401: revoked, or unknown to HQ)',
+  refresh_refused: 'Lenses HQ refused to renew your session',
 };
 
 /** What is remembered about the last session HQ ended, until the next sign-in or sign-out. */

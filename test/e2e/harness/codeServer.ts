@@ -41,6 +41,8 @@ export interface RunningCodeServer {
   port: number;
   workspace: string;
   userDataDir: string;
+  /** code-server's TMPDIR (its extension hosts' IPC sockets), removed on close(). */
+  tempDir: string;
   extensionsDir: string;
   /** Folder the probe extension reads requests from and writes results to. */
   probeDir: string;
@@ -200,6 +202,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     port,
     workspace: options.workspace,
     userDataDir: dirs.userData,
+    tempDir: dirs.tmp,
     extensionsDir: dirs.extensions,
     probeDir: dirs.probe,
     output: () => output,

@@ -109,7 +109,7 @@ describe('status bar', () => {
     assert.equal(content.text, '$(warning) Lenses: Sign In');
     assert.equal(content.warning, true);
     assert.equal(content.command, 'lenses.signIn');
-    assert.match(content.tooltip, /no longer active.*alice was signed out/);
+    assert.match(content.tooltip, /no longer accepts your session.*alice was signed out/);
   });
 
   it('a click while signed in opens the account menu: Change Granted Scopes…, Connected Applications, Show Logs, Sign Out', () => {
@@ -144,7 +144,7 @@ describe('EditorSessionSource', () => {
     });
     source.sessionEnded({ account: 'alice', cause: 'unauthorized', at: 1 });
     source.sessionLost('tool call while signed out');
-    assert.deepEqual(shown, ['Lenses HQ rejected the session (HTTP 401): alice was signed out. Sign in again to keep using the Lenses tools.']);
+    assert.deepEqual(shown, ['Lenses HQ no longer accepts your session (HTTP 401: revoked, or unknown to HQ): alice was signed out. Sign in again to keep using the Lenses tools.']);
     close();
     await new Promise((resolve) => setImmediate(resolve));
     source.sessionLost('tool call while signed out');

@@ -174,7 +174,7 @@ describe('the VS Code layer against the HQ emulator', function () {
       assert.deepEqual(first.viewErrors.filter(Boolean), [], 'no error row or message: the sign-in welcome shows');
       await until(() => first.notices.length > 0);
       assert.equal(first.notices.length, 1);
-      assert.match(first.notices[0], /rejected the session.*admin was signed out/);
+      assert.match(first.notices[0], /no longer accepts your session \(HTTP 401.*admin was signed out/);
       assert.equal((await client.listTools()).tools.length, 0, 'the tools are gone');
 
       // Sign In: nothing stored any more, so the browser sign-in starts, and the tools come back.
