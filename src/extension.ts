@@ -18,7 +18,8 @@ import { LensesMcpServerProvider, MCP_PROVIDER_ID } from './vscode/mcpProvider';
 import { RemoteMcpSessions } from './vscode/remoteMcpSession';
 import { isHqSession } from './vscode/sessionResources';
 import { EditorSessionSource } from './vscode/sessionSource';
-import { originOf, readSettings, SETTING } from './vscode/settings';
+import { readSettings, SETTING } from './vscode/settings';
+import { describeSetAside } from './vscode/userMessages';
 import { StandaloneServerCopy } from './vscode/standaloneServerCopy';
 import { AuthCallbackHandler } from './vscode/uriCallback';
 import { AccountStatus } from './vscode/accountStatus';
@@ -72,15 +73,26 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   });
   const sessionSource = new EditorSessionSource({
     validCurrentSession: () => authProvider.validCurrentSession(),
+    hqUrl: () => settings().url,
     endSession: (cause, token) => authProvider.endSession(cause, token),
     showSignInNeeded,
     logger: output,
   });
   embeddedServer = new EmbeddedServerController(
-    ({ lensesUrl, linkSecret, sessions, port }) => {
-      const introspector = new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
-      const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspector);
-      return startMcpHttpServer({ host: '127.0.0.1', port, lensesUrl, authenticator, logger: output, resumableStreams: false });
+    ({ lensesUrl, linkSecret, sessions }) => {
+      // One introspector (and cache) per HQ: the sessions name theirs, and lenses.url may change.
+      const introspectors = new Map<string, TokenIntrospector>();
+      const introspectorFor = (hqUrl: string | undefined) => {
+        const base = hqUrl ?? lensesUrl;
+        let introspector = introspectors.get(base);
+        if (!introspector) {
+          introspector = new TokenIntrospector({ url: `${base}/oauth2/introspect`, cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
+          introspectors.set(base, introspector);
+        }
+        return introspector;
+      };
+      const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspectorFor);
+      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false });
     },
     sessionSource,
     output,
@@ -108,7 +120,6 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     createDefinition: (label, url, headers) => new vscode.McpHttpServerDefinition(label, vscode.Uri.parse(url), headers),
     logger: output,
   });
-  let appsView: vscode.TreeView<unknown> | undefined;
   const connectedApplications = new ConnectedApplications({
     currentSession: () => authProvider.validCurrentSession(),
     hqUrl: () => settings().url,
@@ -116,11 +127,10 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     revoke: (hqUrl, token, id) => revokeAuthorization(hqUrl, token, id),
     forgetSession: (id) => authProvider.forgetSession(id),
     endSession: (cause, token) => authProvider.endSession(cause, token),
-    ui: vscodeConnectedAppsUi(() => appsView),
+    ui: vscodeConnectedAppsUi,
     logger: output,
   });
   const treeView = vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, { treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications), showCollapseAll: false });
-  appsView = treeView;
 
   const standaloneServer = new StandaloneServerCopy(
     workspaceFileSystem,
@@ -150,7 +160,6 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
         if (state.focused && treeView.visible) connectedApplications.refreshIfStale();
       }),
     ),
-    embeddedServer.onDidMove(() => mcpProvider.serverMoved()),
     accountStatus,
     registerCommands({
       auth: authProvider,
@@ -200,9 +209,7 @@ async function checkWithHq(hqUrl: string, session: LensesSession): Promise<Sessi
 
 /** One notification: a settings change set the session aside (it stays stored for the old HQ). */
 async function announceSetAside(session: LensesSession, hqUrl: string, urlChanged: boolean): Promise<void> {
-  const why = urlChanged ? `lenses.url now points at ${hqUrl ? originOf(hqUrl) : 'no Lenses HQ'}` : 'the Lenses OAuth settings changed';
-  const text = `${why}: the session of ${session.account.label} for ${originOf(session.issuer)} was set aside. Sign in to use the Lenses tools${urlChanged && hqUrl ? ` with ${originOf(hqUrl)}` : ''}.`;
-  await showSignInNeeded(text);
+  await showSignInNeeded(describeSetAside(session, hqUrl, urlChanged));
 }
 
 /** Stops the embedded server (also disposed through the subscriptions; stopping twice is harmless). */

@@ -7,7 +7,14 @@ import type { Scope } from '../scopes';
  */
 export type RequestAuthentication =
   /** A validated Lenses credential: forwarded to HQ as `Authorization: Bearer <token>`. */
-  | { kind: 'granted'; token: string; scopes: ReadonlySet<Scope>; subject?: string }
+  | {
+      kind: 'granted';
+      token: string;
+      scopes: ReadonlySet<Scope>;
+      subject?: string;
+      /** Embedded mode: the HQ this token was issued for; tools call it instead of the server's `lensesUrl` (it follows `lenses.url`). */
+      lensesUrl?: string;
+    }
   /**
    * Embedded mode only: no Lenses session can be had right now. The server still answers
    * (never 401/403, which would start VS Code's own OAuth dialog): it lists the tools of

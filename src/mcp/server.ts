@@ -26,7 +26,7 @@ export const SERVER_VERSION = '0.1.0';
 
 /** What the tools may do for one request. */
 export type ToolAccess =
-  | { kind: 'granted'; token: string; scopes: ReadonlySet<Scope> }
+  | { kind: 'granted'; token: string; scopes: ReadonlySet<Scope>; /** The HQ the token is for, when not the server's own (embedded mode). */ lensesUrl?: string }
   /** Embedded mode without a session: list the tools of `scopes`, answer calls with `message`. */
   | Extract<RequestAuthentication, { kind: 'signed-out' }>;
 
@@ -125,7 +125,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       return errorResult(`${name} needs the Lenses "${tool.scope}" scope, which this session was not granted. Sign in again and grant "${tool.scope}".`);
     }
     const token = access.token;
-    const lenses = new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger });
+    const lenses = new LensesClient({ baseUrl: access.lensesUrl ?? options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger });
     const progressToken = request.params._meta?.progressToken;
     const progress = async (value: number, message?: string) => {
       if (progressToken === undefined) return;

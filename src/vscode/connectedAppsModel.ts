@@ -1,9 +1,10 @@
 import type * as vscode from 'vscode';
 import type { Authorization } from '../lenses/connectedApps';
 import type { Logger } from '../log';
-import { LensesApiError } from '../lenses/errors';
+import { LensesApiError, LensesConnectionError } from '../lenses/errors';
 import { applicationNodes, revokeConfirmation, type ApplicationNode } from './connectedApps';
 import { Emitter } from './emitter';
+import { isOAuthError } from '../oauth';
 import type { LensesSession } from './oauthPort';
 import type { SessionEndCause } from './sessionEnd';
 import { describeLensesError, type UserMessage } from './userMessages';
@@ -17,10 +18,20 @@ export interface ConnectedAppsUi {
   /** Drives the "No applications hold a grant" welcome (context key). */
   setEmpty(empty: boolean): void;
   /**
-   * Shows why the list could not be loaded as the view's message, with the Retry and Sign In
-   * welcome below it (context key); undefined clears it.
+   * Shows the welcome content of `problem` (context key `lenses.applicationsError`): why the
+   * list could not be loaded, with Retry and Sign In buttons; undefined clears it. (A view
+   * message would hide welcome content, and with it the buttons.)
    */
-  setError(text: string | undefined): void;
+  setError(problem: ViewProblem | undefined): void;
+}
+
+/** Why the list could not be loaded: `unreachable` (network, timeout), `refused` (HQ answered an error), `failed` (anything else). */
+export type ViewProblemKind = 'unreachable' | 'refused' | 'failed';
+
+export interface ViewProblem {
+  kind: ViewProblemKind;
+  /** The full sentence (for the log, and what the welcome content paraphrases). */
+  text: string;
 }
 
 /** The view reloads on becoming visible or on window focus at most this often. */
@@ -128,7 +139,7 @@ export class ConnectedApplications {
       session = await this.deps.currentSession();
     } catch (error) {
       logger.error(`Could not get the Lenses session: ${error instanceof Error ? error.message : String(error)}`);
-      return this.failed(describeLensesError(error, 'list applications', hqUrl).text);
+      return this.failed(error, hqUrl);
     }
     if (!session) return this.shown([], false);
     try {
@@ -142,7 +153,7 @@ export class ConnectedApplications {
         await this.deps.endSession('unauthorized', session.accessToken);
         return this.shown([], false);
       }
-      return this.failed(describeLensesError(error, 'list applications', hqUrl).text);
+      return this.failed(error, hqUrl);
     }
   }
 
@@ -152,9 +163,12 @@ export class ConnectedApplications {
     return nodes;
   }
 
-  private failed(text: string): ApplicationNode[] {
+  private failed(error: unknown, hqUrl: string): ApplicationNode[] {
+    const kind: ViewProblemKind = error instanceof LensesConnectionError || isOAuthError(error, 'unreachable') ? 'unreachable' : error instanceof LensesApiError ? 'refused' : 'failed';
+    const text = describeLensesError(error, 'list applications', hqUrl).text;
+    this.deps.logger.warn(text);
     this.deps.ui.setEmpty(false);
-    this.deps.ui.setError(text);
+    this.deps.ui.setError({ kind, text });
     return [];
   }
 }

@@ -90,9 +90,9 @@ export class LensesMcpServerProvider<D> {
 
   /**
    * `lenses.mcp.url` changed (a switch to or from a remote server, or another one): the
-   * definition changes. `lenses.url` alone: the embedded server keeps serving, relaunched for
-   * the new HQ on the same port, so VS Code's definition stays valid (no refused connection
-   * in MCP: List Servers, no Start Server by hand).
+   * definition changes. `lenses.url` alone: the embedded server keeps serving (each session
+   * names its HQ), so VS Code keeps its connection (no refused connection in MCP: List
+   * Servers, no Start Server by hand) and lists the new HQ's tools.
    */
   async configurationChanged(affects: (section: string) => boolean): Promise<void> {
     if (affects(SETTING.mcpUrl)) {
@@ -101,14 +101,7 @@ export class LensesMcpServerProvider<D> {
       this.changes.fire();
       return;
     }
-    if (!affects(SETTING.url)) return;
-    if (this.deps.settings().mcpUrl) return;
-    await this.deps.server.hqUrlChanged(this.deps.settings().url);
-  }
-
-  /** The embedded server had to move to another port: VS Code must resolve the definition again. */
-  serverMoved(): void {
-    this.changes.fire();
+    if (affects(SETTING.url) && !this.deps.settings().mcpUrl) this.deps.server.hqUrlChanged();
   }
 
   /**

@@ -2,10 +2,13 @@ import type { Logger } from '../log';
 import type { EmbeddedSession, SessionRejection, SessionSource } from '../mcp/embeddedAuthenticator';
 import type { Scope } from '../scopes';
 import type { LensesSession } from './oauthPort';
+import { isHqSession } from './sessionResources';
 import { SESSION_END_TEXT, type EndedSession, type SessionEndCause } from './sessionEnd';
 
 export interface SessionSourceDeps {
   validCurrentSession(): Promise<LensesSession | undefined>;
+  /** `lenses.url` now: a session is handed out only with the HQ it belongs to. */
+  hqUrl(): string;
   /** CL-19: forget the session holding `accessToken` (the auth provider's `endSession`). */
   endSession(cause: SessionEndCause, accessToken: string): Promise<boolean>;
   /** Shows `text` as a warning with a "Sign In" button; resolves when it is closed. */
@@ -31,9 +34,15 @@ export class EditorSessionSource implements SessionSource {
 
   constructor(private readonly deps: SessionSourceDeps) {}
 
+  /**
+   * The session with the HQ it was issued for: `lenses.url` is read first and the session
+   * checked against it, so a settings change in between never pairs a token with another HQ.
+   */
   async currentSession(): Promise<EmbeddedSession | undefined> {
+    const hqUrl = this.deps.hqUrl();
     const session = await this.deps.validCurrentSession();
-    return session ? { accessToken: session.accessToken, scopes: session.scopes } : undefined;
+    if (!session || !hqUrl || !isHqSession(session, hqUrl)) return undefined;
+    return { accessToken: session.accessToken, scopes: session.scopes, hqUrl };
   }
 
   /**

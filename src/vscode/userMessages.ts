@@ -103,3 +103,14 @@ export function describeScopeShortfall(asked: readonly Scope[], granted: readonl
   const held = granted.length > 0 ? granted.join(', ') : 'none';
   return `Signed in to Lenses with ${held} access. Not granted: ${missing.join(', ')} — tools that need it stay hidden. Sign out and in again to ask for it.`;
 }
+
+/**
+ * The one notification after a settings change set the session aside: `lenses.url` now
+ * points elsewhere (`urlChanged`), or the OAuth settings changed. The session stays stored
+ * for its own HQ, in case the user switches back.
+ */
+export function describeSetAside(session: { account: { label: string }; issuer: string }, hqUrl: string, urlChanged: boolean): string {
+  const why = urlChanged ? `lenses.url now points at ${hqUrl ? originOf(hqUrl) : 'no Lenses HQ'}` : 'the Lenses OAuth settings changed';
+  const where = urlChanged && hqUrl ? ` with ${originOf(hqUrl)}` : '';
+  return `${why}: the session of ${session.account.label} for ${originOf(session.issuer)} was set aside. Sign in to use the Lenses tools${where}.`;
+}

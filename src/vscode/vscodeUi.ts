@@ -61,8 +61,8 @@ export const vscodeAuthUi: AuthUi = {
   },
 };
 
-/** The window side of the Connected Applications view; `view()` is the tree view once created. */
-export const vscodeConnectedAppsUi = (view: () => vscode.TreeView<unknown> | undefined): ConnectedAppsUi => ({
+/** The window side of the Connected Applications view. */
+export const vscodeConnectedAppsUi: ConnectedAppsUi = {
   async confirmRevoke({ message, detail }) {
     const picked = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Revoke Access');
     return picked === 'Revoke Access';
@@ -76,12 +76,10 @@ export const vscodeConnectedAppsUi = (view: () => vscode.TreeView<unknown> | und
   setEmpty(empty) {
     void vscode.commands.executeCommand('setContext', CONTEXT.noApplications, empty);
   },
-  setError(text) {
-    const treeView = view();
-    if (treeView) treeView.message = text;
-    void vscode.commands.executeCommand('setContext', CONTEXT.applicationsError, text !== undefined);
+  setError(problem) {
+    void vscode.commands.executeCommand('setContext', CONTEXT.applicationsError, problem?.kind ?? false);
   },
-});
+};
 
 /** A warning with "Sign In" (session ended, or a tool called while signed out); resolves when dismissed or clicked. */
 export async function showSignInNeeded(text: string): Promise<void> {
@@ -105,7 +103,7 @@ export async function pickScopes(ticked: readonly Scope[]): Promise<Scope[] | un
   const items = ALL_SCOPES.map((scope) => ({ label: scope, detail: SCOPE_DETAILS[scope], picked: ticked.includes(scope), scope }));
   const picked = await vscode.window.showQuickPick(items, {
     title: 'Change Granted Scopes',
-    placeHolder: 'The Lenses scopes to grant this VS Code; Lenses HQ asks you to consent again',
+    placeHolder: 'Scopes to grant (Lenses HQ asks you to consent again)',
     canPickMany: true,
     ignoreFocusOut: true,
   });

@@ -4,7 +4,7 @@
 // Lenses tools, and Lenses: Sign In signs in again without a reload or a Sign Out first.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import type { RunningHq } from '../hq/testing';
+import { obtainTokens, startHq, type RunningHq } from '../hq/testing';
 import { closeQuickInput, focusView, readQuickPick, runCommand, screenshot, waitForNotification, waitForQuickPickRow, waitForStatusBarText, waitUntil, type ToolDump } from './harness';
 import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
 
@@ -56,7 +56,6 @@ async function revokeThisVsCodeAtHq(hq: RunningHq, list: () => Promise<HqAuthori
 
 /** A token of admin's own (another application), for HQ's user API. */
 async function adminToken(hq: RunningHq): Promise<string> {
-  const { obtainTokens } = await import('../hq/testing');
   return (await obtainTokens(hq, { username: 'admin', scopes: ['read'], clientName: 'Lenses HQ settings page' })).accessToken;
 }
 
@@ -72,6 +71,8 @@ describe('Sessions that end elsewhere (issue 8)', function () {
   let listAdminAuthorizations: () => Promise<HqAuthorization[]>;
   let listTopics = '';
 
+  let otherHq: RunningHq | undefined;
+
   before(async function () {
     env = await startLensesE2e('session-ended');
   });
@@ -80,6 +81,7 @@ describe('Sessions that end elsewhere (issue 8)', function () {
 
   after(async function () {
     await env?.close();
+    await otherHq?.close();
   });
 
   it(`1. signs in with read write; the embedded server offers ${READ_WRITE_TOOL_COUNT} tools`, async function () {
@@ -161,13 +163,16 @@ describe('Sessions that end elsewhere (issue 8)', function () {
       env,
       async () => {
         await runCommand(env.page, 'Lenses: Change Granted Scopes…');
-        await waitForQuickPickRow(env.page, /^delete/, 10_000);
-        const ticked = await env.page
-          .locator('.quick-input-widget .monaco-list-row[role="option"]')
-          .evaluateAll((rows) => rows.map((row) => `${(row.getAttribute('aria-label') ?? '').split(',')[0]}:${row.getAttribute('aria-checked')}`));
+        // A multi-select pick: its rows are checkboxes (role "checkbox", aria-checked).
+        const rows = env.page.locator('.quick-input-widget .monaco-list-row[role="checkbox"]');
+        const ticked = await waitUntil(
+          () => rows.evaluateAll((elements) => elements.map((row) => `${(row.getAttribute('aria-label') ?? '').split(',')[0].trim()}:${row.getAttribute('aria-checked')}`)),
+          (labels) => labels.length === 3,
+          { timeoutMs: 10_000, what: 'the three scope rows' },
+        );
         assert.deepEqual(ticked, ['read:true', 'write:true', 'delete:false'], 'the granted scopes are ticked');
         publishScreenshot(await screenshot(env.page, 'session-ended-7-scopes'), 'change-granted-scopes');
-        await env.page.locator('.quick-input-widget .monaco-list-row[role="option"]').filter({ hasText: /^delete/ }).first().click();
+        await rows.filter({ hasText: /^delete/ }).first().click();
         await env.page.keyboard.press('Enter');
       },
       { username: 'admin', password: 'admin', scopes: ['read', 'write', 'delete'], shots: 'session-ended-7' },
@@ -186,22 +191,47 @@ describe('Sessions that end elsewhere (issue 8)', function () {
     const rows = await readQuickPick(env.page);
     await screenshot(env.page, 'session-ended-8-account-menu');
     await closeQuickInput(env.page);
-    assert.deepEqual(rows.map((row) => row.replace(/^\S+ /, '').split(',')[0]), ['Change Granted Scopes…', 'Connected Applications', 'Show Logs', 'Sign Out']);
+    assert.deepEqual(rows.map((row) => row.replace(/^\S+ /, '').split(',')[0].trim()), ['Change Granted Scopes…', 'Connected Applications', 'Show Logs', 'Sign Out']);
   });
 
-  it('9. HQ unreachable: the view shows the reason naming HQ\'s origin, with Retry and Sign In; the session is kept', async function () {
-    const origin = new URL(env.hq.url).origin;
+  it('9. HQ unreachable: the view says so in its welcome content, with Retry and Sign In buttons; the session is kept', async function () {
     await env.hq.close();
     await focusView(env.page, 'Connected Applications');
     await clickRefresh(env.page);
-    const message = env.page.locator('.part.sidebar .message').filter({ hasText: /Could not list applications/ }).first();
-    await message.waitFor({ state: 'visible', timeout: 20_000 });
-    assert.match(await message.innerText(), new RegExp(`Lenses HQ at ${origin.replace(/[.]/g, '\\.')} could not be reached`));
-    const welcome = env.page.locator('.part.sidebar .welcome-view-content');
+    const welcome = env.page.locator('.part.sidebar .welcome-view-content').filter({ hasText: /Could not list applications/ }).first();
+    await welcome.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await welcome.innerText(), /Lenses HQ could not be reached\. Check your network and the address in the lenses\.url setting/);
     await welcome.getByRole('button', { name: 'Retry' }).waitFor({ state: 'visible', timeout: 10_000 });
     await welcome.getByRole('button', { name: 'Sign In' }).waitFor({ state: 'visible', timeout: 10_000 });
     publishScreenshot(await screenshot(env.page, 'session-ended-9-view-error'), 'connected-applications-error');
     const item = await statusBarItem(env.page, /admin\s*·/, 5000);
     assert.equal(item.warning, false, 'still signed in: unreachable is not ended');
+  });
+
+  it('10. lenses.url changed to another HQ while signed in: one notification says the session was set aside; the MCP server keeps serving', async function () {
+    const oldOrigin = new URL(env.hq.url).origin;
+    otherHq = await startHq({ port: 0 });
+    const updated = await env.probe.updateSettings({ 'lenses.url': otherHq.url });
+    assert.ok(updated.ok, JSON.stringify(updated));
+    const note = await waitForNotification(env.page, /lenses\.url now points at/, 20_000);
+    assert.match(note, new RegExp(`the session of admin for ${oldOrigin.replace(/[.]/g, '\\.')} was set aside`));
+    await statusBarItem(env.page, SIGNED_OUT, 10_000);
+    const dump = await toolsUntil(env, (d) => d.names.length === 0, 15_000);
+    assert.deepEqual(dump.names, [], 'no session for the new HQ: no tools');
+    await runCommand(env.page, 'MCP: List Servers');
+    const rows = await waitForQuickPickRow(env.page, /^Lenses\b/, 15_000);
+    await screenshot(env.page, 'session-ended-10-url-changed');
+    await closeQuickInput(env.page);
+    const lenses = rows.find((row) => /^Lenses\b/.test(row)) ?? '';
+    assert.doesNotMatch(lenses, /error|ECONNREFUSED|stopped/i, `MCP: List Servers shows ${lenses}`);
+  });
+
+  it(`11. signing in to the new HQ brings the ${READ_WRITE_TOOL_COUNT} tools back with no Start Server by hand`, async function () {
+    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), { username: 'admin', password: 'admin', scopes: ['read', 'write'], shots: 'session-ended-11' });
+    assert.match((await statusBarItem(env.page, /admin\s*·/, 30_000)).text, SIGNED_IN_READ_WRITE);
+    const dump = await toolsUntil(env, (d) => d.names.length === READ_WRITE_TOOL_COUNT, 30_000);
+    assert.equal(dump.names.length, READ_WRITE_TOOL_COUNT);
+    const call = await env.probe.invokeTool(listTopics, { environment: 'dev' }, { timeoutMs: 30_000 });
+    assert.ok(call.ok && !/sign in|could not/i.test(call.text), `list_topics answers from the new HQ: ${JSON.stringify(call).slice(0, 300)}`);
   });
 });

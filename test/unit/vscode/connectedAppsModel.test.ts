@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Authorization } from '../../../src/lenses/connectedApps';
 import { LensesApiError, LensesConnectionError } from '../../../src/lenses/errors';
 import type { ApplicationNode } from '../../../src/vscode/connectedApps';
-import { ConnectedApplications, type ConnectedAppsUi } from '../../../src/vscode/connectedAppsModel';
+import { ConnectedApplications, type ConnectedAppsUi, type ViewProblem } from '../../../src/vscode/connectedAppsModel';
 import type { UserMessage } from '../../../src/vscode/userMessages';
 import { RecordingLogger, session } from './fakes';
 import type { LensesSession } from '../../../src/vscode/oauthPort';
@@ -13,7 +13,7 @@ class FakeAppsUi implements ConnectedAppsUi {
   messages: Array<{ severity: string; message: UserMessage }> = [];
   progress = 0;
   empty: boolean | undefined;
-  error: string | undefined;
+  error: ViewProblem | undefined;
   async confirmRevoke(confirmation: { message: string; detail: string }) {
     this.confirmations.push(confirmation);
     return this.confirm;
@@ -28,8 +28,8 @@ class FakeAppsUi implements ConnectedAppsUi {
   setEmpty(empty: boolean) {
     this.empty = empty;
   }
-  setError(text: string | undefined) {
-    this.error = text;
+  setError(problem: ViewProblem | undefined) {
+    this.error = problem;
   }
 }
 
@@ -95,11 +95,11 @@ describe('ConnectedApplications', () => {
     assert.equal(ui.empty, true);
   });
 
-  it('shows an HQ error as the view\'s message (Retry and Sign In below it), not a tree row; keeps the session', async () => {
+  it('shows an HQ error as the view\'s welcome content (with Retry and Sign In), not a tree row; keeps the session', async () => {
     const { apps, ui, ended } = model({ authorizations: new LensesApiError(500, 'Internal Server Error', 'database down', undefined, [], undefined) });
     assert.deepEqual(await apps.nodes(), []);
-    assert.equal(ui.error, 'Could not list applications: Lenses answered 500 Internal Server Error: database down');
-    assert.doesNotMatch(ui.error ?? '', /\n\s+at /);
+    assert.deepEqual(ui.error, { kind: 'refused', text: 'Could not list applications: Lenses answered 500 Internal Server Error: database down' });
+    assert.doesNotMatch(ui.error?.text ?? '', /\n\s+at /);
     assert.equal(ui.empty, false, 'not the "no applications" welcome');
     assert.deepEqual(ended, [], 'a 5xx does not end the session');
   });
@@ -107,7 +107,7 @@ describe('ConnectedApplications', () => {
   it('an unreachable HQ names the origin it tried and keeps the session', async () => {
     const { apps, ui, ended } = model({ authorizations: new LensesConnectionError('Could not reach Lenses at https://hq.example.com') });
     assert.deepEqual(await apps.nodes(), []);
-    assert.equal(ui.error, 'Could not list applications: Lenses HQ at https://hq.example.com could not be reached. Check your network and lenses.url, then retry.');
+    assert.deepEqual(ui.error, { kind: 'unreachable', text: 'Could not list applications: Lenses HQ at https://hq.example.com could not be reached. Check your network and lenses.url, then retry.' });
     assert.deepEqual(ended, []);
   });
 

@@ -20,14 +20,12 @@ const NOW = 1_800_000_000_000;
 const signedIn: SessionSource = { currentSession: async () => ({ accessToken: 't', scopes: ['read'] }), signedOutScopes: () => ['read'], sessionLost: () => undefined, sessionRejected: () => undefined };
 
 function fakeStarter() {
-  const started: Array<{ lensesUrl: string; linkSecret: string; port: number; closed: boolean; notified: number }> = [];
-  const start: StartEmbeddedServer = async ({ lensesUrl, linkSecret, port: asked }) => {
-    const port = asked || 40000 + started.length + 1;
-    const record = { lensesUrl, linkSecret, port, closed: false, notified: 0 };
+  const started: Array<{ lensesUrl: string; linkSecret: string; closed: boolean; notified: number }> = [];
+  const start: StartEmbeddedServer = async ({ lensesUrl, linkSecret }) => {
+    const record = { lensesUrl, linkSecret, closed: false, notified: 0 };
     started.push(record);
     const server: RunningServer = {
-      url: `http://127.0.0.1:${port}/mcp`,
-      port,
+      url: `http://127.0.0.1:${40000 + started.length}/mcp`,
       notifyToolsChanged: () => void record.notified++,
       close: async () => void (record.closed = true),
     };
@@ -113,18 +111,17 @@ describe('LensesMcpServerProvider', () => {
     assert.equal(started[0].closed, false);
   });
 
-  it('a new lenses.url keeps the server up: relaunched for the new HQ on the same port with the same secret, no definition change', async () => {
+  it('a new lenses.url keeps the server up: the same server and definition, the tools listed again, no definition change', async () => {
     const { mcp, started, fired, change } = provider();
     const before = await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
     change({ url: 'https://other.example.com' });
     await mcp.configurationChanged((section) => section === 'lenses.url');
-    assert.equal(started[0].closed, true, 'the server of the old HQ is closed');
-    assert.equal(started.length, 2, 'and one for the new HQ runs at once');
-    assert.equal(started[1].lensesUrl, 'https://other.example.com');
-    assert.equal(started[1].port, started[0].port);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(started.length, 1, 'no second server');
+    assert.equal(started[0].closed, false);
+    assert.equal(started[0].notified, 1, 'tools/list_changed: the clients list the new HQ\'s tools');
     assert.equal(fired(), 0, 'VS Code keeps its definition (firing would stop the server)');
     const after = await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
-    assert.equal(started.length, 2, 'no third launch');
     assert.equal(after?.url, before?.url);
     assert.equal(after?.headers[LINK_SECRET_HEADER_NAME], before?.headers[LINK_SECRET_HEADER_NAME]);
   });
@@ -199,8 +196,8 @@ describe('EmbeddedServerController with the real embedded server', () => {
 
   function start(): Promise<{ url: string; headers: Record<string, string> }> {
     controller = new EmbeddedServerController(
-      ({ lensesUrl, linkSecret, sessions: source, port }) =>
-        startMcpHttpServer({ host: '127.0.0.1', port, lensesUrl, authenticator: new EmbeddedAuthenticator(linkSecret, source) }),
+      ({ lensesUrl, linkSecret, sessions: source }) =>
+        startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator: new EmbeddedAuthenticator(linkSecret, source) }),
       sessions,
       new RecordingLogger(),
     );
@@ -218,29 +215,6 @@ describe('EmbeddedServerController with the real embedded server', () => {
       assert.ok(!tools.some((tool) => tool.name === 'create_topic'), 'read scope only');
     } finally {
       await client.close();
-    }
-  });
-
-  it('after a lenses.url change the same URL and secret still serve: an MCP client opens a new session and lists tools again', async () => {
-    const endpoint = await start();
-    const client = new Client({ name: 'test', version: '1' });
-    // No kept-alive socket to the closed server for the next client to pick up (a test artefact: VS Code asks seconds later).
-    const requestInit = { headers: { ...endpoint.headers, connection: 'close' } };
-    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit }));
-    try {
-      assert.ok((await client.listTools()).tools.length > 0);
-      await controller?.hqUrlChanged('http://127.0.0.1:10');
-      assert.equal((await controller?.ensureStarted('http://127.0.0.1:10'))?.url, endpoint.url);
-      // The old MCP session is gone with the old server (404: VS Code retries with a new session, as this client does).
-      const again = new Client({ name: 'test', version: '1' });
-      await again.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit }));
-      try {
-        assert.ok((await again.listTools()).tools.some((tool) => tool.name === 'list_environments'));
-      } finally {
-        await again.close();
-      }
-    } finally {
-      await client.close().catch(() => undefined);
     }
   });
 

@@ -123,8 +123,12 @@ describe('status bar', () => {
 describe('EditorSessionSource', () => {
   it('hands the embedded server the refreshed session, and no scopes (so no tools) while signed out', async () => {
     let current: ReturnType<typeof session> | undefined = session({ scopes: ['read'] });
-    const source = new EditorSessionSource({ validCurrentSession: async () => current, endSession: async () => true, showSignInNeeded: async () => undefined, logger: new RecordingLogger() });
-    assert.deepEqual(await source.currentSession(), { accessToken: 'access-token-1', scopes: ['read'] });
+    let hqUrl = 'https://hq.example.com';
+    const source = new EditorSessionSource({ validCurrentSession: async () => current, hqUrl: () => hqUrl, endSession: async () => true, showSignInNeeded: async () => undefined, logger: new RecordingLogger() });
+    assert.deepEqual(await source.currentSession(), { accessToken: 'access-token-1', scopes: ['read'], hqUrl: 'https://hq.example.com' }, 'with the HQ its token is for');
+    hqUrl = 'https://other.example.com';
+    assert.equal(await source.currentSession(), undefined, 'CL-16: a session of another HQ is never handed out with this one');
+    hqUrl = 'https://hq.example.com';
     current = undefined;
     assert.equal(await source.currentSession(), undefined);
     assert.deepEqual(source.signedOutScopes(), []);
@@ -135,6 +139,7 @@ describe('EditorSessionSource', () => {
     let close: () => void = () => undefined;
     const source = new EditorSessionSource({
       validCurrentSession: async () => undefined,
+      hqUrl: () => 'https://hq.example.com',
       endSession: async () => true,
       showSignInNeeded: (text) => {
         shown.push(text);
@@ -155,6 +160,7 @@ describe('EditorSessionSource', () => {
     const ended: Array<[string, string]> = [];
     const source = new EditorSessionSource({
       validCurrentSession: async () => undefined,
+      hqUrl: () => 'https://hq.example.com',
       endSession: async (cause, token) => {
         ended.push([cause, token]);
         return true;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { completeAuthorizationInBrowserless, obtainTokens, startHq, type RunningHq } from '../../hq/testing';
 import { listAuthorizations, revokeAuthorization } from '../../../src/lenses/connectedApps';
 import { EmbeddedAuthenticator } from '../../../src/mcp/embeddedAuthenticator';
@@ -9,7 +10,7 @@ import { startMcpHttpServer } from '../../../src/mcp/httpServer';
 import { LensesOAuthClient } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
 import { LensesAuthenticationProvider } from '../../../src/vscode/authProvider';
-import { ConnectedApplications, type ConnectedAppsUi } from '../../../src/vscode/connectedAppsModel';
+import { ConnectedApplications, type ConnectedAppsUi, type ViewProblem } from '../../../src/vscode/connectedAppsModel';
 import { EmbeddedServerController } from '../../../src/vscode/embeddedServer';
 import { isHqSession } from '../../../src/vscode/sessionResources';
 import { EditorSessionSource } from '../../../src/vscode/sessionSource';
@@ -28,7 +29,7 @@ describe('the VS Code layer against the HQ emulator', function () {
     await Promise.all(servers.splice(0).map((embedded) => embedded.dispose()));
   });
 
-  function parts(tick: Scope[], secrets = new TestSecretStorage()) {
+  function parts(tick: Scope[], secrets = new TestSecretStorage(), hqUrl: () => string = () => hq.url) {
     const logger = new RecordingLogger();
     const browsing: Promise<unknown>[] = [];
     const oauth = new LensesOAuthClient({
@@ -39,33 +40,39 @@ describe('the VS Code layer against the HQ emulator', function () {
         return true;
       },
     });
-    const current = () => settings({ url: hq.url });
+    const current = () => settings({ url: hqUrl() });
     const ui = new FakeAuthUi();
     const notices: string[] = [];
     const auth = new LensesAuthenticationProvider({
       oauth, settings: current, ui, redirect: async () => undefined,
-      secretsChanged: secrets.onDidChange, accepts: (s) => isHqSession(s, hq.url), logger,
+      secretsChanged: secrets.onDidChange, accepts: (s) => isHqSession(s, hqUrl()), logger,
       endedNote: new EndedSessionNote(secrets), sessionEnded: (ended) => sessionSource.sessionEnded(ended),
     });
-    const viewErrors: Array<string | undefined> = [];
+    const viewErrors: Array<ViewProblem | undefined> = [];
     const appsUi: ConnectedAppsUi = { confirmRevoke: async () => true, withViewProgress: (task) => task(), showMessage: () => undefined, setEmpty: () => undefined, setError: (text) => void viewErrors.push(text) };
     const apps = new ConnectedApplications({
-      currentSession: () => auth.validCurrentSession(), hqUrl: () => hq.url,
+      currentSession: () => auth.validCurrentSession(), hqUrl,
       list: listAuthorizations, revoke: revokeAuthorization, forgetSession: (id) => auth.forgetSession(id),
       endSession: (cause, token) => auth.endSession(cause, token), ui: appsUi, logger,
     });
     const sessionSource = new EditorSessionSource({
       validCurrentSession: () => auth.validCurrentSession(),
+      hqUrl: () => current().url,
       endSession: (cause, token) => auth.endSession(cause, token),
       showSignInNeeded: async (text) => void notices.push(text),
       logger,
     });
-    // As extension.ts: the embedded server validates the session's token with HQ (cached 30 s).
+    // As extension.ts: the embedded server validates the session's token with its HQ (cached 30 s).
+    const introspectors = new Map<string, TokenIntrospector>();
     const embedded = new EmbeddedServerController(
-      ({ lensesUrl, linkSecret, sessions, port }) =>
+      ({ lensesUrl, linkSecret, sessions }) =>
         startMcpHttpServer({
-          host: '127.0.0.1', port, lensesUrl,
-          authenticator: new EmbeddedAuthenticator(linkSecret, sessions, logger, new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: 30 })),
+          host: '127.0.0.1', port: 0, lensesUrl,
+          authenticator: new EmbeddedAuthenticator(linkSecret, sessions, logger, (forHq) => {
+            const base = forHq ?? lensesUrl;
+            if (!introspectors.has(base)) introspectors.set(base, new TokenIntrospector({ url: `${base}/oauth2/introspect`, cacheTtlSeconds: 30 }));
+            return introspectors.get(base) as TokenIntrospector;
+          }),
         }),
       sessionSource,
       logger,
@@ -268,7 +275,7 @@ describe('the VS Code layer against the HQ emulator', function () {
     await Promise.all(browsing);
     await gone.close();
 
-    let error: string | undefined;
+    let error: ViewProblem | undefined;
     const apps = new ConnectedApplications({
       currentSession: () => auth.validCurrentSession(), hqUrl: () => gone.url,
       list: listAuthorizations, revoke: revokeAuthorization, forgetSession: (id) => auth.forgetSession(id),
@@ -277,16 +284,17 @@ describe('the VS Code layer against the HQ emulator', function () {
       logger,
     });
     assert.deepEqual(await apps.nodes(), []);
-    assert.equal(error, `Could not list applications: Lenses HQ at ${new URL(gone.url).origin} could not be reached. Check your network and lenses.url, then retry.`);
+    assert.deepEqual(error, { kind: 'unreachable', text: `Could not list applications: Lenses HQ at ${new URL(gone.url).origin} could not be reached. Check your network and lenses.url, then retry.` });
+    assert.match(logger.text, new RegExp(`Lenses HQ at ${new URL(gone.url).origin.replace(/[.]/g, '\\.')} could not be reached`), 'the log names the origin');
 
     const sessionSource = new EditorSessionSource({
-      validCurrentSession: () => auth.validCurrentSession(), endSession: (cause, token) => auth.endSession(cause, token),
+      validCurrentSession: () => auth.validCurrentSession(), hqUrl: () => gone.url, endSession: (cause, token) => auth.endSession(cause, token),
       showSignInNeeded: async () => undefined, logger,
     });
     const embedded = new EmbeddedServerController(
-      ({ lensesUrl, linkSecret, sessions, port }) =>
+      ({ lensesUrl, linkSecret, sessions }) =>
         startMcpHttpServer({
-          host: '127.0.0.1', port, lensesUrl, hqTimeoutMs: 2000,
+          host: '127.0.0.1', port: 0, lensesUrl, hqTimeoutMs: 2000,
           authenticator: new EmbeddedAuthenticator(linkSecret, sessions, logger, new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: 30, timeoutMs: 2000 })),
         }),
       sessionSource,
@@ -304,6 +312,45 @@ describe('the VS Code layer against the HQ emulator', function () {
     }
     assert.ok(await auth.currentSession(), 'the session is kept');
     assert.deepEqual(ended, []);
+  });
+
+  it('a lenses.url change keeps the server and its MCP session: the tools follow to the new HQ, whose calls get its own token (CL-16)', async () => {
+    const other = await startHq({ port: 0 });
+    try {
+      let url = hq.url;
+      const { auth, server: embedded, browsed } = parts(['read', 'write'], new TestSecretStorage(), () => url);
+      await auth.createSession(['read', 'write']);
+      await browsed();
+      const endpoint = await embedded.ensureStarted(url);
+      let changes = 0;
+      const client = new Client({ name: 'vscode-like', version: '1' });
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => void changes++);
+      await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: endpoint.headers } }));
+      try {
+        assert.equal((await client.listTools()).tools.length, 40);
+        await client.listTools();
+        url = other.url;
+        await auth.reconcile();
+        embedded.hqUrlChanged();
+        await until(() => changes > 0);
+        assert.equal((await client.listTools()).tools.length, 0, 'the session of the old HQ is set aside');
+        assert.equal((await embedded.ensureStarted(url)).url, endpoint.url, 'the same server');
+
+        await auth.createSession(['read']);
+        await browsed();
+        assert.equal((await client.listTools()).tools.length, 24, 'the same MCP session lists the new HQ\'s tools');
+        const call = await client.callTool({ name: 'list_environments', arguments: {} });
+        assert.notEqual(call.isError, true, `answered by the new HQ with its own token: ${JSON.stringify(call.content).slice(0, 200)}`);
+
+        url = hq.url;
+        await auth.reconcile();
+        assert.equal((await client.listTools()).tools.length, 40, 'back to the first HQ: its session (kept aside) serves again');
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it('CL-12 sign-out revokes the tokens at HQ and forgets the session', async () => {
