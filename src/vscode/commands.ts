@@ -48,6 +48,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     register(COMMAND.signIn, () =>
       signIn({
         validCurrentSession: () => auth.validCurrentSession(),
+        hqUrl: () => deps.settings().url,
         checkWithHq: deps.checkWithHq,
         endSession: (cause, token) => auth.endSession(cause, token),
         startSignIn: async () => {

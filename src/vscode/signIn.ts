@@ -1,6 +1,7 @@
 import { fingerprint, type Logger } from '../log';
 import type { LensesSession } from './oauthPort';
 import type { SessionEndCause } from './sessionEnd';
+import { originOf } from './settings';
 
 /** What HQ says of a stored session's access token. */
 export type SessionCheck = 'active' | 'inactive' | 'unreachable';
@@ -11,6 +12,8 @@ export type SignInOutcome = 'started' | 'already-signed-in';
 export interface SignInDeps {
   /** The current session, refreshed if due (undefined when none, or when the refresh was refused: it ended). */
   validCurrentSession(): Promise<LensesSession | undefined>;
+  /** `lenses.url`, named when it could not be reached. */
+  hqUrl(): string;
   /** RFC 7662 introspection of the session's access token at HQ: one cheap call. */
   checkWithHq(session: LensesSession): Promise<SessionCheck>;
   /** CL-19: forget the session HQ no longer accepts. */
@@ -49,7 +52,7 @@ export async function signIn(deps: SignInDeps): Promise<SignInOutcome> {
     if (check === 'inactive') {
       await deps.endSession('inactive', session.accessToken);
     } else {
-      const note = check === 'unreachable' ? ' Lenses HQ could not be reached to check the session.' : '';
+      const note = check === 'unreachable' ? ` Lenses HQ at ${originOf(deps.hqUrl())} could not be reached to check the session.` : '';
       if (await deps.showAlreadySignedIn(`Already signed in to Lenses as ${describeAccount(session)}.${note}`)) await deps.changeScopes();
       return 'already-signed-in';
     }

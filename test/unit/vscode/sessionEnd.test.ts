@@ -106,6 +106,7 @@ function signInDeps(current: LensesSession | undefined | Error, check: SessionCh
       if (current instanceof Error) throw current;
       return current;
     },
+    hqUrl: () => 'https://hq.example.com/',
     checkWithHq: async () => {
       steps.push('check');
       return check;
@@ -147,7 +148,7 @@ describe('Lenses: Sign In always signs in', () => {
   it('HQ unreachable: the session is kept, the user is told it could not be checked; no sign-in over it', async () => {
     const { deps, steps } = signInDeps(session({ scopes: ['read'] }), 'unreachable');
     assert.equal(await signIn(deps), 'already-signed-in');
-    assert.deepEqual(steps, ['check', 'told: Already signed in to Lenses as alice (read). Lenses HQ could not be reached to check the session.']);
+    assert.deepEqual(steps, ['check', 'told: Already signed in to Lenses as alice (read). Lenses HQ at https://hq.example.com could not be reached to check the session.']);
   });
 
   it('a refresh HQ could not answer keeps the session and starts nothing', async () => {

@@ -188,6 +188,7 @@ describe('the VS Code layer against the HQ emulator', function () {
       const steps: string[] = [];
       await signIn({
         validCurrentSession: () => first.auth.validCurrentSession(),
+        hqUrl: () => hq.url,
         checkWithHq: async () => 'active',
         endSession: (cause, token) => first.auth.endSession(cause, token),
         startSignIn: async () => {
@@ -236,6 +237,7 @@ describe('the VS Code layer against the HQ emulator', function () {
     const steps: string[] = [];
     await signIn({
       validCurrentSession: () => auth.validCurrentSession(),
+      hqUrl: () => hq.url,
       checkWithHq: async (session) => ((await introspector.introspect(session.accessToken)).active ? 'active' : 'inactive'),
       endSession: (cause, token) => auth.endSession(cause, token),
       startSignIn: async () => {
