@@ -2,14 +2,13 @@ import * as vscode from 'vscode';
 import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps';
 import { EmbeddedAuthenticator } from './mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from './mcp/httpServer';
-import { IntrospectionUnavailableError, TokenIntrospector } from './mcp/introspection';
 import { discoverFromResource, LensesOAuthClient } from './oauth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
 import { CONNECTED_APPS_VIEW_ID } from './vscode/commandIds';
 import type { LensesSession } from './vscode/oauthPort';
 import { EndedSessionNote } from './vscode/sessionEnd';
-import type { SessionCheck } from './vscode/signIn';
+import { checkSessionWithHq, introspectorsPerHq } from './vscode/hqIntrospection';
 import { ConfiguredOAuthClient } from './vscode/configuredOAuthClient';
 import { ConnectedApplications } from './vscode/connectedAppsModel';
 import { ConnectedAppsTreeProvider } from './vscode/connectedAppsView';
@@ -80,18 +79,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   });
   embeddedServer = new EmbeddedServerController(
     ({ lensesUrl, linkSecret, sessions }) => {
-      // One introspector (and cache) per HQ: the sessions name theirs, and lenses.url may change.
-      const introspectors = new Map<string, TokenIntrospector>();
-      const introspectorFor = (hqUrl: string | undefined) => {
-        const base = hqUrl ?? lensesUrl;
-        let introspector = introspectors.get(base);
-        if (!introspector) {
-          introspector = new TokenIntrospector({ url: `${base}/oauth2/introspect`, cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
-          introspectors.set(base, introspector);
-        }
-        return introspector;
-      };
-      const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspectorFor);
+      const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspectorsPerHq(lensesUrl, INTROSPECTION_CACHE_SECONDS, output));
       return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false });
     },
     sessionSource,
@@ -163,7 +151,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     accountStatus,
     registerCommands({
       auth: authProvider,
-      checkWithHq: (session) => checkWithHq(settings().url, session),
+      checkWithHq: (session) => checkSessionWithHq(settings().url, session.accessToken),
       apps: connectedApplications,
       settings,
       installStandaloneServer: () => standaloneServer.install(),
@@ -194,17 +182,6 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const activationMs = Math.round(performance.now() - began);
   output.info(`Activated in ${activationMs} ms`);
   return { authProvider, mcpProvider, embeddedServer, connectedApplications, activationMs };
-}
-
-/** Sign In's cheap check of a stored session: one RFC 7662 introspection at HQ, no cache. */
-async function checkWithHq(hqUrl: string, session: LensesSession): Promise<SessionCheck> {
-  try {
-    const answer = await new TokenIntrospector({ url: `${hqUrl}/oauth2/introspect`, cacheTtlSeconds: 0 }).introspect(session.accessToken);
-    return answer.active ? 'active' : 'inactive';
-  } catch (error) {
-    if (error instanceof IntrospectionUnavailableError) return 'unreachable';
-    throw error;
-  }
 }
 
 /** One notification: a settings change set the session aside (it stays stored for the old HQ). */

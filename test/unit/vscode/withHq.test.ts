@@ -16,6 +16,7 @@ import { isHqSession } from '../../../src/vscode/sessionResources';
 import { EditorSessionSource } from '../../../src/vscode/sessionSource';
 import { EndedSessionNote } from '../../../src/vscode/sessionEnd';
 import { signIn } from '../../../src/vscode/signIn';
+import { checkSessionWithHq } from '../../../src/vscode/hqIntrospection';
 import { FakeAuthUi, RecordingLogger, settings, settle, TestSecretStorage } from './fakes';
 
 /** The VS Code layer's parts wired as extension.ts wires them, with the real OAuth core and the HQ emulator. */
@@ -233,12 +234,11 @@ describe('the VS Code layer against the HQ emulator', function () {
     const created = await auth.createSession(['read']);
     await browsed();
     await revokeAtHq((await auth.currentSession())?.clientId ?? '');
-    const introspector = new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 });
     const steps: string[] = [];
     await signIn({
       validCurrentSession: () => auth.validCurrentSession(),
       hqUrl: () => hq.url,
-      checkWithHq: async (session) => ((await introspector.introspect(session.accessToken)).active ? 'active' : 'inactive'),
+      checkWithHq: (session) => checkSessionWithHq(hq.url, session.accessToken),
       endSession: (cause, token) => auth.endSession(cause, token),
       startSignIn: async () => {
         steps.push(`browser (stored: ${(await auth.currentSession())?.id ?? 'none'})`);
@@ -353,6 +353,16 @@ describe('the VS Code layer against the HQ emulator', function () {
     } finally {
       await other.close();
     }
+  });
+
+  it("Sign In's check: active for a live token, inactive for a revoked or unknown one, unreachable (not ended) when HQ does not answer", async () => {
+    const live = await obtainTokens(hq, { username: 'admin', scopes: ['read'] });
+    assert.equal(await checkSessionWithHq(hq.url, live.accessToken), 'active');
+    assert.equal(await checkSessionWithHq(hq.url, 'a-token-hq-never-issued'), 'inactive');
+    const gone = await startHq({ port: 0 });
+    const goneUrl = gone.url;
+    await gone.close();
+    assert.equal(await checkSessionWithHq(goneUrl, live.accessToken), 'unreachable');
   });
 
   it('CL-12 sign-out revokes the tokens at HQ and forgets the session', async () => {
