@@ -110,7 +110,9 @@ export class ConnectedApplications {
       logger.info(`Revoked access of "${node.label}" (authorization ${node.authorizationId})`);
     } catch (error) {
       logger.error(`Could not revoke "${node.label}": ${error instanceof Error ? error.message : String(error)}`);
-      ui.showMessage('error', describeLensesError(error, `revoke "${node.label}"`, this.deps.hqUrl()));
+      // CL-19: the session's own end says so (and offers Sign In); no second message.
+      if (error instanceof LensesApiError && error.isUnauthorized) await this.deps.endSession('unauthorized', session.accessToken);
+      else ui.showMessage('error', describeLensesError(error, `revoke "${node.label}"`, this.deps.hqUrl()));
       this.refresh();
       return false;
     }

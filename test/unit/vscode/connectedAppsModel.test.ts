@@ -118,6 +118,25 @@ describe('ConnectedApplications', () => {
     assert.equal(ui.error, undefined);
   });
 
+  it('CL-19 a 401 to a revoke ends the session too', async () => {
+    const ui = new FakeAppsUi();
+    const ended: string[] = [];
+    const apps = new ConnectedApplications({
+      currentSession: async () => session(), hqUrl: () => 'https://hq.example.com', list: async () => [claude],
+      revoke: async () => { throw new LensesApiError(401, 'Unauthorized', undefined, undefined, [], undefined); },
+      forgetSession: async () => undefined,
+      endSession: async (cause, token) => {
+        ended.push(`${cause} ${token}`);
+        return true;
+      },
+      ui, logger: new RecordingLogger(),
+    });
+    const [node] = await apps.applications();
+    assert.equal(await apps.revoke(node), false);
+    assert.deepEqual(ended, ['unauthorized access-token-1']);
+    assert.deepEqual(ui.messages, [], 'the session end tells the user, once');
+  });
+
   it('a successful load clears an earlier error message', async () => {
     let failing = true;
     const ui = new FakeAppsUi();
