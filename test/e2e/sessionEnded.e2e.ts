@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { obtainTokens, startHq, type RunningHq } from '../hq/testing';
-import { closeQuickInput, focusView, readQuickPick, runCommand, screenshot, waitForNotification, waitForQuickPickRow, waitForStatusBarText, waitUntil, type ToolDump } from './harness';
+import { closeQuickInput, focusView, runCommand, screenshot, waitForNotification, waitForQuickPickRow, waitForStatusBarText, waitUntil, type ToolDump } from './harness';
 import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
 
 /** 45 Lenses tools: 24 read, 16 write, 5 delete; read + write = 40. */
@@ -187,8 +187,9 @@ describe('Sessions that end elsewhere (issue 8)', function () {
   });
 
   it('8. the status bar item opens the account menu: Change Granted Scopes…, Connected Applications, Show Logs, Sign Out', async function () {
+    await closeQuickInput(env.page);
     await env.page.locator('.statusbar-item').filter({ hasText: /admin\s*·/ }).first().click();
-    const rows = await readQuickPick(env.page);
+    const rows = await waitForQuickPickRow(env.page, /Sign Out/, 10_000);
     await screenshot(env.page, 'session-ended-8-account-menu');
     await closeQuickInput(env.page);
     assert.deepEqual(rows.map((row) => row.replace(/^\S+ /, '').split(',')[0].trim()), ['Change Granted Scopes…', 'Connected Applications', 'Show Logs', 'Sign Out']);
