@@ -229,6 +229,23 @@ describe('the VS Code layer against the HQ emulator', function () {
     }
   });
 
+  it('CL-19 grant revoked at HQ, the embedded server\'s introspection the trigger: inactive, the session is forgotten, no tools', async () => {
+    const { auth, server: embedded, browsed, notices } = parts(['read']);
+    await auth.createSession(['read']);
+    await browsed();
+    await revokeAtHq((await auth.currentSession())?.clientId ?? '');
+    const client = await connectEditor(await embedded.ensureStarted(hq.url));
+    try {
+      assert.equal((await client.listTools()).tools.length, 0, 'HQ says inactive: no tools');
+      await until(() => notices.length > 0);
+      assert.equal(await auth.currentSession(), undefined, 'forgotten');
+      assert.equal((await auth.lastEndedSession())?.cause, 'inactive');
+      assert.match(notices[0], /no longer accepts your session \(revoked, or unknown to HQ\): admin was signed out/);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('CL-19 Sign In checks a stored session with HQ: inactive there, it is forgotten and the browser opens', async () => {
     const { auth, browsed, logger } = parts(['read']);
     const created = await auth.createSession(['read']);
