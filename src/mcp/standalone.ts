@@ -75,6 +75,7 @@ export async function startStandaloneStdio(config: ServerConfig, dependencies: S
     hqTimeoutMs: config.hqTimeoutSeconds * 1000,
     maxToolOutputChars: config.maxToolOutputChars,
     defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
+    credential: 'api-key',
   });
   const transport = new StdioServerTransport();
   await server.connect(transport);

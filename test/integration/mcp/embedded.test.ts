@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionRejection, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
 import type { Scope } from '../../../src/scopes';
@@ -26,6 +26,11 @@ class FakeSessions implements SessionSource {
   }
   sessionLost(reason: string) {
     this.lost.push(reason);
+  }
+  /** Tokens HQ no longer accepts, as reported (CL-19). */
+  rejected: Array<[string, SessionRejection]> = [];
+  sessionRejected(accessToken: string, why: SessionRejection) {
+    this.rejected.push([accessToken, why]);
   }
 }
 
@@ -149,15 +154,15 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
     }
   });
 
-  it('an HQ 401 on the session token reports the lost session and tells the user to sign in again', async () => {
+  it('CL-19 an HQ 401 on the session token reports the rejected session and tells the user to sign in again', async () => {
     sessions.session = { accessToken: 'revoked-or-unknown-token', scopes: ['read'] };
-    sessions.lost = [];
+    sessions.rejected = [];
     const { client } = await connect();
     try {
       const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
       assert.equal(result.isError, true);
       assert.match(resultText(result), /Re-authenticate/);
-      assert.equal(sessions.lost.length, 1);
+      assert.deepEqual(sessions.rejected, [['revoked-or-unknown-token', 'unauthorized']]);
     } finally {
       await client.close();
     }
@@ -230,7 +235,7 @@ describe('Embedded mode with introspection (as the extension runs it)', function
     assert.equal(await listedTools(), 24);
   });
 
-  it('a grant revoked at HQ turns the session into signed out (tools say to sign in), with no 401', async () => {
+  it('CL-19 a grant revoked at HQ turns the session into signed out (tools say to sign in), with no 401', async () => {
     const tokens = await obtainTokens(hq, { scopes: ['read', 'write'] });
     sessions.session = { accessToken: tokens.accessToken, scopes: ['read', 'write'] };
     assert.equal(await listedTools(), 40);
@@ -241,9 +246,11 @@ describe('Embedded mode with introspection (as the extension runs it)', function
     });
     assert.equal(revoke.status, 200);
     sessions.lost = [];
+    sessions.rejected = [];
     const { client } = await connectAsEditor(mcp.url);
     try {
       await assertSignedOut(client, sessions);
+      assert.ok(sessions.rejected.length > 0 && sessions.rejected.every(([token, why]) => token === tokens.accessToken && why === 'inactive'), 'CL-19: the inactive token is reported');
     } finally {
       await client.close();
     }
