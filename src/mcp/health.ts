@@ -42,7 +42,10 @@ export class HqReadiness {
 
   private async ask(): Promise<boolean> {
     try {
-      const answer = await this.fetchImpl(`${this.options.lensesUrl}/api/v1/environments`, { signal: AbortSignal.timeout(this.options.timeoutMs), redirect: 'manual' });
+      const answer = await this.fetchImpl(`${this.options.lensesUrl}/api/v1/environments`, {
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        redirect: 'manual',
+      });
       await answer.body?.cancel();
       return answer.status < 500;
     } catch {

@@ -118,6 +118,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       maxToolOutputChars: options.maxToolOutputChars,
       tokenRejected: (token) => authenticator.tokenRejected?.(token),
       sessionLost: (reason) => authenticator.sessionLost?.(reason),
+      credential: authenticator.credential,
     });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -153,7 +154,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     const authentication = await authenticator.authenticate(request);
     if (authentication.kind === 'rejected') return sendError(response, authentication.status, authentication.message, authentication.headers);
     const access: ToolAccess =
-      authentication.kind === 'granted' ? { kind: 'granted', token: authentication.token, scopes: authentication.scopes } : authentication;
+      authentication.kind === 'granted' ? { kind: 'granted', token: authentication.token, scopes: authentication.scopes, lensesUrl: authentication.lensesUrl } : authentication;
     const subject = authentication.kind === 'granted' ? authentication.subject : undefined;
     attachAccess(request, access);
 

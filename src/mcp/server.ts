@@ -17,7 +17,7 @@ import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
 import type { RequestAuthentication } from './authentication';
 import { LENSES_PROMPTS } from './prompts';
-import { answerResult, describeToolError, errorResult, isExpectedToolError } from './toolResults';
+import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from './tools/answer';
 
@@ -27,7 +27,7 @@ export const SERVER_VERSION = '0.1.0';
 
 /** What the tools may do for one request. */
 export type ToolAccess =
-  | { kind: 'granted'; token: string; scopes: ReadonlySet<Scope> }
+  | { kind: 'granted'; token: string; scopes: ReadonlySet<Scope>; /** The HQ the token is for, when not the server's own (embedded mode). */ lensesUrl?: string }
   /** Embedded mode without a session: list the tools of `scopes`, answer calls with `message`. */
   | Extract<RequestAuthentication, { kind: 'signed-out' }>;
 
@@ -47,6 +47,8 @@ export interface LensesMcpServerOptions {
   tokenRejected?(token: string): void;
   /** A tool was called while signed out, or HQ rejected the session's token (embedded mode). */
   sessionLost?(reason: string): void;
+  /** Whose credential goes to HQ (default a user's session); decides what an HQ 401 tells the model. */
+  credential?: CredentialKind;
 }
 
 const ACCESS_KEY = 'lensesAccess';
@@ -128,7 +130,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       return errorResult(`${name} needs the Lenses "${tool.scope}" scope, which this session was not granted. Sign in again and grant "${tool.scope}".`);
     }
     const token = access.token;
-    const lenses = new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger });
+    const lenses = new LensesClient({ baseUrl: access.lensesUrl ?? options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger });
     const progressToken = request.params._meta?.progressToken;
     const progress = async (value: number, message?: string) => {
       if (progressToken === undefined) return;
@@ -150,7 +152,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
         // The stack goes to the log only; the model gets one sentence.
         logger.error(`Tool ${name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
-      return errorResult(describeToolError(name, error));
+      return errorResult(describeToolError(name, error, options.credential));
     }
   });
 

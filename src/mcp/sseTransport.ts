@@ -29,14 +29,20 @@ export class SseServerTransport implements Transport {
     private readonly stream: ServerResponse,
   ) {}
 
-  async start(): Promise<void> {
-    if (this.open) throw new Error('SseServerTransport already started');
+  start(): Promise<void> {
+    if (this.open) return Promise.reject(new Error('SseServerTransport already started'));
     this.open = true;
-    this.stream.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    this.stream.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     this.stream.write(`event: endpoint\ndata: ${SSE_MESSAGE_PATH}?session_id=${encodeURIComponent(this.sessionId)}\n\n`);
     this.keepalive = setInterval(() => this.stream.write(': ping\n\n'), KEEPALIVE_MS);
     this.keepalive.unref();
     this.stream.on('close', () => this.closed());
+    return Promise.resolve();
   }
 
   /** One POSTed JSON-RPC message or batch; false when it is not one (the caller answers 400). */
@@ -48,14 +54,16 @@ export class SseServerTransport implements Transport {
     return true;
   }
 
-  async send(message: JSONRPCMessage, _options?: TransportSendOptions): Promise<void> {
-    if (!this.open) throw new Error('Not connected');
+  send(message: JSONRPCMessage, _options?: TransportSendOptions): Promise<void> {
+    if (!this.open) return Promise.reject(new Error('Not connected'));
     this.stream.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    return Promise.resolve();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     if (this.open) this.stream.end();
     this.closed();
+    return Promise.resolve();
   }
 
   private closed(): void {

@@ -94,6 +94,7 @@ export async function startStandaloneStdio(config: ServerConfig, dependencies: S
     hqTimeoutMs: config.hqTimeoutSeconds * 1000,
     maxToolOutputChars: config.maxToolOutputChars,
     defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
+    credential: 'api-key',
   });
   const transport = new StdioServerTransport();
   await server.connect(dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport);

@@ -87,11 +87,18 @@ export function isExpectedToolError(error: unknown): error is Error {
   );
 }
 
+/** Whose credential the server sends to HQ: a user's session (OAuth, embedded) or `LENSES_API_KEY`. */
+export type CredentialKind = 'session' | 'api-key';
+
+/** What an HQ 401 tells the model with an API key: no sign-in can fix it. */
+export const API_KEY_REJECTED = 'Lenses HQ rejected the API key: check LENSES_API_KEY';
+
 /** The text of a tool error for `error` thrown while running `tool`. */
-export function describeToolError(tool: string, error: unknown): string {
+export function describeToolError(tool: string, error: unknown, credential: CredentialKind = 'session'): string {
   if (error instanceof ToolArgumentError) return `Invalid arguments for ${tool}: ${error.message}.`;
   if (error instanceof UnsafePathSegmentError) return `Invalid arguments for ${tool}: ${error.message}.`;
   if (error instanceof LensesApiError) {
+    if (error.status === 401 && credential === 'api-key') return `${API_KEY_REJECTED} (HTTP 401 on ${tool}). The server's operator must set a valid key and restart it.`;
     if (error.status === 401) return `Lenses rejected the access token (HTTP 401) for ${tool}. Re-authenticate (sign in to Lenses again) and retry.`;
     const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
     const hint = error.status === 403 ? ' Your Lenses user lacks the permission for this; ask an administrator.' : error.status === 404 ? ' Check the names with a list tool.' : '';

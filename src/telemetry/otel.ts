@@ -35,7 +35,9 @@ export const startTelemetry: TelemetryModule['startTelemetry'] = (settings: Tele
     traceTransport: (transport) => new TracedTransport(transport, tracer),
     traceFetch: (inner) => tracedFetch(inner, tracer),
     shutdown: async () => {
-      await provider.shutdown().catch((error: unknown) => logger.warn(`OpenTelemetry did not flush: ${error instanceof Error ? error.message : String(error)}`));
+      await provider
+        .shutdown()
+        .catch((error: unknown) => logger.warn(`OpenTelemetry did not flush: ${error instanceof Error ? error.message : String(error)}`));
     },
   };
 };
@@ -172,7 +174,9 @@ class StderrSpanExporter implements SpanExporter {
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     for (const span of spans) {
       const [seconds, nanos] = span.duration;
-      process.stderr.write(`${JSON.stringify({ name: span.name, traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, parentSpanId: span.parentSpanContext?.spanId, durationMs: seconds * 1000 + nanos / 1e6, status: span.status.code, attributes: span.attributes })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ name: span.name, traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, parentSpanId: span.parentSpanContext?.spanId, durationMs: seconds * 1000 + nanos / 1e6, status: span.status.code, attributes: span.attributes })}\n`,
+      );
     }
     done({ code: ExportResultCode.SUCCESS });
   }

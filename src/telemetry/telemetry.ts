@@ -45,6 +45,7 @@ export function loadTelemetry(settings: TelemetrySettings, logger: Logger, direc
   }
   try {
     // A computed path: the bundler leaves this require to run time, so the bin carries no OpenTelemetry.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time load of a file beside the bin, on purpose
     const loaded = require(chunk) as TelemetryModule;
     const telemetry = loaded.startTelemetry(settings, logger);
     logger.info(`OpenTelemetry traces on: ${settings.exporter === 'console' ? 'spans on stderr' : 'OTLP/HTTP protobuf'}, service ${settings.serviceName}`);

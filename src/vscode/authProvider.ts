@@ -4,8 +4,9 @@ import { isScope, parseScopes, type Scope } from '../scopes';
 import { Emitter } from './emitter';
 import { isOAuthError } from '../oauth';
 import { errorCode, type LensesSession, type OAuthClientPort, type RedirectChoice } from './oauthPort';
-import type { LensesSettings } from './settings';
-import { describeScopeShortfall, describeSignInError, SignInCancelledError, type UserMessage } from './userMessages';
+import { SESSION_END_TEXT, type EndedSession, type EndedSessionNote, type SessionEndCause } from './sessionEnd';
+import { lensesUrlProblem, type LensesSettings } from './settings';
+import { describeScopeShortfall, describeSignInError, InvalidLensesUrlError, SignInCancelledError, type UserMessage } from './userMessages';
 
 /** The authentication provider id and label (package.json `contributes.authentication`). */
 export const AUTH_PROVIDER_ID = 'lenses';
@@ -33,8 +34,10 @@ export interface AuthProviderDeps {
   secretsChanged: vscode.Event<unknown>;
   /** Which stored sessions are this provider's (sessions for a remote MCP server's resource are not). */
   accepts?(session: LensesSession): boolean;
-  /** A session ended on its own (refresh refused): tell the user, who may not be looking at Lenses. */
-  sessionEnded?(): void;
+  /** HQ ended a session (CL-19): tell the user, who may not be looking at Lenses. */
+  sessionEnded?(ended: EndedSession): void;
+  /** The note every window reads to show the signed-out state as "ended" (SecretStorage). */
+  endedNote?: Pick<EndedSessionNote, 'record' | 'read' | 'clear'>;
   logger: Logger;
 }
 
@@ -78,6 +81,8 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
       const settings = this.deps.settings();
       const hqUrl = settings.url || (await ui.askForLensesUrl());
       if (!hqUrl) throw new SignInCancelledError();
+      const problem = lensesUrlProblem(hqUrl);
+      if (problem) throw new InvalidLensesUrlError(problem);
       const asked = parseScopes(scopes).length > 0 ? parseScopes(scopes) : settings.scopes;
       const redirect = await this.deps.redirect();
       logger.info(`Signing in to Lenses at ${hqUrl} for [${asked.join(' ')}] (${redirect?.kind ?? 'loopback'} redirect)`);
@@ -86,11 +91,12 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
       );
       logger.info(`Signed in as ${session.account.label} with [${session.scopes.join(' ')}], token ${fingerprint(session.accessToken)}`);
       await this.replaceOthers(session.id);
+      await this.deps.endedNote?.clear();
       const shortfall = describeScopeShortfall(asked, session.scopes);
       if (shortfall) ui.showMessage('info', { text: shortfall, actions: [] });
       return toAuthenticationSession(session);
     } catch (error) {
-      const message = describeSignInError(error);
+      const message = describeSignInError(error, this.deps.settings().url);
       if (message) {
         logger.error(`Sign-in failed (${errorCode(error) ?? 'no code'}): ${error instanceof Error ? error.message : String(error)}`);
         ui.showMessage('error', message);
@@ -111,13 +117,36 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
       this.deps.logger.warn(`Could not revoke the session at Lenses (${error instanceof Error ? error.message : String(error)}); forgetting it locally`);
       await this.deps.oauth.forget(sessionId);
     }
+    await this.deps.endedNote?.clear();
     await this.reconcile();
+  }
+
+  /**
+   * CL-19: HQ no longer accepts the session holding `accessToken` (the current one when
+   * undefined): forget it at once (SecretStorage, so every window follows), note why, fire
+   * the change event and tell the user. False when no stored session holds that token any
+   * more (already ended, refreshed or replaced since): nothing is done then.
+   */
+  async endSession(cause: SessionEndCause, accessToken?: string): Promise<boolean> {
+    await this.reconciling;
+    const stored = await this.ownSessions();
+    const session = accessToken === undefined ? stored.at(-1) : stored.find((candidate) => candidate.accessToken === accessToken);
+    if (!session) return false;
+    this.deps.logger.warn(`${SESSION_END_TEXT[cause]}: forgetting the session of ${session.account.label} (token ${fingerprint(session.accessToken)})`);
+    await this.ended(session, cause, () => this.deps.oauth.forget(session.id));
+    return true;
+  }
+
+  /** The last session HQ ended, while no one signed in or out since. */
+  async lastEndedSession(): Promise<EndedSession | undefined> {
+    return this.deps.endedNote?.read();
   }
 
   /** Forgets a session without revoking (its grant was revoked already, e.g. from Connected Applications). */
   async forgetSession(sessionId: string): Promise<void> {
     await this.deps.oauth.forget(sessionId);
     this.deps.logger.info(`Forgot session ${sessionId}`);
+    await this.deps.endedNote?.clear();
     await this.reconcile();
   }
 
@@ -138,13 +167,22 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
       return await this.deps.oauth.validSession(session.id, signal);
     } catch (error) {
       if (isOAuthError(error, 'session_expired')) {
+        // The OAuth core removed it already (CL-11).
         this.deps.logger.warn(`Session of ${session.account.label} could not be refreshed: sign in again`);
-        await this.reconcile();
-        this.deps.sessionEnded?.();
+        await this.ended(session, 'refresh_refused', async () => undefined);
         return undefined;
       }
       throw error;
     }
+  }
+
+  private async ended(session: LensesSession, cause: SessionEndCause, forget: () => Promise<void>): Promise<void> {
+    const ended: EndedSession = { account: session.account.label, cause, at: Date.now() };
+    // The note first, so a window that sees the session go also sees why.
+    await this.deps.endedNote?.record(ended).catch((error: unknown) => this.deps.logger.warn(`Could not note the ended session: ${String(error)}`));
+    await forget();
+    this.deps.sessionEnded?.(ended);
+    await this.reconcile();
   }
 
   /** Re-reads the stored sessions and fires added/removed/changed for what differs. */

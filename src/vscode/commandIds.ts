@@ -9,13 +9,19 @@ export const COMMAND = {
   revokeApplicationFromPalette: 'lenses.revokeApplicationFromPalette',
   copyClientId: 'lenses.copyClientId',
   forgetRemoteMcpConfirmations: 'lenses.forgetRemoteMcpConfirmations',
+  changeScopes: 'lenses.changeScopes',
+  accountMenu: 'lenses.accountMenu',
 } as const;
 
 /** Context keys used in `when` clauses. */
 export const CONTEXT = {
   signedIn: 'lenses.signedIn',
   noApplications: 'lenses.noApplications',
+  applicationsError: 'lenses.applicationsError',
 } as const;
 
 export const VIEW_CONTAINER_ID = 'lenses';
 export const CONNECTED_APPS_VIEW_ID = 'lenses.connectedApplications';
+
+/** VS Code's own command that opens and focuses the view (`<view id>.focus`). */
+export const FOCUS_CONNECTED_APPS = `${CONNECTED_APPS_VIEW_ID}.focus`;

@@ -5,10 +5,16 @@ import { COMMAND } from './commandIds';
 import type { ApplicationNode, ConnectedAppsNode } from './connectedApps';
 import type { ConnectedApplications } from './connectedAppsModel';
 import { copyMcpConfiguration } from './copyMcpConfiguration';
+import { changeGrantedScopes } from './scopeChange';
 import type { LensesSettings } from './settings';
+import { signIn, type SessionCheck } from './signIn';
+import { pickScopes, showAccountMenu, showAlreadySignedIn, showUserMessage } from './vscodeUi';
+import type { LensesSession } from './oauthPort';
 
 export interface CommandDeps {
   auth: LensesAuthenticationProvider;
+  /** RFC 7662 introspection of the session's token at HQ (Sign In checks the stored session first). */
+  checkWithHq(session: LensesSession): Promise<SessionCheck>;
   apps: ConnectedApplications;
   settings(): LensesSettings;
   /** Installs the copy of the bundled standalone server that configurations point at; returns its path. */
@@ -27,14 +33,42 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     if (target) await apps.revoke(target);
   };
 
+  const changeScopes = () =>
+    changeGrantedScopes({
+      currentSession: () => auth.currentSession(),
+      configuredScopes: () => deps.settings().scopes,
+      pickScopes,
+      signOut: (id) => auth.removeSession(id),
+      signIn: (scopes) => auth.createSession(scopes),
+      showMessage: (severity, message) => void showUserMessage(severity, message),
+      logger,
+    });
+
   return vscode.Disposable.from(
-    register(COMMAND.signIn, async () => {
-      try {
-        await vscode.authentication.getSession(AUTH_PROVIDER_ID, deps.settings().scopes, { createIfNone: true });
-      } catch (error) {
-        // The provider already told the user (or the user cancelled): only log here.
-        logger.debug(`Sign-in ended without a session: ${error instanceof Error ? error.message : String(error)}`);
-      }
+    register(COMMAND.signIn, () =>
+      signIn({
+        validCurrentSession: () => auth.validCurrentSession(),
+        hqUrl: () => deps.settings().url,
+        checkWithHq: deps.checkWithHq,
+        endSession: (cause, token) => auth.endSession(cause, token),
+        startSignIn: async () => {
+          try {
+            await vscode.authentication.getSession(AUTH_PROVIDER_ID, deps.settings().scopes, { createIfNone: true });
+          } catch (error) {
+            // The provider already told the user (or the user cancelled): only log here.
+            logger.debug(`Sign-in ended without a session: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        },
+        showAlreadySignedIn,
+        changeScopes: async () => void (await changeScopes()),
+        logger,
+      }),
+    ),
+    register(COMMAND.changeScopes, changeScopes),
+    register(COMMAND.accountMenu, async () => {
+      const session = await auth.currentSession();
+      if (!session) return vscode.commands.executeCommand(COMMAND.signIn);
+      await showAccountMenu(`Lenses: ${session.account.label} · ${session.scopes.join(' ') || 'no scopes'}`);
     }),
     register(COMMAND.signOut, async () => {
       const session = await auth.currentSession();

@@ -17,14 +17,7 @@ export interface ApplicationNode {
   isSelf: boolean;
 }
 
-/** The view's single item when HQ could not be asked: the message, never a stack trace. */
-export interface ErrorNode {
-  kind: 'error';
-  label: string;
-  icon: 'error';
-}
-
-export type ConnectedAppsNode = ApplicationNode | ErrorNode;
+export type ConnectedAppsNode = ApplicationNode;
 
 export const UNNAMED_APPLICATION = 'Unnamed application';
 

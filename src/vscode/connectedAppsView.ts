@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { COMMAND } from './commandIds';
 import type { ConnectedAppsNode } from './connectedApps';
 import type { ConnectedApplications } from './connectedAppsModel';
 
@@ -18,12 +17,6 @@ export class ConnectedAppsTreeProvider implements vscode.TreeDataProvider<Connec
   getTreeItem(node: ConnectedAppsNode): vscode.TreeItem {
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
     item.iconPath = new vscode.ThemeIcon(node.icon);
-    if (node.kind === 'error') {
-      item.contextValue = 'lensesError';
-      item.tooltip = `${node.label}\n\nClick for the details in the Lenses log.`;
-      item.command = { command: COMMAND.showLogs, title: 'Show Logs' };
-      return item;
-    }
     item.id = node.authorizationId;
     item.description = node.description;
     item.tooltip = new vscode.MarkdownString(node.tooltip);

@@ -12,7 +12,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts the embedded server on 127.0.0.1:0 with an authenticator built from these parts. */
+/**
+ * Starts the embedded server on 127.0.0.1:0 with an authenticator built from these parts.
+ * `lensesUrl` is only the default: each session names the HQ it was issued for
+ * (`EmbeddedSession.hqUrl`), so the server follows `lenses.url` without a restart.
+ */
 export type StartEmbeddedServer = (options: { lensesUrl: string; linkSecret: string; sessions: SessionSource }) => Promise<RunningServer>;
 
 /** A started embedded server and the headers VS Code must send to it. */
@@ -23,10 +27,12 @@ export interface EmbeddedEndpoint {
 
 /**
  * Owns the embedded MCP server: started once on first need (single flight), with a fresh
- * random link secret per launch; stopped on dispose and when the HQ URL changes.
+ * random link secret per launch; stopped on dispose. A change of `lenses.url` does not stop
+ * it: VS Code keeps its connection (a stopped or moved server would show as an error in
+ * MCP: List Servers and need Start Server by hand), and the tool list follows the session.
  */
 export class EmbeddedServerController {
-  private starting: Promise<{ server: RunningServer; endpoint: EmbeddedEndpoint; lensesUrl: string }> | undefined;
+  private starting: Promise<{ server: RunningServer; endpoint: EmbeddedEndpoint }> | undefined;
 
   constructor(
     private readonly start: StartEmbeddedServer,
@@ -35,21 +41,21 @@ export class EmbeddedServerController {
     private readonly newSecret: () => string = () => randomBytes(32).toString('base64url'),
   ) {}
 
-  /** The running server's endpoint, starting it for `lensesUrl` if needed (restarting if the URL changed). */
+  /** The running server's endpoint, starting it if needed. */
   async ensureStarted(lensesUrl: string): Promise<EmbeddedEndpoint> {
-    const current = this.starting;
-    if (current) {
-      const running = await current.catch(() => undefined);
-      if (running?.lensesUrl === lensesUrl) return running.endpoint;
-      if (this.starting === current) await this.stop();
-      else return this.ensureStarted(lensesUrl);
+    if (!this.starting) {
+      const launching = this.launch(lensesUrl);
+      this.starting = launching;
+      launching.catch(() => {
+        if (this.starting === launching) this.starting = undefined;
+      });
     }
-    const launching = this.launch(lensesUrl);
-    this.starting = launching;
-    launching.catch(() => {
-      if (this.starting === launching) this.starting = undefined;
-    });
-    return (await launching).endpoint;
+    return (await this.starting).endpoint;
+  }
+
+  /** `lenses.url` changed: the server keeps serving; its clients list the tools of the new HQ's session (none until signed in). */
+  hqUrlChanged(): void {
+    this.notifyToolsChanged();
   }
 
   /** Tells connected MCP clients to list tools again (session or scopes changed). */
@@ -80,6 +86,6 @@ export class EmbeddedServerController {
     const began = Date.now();
     const server = await this.start({ lensesUrl, linkSecret, sessions: this.sessions });
     this.logger.info(`Started the embedded Lenses MCP server at ${server.url} in ${Date.now() - began} ms`);
-    return { server, lensesUrl, endpoint: { url: server.url, headers: { [LINK_SECRET_HEADER_NAME]: linkSecret } } };
+    return { server, endpoint: { url: server.url, headers: { [LINK_SECRET_HEADER_NAME]: linkSecret } } };
   }
 }

@@ -26,7 +26,7 @@ export type CreateHttpDefinition<D> = (label: string, url: string, headers: Reco
 
 export interface McpProviderDeps<D> {
   settings(): LensesSettings;
-  server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop'>;
+  server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop' | 'hqUrlChanged'>;
   /** Silent: is there a session (with whatever scopes were granted)? */
   hasSession(): Promise<boolean>;
   /** Asks to sign in (`getSession(…, { createIfNone: true })`); false when the user declined. */
@@ -105,14 +105,21 @@ export class LensesMcpServerProvider<D> {
     this.deps.server.notifyToolsChanged();
   }
 
-  /** `lenses.url` or `lenses.mcp.url` changed: the definition changes (and the embedded server must restart). */
+  /**
+   * `lenses.mcp.url` changed (a switch to or from a remote server, or another one): the
+   * definition changes. `lenses.url` alone: the embedded server keeps serving (each session
+   * names its HQ), so VS Code keeps its connection (no refused connection in MCP: List
+   * Servers, no Start Server by hand) and lists the new HQ's tools.
+   */
   async configurationChanged(affects: (section: string) => boolean): Promise<void> {
-    if (!affects(SETTING.url) && !affects(SETTING.mcpUrl)) return;
-    // A new HQ, or a switch to or from a remote server: the running embedded server is stale.
-    await this.deps.server.stop();
-    this.remoteRefusal = undefined;
-    this.deps.logger.info('Lenses MCP server definition changed');
-    this.changes.fire();
+    if (affects(SETTING.mcpUrl)) {
+      await this.deps.server.stop();
+      this.remoteRefusal = undefined;
+      this.deps.logger.info('Lenses MCP server definition changed');
+      this.changes.fire();
+      return;
+    }
+    if (affects(SETTING.url) && !this.deps.settings().mcpUrl) this.deps.server.hqUrlChanged();
   }
 
   /**

@@ -46,3 +46,28 @@ function outputBudget(value: number | undefined): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) return DEFAULT_MAX_TOOL_OUTPUT_CHARS;
   return Math.min(MAX_TOOL_OUTPUT_CHARS, Math.max(MIN_TOOL_OUTPUT_CHARS, value));
 }
+
+/**
+ * Why `url` cannot be a Lenses HQ URL, or undefined when it can: an absolute `http(s)://`
+ * URL with a host (the same rule as the settings' `pattern` in package.json).
+ */
+export function lensesUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not an absolute URL (expected e.g. https://lenses.example.com)`;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `"${url}" uses ${parsed.protocol} (expected http:// or https://)`;
+  if (!parsed.hostname) return `"${url}" has no host name`;
+  return undefined;
+}
+
+/** The origin of a configured URL, for messages ("Lenses HQ at https://hq.example.com"); the text itself when it is no URL. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}

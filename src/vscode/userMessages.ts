@@ -1,7 +1,7 @@
 import { LensesApiError, LensesConnectionError } from '../lenses/errors';
 import type { Scope } from '../scopes';
 import { isOAuthError, type OAuthErrorCode } from '../oauth';
-import { SETTING } from './settings';
+import { originOf, SETTING } from './settings';
 
 /** What a notification button does. */
 export type MessageAction = 'showLogs' | 'openSettings' | 'signIn';
@@ -22,6 +22,11 @@ export class SignInCancelledError extends Error {
   }
 }
 
+/** `lenses.url` is not an http(s) URL: said before any network, never as a discovery failure. */
+export class InvalidLensesUrlError extends Error {
+  override readonly name = 'InvalidLensesUrlError';
+}
+
 const SHOW_LOGS: MessageAction[] = ['showLogs'];
 const SETTINGS_AND_LOGS: MessageAction[] = ['openSettings', 'showLogs'];
 
@@ -30,7 +35,7 @@ const SETTINGS_AND_LOGS: MessageAction[] = ['openSettings', 'showLogs'];
  * text. `undefined` = silent (the user cancelled). Exhaustive, so a new code fails to compile.
  */
 const SIGN_IN_MESSAGES: Record<OAuthErrorCode, UserMessage | undefined> = {
-  unreachable: { text: 'Could not reach Lenses HQ. Check the lenses.url setting and your network, then sign in again.', actions: SETTINGS_AND_LOGS, setting: SETTING.url },
+  unreachable: unreachable(''),  // with the origin: describeSignInError
   discovery_failed: { text: 'Lenses HQ did not publish its OAuth configuration at this URL. Check the lenses.url setting.', actions: SETTINGS_AND_LOGS, setting: SETTING.url },
   issuer_mismatch: { text: 'Lenses HQ announced a different issuer than lenses.url, so sign-in was stopped. Check the lenses.url setting.', actions: SETTINGS_AND_LOGS, setting: SETTING.url },
   pkce_unsupported: { text: 'Lenses HQ does not support PKCE (S256), so VS Code cannot sign in safely.', actions: SHOW_LOGS },
@@ -52,19 +57,30 @@ const SIGN_IN_MESSAGES: Record<OAuthErrorCode, UserMessage | undefined> = {
  * The message to show for a failed sign-in, or undefined when it must stay silent
  * (the user cancelled).
  */
-export function describeSignInError(error: unknown): UserMessage | undefined {
+export function describeSignInError(error: unknown, hqUrl = ''): UserMessage | undefined {
   if (isCancellation(error)) return undefined;
+  if (error instanceof InvalidLensesUrlError) return { text: `\`lenses.url\` is not a valid URL: ${error.message}.`, actions: ['openSettings'], setting: SETTING.url };
+  if (isOAuthError(error, 'unreachable') || error instanceof LensesConnectionError) return unreachable(hqUrl);
   if (isOAuthError(error)) return SIGN_IN_MESSAGES[error.code];
-  if (error instanceof LensesConnectionError) return SIGN_IN_MESSAGES.unreachable;
   return { text: 'Could not sign in to Lenses. See the logs for details.', actions: SHOW_LOGS };
 }
 
-/** The message for a failed call to HQ outside sign-in (e.g. the applications list). */
-export function describeLensesError(error: unknown, doing: string): UserMessage {
+/** "Could not reach Lenses HQ at <origin>…": every such message names the origin it tried. */
+function unreachable(hqUrl: string): UserMessage {
+  const where = hqUrl ? ` at ${originOf(hqUrl)}` : '';
+  return { text: `Could not reach Lenses HQ${where}. Check the lenses.url setting and your network, then sign in again.`, actions: SETTINGS_AND_LOGS, setting: SETTING.url };
+}
+
+/** The message for a failed call to HQ outside sign-in (e.g. the applications list); `hqUrl` is the HQ it asked. */
+export function describeLensesError(error: unknown, doing: string, hqUrl = ''): UserMessage {
   if (error instanceof LensesApiError && error.isUnauthorized) {
-    return { text: `Could not ${doing}: Lenses no longer accepts your session. Sign in again.`, actions: ['signIn', 'showLogs'] };
+    return { text: `Could not ${doing}: Lenses HQ no longer accepts your session. Sign in again.`, actions: ['signIn', 'showLogs'] };
   }
-  if (error instanceof LensesApiError || error instanceof LensesConnectionError) {
+  if (error instanceof LensesConnectionError) {
+    const where = hqUrl ? `Lenses HQ at ${originOf(hqUrl)}` : 'Lenses HQ';
+    return { text: `Could not ${doing}: ${where} could not be reached. Check your network and lenses.url, then retry.`, actions: SHOW_LOGS };
+  }
+  if (error instanceof LensesApiError) {
     return { text: `Could not ${doing}: ${error.message}`, actions: SHOW_LOGS };
   }
   return { text: `Could not ${doing}. See the logs for details.`, actions: SHOW_LOGS };
@@ -86,4 +102,15 @@ export function describeScopeShortfall(asked: readonly Scope[], granted: readonl
   if (missing.length === 0) return undefined;
   const held = granted.length > 0 ? granted.join(', ') : 'none';
   return `Signed in to Lenses with ${held} access. Not granted: ${missing.join(', ')} — tools that need it stay hidden. Sign out and in again to ask for it.`;
+}
+
+/**
+ * The one notification after a settings change set the session aside: `lenses.url` now
+ * points elsewhere (`urlChanged`), or the OAuth settings changed. The session stays stored
+ * for its own HQ, in case the user switches back.
+ */
+export function describeSetAside(session: { account: { label: string }; issuer: string }, hqUrl: string, urlChanged: boolean): string {
+  const why = urlChanged ? `lenses.url now points at ${hqUrl ? originOf(hqUrl) : 'no Lenses HQ'}` : 'the Lenses OAuth settings changed';
+  const where = urlChanged && hqUrl ? ` with ${originOf(hqUrl)}` : '';
+  return `${why}: the session of ${session.account.label} for ${originOf(session.issuer)} was set aside. Sign in to use the Lenses tools${where}.`;
 }

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import type { AuthUi } from './authProvider';
 import { COMMAND, CONNECTED_APPS_VIEW_ID, CONTEXT } from './commandIds';
 import type { ConnectedAppsUi } from './connectedAppsModel';
+import { ALL_SCOPES, type Scope } from '../scopes';
 import { SETTING } from './settings';
+import { ACCOUNT_MENU } from './statusBar';
 import type { MessageAction, UserMessage } from './userMessages';
 
 const ACTION_TITLES: Record<MessageAction, string> = {
@@ -74,10 +76,42 @@ export const vscodeConnectedAppsUi: ConnectedAppsUi = {
   setEmpty(empty) {
     void vscode.commands.executeCommand('setContext', CONTEXT.noApplications, empty);
   },
+  setError(problem) {
+    void vscode.commands.executeCommand('setContext', CONTEXT.applicationsError, problem?.kind ?? false);
+  },
 };
 
-/** "Your Lenses session has ended…" with "Sign In"; resolves when dismissed or clicked. */
-export async function showSessionEnded(): Promise<void> {
-  const picked = await vscode.window.showWarningMessage('Your Lenses session has ended. Sign in again to keep using Lenses tools.', 'Sign In');
+/** A warning with "Sign In" (session ended, or a tool called while signed out); resolves when dismissed or clicked. */
+export async function showSignInNeeded(text: string): Promise<void> {
+  const picked = await vscode.window.showWarningMessage(text, 'Sign In');
   if (picked) await vscode.commands.executeCommand(COMMAND.signIn);
+}
+
+/** "Already signed in as …" with "Change Granted Scopes…"; true when that was clicked. */
+export async function showAlreadySignedIn(text: string): Promise<boolean> {
+  return (await vscode.window.showInformationMessage(text, 'Change Granted Scopes…')) !== undefined;
+}
+
+const SCOPE_DETAILS: Record<Scope, string> = {
+  read: 'See environments, topics, connectors, consumer groups, SQL',
+  write: 'Create and change topics, connectors, offsets, processors',
+  delete: 'Delete connectors, consumer groups, offsets, processors',
+};
+
+/** The read/write/delete multi-select of "Change Granted Scopes…", the `ticked` ones ticked. */
+export async function pickScopes(ticked: readonly Scope[]): Promise<Scope[] | undefined> {
+  const items = ALL_SCOPES.map((scope) => ({ label: scope, detail: SCOPE_DETAILS[scope], picked: ticked.includes(scope), scope }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Change Granted Scopes',
+    placeHolder: 'Scopes to grant (Lenses HQ asks you to consent again)',
+    canPickMany: true,
+    ignoreFocusOut: true,
+  });
+  return picked?.map((item) => item.scope);
+}
+
+/** The status bar's account menu; runs the picked command. */
+export async function showAccountMenu(title: string): Promise<void> {
+  const picked = await vscode.window.showQuickPick(ACCOUNT_MENU.map((entry) => ({ ...entry })), { title, placeHolder: 'Lenses' });
+  if (picked) await vscode.commands.executeCommand(picked.command);
 }

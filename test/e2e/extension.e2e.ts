@@ -97,7 +97,7 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
   });
 
   it('1. signs in from the palette with only read and write ticked; the status bar shows the account', async function () {
-    await waitForStatusBarText(env.page, /Sign in to Lenses/);
+    await waitForStatusBarText(env.page, /Lenses: Sign In/);
     const result = await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), {
       username: 'admin',
       password: 'admin',
@@ -176,7 +176,7 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
     const before = (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
     assert.equal(before.length, 1, 'the VS Code grant is there while signed in');
     await runCommand(env.page, 'Lenses: Sign Out');
-    await waitForStatusBarText(env.page, /Sign in to Lenses/, 30_000);
+    await waitForStatusBarText(env.page, /Lenses: Sign In/, 30_000);
     const vsCodeGrants = async () => (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
     const after = await waitUntil(vsCodeGrants, (grants) => grants.length === 0, { timeoutMs: 10_000 }).catch(vsCodeGrants);
     assert.deepEqual(after, [], 'sign-out revoked the VS Code grant at HQ');

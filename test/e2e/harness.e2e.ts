@@ -1,6 +1,7 @@
 // Self-test of the e2e harness: a real code-server, the workbench in Chromium, the palette, the probe.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   Probe,
@@ -78,7 +79,8 @@ describe('e2e harness (code-server + Chromium)', function () {
 });
 
 describe('e2e harness close()', function () {
-  it('listens on the port it is given, and close() stops code-server and its extension host', async function () {
+  it('listens on the port it is given, and close() stops code-server and its extension host and leaves no socket in the temp folder', async function () {
+    const sockets = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => /^vscode-ipc-.*\.sock$/.test(name)) : []);
     const workspace = makeWorkspace();
     const port = await freePort();
     const server = await startCodeServer({ workspace, port });
@@ -89,9 +91,13 @@ describe('e2e harness close()', function () {
       await new Probe(workbench.page, server).waitForActivation();
       const { pid } = JSON.parse(readFileSync(path.join(server.probeDir, 'activated.json'), 'utf8')) as { pid: number };
       assert.ok(processAlive(pid), 'the extension host runs before close()');
+      assert.ok(sockets(server.tempDir).length > 0, "the extension host's IPC sockets are in code-server's own temp folder");
+      assert.notEqual(path.dirname(server.tempDir), os.tmpdir());
       await server.close();
       assert.equal(processAlive(pid), false, 'the extension host is gone after close()');
       await assert.rejects(fetch(`${server.origin}/healthz`), 'nothing listens on the port any more');
+      // Killed processes leave their sockets: they go with code-server's folder (npm run demo too).
+      assert.equal(existsSync(server.tempDir), false, "code-server's temp folder is removed");
     } finally {
       await workbench.close();
       await server.close();

@@ -67,7 +67,7 @@ describe('Lenses remote MCP servers and the user\'s sign-in (issue 9, CL-16)', f
     workbench = await openWorkbench(server);
     const probe = new Probe(workbench.page, server);
     await probe.waitForActivation();
-    env = { hq, server, workbench, page: workbench.page, context: workbench.context, probe, hqAccessTokens: () => [], close: async () => {} };
+    env = { hq, server, workbench, page: workbench.page, context: workbench.context, probe, hqAccessTokens: () => [], restartHqWithoutData: () => Promise.reject(new Error('not used by this suite')), close: async () => {} };
   }
 
   async function stop(): Promise<void> {

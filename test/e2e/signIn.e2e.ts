@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { runCommand, screenshot, waitForNotification, waitForStatusBarText, waitUntil } from './harness';
 import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
 
-const SIGNED_OUT = /Sign in to Lenses/;
+const SIGNED_OUT = /Lenses: Sign In/;
 const SIGNED_IN_READ_WRITE = /admin\s*·\s*read write$/;
 
 describe('Lenses sign-in in VS Code (issue 4)', function () {
@@ -22,7 +22,7 @@ describe('Lenses sign-in in VS Code (issue 4)', function () {
     await env?.close();
   });
 
-  it('shows "Sign in to Lenses" in the status bar before signing in', async function () {
+  it('shows "Lenses: Sign In" in the status bar before signing in', async function () {
     await waitForStatusBarText(env.page, SIGNED_OUT);
     await screenshot(env.page, 'signin-0-signed-out');
   });
@@ -68,7 +68,7 @@ describe('Lenses sign-in in VS Code (issue 4)', function () {
     assert.deepEqual([...grants[0].scopes].sort(), ['read', 'write']);
   });
 
-  it('signs out from the palette: "Sign in to Lenses" again and the grant is gone at Lenses HQ', async function () {
+  it('signs out from the palette: "Lenses: Sign In" again and the grant is gone at Lenses HQ', async function () {
     await runCommand(env.page, 'Lenses: Sign Out');
     await waitForStatusBarText(env.page, SIGNED_OUT, 30_000);
     await screenshot(env.page, 'signin-8-signed-out');

@@ -25,7 +25,7 @@ describe('Lenses sign-in across access-token expiry in VS Code (issue 4)', funct
   });
 
   it(`signs in with read while HQ's access tokens live ${TOKEN_TTL_SECONDS} s`, async function () {
-    await waitForStatusBarText(env.page, /Sign in to Lenses/);
+    await waitForStatusBarText(env.page, /Lenses: Sign In/);
     await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), { username: 'admin', password: 'admin', scopes: ['read'], shots: 'token-expiry-1' });
     assert.match(await waitForStatusBarText(env.page, /admin\s*·/, 30_000), SIGNED_IN_READ);
   });

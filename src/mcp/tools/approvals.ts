@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
+import { entryIfGiven, givenOrUndefined } from './emptyValues';
 import { field, listOf } from './lensesAnswers';
 import { navigatedAnswer, officialPageAnswer, type LensesPage } from './lensesPages';
 import { lensesObject, navigationArguments, pageSchema } from './paging';
@@ -31,13 +32,15 @@ export const approvalTools: LensesTool[] = [
     run: ({ environment, topic_name, reason, partitions, replication, configs, tags, records_size, data_produced_per_day, consumers }, { lenses }) =>
       lenses.post(lenses.environmentPath(environment, path`/api/v1/approvals`), {
         type: 'CreateNewEntity',
-        entityType: 'KafkaTopic',
         entityName: topic_name,
+        entityType: 'KafkaTopic',
         settings: {
-          partitions,
           replication,
-          ...(configs ? { topicConfig: configs } : {}),
-          capacity: definedOnly({ recordsSize: records_size, dataProducedPerDay: data_produced_per_day, consumers }),
+          partitions,
+          // All three keys, null when not given, as the official tool sends them.
+          capacity: { recordsSize: records_size ?? null, dataProducedPerDay: data_produced_per_day ?? null, consumers: consumers ?? null },
+          // Left out when empty: the shape the official tool verified against the agent.
+          ...entryIfGiven('topicConfig', configs),
         },
         metadata: { reason, tags: tags ?? [] },
       }),
@@ -55,8 +58,8 @@ export const approvalTools: LensesTool[] = [
       entity_name: queryText().nullish().describe('Filter by matching topic name (substring).'),
       page: z.number().int().positive().default(1).describe('Page number (default: 1).'),
       page_size: z.number().int().positive().max(1000).default(25).describe('Items per page (default: 25).'),
-      sort_field: z.enum(['entityName', 'createdBy', 'createdAt']).nullish().describe('Field to sort by: "entityName", "createdBy", "createdAt" (default: "createdAt", newest first).'),
-      sort_order: z.enum(['asc', 'desc']).nullish().describe('Sorting order - "asc" or "desc".'),
+      sort_field: z.enum(['entityName', 'createdBy', 'createdAt']).or(z.literal('')).nullish().describe('Field to sort by: "entityName", "createdBy", "createdAt" (default: "createdAt", newest first).'),
+      sort_order: z.enum(['asc', 'desc']).or(z.literal('')).nullish().describe('Sorting order - "asc" or "desc".'),
       ...navigationArguments('approval requests', "in Lenses' order"),
     },
     output: pageSchema(lensesObject),
@@ -68,7 +71,8 @@ export const approvalTools: LensesTool[] = [
         detail: 'get_approval_request has one request.',
         fetchPage: async (pageNumber: number, pageSize: number): Promise<LensesPage> => {
           const answer = await lenses.get(lenses.environmentPath(environment, path`/api/v1/approvals`), {
-            query: { approvalStatus: statuses ?? undefined, entityName: entity_name ?? undefined, page: pageNumber, pageSize, sortField: sort_field ?? undefined, sortOrder: sort_order ?? undefined },
+            // The official order; '' (like an absent value) sends no parameter at all.
+            query: { page: pageNumber, pageSize, approvalStatus: statuses ?? undefined, entityName: givenOrUndefined(entity_name), sortField: givenOrUndefined(sort_field), sortOrder: givenOrUndefined(sort_order) },
           });
           const values = listOf(answer, 'values');
           return { values, total: field(answer, 'totalCount', 'number') ?? values.length, answer };
@@ -91,8 +95,3 @@ export const approvalTools: LensesTool[] = [
     run: ({ environment, request_id }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v1/approvals/${request_id}`)),
   }),
 ];
-
-/** Leaves out the optional capacity-planning fields that were not given. */
-function definedOnly(values: Record<string, number | null | undefined>): Record<string, number> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
-}

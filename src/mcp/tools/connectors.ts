@@ -22,6 +22,7 @@ export const connectorTools: LensesTool[] = [
     },
     output: pageSchema(lensesObject),
     run: async ({ environment, cluster, class_name, ...navigation }, { lenses, maxOutputChars }) => {
+      // As the official: each name repeats its key, empty lists send nothing. Unlike it, values are percent-encoded (it pastes them raw).
       const answer = await lenses.get(lenses.environmentPath(environment, path`/api/kafka-connect/connectors`), { query: { cluster: cluster ?? undefined, className: class_name ?? undefined } });
       return listAnswer(listOf(answer, 'connectors'), navigation, maxOutputChars, {
         noun: 'connectors',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { field, listOf } from './lensesAnswers';
+import { arrayOf, field, listOf } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, segment, topicName, type LensesTool } from './types';
 
@@ -8,24 +8,50 @@ const PAGING = 'Answers are bounded: whole items only, then a last line (and nex
 
 const groupId = (group: unknown) => field(group, 'id', 'string') ?? '';
 
+/**
+ * One compact row per group, in Lenses' field names. A group in full carries every member
+ * and one offset row per partition it reads, so at production size a default answer held
+ * only a handful of groups; compact, it holds hundreds.
+ */
+interface GroupRow {
+  id: string;
+  state: string | null;
+  consumersCount: number | null;
+  topics: unknown[];
+  totalLag: number | null;
+}
+
+/** The rows' outputSchema stays `lensesObject`: with `detail: true` the items are Lenses' groups in full. */
+function compactGroup(group: unknown): GroupRow {
+  return {
+    id: groupId(group),
+    state: field(group, 'state', 'string') ?? null,
+    consumersCount: field(group, 'consumersCount', 'number') ?? null,
+    topics: arrayOf(group, 'topics'),
+    totalLag: field(group, 'totalLag', 'number') ?? null,
+  };
+}
+
 /** Consumer groups and their offsets, through the environment proxy. */
 export const consumerGroupTools: LensesTool[] = [
   defineTool({
     name: 'list_consumer_groups',
     title: 'List consumer groups',
-    description: `Lists the Kafka consumer groups with their members, offsets and lag; filter matches the group id. ${PAGING}`,
+    description: `Lists the Kafka consumer groups, one compact row each (id, state, consumersCount, topics, totalLag); detail: true (or list_consumer_groups_by_topic) has each group in full, with its members and per-partition offsets and lag. filter matches the group id. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
       environment: environmentArgument(),
       ...navigationArguments('consumer groups'),
+      detail: z.boolean().default(false).describe('true: each group in full as Lenses answers it (members, per-partition offsets and lag); fewer groups fit in one answer. Default false: compact rows.'),
     },
     output: pageSchema(lensesObject),
-    run: async ({ environment, ...navigation }, { lenses, maxOutputChars }) =>
+    run: async ({ environment, detail, ...navigation }, { lenses, maxOutputChars }) =>
       listAnswer(listOf(await lenses.get(lenses.environmentPath(environment, path`/api/consumers`))), navigation, maxOutputChars, {
         noun: 'consumer groups',
         nameOf: groupId,
-        detail: 'list_consumer_groups_by_topic lists the groups of one topic.',
+        ...(detail ? {} : { row: compactGroup }),
+        detail: detail ? 'list_consumer_groups_by_topic lists the groups of one topic.' : 'detail: true (with filter) or list_consumer_groups_by_topic has groups in full.',
       }),
   }),
   defineTool({

@@ -91,7 +91,7 @@ export const datasetTools: LensesTool[] = [
   defineTool({
     name: 'update_dataset_topic_description',
     title: 'Update topic description',
-    description: 'Sets (or clears, with null) the description of a topic in its dataset metadata.',
+    description: 'Sets (or clears, with null or an empty text) the description of a topic in its dataset metadata.',
     scope: 'write',
     annotations: ANNOTATIONS.OVERWRITES,
     input: {
@@ -99,7 +99,8 @@ export const datasetTools: LensesTool[] = [
       topic_name: segment().describe('Name of the topic.'),
       description: z.string().nullish().describe('The description of the topic.'),
     },
-    run: ({ environment, topic_name, description }, { lenses }) => lenses.put(lenses.environmentPath(environment, path`/api/v1/datasets/kafka/${topic_name}/description`), { description: description ?? null }),
+    // HQ refuses an empty description; the official tool sends null for it (clears it).
+    run: ({ environment, topic_name, description }, { lenses }) => lenses.put(lenses.environmentPath(environment, path`/api/v1/datasets/kafka/${topic_name}/description`), { description: description || null }),
   }),
   defineTool({
     name: 'update_dataset_topic_tags',
@@ -154,7 +155,13 @@ interface DatasetFilters {
   is_compacted?: boolean | null;
 }
 
-/** HQ's query names for list_datasets; empty filters are left out as the official tool does. */
+/**
+ * HQ's query names for list_datasets, in the official order; empty filters are left out as
+ * the official tool does. Two deliberate differences of spelling:
+ * booleans are `true`/`false`, JSON's and OpenAPI's spelling (the official's `True`/`False`
+ * is Python's `str(bool)`), and every value is percent-encoded (the
+ * official pastes `search` into the URL raw, so an `&` in it would add a parameter).
+ */
 function datasetQuery(filters: DatasetFilters): Record<string, QueryValue> {
   return {
     page: filters.page,

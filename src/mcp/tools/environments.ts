@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
+import { entryIfGiven } from './emptyValues';
 import { field, listOf } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, defineTool, segment, type LensesTool } from './types';
@@ -48,7 +49,7 @@ export const environmentTools: LensesTool[] = [
       metadata: z.record(z.string(), z.unknown()).nullish().describe('Additional metadata as key-value pairs.'),
     },
     run: ({ name, display_name, tier, metadata }, { lenses }) =>
-      lenses.post('/api/v1/environments', { name, tier, ...(display_name ? { display_name } : {}), ...(metadata ? { metadata } : {}) }),
+      lenses.post('/api/v1/environments', { name, tier, ...entryIfGiven('display_name', display_name), ...entryIfGiven('metadata', metadata) }),
   }),
   defineTool({
     name: 'check_environment_health',

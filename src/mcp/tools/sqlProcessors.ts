@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
+import { entryIfGiven } from './emptyValues';
 import { field, listOf } from './lensesAnswers';
 import { linesAnswer, lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
-import { ANNOTATIONS, environmentArgument, defineTool, segment, type LensesTool } from './types';
+import { ANNOTATIONS, environmentArgument, defineTool, optionalSegment, segment, type LensesTool } from './types';
 
 const PAGING = 'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "orders*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
@@ -53,7 +54,7 @@ export const sqlProcessorTools: LensesTool[] = [
       name: z.string().describe('The name of the SQL processor.'),
       sql: z.string().min(1).describe('The SQL query/statement for the processor.'),
       deployment: z.record(z.string(), z.unknown()).nullish().describe("Deployment configuration (mode, runners, cluster, namespace). Use 'in process' mode when no deployment targets exist: {{mode: \"IN_PROC\"}}"),
-      sql_processor_id: segment().nullish().describe('Optional processor ID. If not provided, will be auto-generated.'),
+      sql_processor_id: optionalSegment().nullish().describe('Optional processor ID. If not provided, will be auto-generated.'),
       description: z.string().nullish().describe('Optional description of the processor.'),
       tags: z.array(z.string()).nullish().describe('Optional list of tags for the processor.'),
     },
@@ -61,10 +62,10 @@ export const sqlProcessorTools: LensesTool[] = [
       lenses.post(lenses.environmentPath(environment, path`/api/v2/streams`), {
         name,
         sql,
-        ...(sql_processor_id ? { processorId: sql_processor_id } : {}),
-        ...(description ? { description } : {}),
-        ...(deployment ? { deployment } : {}),
-        ...(tags && tags.length > 0 ? { tags } : {}),
+        ...entryIfGiven('processorId', sql_processor_id),
+        ...entryIfGiven('description', description),
+        ...entryIfGiven('deployment', deployment),
+        ...entryIfGiven('tags', tags),
       }),
   }),
   defineTool({

@@ -122,6 +122,17 @@ export function segment(): z.ZodString {
   return z.string().min(1, { message: 'must not be empty', abort: true }).max(MAX_PATH_SEGMENT_LENGTH, { message: `must be at most ${MAX_PATH_SEGMENT_LENGTH} characters`, abort: true }).refine(isSafePathSegment, SEGMENT_RULE);
 }
 
+/**
+ * An optional argument that becomes a path segment later (an id HQ stores and routes by):
+ * '' means "not given", as in the official tool; anything else follows {@link segment}.
+ */
+export function optionalSegment(): z.ZodString {
+  return z
+    .string()
+    .max(MAX_PATH_SEGMENT_LENGTH, { message: `must be at most ${MAX_PATH_SEGMENT_LENGTH} characters`, abort: true })
+    .refine((value) => value === '' || isSafePathSegment(value), SEGMENT_RULE);
+}
+
 /** A string sent to Lenses as a query parameter: bounded so an oversized request line never reaches HQ. */
 export function queryText(): z.ZodString {
   return z.string().max(MAX_QUERY_ARGUMENT_LENGTH);

@@ -41,6 +41,8 @@ export interface RunningCodeServer {
   port: number;
   workspace: string;
   userDataDir: string;
+  /** code-server's TMPDIR (its extension hosts' IPC sockets), removed on close(). */
+  tempDir: string;
   extensionsDir: string;
   /** Folder the probe extension reads requests from and writes results to. */
   probeDir: string;
@@ -108,6 +110,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     config: path.join(root, 'xdg-config'),
     data: path.join(root, 'xdg-data'),
     cache: path.join(root, 'xdg-cache'),
+    // VS Code's extension hosts put their IPC sockets (vscode-ipc-*.sock) in the temp folder and
+    // leave them behind when killed: keep them in this one, removed with the rest.
+    tmp: path.join(root, 'tmp'),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
@@ -121,6 +126,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     XDG_CONFIG_HOME: dirs.config,
     XDG_DATA_HOME: dirs.data,
     XDG_CACHE_HOME: dirs.cache,
+    TMPDIR: dirs.tmp,
     LENSES_E2E_PROBE_DIR: dirs.probe,
     ...options.env,
   });
@@ -196,6 +202,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     port,
     workspace: options.workspace,
     userDataDir: dirs.userData,
+    tempDir: dirs.tmp,
     extensionsDir: dirs.extensions,
     probeDir: dirs.probe,
     output: () => output,

@@ -98,6 +98,11 @@ export class Probe {
     return this.run('Lenses E2E: Execute Command', 'execute-result.json', { file: 'execute-request.json', value: { command, args } }, timeoutMs);
   }
 
+  /** Lenses E2E: Update Settings — user settings through the configuration API, as the Settings editor writes them. */
+  async updateSettings(values: Record<string, unknown>, timeoutMs = 15_000): Promise<ExecuteResult> {
+    return this.run('Lenses E2E: Update Settings', 'settings-result.json', { file: 'settings-request.json', value: { values } }, timeoutMs);
+  }
+
   /**
    * Starts a probe command without waiting for its result: for commands that block
    * on UI (a sign-in dialog) the test must click through first. Await the returned

@@ -105,8 +105,20 @@ async function executeCommand() {
   }
 }
 
+/** Writes user settings from settings-request.json through the configuration API (as the Settings editor does). */
+async function updateSettings() {
+  try {
+    const { values = {} } = readRequest('settings-request.json');
+    const config = vscode.workspace.getConfiguration();
+    for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+    writeResult('settings-result.json', { ok: true, value: null });
+  } catch (error) {
+    writeResult('settings-result.json', { ok: false, error: errorText(error) });
+  }
+}
+
 function activate(context) {
-  const commands = { dumpTools, invokeTool, startMcpServers, executeCommand };
+  const commands = { dumpTools, invokeTool, startMcpServers, executeCommand, updateSettings };
   for (const [id, run] of Object.entries(commands)) {
     context.subscriptions.push(vscode.commands.registerCommand(`lensesE2E.${id}`, run));
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionRejection, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
 import type { Scope } from '../../../src/scopes';
@@ -27,17 +27,51 @@ class FakeSessions implements SessionSource {
   sessionLost(reason: string) {
     this.lost.push(reason);
   }
+  /** Tokens HQ no longer accepts, as reported (CL-19). */
+  rejected: Array<[string, SessionRejection]> = [];
+  sessionRejected(accessToken: string, why: SessionRejection) {
+    this.rejected.push([accessToken, why]);
+  }
+}
+
+/** What connectAsEditor gives: the client, its tools/list_changed count, and when its SSE stream is open. */
+interface EditorConnection {
+  client: Client;
+  changes: () => number;
+  /** Resolves once the server has answered the standalone GET stream (server notifications can then arrive). */
+  notificationStreamOpen: Promise<void>;
 }
 
 /** An MCP client that talks to the embedded server as VS Code does (link secret), counting tools/list_changed. */
-async function connectAsEditor(url: string): Promise<{ client: Client; changes: () => number }> {
+async function connectAsEditor(url: string): Promise<EditorConnection> {
   let changes = 0;
+  let streamOpened: () => void = () => undefined;
+  const notificationStreamOpen = new Promise<void>((resolve) => (streamOpened = resolve));
+  // Watches the client's own requests for the GET that opens the notification stream.
+  const watchingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (init?.method === 'GET' && response.ok) streamOpened();
+    return response;
+  };
   const client = new Client({ name: 'vscode-like', version: '1' });
   client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
     changes += 1;
   });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
-  return { client, changes: () => changes };
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: watchingFetch, requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
+  return { client, changes: () => changes, notificationStreamOpen };
+}
+
+/** Rejects after `timeoutMs` saying what did not happen; the timer never outlives the wait. */
+async function within<T>(promise: Promise<T>, what: string, timeoutMs = 5000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Signed out: the fake source's signed-out scopes are listed, a call says to sign in, and the lost session is reported once. */
@@ -84,11 +118,10 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
 
   it('signing in with other scopes sends tools/list_changed and changes the list; notifyToolsChanged reaches every session', async () => {
     sessions.session = undefined;
-    const { client, changes } = await connect();
+    const { client, changes, notificationStreamOpen } = await connect();
     try {
       await client.listTools();
-      // Give the client time to open its standalone SSE stream for server notifications.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await within(notificationStreamOpen, 'the client\'s notification stream opening');
       const token = (await obtainTokens(hq, { scopes: ['read', 'write', 'delete'] })).accessToken;
       sessions.session = { accessToken: token, scopes: ['read', 'write', 'delete'] };
       assert.equal((await client.listTools()).tools.length, 45);
@@ -121,15 +154,15 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
     }
   });
 
-  it('an HQ 401 on the session token reports the lost session and tells the user to sign in again', async () => {
+  it('CL-19 an HQ 401 on the session token reports the rejected session and tells the user to sign in again', async () => {
     sessions.session = { accessToken: 'revoked-or-unknown-token', scopes: ['read'] };
-    sessions.lost = [];
+    sessions.rejected = [];
     const { client } = await connect();
     try {
       const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
       assert.equal(result.isError, true);
       assert.match(resultText(result), /Re-authenticate/);
-      assert.equal(sessions.lost.length, 1);
+      assert.deepEqual(sessions.rejected, [['revoked-or-unknown-token', 'unauthorized']]);
     } finally {
       await client.close();
     }
@@ -202,7 +235,7 @@ describe('Embedded mode with introspection (as the extension runs it)', function
     assert.equal(await listedTools(), 24);
   });
 
-  it('a grant revoked at HQ turns the session into signed out (tools say to sign in), with no 401', async () => {
+  it('CL-19 a grant revoked at HQ turns the session into signed out (tools say to sign in), with no 401', async () => {
     const tokens = await obtainTokens(hq, { scopes: ['read', 'write'] });
     sessions.session = { accessToken: tokens.accessToken, scopes: ['read', 'write'] };
     assert.equal(await listedTools(), 40);
@@ -213,19 +246,22 @@ describe('Embedded mode with introspection (as the extension runs it)', function
     });
     assert.equal(revoke.status, 200);
     sessions.lost = [];
+    sessions.rejected = [];
     const { client } = await connectAsEditor(mcp.url);
     try {
       await assertSignedOut(client, sessions);
+      assert.ok(sessions.rejected.length > 0 && sessions.rejected.every(([token, why]) => token === tokens.accessToken && why === 'inactive'), 'CL-19: the inactive token is reported');
     } finally {
       await client.close();
     }
   });
 });
 
+/** Polls `condition` every 20 ms for at most `timeoutMs` (a notification count has no event of its own here). */
 async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${condition.toString()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

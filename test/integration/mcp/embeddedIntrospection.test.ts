@@ -68,6 +68,10 @@ class FakeSessions implements SessionSource {
   sessionLost(reason: string) {
     this.lost.push(reason);
   }
+  rejected: string[] = [];
+  sessionRejected(accessToken: string) {
+    this.rejected.push(accessToken);
+  }
 }
 
 describe('Embedded mode: the introspection endpoint comes from HQ\'s metadata', function () {

@@ -97,32 +97,49 @@ describe('TRANSPORT=sse (GET /sse + POST /messages/, as FastMCP serves it)', fun
     }
   });
 
-  it('OAuth mode: tools by scope over SSE, and the 401/403 challenges have the same shape as /mcp\'s (resource …/sse)', async () => {
+  it("OAuth mode: tools by scope over SSE, and the 401/403 challenges have the same shape as /mcp's (resource …/sse)", async () => {
     const server = await startFromEnv({ TRANSPORT: 'sse', OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: ADVERTISED, LENSES_URL: hq.url });
     try {
       const unauthenticated = await fetch(server.url, { headers: { Accept: 'text/event-stream' } });
       assert.equal(unauthenticated.status, 401);
-      assert.equal(unauthenticated.headers.get('www-authenticate'), `Bearer resource_metadata="${ADVERTISED}/.well-known/oauth-protected-resource/sse", scope="read write delete"`);
+      assert.equal(
+        unauthenticated.headers.get('www-authenticate'),
+        `Bearer resource_metadata="${ADVERTISED}/.well-known/oauth-protected-resource/sse", scope="read write delete"`,
+      );
       const prm = (await (await fetch(new URL('/.well-known/oauth-protected-resource/sse', server.url))).json()) as { resource: string };
       assert.equal(prm.resource, `${ADVERTISED}/sse`);
 
       const read = (await obtainTokens(hq, { scopes: ['read'], resource: `${ADVERTISED}/sse` })).accessToken;
       const client = await connectSse(server.url, read);
       assert.equal((await client.listTools()).tools.length, 24);
-      const groups = resultJson(await client.callTool({ name: 'list_consumer_groups_by_topic', arguments: { environment: 'dev', topic: 'orders' } })) as unknown[];
+      const groups = resultJson(
+        await client.callTool({ name: 'list_consumer_groups_by_topic', arguments: { environment: 'dev', topic: 'orders' } }),
+      ) as unknown[];
       assert.ok(groups.length > 0);
       await client.close();
 
       const stream = await readSseEvents(server.url, { Authorization: `Bearer ${read}` }, 1);
       const endpoint = new URL(/data: (\S+)/.exec(stream.events[0] ?? '')?.[1] ?? '', server.url).href;
-      const call = { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'delete_consumer_group', arguments: { environment: 'dev', group_id: 'orders-archiver' } } };
+      const call = {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'delete_consumer_group', arguments: { environment: 'dev', group_id: 'orders-archiver' } },
+      };
       const forbidden = await postRaw(endpoint, call, { Authorization: `Bearer ${read}` });
       assert.equal(forbidden.status, 403);
-      assert.equal(forbidden.headers.get('www-authenticate'), `Bearer error="insufficient_scope", scope="read delete", resource_metadata="${ADVERTISED}/.well-known/oauth-protected-resource/sse"`);
+      assert.equal(
+        forbidden.headers.get('www-authenticate'),
+        `Bearer error="insufficient_scope", scope="read delete", resource_metadata="${ADVERTISED}/.well-known/oauth-protected-resource/sse"`,
+      );
       const noToken = await postRaw(endpoint, call);
       assert.equal(noToken.status, 401);
       const otherResource = (await obtainTokens(hq, { scopes: ['read'], resource: `${ADVERTISED}/mcp` })).accessToken;
-      assert.equal((await fetch(server.url, { headers: { Accept: 'text/event-stream', Authorization: `Bearer ${otherResource}` } })).status, 401, 'a token for /mcp is not one for /sse');
+      assert.equal(
+        (await fetch(server.url, { headers: { Accept: 'text/event-stream', Authorization: `Bearer ${otherResource}` } })).status,
+        401,
+        'a token for /mcp is not one for /sse',
+      );
       stream.close();
     } finally {
       await server.close();
@@ -136,7 +153,13 @@ describe('CORS for browser-based MCP clients (as the official server, Host/Origi
   let server: RunningMcpHttpServer;
   before(async () => {
     hq = await startHq({ port: 0 });
-    server = await startFromEnv({ TRANSPORT: 'http', OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: ADVERTISED, LENSES_URL: hq.url, MCP_ALLOWED_HOSTS: 'app.example.test' });
+    server = await startFromEnv({
+      TRANSPORT: 'http',
+      OAUTH_ENABLED: 'true',
+      MCP_ADVERTISED_URL: ADVERTISED,
+      LENSES_URL: hq.url,
+      MCP_ALLOWED_HOSTS: 'app.example.test',
+    });
   });
   after(async () => {
     await server?.close();
@@ -144,7 +167,14 @@ describe('CORS for browser-based MCP clients (as the official server, Host/Origi
   });
 
   it('answers a preflight from an allowed origin before authentication, mirroring the requested headers', async () => {
-    const response = await fetch(server.url, { method: 'OPTIONS', headers: { Origin: 'https://app.example.test', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type, mcp-session-id, mcp-protocol-version' } });
+    const response = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://app.example.test',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization, content-type, mcp-session-id, mcp-protocol-version',
+      },
+    });
     assert.equal(response.status, 204);
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
     assert.equal(response.headers.get('access-control-allow-methods'), 'GET, POST, DELETE, OPTIONS');
@@ -197,7 +227,13 @@ describe('/health and /ready (no authentication, nothing internal)', function ()
   it('/health answers 200 with status and version; /ready follows HQ up and down; neither names the HQ URL', async () => {
     const hq = await startHq({ port: 0 });
     const hqUrl = hq.url;
-    const server = await startFromEnv({ TRANSPORT: 'http', OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: ADVERTISED, LENSES_URL: hqUrl, LENSES_TIMEOUT_SECONDS: '2' });
+    const server = await startFromEnv({
+      TRANSPORT: 'http',
+      OAUTH_ENABLED: 'true',
+      MCP_ADVERTISED_URL: ADVERTISED,
+      LENSES_URL: hqUrl,
+      LENSES_TIMEOUT_SECONDS: '2',
+    });
     const base = new URL(server.url);
     let hqOpen = true;
     try {
@@ -236,7 +272,11 @@ describe('the bin: bad values of the new variables, and the legacy HQ names', fu
 
   for (const [label, env, named] of [
     ['an unknown TRANSPORT', { LENSES_API_KEY: 'k', TRANSPORT: 'websocket' }, 'TRANSPORT'],
-    ['MCP_STATELESS_HTTP and FASTMCP_STATELESS_HTTP disagreeing', { LENSES_API_KEY: 'k', MCP_STATELESS_HTTP: 'true', FASTMCP_STATELESS_HTTP: 'false' }, 'MCP_STATELESS_HTTP'],
+    [
+      'MCP_STATELESS_HTTP and FASTMCP_STATELESS_HTTP disagreeing',
+      { LENSES_API_KEY: 'k', MCP_STATELESS_HTTP: 'true', FASTMCP_STATELESS_HTTP: 'false' },
+      'MCP_STATELESS_HTTP',
+    ],
     ['a legacy URL with a port in it', { LENSES_API_KEY: 'k', LENSES_API_HTTP_URL: 'http://hq:9991' }, 'LENSES_API_HTTP_URL'],
     ['a bad MCP_REPLICA_ID', { LENSES_API_KEY: 'k', MCP_REPLICA_ID: 'a/b' }, 'MCP_REPLICA_ID'],
     ['a bad SHUTDOWN_GRACE_SECONDS', { LENSES_API_KEY: 'k', SHUTDOWN_GRACE_SECONDS: 'soon' }, 'SHUTDOWN_GRACE_SECONDS'],
@@ -254,9 +294,20 @@ describe('the bin: bad values of the new variables, and the legacy HQ names', fu
   it('prints one deprecation line and serves tools from HQ at URL:PORT', async () => {
     const hq = await startHq({ port: 0 });
     const { hostname, port, protocol } = new URL(hq.url);
-    const bin = await startBin({ TRANSPORT: 'streamable-http', HOST: '127.0.0.1', PORT: '0', LENSES_API_KEY: hq.apiKey, LENSES_API_HTTP_URL: `${protocol}//${hostname}`, LENSES_API_HTTP_PORT: port, FASTMCP_STATELESS_HTTP: 'on' });
+    const bin = await startBin({
+      TRANSPORT: 'streamable-http',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LENSES_API_KEY: hq.apiKey,
+      LENSES_API_HTTP_URL: `${protocol}//${hostname}`,
+      LENSES_API_HTTP_PORT: port,
+      FASTMCP_STATELESS_HTTP: 'on',
+    });
     try {
-      const deprecations = bin.stderr().split('\n').filter((line) => line.includes('deprecated'));
+      const deprecations = bin
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes('deprecated'));
       assert.deepEqual(deprecations, [`lenses-mcp: LENSES_API_HTTP_URL, LENSES_API_HTTP_PORT are deprecated: set LENSES_URL=${hq.url} instead`]);
       assert.match(bin.stderr(), /\(stateless\)/);
       const call = await postRaw(bin.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_environments', arguments: {} } });

@@ -21,7 +21,8 @@ describe('the npm package (npx lenses-mcp)', function () {
   it('npm pack holds only dist/lenses-mcp.js (and its OpenTelemetry chunk), README.md, LICENSE and package.json, with bin and engines right', async function () {
     const bundle = join(ROOT, 'dist/lenses-mcp.js');
     // npm test bundles first; a lone `npx mocha` may not have.
-    for (const file of ['dist/lenses-mcp.js', 'dist/lenses-mcp-otel.js']) assert.ok(existsSync(join(ROOT, file)), `${file} is missing: run \`npm run build\` first`);
+    for (const file of ['dist/lenses-mcp.js', 'dist/lenses-mcp-otel.js'])
+      assert.ok(existsSync(join(ROOT, file)), `${file} is missing: run \`npm run build\` first`);
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
     const [pack] = JSON.parse(stdout) as Array<{ name: string; files: Array<{ path: string }> }>;
     assert.deepEqual(pack.files.map((file) => file.path).sort(), ['LICENSE', 'README.md', 'dist/lenses-mcp-otel.js', 'dist/lenses-mcp.js', 'package.json']);
@@ -62,7 +63,10 @@ describe('server.json for the MCP Registry', () => {
 
   it('has the required top-level fields in their allowed form, and no others', () => {
     const allowed = ['$schema', 'name', 'title', 'description', 'version', 'websiteUrl', 'repository', 'icons', 'packages', 'remotes', '_meta'];
-    assert.deepEqual(Object.keys(server).filter((key) => !allowed.includes(key)), []);
+    assert.deepEqual(
+      Object.keys(server).filter((key) => !allowed.includes(key)),
+      [],
+    );
     assert.equal(server.$schema, 'https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json');
     const name = String(server.name);
     assert.match(name, /^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/);
@@ -74,29 +78,50 @@ describe('server.json for the MCP Registry', () => {
     assert.deepEqual(server.repository, { url: 'https://github.com/lenses-community/lenses-mcp-vscode', source: 'github' });
   });
 
-  it('names the package.json mcpName (the registry\'s npm ownership check) and describes this npm package over stdio', () => {
+  it("names the package.json mcpName (the registry's npm ownership check) and describes this npm package over stdio", () => {
     assert.equal(manifest.mcpName, server.name);
     assert.equal(server.packages.length, 1);
     const [pkg] = server.packages;
     assert.deepEqual(
-      { registryType: pkg.registryType, registryBaseUrl: pkg.registryBaseUrl, identifier: pkg.identifier, version: pkg.version, runtimeHint: pkg.runtimeHint, transport: pkg.transport },
-      { registryType: 'npm', registryBaseUrl: 'https://registry.npmjs.org', identifier: manifest.name, version: manifest.version, runtimeHint: 'npx', transport: { type: 'stdio' } },
+      {
+        registryType: pkg.registryType,
+        registryBaseUrl: pkg.registryBaseUrl,
+        identifier: pkg.identifier,
+        version: pkg.version,
+        runtimeHint: pkg.runtimeHint,
+        transport: pkg.transport,
+      },
+      {
+        registryType: 'npm',
+        registryBaseUrl: 'https://registry.npmjs.org',
+        identifier: manifest.name,
+        version: manifest.version,
+        runtimeHint: 'npx',
+        transport: { type: 'stdio' },
+      },
     );
   });
 
-  it('lists only variables the server reads, with --help\'s descriptions and defaults; the API key is a secret', () => {
+  it("lists only variables the server reads, with --help's descriptions and defaults; the API key is a secret", () => {
     const variables = server.packages[0].environmentVariables ?? [];
     const inputKeys = ['name', 'description', 'isRequired', 'isSecret', 'format', 'default', 'placeholder', 'choices', 'value', 'variables'];
     for (const variable of variables) {
       const documented = VARIABLES.find((candidate) => candidate.name === variable.name);
       assert.ok(documented, `${variable.name} is not a variable lenses-mcp reads`);
-      assert.deepEqual(Object.keys(variable).filter((key) => !inputKeys.includes(key)), [], variable.name);
+      assert.deepEqual(
+        Object.keys(variable).filter((key) => !inputKeys.includes(key)),
+        [],
+        variable.name,
+      );
       assert.equal(variable.description, documented.description, variable.name);
       if (variable.default !== undefined) assert.equal(variable.default, documented.default, variable.name);
       assert.ok(['string', 'number', 'boolean', 'filepath'].includes(variable.format ?? 'string'), variable.name);
       if (variable.choices) assert.ok(variable.default === undefined || variable.choices.includes(variable.default), variable.name);
     }
     assert.equal(variables.find((variable) => variable.name === 'LENSES_API_KEY')?.isSecret, true);
-    assert.deepEqual(variables.filter((variable) => variable.isSecret).map((variable) => variable.name), ['LENSES_API_KEY']);
+    assert.deepEqual(
+      variables.filter((variable) => variable.isSecret).map((variable) => variable.name),
+      ['LENSES_API_KEY'],
+    );
   });
 });

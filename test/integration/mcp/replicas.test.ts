@@ -62,7 +62,11 @@ const CALL = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', param
 /** One tool call through the balancer: true when it came back with the environments. */
 async function callOnce(url: string): Promise<boolean> {
   try {
-    const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' }, body: CALL });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
+      body: CALL,
+    });
     const text = await response.text();
     return response.status === 200 && text.includes('"dev"') && !text.includes('"isError":true');
   } catch {
@@ -137,8 +141,14 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
     const replicas: RunningBin[] = [];
     cleanups.push(() => Promise.all(replicas.map((replica) => replica.stop())));
     for (let index = 0; index < 3; index += 1) replicas.push(await startBin(envFor(index)));
-    const block = nginxStatelessConfig(replicaPorts.map((port) => `127.0.0.1:${port}`), `127.0.0.1:${ports[3]}`);
-    assert.ok(README.includes(nginxStatelessConfig(['mcp-0.mcp:8000', 'mcp-1.mcp:8000', 'mcp-2.mcp:8000'], '80')), 'the README shows the tested nginx configuration');
+    const block = nginxStatelessConfig(
+      replicaPorts.map((port) => `127.0.0.1:${port}`),
+      `127.0.0.1:${ports[3]}`,
+    );
+    assert.ok(
+      README.includes(nginxStatelessConfig(['mcp-0.mcp:8000', 'mcp-1.mcp:8000', 'mcp-2.mcp:8000'], '80')),
+      'the README shows the tested nginx configuration',
+    );
     const balancer = cleanup(await startNginx(nginx ?? 'nginx', block, ports[3]), (running) => running.stop());
     const load = cleanup(startLoad(`${balancer.url}/mcp`, 6), (running) => running.stop());
     {
@@ -149,7 +159,10 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
       const inFlightAtSigterm = slow[0].pending;
       assert.equal(await replicas[0].stop('SIGTERM'), 0);
       const drained = replicas[0].stderr().split('Draining')[1] ?? '';
-      assert.ok((drained.match(/Tool list_environments .* succeeded/g) ?? []).length >= inFlightAtSigterm, `in-flight calls answered while draining:\n${replicas[0].stderr()}`);
+      assert.ok(
+        (drained.match(/Tool list_environments .* succeeded/g) ?? []).length >= inFlightAtSigterm,
+        `in-flight calls answered while draining:\n${replicas[0].stderr()}`,
+      );
       assert.doesNotMatch(replicas[0].stderr(), /still in flight/);
       replicas[0] = await startBin(envFor(0));
       const afterRestart = load.stats.ok;
@@ -187,7 +200,16 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
       cleanups.push(() => Promise.all(replicas.map((replica) => replica.stop())));
       const addresses = ports.slice(0, 3).map((port, index) => ({ id: `r${index}`, address: `127.0.0.1:${port}` }));
       for (const [index, replica] of addresses.entries()) {
-        replicas.push(await startBin({ TRANSPORT: 'http', HOST: '127.0.0.1', PORT: String(ports[index]), LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, MCP_REPLICA_ID: replica.id }));
+        replicas.push(
+          await startBin({
+            TRANSPORT: 'http',
+            HOST: '127.0.0.1',
+            PORT: String(ports[index]),
+            LENSES_URL: hq.url,
+            LENSES_API_KEY: hq.apiKey,
+            MCP_REPLICA_ID: replica.id,
+          }),
+        );
       }
       const example = [0, 1, 2].map((index) => ({ id: `mcp-${index}`, address: `mcp-${index}.mcp:8000` }));
       const listen = `127.0.0.1:${ports[3]}`;
@@ -197,7 +219,10 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
           : await startHaproxy(binary ?? 'haproxy', haproxySessionfulConfig(addresses, listen), ports[3]),
         (running) => running.stop(),
       );
-      assert.ok(README.includes(balancerName === 'nginx' ? nginxSessionfulConfig(example, '80') : haproxySessionfulConfig(example, '*:80')), `the README shows the tested ${balancerName} configuration`);
+      assert.ok(
+        README.includes(balancerName === 'nginx' ? nginxSessionfulConfig(example, '80') : haproxySessionfulConfig(example, '*:80')),
+        `the README shows the tested ${balancerName} configuration`,
+      );
       const clients: Client[] = [];
       cleanups.push(() => Promise.all(clients.map((client) => client.close())));
       {

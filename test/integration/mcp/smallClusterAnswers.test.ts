@@ -10,7 +10,7 @@ import { startHq, type RunningHq } from '../../hq/testing';
 /**
  * The default sample data (a small cluster): every list tool called with only the official
  * arguments answers exactly what it answered before paging existed (HQ's answer as JSON),
- * apart from list_topics and list_datasets, whose rows are now compact.
+ * apart from list_topics, list_datasets and list_consumer_groups, whose rows are now compact.
  */
 describe('small clusters answer as before (default emulator data)', function () {
   this.timeout(30_000);
@@ -42,10 +42,10 @@ describe('small clusters answer as before (default emulator data)', function () 
   const agent = (path: string) => raw(`/api/v1/environments/dev/proxy${path}`);
   const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
-  it('list_topic_metadata, list_consumer_groups(_by_topic), list_kafka_connectors, list_sql_processors, list_approval_requests, list_environments: the official answer, unchanged', async () => {
+  it('list_topic_metadata, list_consumer_groups with detail, list_consumer_groups_by_topic, list_kafka_connectors, list_sql_processors, list_approval_requests, list_environments: the official answer, unchanged', async () => {
     const cases: Array<[string, Record<string, unknown>, () => Promise<unknown>]> = [
       ['list_topic_metadata', { environment: 'dev' }, () => agent('/api/metadata/topics')],
-      ['list_consumer_groups', { environment: 'dev' }, () => agent('/api/consumers')],
+      ['list_consumer_groups', { environment: 'dev', detail: true }, () => agent('/api/consumers')],
       ['list_consumer_groups_by_topic', { environment: 'dev', topic: 'orders' }, () => agent('/api/consumers/orders')],
       ['list_kafka_connectors', { environment: 'dev' }, () => agent('/api/kafka-connect/connectors')],
       ['list_sql_processors', { environment: 'dev' }, () => agent('/api/v2/streams')],
@@ -55,13 +55,16 @@ describe('small clusters answer as before (default emulator data)', function () 
     for (const [tool, args, official] of cases) assert.equal(await text(tool, args), pretty(await official()), tool);
   });
 
-  it('list_topics and list_datasets: the official answer with compact rows, in Lenses order', async () => {
+  it('list_topics, list_datasets and list_consumer_groups: the official answer with compact rows, in Lenses order', async () => {
     const topics = (await agent('/api/topics')) as Array<Record<string, unknown>>;
     const compactTopics = topics.map(({ topicName, partitions, replication, totalMessages, keyType, valueType, tags }) => ({ topicName, partitions, replication, totalMessages, keyType, valueType, tags }));
     assert.equal(await text('list_topics', { environment: 'dev' }), pretty(compactTopics));
     const datasets = (await agent('/api/v1/datasets?page=1&pageSize=25&sortOrder=asc&includeSystemEntities=false&searchFields=true')) as { datasets: { values: Array<Record<string, unknown>> } };
     const compactDatasets = datasets.datasets.values.map(({ name, connectionName, partitions, replication, records, keyType, valueType, tags }) => ({ name, connectionName, partitions, replication, records, keyType, valueType, tags }));
     assert.equal(await text('list_datasets', { environment: 'dev' }), pretty({ ...datasets, datasets: { ...datasets.datasets, values: compactDatasets } }));
+    const groups = (await agent('/api/consumers')) as Array<Record<string, unknown>>;
+    const compactGroups = groups.map(({ id, state, consumersCount, topics, totalLag }) => ({ id, state, consumersCount, topics, totalLag }));
+    assert.equal(await text('list_consumer_groups', { environment: 'dev' }), pretty(compactGroups));
   });
 
   it('get_pod_logs and execute_sql answer as before', async () => {

@@ -16,7 +16,10 @@ interface ProtoType {
   decode(bytes: Uint8Array): unknown;
   toObject(message: unknown, options: { longs: StringConstructor; bytes: StringConstructor; defaults: boolean }): unknown;
 }
-const protoRoot = require('otlp-proto-types/build/src/generated/root') as { opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } } };
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- protobufjs static code without types of its own
+const protoRoot = require('otlp-proto-types/build/src/generated/root') as {
+  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } };
+};
 const ExportTraceServiceRequest = protoRoot.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 
 interface AnyValue {
@@ -62,16 +65,25 @@ async function startReceiver(): Promise<{ url: string; bodies: Buffer[]; close()
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     bodies,
-    close: () => new Promise((resolveClose) => {
-      server.close(() => resolveClose());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      }),
   };
 }
 
 /** Bundles the OpenTelemetry chunk next to the test bin, as esbuild.mjs puts it next to dist/lenses-mcp.js. */
 async function buildChunkBeside(bin: string): Promise<void> {
-  await esbuild.build({ entryPoints: [join(ROOT, 'src/telemetry/otel.ts')], outfile: join(dirname(bin), TELEMETRY_CHUNK), bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'src/telemetry/otel.ts')],
+    outfile: join(dirname(bin), TELEMETRY_CHUNK),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'silent',
+  });
 }
 
 describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
@@ -87,8 +99,15 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
     await buildChunkBeside(bin);
     const receiver = await startReceiver();
     const server = await startBin({
-      TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey,
-      OTEL_ENABLED: 'true', OTEL_SERVICE_NAME: 'lenses-mcp-test', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50',
+      TRANSPORT: 'http',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LENSES_URL: hq.url,
+      LENSES_API_KEY: hq.apiKey,
+      OTEL_ENABLED: 'true',
+      OTEL_SERVICE_NAME: 'lenses-mcp-test',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
     });
     try {
       assert.match(server.stderr(), /OpenTelemetry traces on: OTLP\/HTTP protobuf, service lenses-mcp-test/);
@@ -100,7 +119,10 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
       await client.close();
       assert.equal(await server.stop('SIGTERM'), 0, 'SIGTERM flushes the spans and exits 0');
 
-      const requests = receiver.bodies.map((body) => ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: String, defaults: true }) as DecodedRequest);
+      const requests = receiver.bodies.map(
+        (body) =>
+          ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: String, defaults: true }) as DecodedRequest,
+      );
       assert.ok(requests.length > 0, 'the receiver got OTLP protobuf');
       const resource = requests[0].resourceSpans[0].resource.attributes;
       assert.equal(attribute(resource, 'service.name'), 'lenses-mcp-test');
@@ -123,14 +145,22 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
           assert.ok(['200', '404'].includes(String(attribute(hqCall.attributes, 'http.response.status_code'))));
         }
       }
-      assert.ok(spans.some((span) => span.name === 'initialize'), 'other MCP requests have spans too');
+      assert.ok(
+        spans.some((span) => span.name === 'initialize'),
+        'other MCP requests have spans too',
+      );
       const callIds = new Set(calls.map((call) => call.spanId));
       const hqSpans = spans.filter((span) => span.name.startsWith('HQ '));
-      assert.deepEqual(hqSpans.filter((span) => !callIds.has(span.parentSpanId)), [], 'every HQ span belongs to a tool call (the /ready probe makes none)');
+      assert.deepEqual(
+        hqSpans.filter((span) => !callIds.has(span.parentSpanId)),
+        [],
+        'every HQ span belongs to a tool call (the /ready probe makes none)',
+      );
 
       const everything = `${receiver.bodies.map((body) => body.toString('latin1')).join('')}${JSON.stringify(requests)}`;
       const { host } = new URL(hq.url);
-      for (const secret of [hq.apiKey, 'customers', 'no-such-topic-4711', host, '/api/', 'Bearer']) assert.ok(!everything.includes(secret), `"${secret}" appears in the spans`);
+      for (const secret of [hq.apiKey, 'customers', 'no-such-topic-4711', host, '/api/', 'Bearer'])
+        assert.ok(!everything.includes(secret), `"${secret}" appears in the spans`);
     } finally {
       await server.stop();
       await receiver.close();
@@ -145,9 +175,15 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
     const alone = join(mkdtempSync(join(tmpdir(), 'lenses-mcp-alone-')), 'lenses-mcp.js');
     copyFileSync(await buildBin(), alone);
     for (const enabled of ['false', 'true']) {
-      const server = await startBin({ TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, OTEL_ENABLED: enabled }, alone);
+      const server = await startBin(
+        { TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, OTEL_ENABLED: enabled },
+        alone,
+      );
       try {
-        const warnings = server.stderr().split('\n').filter((line) => line.includes('OTEL_ENABLED'));
+        const warnings = server
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes('OTEL_ENABLED'));
         assert.equal(warnings.length, enabled === 'true' ? 1 : 0, server.stderr());
         const client = await connectClient(server.url);
         assert.ok((await client.listTools()).tools.length > 0);

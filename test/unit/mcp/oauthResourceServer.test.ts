@@ -117,16 +117,21 @@ describe('OAuthResourceServerAuthenticator', () => {
 describe('TokenIntrospector', () => {
   it('asks HQ once for concurrent first requests with the same token (single flight)', async () => {
     let asked = 0;
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
     const introspector = new TokenIntrospector({
       url: 'http://hq.test/oauth2/introspect',
       cacheTtlSeconds: 60,
       fetch: async () => {
         asked += 1;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await answered;
         return Response.json({ active: true, scope: 'read', exp: Math.floor(Date.now() / 1000) + 600 });
       },
     });
-    const answers = await Promise.all(Array.from({ length: 16 }, () => introspector.introspect(TOKEN)));
+    // All 16 ask while HQ has not answered yet.
+    const pending = Promise.all(Array.from({ length: 16 }, () => introspector.introspect(TOKEN)));
+    answer();
+    const answers = await pending;
     assert.ok(answers.every((answer) => answer.active));
     assert.equal(asked, 1);
   });

@@ -67,10 +67,11 @@ describe('Lenses MCP server (in memory)', () => {
       for (const official of tools.tools) {
         const tool = listed.find((t) => t.name === official.name);
         assert.ok(tool, official.name);
-        // The official arguments first, in order; after them only the navigation arguments of list tools.
+        // The official arguments first, in order; after them only the navigation arguments of list tools (and list_consumer_groups' detail).
         const names = Object.keys(tool.inputSchema.properties ?? {});
         assert.deepEqual(names.slice(0, official.params.length), official.params.map((p) => p.name), official.name);
-        assert.ok([[], ['filter', 'offset', 'limit']].some((extra) => JSON.stringify(names.slice(official.params.length)) === JSON.stringify(extra)), official.name);
+        const extras = official.name === 'list_consumer_groups' ? [['filter', 'offset', 'limit', 'detail']] : [[], ['filter', 'offset', 'limit']];
+        assert.ok(extras.some((extra) => JSON.stringify(names.slice(official.params.length)) === JSON.stringify(extra)), official.name);
         assert.deepEqual([...(tool.inputSchema.required ?? [])].sort(), official.params.filter((p) => p.required).map((p) => p.name).sort(), official.name);
         assert.equal((tool.inputSchema as { additionalProperties?: boolean }).additionalProperties, false, official.name);
         assert.equal(tool.annotations?.readOnlyHint, official.scope === 'read', official.name);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthErrorCode, type OAuthSession } from '../../../src/oauth';
 import { REFRESH_LEASE_PREFIX } from '../../../src/oauth/refreshLease';
 import { SessionStore } from '../../../src/oauth/sessionStore';
-import { fakeSleep, json, MemorySecretStore, RecordingLogger, type FakeFetch } from './fakes';
+import { Arrivals, fakeSleep, json, MemorySecretStore, RecordingLogger, type FakeFetch } from './fakes';
 import { fakeHq, ISSUER } from './fakeHq';
 
 // Several VS Code windows = several extension hosts, each with its own LensesOAuthClient,
@@ -42,13 +42,19 @@ function rotatingHq(hold: () => Promise<void> = async () => {}) {
   return { fake, state };
 }
 
-function windowsOver(fake: FakeFetch, session: OAuthSession = storedSession()) {
+/** Windows over one store and one fake clock; `sleeps` records every wait of any window (lease settle, waiting for another window). */
+function windowsOver(fake: FakeFetch, session: OAuthSession = storedSession(), sleeps = new Arrivals<number>()) {
   const secrets = new MemorySecretStore();
   secrets.values.set(SESSIONS_KEY, JSON.stringify([session]));
   const clock = { now: HOUR - 30_000 }; // within the 60 s refresh margin
   const logger = new RecordingLogger();
-  const window = () => new LensesOAuthClient({ secrets, logger, fetch: fake.fetch, now: () => clock.now, sleep: fakeSleep(clock), openBrowser: async () => true });
-  return { secrets, clock, logger, window };
+  const sleep = fakeSleep(clock);
+  const recordedSleep = (ms: number) => {
+    sleeps.add(ms);
+    return sleep(ms);
+  };
+  const window = () => new LensesOAuthClient({ secrets, logger, fetch: fake.fetch, now: () => clock.now, sleep: recordedSleep, openBrowser: async () => true });
+  return { secrets, clock, logger, window, sleeps };
 }
 
 function stored(secrets: MemorySecretStore): OAuthSession[] {
@@ -59,16 +65,21 @@ function isCode(code: OAuthErrorCode) {
   return (error: unknown) => error instanceof OAuthError && error.code === code;
 }
 
-/** A gate the test opens after some real time, so a refresh is in flight while others look. */
-function gateOpenedAfter(ms: number): () => Promise<void> {
-  const opened = new Promise<void>((resolve) => setTimeout(resolve, ms));
-  return () => opened;
+/**
+ * Holds the refresh answer until `others` more waits happened after the request reached HQ:
+ * while the refreshing window awaits HQ, only the other windows (waiting for its lease) sleep.
+ */
+function heldUntilOthersWait(sleeps: Arrivals<number>, others: number): () => Promise<void> {
+  return async () => {
+    await sleeps.nth(sleeps.items.length + others, 'another window waiting for the lease');
+  };
 }
 
 describe('LensesOAuthClient across windows sharing one SecretStore', () => {
   it('CL-10 two windows refreshing at the same moment send one refresh request and both get the new token', async () => {
-    const { fake, state } = rotatingHq(gateOpenedAfter(30));
-    const { secrets, window, logger } = windowsOver(fake);
+    const sleeps = new Arrivals<number>();
+    const { fake, state } = rotatingHq(heldUntilOthersWait(sleeps, 1));
+    const { secrets, window, logger } = windowsOver(fake, storedSession(), sleeps);
     const [first, second] = [window(), window()];
     const writesBefore = secrets.writes.get(SESSIONS_KEY) ?? 0;
 
@@ -85,8 +96,9 @@ describe('LensesOAuthClient across windows sharing one SecretStore', () => {
   });
 
   it('CL-10 three windows and two callers each still make one refresh request', async () => {
-    const { fake, state } = rotatingHq(gateOpenedAfter(20));
-    const { window } = windowsOver(fake);
+    const sleeps = new Arrivals<number>();
+    const { fake, state } = rotatingHq(heldUntilOthersWait(sleeps, 2));
+    const { window } = windowsOver(fake, storedSession(), sleeps);
     const windows = [window(), window(), window()];
     const sessions = await Promise.all(windows.flatMap((w) => [w.validSession('s1'), w.validSession('s1')]));
     assert.equal(state.refreshes, 1);
@@ -165,12 +177,14 @@ describe('LensesOAuthClient across windows sharing one SecretStore', () => {
 
   it('CL-12 a sign-out in another window while this one waits for its refresh ends the session here too', async () => {
     const { fake, state } = rotatingHq();
-    const { secrets, clock, window } = windowsOver(fake);
+    const { secrets, clock, window, sleeps } = windowsOver(fake);
     secrets.values.set(LEASE_KEY, JSON.stringify({ owner: 'other-window', until: clock.now + 30_000 }));
     const [waiting, other] = [window(), window()];
-    const result = waiting.validSession('s1');
-    setTimeout(() => void other.forget('s1'), 5);
-    await assert.rejects(result, isCode('session_expired'));
+    const ended = assert.rejects(waiting.validSession('s1'), isCode('session_expired'));
+    // The other window signs out once this one is waiting for the lease.
+    await sleeps.nth(1, 'this window waiting for the lease');
+    await other.forget('s1');
+    await ended;
     assert.equal(state.refreshes, 0);
   });
 

@@ -1,4 +1,4 @@
-import { FakeFetch, json, type RecordedRequest } from './fakes';
+import { Arrivals, FakeFetch, json, type RecordedRequest } from './fakes';
 
 export const ISSUER = 'https://hq.example.com';
 
@@ -48,13 +48,17 @@ export function fakeHq(options: FakeHqOptions = {}): FakeFetch & { issued: strin
   return fake;
 }
 
+/** A page the browser showed after following the redirect (the listener's answer). */
+export interface LoadedPage { status: number; text: string }
+
 /**
  * A browser that "logs in" at once: reads the authorization URL and calls the
  * redirect URI with a code, the state and iss — changed as the test says.
+ * `loaded.nth(1)` waits for the listener's page, which loads after openBrowser returned.
  */
 export function instantBrowser(change: (params: URLSearchParams, authorization: URL) => void = () => {}, path = '/callback') {
   const opened: URL[] = [];
-  const pages: Array<{ status: number; text: string }> = [];
+  const loaded = new Arrivals<LoadedPage>();
   const openBrowser = async (url: string) => {
     const authorization = new URL(url);
     opened.push(authorization);
@@ -64,8 +68,26 @@ export function instantBrowser(change: (params: URLSearchParams, authorization: 
     redirect.pathname = path;
     redirect.search = params.toString();
     // Like a real browser: the page loads on its own while openBrowser has returned.
-    void fetch(redirect).then(async (response) => { pages.push({ status: response.status, text: await response.text() }); }, () => {});
+    void fetch(redirect).then(
+      async (response) => loaded.add({ status: response.status, text: await response.text() }),
+      () => {},
+    );
     return true;
   };
-  return { openBrowser, opened, pages };
+  return { openBrowser, opened, loaded };
+}
+
+/** A browser the user has not finished with yet: records each authorization URL it was asked to open. */
+export function waitingBrowser() {
+  const opened = new Arrivals<URL>();
+  const openBrowser = async (url: string) => {
+    opened.add(new URL(url));
+    return true;
+  };
+  return { openBrowser, opened };
+}
+
+/** The callback URL the browser would come back to for `authorization`, with `code` and the right state and iss. */
+export function callbackFor(authorization: URL, code = 'c'): string {
+  return `${authorization.searchParams.get('redirect_uri') ?? ''}?code=${code}&state=${authorization.searchParams.get('state') ?? ''}&iss=${encodeURIComponent(ISSUER)}`;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthSession } from '../../../src/oauth';
-import { hangingFetch, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
+import { Arrivals, hangingFetch, hungHq, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
 import { fakeHq, ISSUER } from './fakeHq';
 
 const HOUR = 3600_000;
@@ -61,12 +61,15 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
   it('CL-10 two refreshes at once make one request and store the rotated token once', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => { release = resolve; });
-    const fake = fakeHq({ token: async () => { await gate; return json({ access_token: 'at-new', refresh_token: 'rt-new', token_type: 'Bearer', expires_in: 3600 }); } });
+    const refreshing = new Arrivals<true>();
+    const fake = fakeHq({ token: async () => { refreshing.add(true); await gate; return json({ access_token: 'at-new', refresh_token: 'rt-new', token_type: 'Bearer', expires_in: 3600 }); } });
     const { client, clock, secrets } = setup(fake);
     clock.now = HOUR;
     const writesBefore = secrets.writes.get(SESSIONS_KEY) ?? 0;
     const both = Promise.all([client.validSession('s1'), client.validSession('s1')]);
-    setTimeout(release, 20);
+    // Answer only once the refresh is at HQ, so both callers are waiting on it.
+    await refreshing.nth(1, 'the refresh request');
+    release();
     const [a, b] = await both;
     assert.equal(a.accessToken, 'at-new');
     assert.equal(b.accessToken, 'at-new');
@@ -121,9 +124,14 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
     const client = new LensesOAuthClient({ secrets, fetch: hangingFetch, now: () => HOUR, sleep: yieldingSleep, openBrowser: async () => true, networkTimeoutMs: 100 });
     await assert.rejects(client.validSession('s1'), (error: unknown) => error instanceof OAuthError && error.code === 'unreachable');
     assert.equal((await client.sessions()).length, 1);
+    const hung = hungHq();
+    const cancellable = new LensesOAuthClient({ secrets, fetch: hung.fetch, now: () => HOUR, sleep: yieldingSleep, openBrowser: async () => true });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
-    await assert.rejects(client.validSession('s1', controller.signal), (error: unknown) => error instanceof OAuthError && error.code === 'cancelled');
+    const pending = cancellable.validSession('s1', controller.signal);
+    await hung.requests.nth(1, 'the refresh at the hung HQ');
+    controller.abort();
+    await assert.rejects(pending, (error: unknown) => error instanceof OAuthError && error.code === 'cancelled');
+    assert.equal((await client.sessions()).length, 1, 'cancelling keeps the session');
   });
 
   it('CL-12 sign-out revokes the refresh and access tokens (RFC 7009) and removes the session', async () => {

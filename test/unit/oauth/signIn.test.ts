@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthErrorCode } from '../../../src/oauth';
-import { hangingFetch, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
-import { fakeHq, instantBrowser, ISSUER, metadata } from './fakeHq';
+import { hangingFetch, hungHq, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
+import { callbackFor, fakeHq, instantBrowser, ISSUER, metadata, waitingBrowser } from './fakeHq';
 
 function clientWith(fake: FakeFetch, openBrowser: (url: string) => Promise<boolean>, extra: Partial<ConstructorParameters<typeof LensesOAuthClient>[0]> = {}) {
   const secrets = new MemorySecretStore();
@@ -55,9 +55,9 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     assert.deepEqual(session.account, { id: 'admin', label: 'admin' });
     assert.deepEqual(await client.sessions(), [session]);
     assert.ok(secrets.values.get(SESSIONS_KEY)?.includes(session.accessToken));
-    await new Promise((r) => setTimeout(r, 20));
-    assert.equal(browser.pages[0]?.status, 200);
-    assert.match(browser.pages[0]?.text ?? '', /You are signed in to Lenses/);
+    const page = await browser.loaded.nth(1, 'the page after the redirect');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /You are signed in to Lenses/);
   });
 
   it('reuses the client registered earlier with the same issuer', async () => {
@@ -128,15 +128,16 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'], timeoutMs: 300 }), 'state_mismatch');
     assert.match(error.message, /did not belong to this sign-in \(state mismatch\) was ignored/);
     assert.equal(tokenRequests(fake), 0);
-    assert.equal(browser.pages[0]?.status, 400);
-    assert.match(browser.pages[0]?.text ?? '', /Lenses sign-in failed/);
+    const page = await browser.loaded.nth(1, 'the page after the redirect');
+    assert.equal(page.status, 400);
+    assert.match(page.text, /Lenses sign-in failed/);
     assert.match(logger.lines.join('\n'), /ignored a sign-in callback with a wrong or missing state/);
   });
 
   for (const [name, forge] of [['wrong', (params: URLSearchParams) => params.set('state', 'forged')], ['missing', (params: URLSearchParams) => params.delete('state')]] as const) {
     it(`CL-18 a callback with a ${name} state gets a 400 page and is ignored; the real callback still completes the sign-in`, async () => {
       const fake = fakeHq();
-      const pages: number[] = [];
+      let visits: Promise<number[]> = Promise.resolve([]);
       const { client } = clientWith(fake, async (url) => {
         const authorization = new URL(url);
         const redirect = new URL(authorization.searchParams.get('redirect_uri') ?? '');
@@ -144,18 +145,15 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
         const stray = new URLSearchParams(real);
         stray.set('code', 'stray-code');
         forge(stray);
-        void (async () => {
-          pages.push((await fetch(`${redirect.href}?${stray}`)).status);
-          pages.push((await fetch(`${redirect.href}?${real}`)).status);
-        })();
+        // The browser visits the stray callback, then the real one, on its own.
+        visits = (async () => [(await fetch(`${redirect.href}?${stray}`)).status, (await fetch(`${redirect.href}?${real}`)).status])();
         return true;
       });
       const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'], timeoutMs: 5000 });
       assert.equal(session.scopes[0], 'read');
       const exchanged = fake.requests.filter((r) => r.url.pathname === '/oauth2/token').map((r) => new URLSearchParams(r.body).get('code'));
       assert.deepEqual(exchanged, ['the-code'], 'only the real code was exchanged');
-      await waitUntil(() => pages.length === 2);
-      assert.deepEqual(pages, [400, 200]);
+      assert.deepEqual(await visits, [400, 200]);
     });
   }
 
@@ -199,32 +197,30 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
 
   it('CL-06 a new sign-in cancels the pending one: one flow, one listener', async () => {
     const fake = fakeHq();
-    const opened: URL[] = [];
-    const { client } = clientWith(fake, async (url) => { opened.push(new URL(url)); return true; });
+    const browser = waitingBrowser();
+    const { client } = clientWith(fake, browser.openBrowser);
     const first = client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
-    while (opened.length < 1) await new Promise((r) => setTimeout(r, 5));
+    const firstAuthorization = await browser.opened.nth(1, 'the first authorization URL');
     const second = client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
     await rejectsWith(first, 'cancelled');
-    const firstRedirect = opened[0].searchParams.get('redirect_uri') ?? '';
-    await assert.rejects(fetch(`${firstRedirect}?code=c&state=${opened[0].searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`));
-    while (opened.length < 2) await new Promise((r) => setTimeout(r, 5));
-    const redirect = opened[1].searchParams.get('redirect_uri') ?? '';
-    void fetch(`${redirect}?code=c&state=${opened[1].searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`);
+    await assert.rejects(fetch(callbackFor(firstAuthorization)));
+    const secondAuthorization = await browser.opened.nth(2, 'the second authorization URL');
+    void fetch(callbackFor(secondAuthorization));
     const session = await second;
-    assert.equal(session.clientId, opened[0].searchParams.get('client_id'));
+    assert.equal(session.clientId, firstAuthorization.searchParams.get('client_id'));
     assert.equal(tokenRequests(fake), 2); // the client check of the second flow, and its exchange
   });
 
   it('CL-06 dispose (deactivate) ends a pending sign-in and closes its listener', async () => {
     const fake = fakeHq();
-    const opened: URL[] = [];
-    const { client } = clientWith(fake, async (url) => { opened.push(new URL(url)); return true; });
+    const browser = waitingBrowser();
+    const { client } = clientWith(fake, browser.openBrowser);
     const pending = client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
-    while (opened.length < 1) await new Promise((r) => setTimeout(r, 5));
+    const authorization = await browser.opened.nth(1, 'the authorization URL');
     client.dispose();
     await rejectsWith(pending, 'cancelled');
-    const redirect = opened[0].searchParams.get('redirect_uri') ?? '';
-    await assert.rejects(fetch(`${redirect}?code=c&state=${opened[0].searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`));
+    await assert.rejects(fetch(callbackFor(authorization)));
+    assert.equal(tokenRequests(fake), 0, 'no code was exchanged');
   });
 
   it('CL-07 the loopback listener binds 127.0.0.1 only', async () => {
@@ -330,22 +326,30 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     assert.match(error.message, /Could not reach Lenses HQ/);
   });
 
-  it('CL-15 sign-in can be cancelled while waiting for HQ and while waiting for the browser', async () => {
-    const slow = new LensesOAuthClient({ secrets: new MemorySecretStore(), fetch: hangingFetch, openBrowser: async () => true });
-    const first = new AbortController();
-    setTimeout(() => first.abort(), 50);
-    await rejectsWith(slow.signIn({ hqUrl: ISSUER, scopes: ['read'], signal: first.signal }), 'cancelled');
+  it('CL-15 sign-in can be cancelled while waiting for HQ', async () => {
+    const hq = hungHq();
+    const slow = new LensesOAuthClient({ secrets: new MemorySecretStore(), fetch: hq.fetch, openBrowser: async () => true });
+    const cancel = new AbortController();
+    const pending = slow.signIn({ hqUrl: ISSUER, scopes: ['read'], signal: cancel.signal });
+    await hq.requests.nth(1, 'a request at the hung HQ');
+    cancel.abort();
+    await rejectsWith(pending, 'cancelled');
+    assert.deepEqual(await slow.sessions(), []);
+  });
 
+  it('CL-15 sign-in cancelled while the browser is open: the late callback finds nothing listening, nothing is exchanged or stored', async () => {
     const fake = fakeHq();
-    const waiting = clientWith(fake, async () => true).client;
-    const second = new AbortController();
-    setTimeout(() => second.abort(), 50);
-    await rejectsWith(waiting.signIn({ hqUrl: ISSUER, scopes: ['read'], signal: second.signal }), 'cancelled');
-    assert.equal(tokenRequests(fake), 0);
+    const browser = waitingBrowser();
+    const { client, secrets } = clientWith(fake, browser.openBrowser);
+    const cancel = new AbortController();
+    const pending = client.signIn({ hqUrl: ISSUER, scopes: ['read'], signal: cancel.signal });
+    const authorization = await browser.opened.nth(1, 'the authorization URL');
+    cancel.abort();
+    await rejectsWith(pending, 'cancelled');
+    // The user finishes in the browser after cancelling.
+    await assert.rejects(fetch(callbackFor(authorization, 'late')));
+    assert.equal(fake.requests.filter((r) => r.url.pathname === '/oauth2/token' && r.body.includes('late')).length, 0);
+    assert.deepEqual(await client.sessions(), []);
+    assert.equal(secrets.values.get(SESSIONS_KEY), undefined);
   });
 });
-
-async function waitUntil(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  assert.ok(condition(), 'condition not reached');
-}

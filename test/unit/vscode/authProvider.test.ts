@@ -234,4 +234,13 @@ describe('LensesAuthenticationProvider', () => {
     assert.doesNotMatch(logger.text, /access-token-1|refresh-token-1/);
     assert.match(logger.text, /token [0-9a-f]{8}/);
   });
+
+  it('a lenses.url that is no URL is refused before any network, with the setting named', async () => {
+    const { provider, oauth, ui } = window(new FakeOAuthClient(), { url: 'lenses.example.com' });
+    await assert.rejects(provider.createSession(['read']));
+    assert.deepEqual(oauth.calls, [], 'no sign-in attempted');
+    assert.equal(ui.messages[0]?.severity, 'error');
+    assert.match(ui.messages[0]?.message.text ?? '', /^`lenses\.url` is not a valid URL: "lenses\.example\.com" is not an absolute URL/);
+    assert.doesNotMatch(ui.messages[0]?.message.text ?? '', /OAuth configuration|discover/i);
+  });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Authorization } from '../../../src/lenses/connectedApps';
-import { LensesApiError } from '../../../src/lenses/errors';
+import { LensesApiError, LensesConnectionError } from '../../../src/lenses/errors';
 import type { ApplicationNode } from '../../../src/vscode/connectedApps';
-import { ConnectedApplications, type ConnectedAppsUi } from '../../../src/vscode/connectedAppsModel';
+import { ConnectedApplications, type ConnectedAppsUi, type ViewProblem } from '../../../src/vscode/connectedAppsModel';
 import type { UserMessage } from '../../../src/vscode/userMessages';
 import { RecordingLogger, session } from './fakes';
 import type { LensesSession } from '../../../src/vscode/oauthPort';
@@ -13,6 +13,7 @@ class FakeAppsUi implements ConnectedAppsUi {
   messages: Array<{ severity: string; message: UserMessage }> = [];
   progress = 0;
   empty: boolean | undefined;
+  error: ViewProblem | undefined;
   async confirmRevoke(confirmation: { message: string; detail: string }) {
     this.confirmations.push(confirmation);
     return this.confirm;
@@ -27,11 +28,15 @@ class FakeAppsUi implements ConnectedAppsUi {
   setEmpty(empty: boolean) {
     this.empty = empty;
   }
+  setError(problem: ViewProblem | undefined) {
+    this.error = problem;
+  }
 }
 
-function model(options: { session?: LensesSession; authorizations?: Authorization[] | Error } = {}) {
+function model(options: { session?: LensesSession; authorizations?: Authorization[] | Error; now?: () => number } = {}) {
   const ui = new FakeAppsUi();
   const calls: string[] = [];
+  const ended: Array<[string, string]> = [];
   let current: LensesSession | undefined = 'session' in options ? options.session : session();
   let authorizations = options.authorizations ?? [];
   const apps = new ConnectedApplications({
@@ -50,12 +55,18 @@ function model(options: { session?: LensesSession; authorizations?: Authorizatio
       calls.push(`forget ${id}`);
       current = undefined;
     },
+    endSession: async (cause, token) => {
+      ended.push([cause, token]);
+      current = undefined;
+      return true;
+    },
     ui,
     logger: new RecordingLogger(),
+    now: options.now,
   });
   let changes = 0;
   apps.onDidChange(() => changes++);
-  return { apps, ui, calls, changes: () => changes };
+  return { apps, ui, calls, ended, changes: () => changes };
 }
 
 const claude: Authorization = { authorization_id: 'g1', client_id: 'claude', client_name: 'Claude', scopes: ['read'] };
@@ -84,13 +95,80 @@ describe('ConnectedApplications', () => {
     assert.equal(ui.empty, true);
   });
 
-  it('shows an HQ error as one item with the message, not a stack trace', async () => {
-    const { apps } = model({ authorizations: new LensesApiError(500, 'Internal Server Error', 'database down', undefined, [], undefined) });
-    const nodes = await apps.nodes();
-    assert.equal(nodes.length, 1);
-    assert.equal(nodes[0].kind, 'error');
-    assert.equal(nodes[0].label, 'Could not list applications: Lenses answered 500 Internal Server Error: database down');
-    assert.doesNotMatch(nodes[0].label, /\n\s+at /);
+  it('shows an HQ error as the view\'s welcome content (with Retry and Sign In), not a tree row; keeps the session', async () => {
+    const { apps, ui, ended } = model({ authorizations: new LensesApiError(500, 'Internal Server Error', 'database down', undefined, [], undefined) });
+    assert.deepEqual(await apps.nodes(), []);
+    assert.deepEqual(ui.error, { kind: 'refused', text: 'Could not list applications: Lenses answered 500 Internal Server Error: database down' });
+    assert.doesNotMatch(ui.error?.text ?? '', /\n\s+at /);
+    assert.equal(ui.empty, false, 'not the "no applications" welcome');
+    assert.deepEqual(ended, [], 'a 5xx does not end the session');
+  });
+
+  it('an unreachable HQ names the origin it tried and keeps the session', async () => {
+    const { apps, ui, ended } = model({ authorizations: new LensesConnectionError('Could not reach Lenses at https://hq.example.com') });
+    assert.deepEqual(await apps.nodes(), []);
+    assert.deepEqual(ui.error, { kind: 'unreachable', text: 'Could not list applications: Lenses HQ at https://hq.example.com could not be reached. Check your network and lenses.url, then retry.' });
+    assert.deepEqual(ended, []);
+  });
+
+  it('CL-19 a 401 from the list ends the session (no error message: the sign-in welcome shows)', async () => {
+    const { apps, ui, ended } = model({ authorizations: new LensesApiError(401, 'Unauthorized', 'A valid bearer token is required.', undefined, [], undefined) });
+    assert.deepEqual(await apps.nodes(), []);
+    assert.deepEqual(ended, [['unauthorized', 'access-token-1']]);
+    assert.equal(ui.error, undefined);
+  });
+
+  it('CL-19 a 401 to a revoke ends the session too', async () => {
+    const ui = new FakeAppsUi();
+    const ended: string[] = [];
+    const apps = new ConnectedApplications({
+      currentSession: async () => session(), hqUrl: () => 'https://hq.example.com', list: async () => [claude],
+      revoke: async () => { throw new LensesApiError(401, 'Unauthorized', undefined, undefined, [], undefined); },
+      forgetSession: async () => undefined,
+      endSession: async (cause, token) => {
+        ended.push(`${cause} ${token}`);
+        return true;
+      },
+      ui, logger: new RecordingLogger(),
+    });
+    const [node] = await apps.applications();
+    assert.equal(await apps.revoke(node), false);
+    assert.deepEqual(ended, ['unauthorized access-token-1']);
+    assert.deepEqual(ui.messages, [], 'the session end tells the user, once');
+  });
+
+  it('a successful load clears an earlier error message', async () => {
+    let failing = true;
+    const ui = new FakeAppsUi();
+    const flaky = new ConnectedApplications({
+      currentSession: async () => session(), hqUrl: () => 'https://hq.example.com',
+      list: async () => {
+        if (failing) throw new LensesConnectionError('down');
+        return [claude];
+      },
+      revoke: async () => undefined, forgetSession: async () => undefined, endSession: async () => true, ui, logger: new RecordingLogger(),
+    });
+    await flaky.nodes();
+    assert.ok(ui.error);
+    failing = false;
+    flaky.refresh();
+    assert.equal((await flaky.nodes()).length, 1);
+    assert.equal(ui.error, undefined);
+  });
+
+  it('reloads on visibility or focus at most once per 30 s', async () => {
+    let now = 1_000_000;
+    const { apps, calls, changes } = model({ authorizations: [claude], now: () => now });
+    assert.equal(apps.refreshIfStale(), true, 'never loaded: load');
+    await apps.nodes();
+    now += 10_000;
+    assert.equal(apps.refreshIfStale(), false, 'loaded 10 s ago');
+    await apps.nodes();
+    now += 20_001;
+    assert.equal(apps.refreshIfStale(), true, 'loaded over 30 s ago');
+    await apps.nodes();
+    assert.equal(calls.length, 2);
+    assert.equal(changes(), 2);
   });
 
   it('refresh reloads and tells the view', async () => {
@@ -134,7 +212,7 @@ describe('ConnectedApplications', () => {
     const failing = new ConnectedApplications({
       currentSession: async () => session(), hqUrl: () => 'https://hq', list: async () => [claude],
       revoke: async () => { throw new LensesApiError(404, 'Not Found', 'No such authorization', undefined, [], undefined); },
-      forgetSession: async () => undefined, ui, logger: new RecordingLogger(),
+      forgetSession: async () => undefined, endSession: async () => true, ui, logger: new RecordingLogger(),
     });
     assert.equal(await failing.revoke(node), false);
     assert.equal(ui.messages.at(-1)?.message.text, 'Could not revoke "Claude": Lenses answered 404 Not Found: No such authorization');

@@ -51,6 +51,8 @@ export class FakeOAuthClient implements OAuthClientPort {
   nextSignIn: LensesSession | Error = session();
   signOutFails = false;
   refreshFails = false;
+  /** Thrown by validSession as when HQ cannot be reached for a refresh (the session stays). */
+  refreshUnreachable: Error | undefined;
   lastSignIn: Parameters<OAuthClientPort['signIn']>[0] | undefined;
 
   constructor(readonly secrets: TestSecretStorage = new TestSecretStorage()) {}
@@ -68,6 +70,7 @@ export class FakeOAuthClient implements OAuthClientPort {
   }
   async validSession(sessionId: string): Promise<LensesSession> {
     this.calls.push(`validSession ${sessionId}`);
+    if (this.refreshUnreachable) throw this.refreshUnreachable;
     const found = (await this.sessions()).find((s) => s.id === sessionId);
     if (!found || this.refreshFails) {
       await this.remove(sessionId);

@@ -43,7 +43,7 @@ describe('package.json contributions', () => {
 
   it('hides item-only commands from the palette', () => {
     const hidden = manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command).sort();
-    assert.deepEqual(hidden, [COMMAND.copyClientId, COMMAND.revokeApplication].sort());
+    assert.deepEqual(hidden, [COMMAND.accountMenu, COMMAND.copyClientId, COMMAND.revokeApplication].sort());
   });
 
   it('has the view container, the view and its welcome content', () => {
@@ -55,6 +55,37 @@ describe('package.json contributions', () => {
     const buttons = (signedOut?.contents ?? '').split('\n').filter((line) => /^\[[^\]]+\]\([^)]+\)$/.test(line));
     assert.equal(buttons.length, 1, 'a single button; the docs are a link');
     assert.ok(manifest.contributes.viewsWelcome.some((w) => w.contents === 'No applications hold a grant on your account.'));
+  });
+
+  it('the view shows each kind of error as welcome content with Retry and Sign In buttons', () => {
+    for (const kind of ['unreachable', 'refused', 'failed']) {
+      const welcome = manifest.contributes.viewsWelcome.find((w) => w.when === `${CONTEXT.signedIn} && ${CONTEXT.applicationsError} == ${kind}`);
+      assert.ok(welcome, kind);
+      const lines = welcome.contents.split('\n');
+      assert.match(lines[0], /^Could not list applications/);
+      assert.ok(lines.includes(`[Retry](command:${COMMAND.refreshApplications})`), kind);
+      assert.ok(lines.includes(`[Sign In](command:${COMMAND.signIn})`), kind);
+    }
+    const none = manifest.contributes.viewsWelcome.find((w) => w.contents === 'No applications hold a grant on your account.');
+    assert.match(none?.when ?? '', /!lenses\.applicationsError/, 'not shown over an error');
+  });
+
+  it('lenses.url and lenses.mcp.url carry a URL pattern the Settings editor checks as you type', () => {
+    const properties = manifest.contributes.configuration.properties as Record<string, { pattern?: string; patternErrorMessage?: string }>;
+    for (const key of ['lenses.url', 'lenses.mcp.url']) {
+      assert.ok(properties[key].pattern, key);
+      assert.match(properties[key].patternErrorMessage ?? '', /http:\/\/ or https:\/\/ URL/);
+      assert.ok(new RegExp(properties[key].pattern ?? '').test(''), `${key}: unset is fine`);
+      assert.ok(!new RegExp(properties[key].pattern ?? '').test('hq.example.com'), `${key}: no scheme is flagged`);
+    }
+  });
+
+  it('the activity bar has a Lenses icon of its own', () => {
+    const icon = manifest.contributes.viewsContainers.activitybar[0].icon;
+    assert.equal(icon, 'media/lenses-activity.svg');
+    const svg = readFileSync(join(root, icon), 'utf8');
+    assert.match(svg, /^<svg /);
+    assert.doesNotMatch(svg, /M15\.3 15\.3 20\.5 20\.5/, 'not the magnifier handle any more');
   });
 
   it('every setting has a default and a description', () => {

@@ -17,7 +17,7 @@ interface Definition {
 
 const NOW = 1_800_000_000_000;
 
-const signedIn: SessionSource = { currentSession: async () => ({ accessToken: 't', scopes: ['read'] }), signedOutScopes: () => ['read'], sessionLost: () => undefined };
+const signedIn: SessionSource = { currentSession: async () => ({ accessToken: 't', scopes: ['read'] }), signedOutScopes: () => ['read'], sessionLost: () => undefined, sessionRejected: () => undefined };
 
 function fakeStarter() {
   const started: Array<{ lensesUrl: string; linkSecret: string; closed: boolean; notified: number }> = [];
@@ -111,16 +111,36 @@ describe('LensesMcpServerProvider', () => {
     assert.equal(started[0].closed, false);
   });
 
-  it('a new lenses.url stops the server, fires a definition change, and the next launch gets a new secret', async () => {
+  it('a new lenses.url keeps the server up: the same server and definition, the tools listed again, no definition change', async () => {
     const { mcp, started, fired, change } = provider();
     const before = await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
     change({ url: 'https://other.example.com' });
     await mcp.configurationChanged((section) => section === 'lenses.url');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(started.length, 1, 'no second server');
+    assert.equal(started[0].closed, false);
+    assert.equal(started[0].notified, 1, 'tools/list_changed: the clients list the new HQ\'s tools');
+    assert.equal(fired(), 0, 'VS Code keeps its definition (firing would stop the server)');
+    const after = await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
+    assert.equal(after?.url, before?.url);
+    assert.equal(after?.headers[LINK_SECRET_HEADER_NAME], before?.headers[LINK_SECRET_HEADER_NAME]);
+  });
+
+  it('a new lenses.url while the server is stopped starts nothing', async () => {
+    const { mcp, started, fired, change } = provider();
+    change({ url: 'https://other.example.com' });
+    await mcp.configurationChanged((section) => section === 'lenses.url');
+    assert.equal(started.length, 0);
+    assert.equal(fired(), 0);
+  });
+
+  it('a new lenses.mcp.url stops the embedded server and fires a definition change', async () => {
+    const { mcp, started, fired, change } = provider();
+    await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
+    change({ mcpUrl: 'https://mcp.example.com/mcp' });
+    await mcp.configurationChanged((section) => section === 'lenses.mcp.url');
     assert.equal(started[0].closed, true);
     assert.equal(fired(), 1);
-    const after = await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
-    assert.equal(started[1].lensesUrl, 'https://other.example.com');
-    assert.notEqual(after?.headers[LINK_SECRET_HEADER_NAME], before?.headers[LINK_SECRET_HEADER_NAME]);
   });
 
   it('ignores changes of other settings', async () => {
@@ -167,7 +187,7 @@ describe('LensesMcpServerProvider', () => {
 describe('EmbeddedServerController with the real embedded server', () => {
   let controller: EmbeddedServerController | undefined;
   let scopes: Scope[] = ['read'];
-  const sessions: SessionSource = { currentSession: async () => ({ accessToken: 'hq-token', scopes }), signedOutScopes: () => ['read'], sessionLost: () => undefined };
+  const sessions: SessionSource = { currentSession: async () => ({ accessToken: 'hq-token', scopes }), signedOutScopes: () => ['read'], sessionLost: () => undefined, sessionRejected: () => undefined };
 
   afterEach(async () => {
     await controller?.dispose();

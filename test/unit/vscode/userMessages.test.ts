@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { LensesApiError, LensesConnectionError } from '../../../src/lenses/errors';
 import { OAuthError, type OAuthErrorCode } from '../../../src/oauth';
-import { describeLensesError, describeScopeShortfall, describeSignInError, isCancellation, SignInCancelledError } from '../../../src/vscode/userMessages';
+import { describeLensesError, describeScopeShortfall, describeSetAside, describeSignInError, InvalidLensesUrlError, isCancellation, SignInCancelledError } from '../../../src/vscode/userMessages';
 
 describe('user messages', () => {
   const cases: Array<[OAuthErrorCode, RegExp, string[], string?]> = [
@@ -54,5 +54,24 @@ describe('user messages', () => {
     assert.deepEqual(unauthorized.actions, ['signIn', 'showLogs']);
     const forbidden = describeLensesError(new LensesApiError(403, 'Forbidden', 'Missing permission', 'req-1', [], undefined), 'list applications');
     assert.equal(forbidden.text, 'Could not list applications: Lenses answered 403 Forbidden: Missing permission');
+  });
+});
+
+describe('issue 8 messages', () => {
+  it('a non-URL lenses.url says so, never the discovery message', () => {
+    const message = describeSignInError(new InvalidLensesUrlError('"lenses.example.com" is not an absolute URL (expected e.g. https://lenses.example.com)'));
+    assert.equal(message?.text, '`lenses.url` is not a valid URL: "lenses.example.com" is not an absolute URL (expected e.g. https://lenses.example.com).');
+    assert.deepEqual(message?.actions, ['openSettings']);
+  });
+
+  it('"could not reach" names the origin it tried', () => {
+    const message = describeSignInError(new OAuthError('unreachable', 'Could not reach Lenses HQ (discovery).'), 'https://hq.example.com/lenses');
+    assert.match(message?.text ?? '', /^Could not reach Lenses HQ at https:\/\/hq\.example\.com\./);
+  });
+
+  it('the set-aside notice names the new HQ, the account and the HQ it was for', () => {
+    const text = describeSetAside({ account: { label: 'admin' }, issuer: 'http://127.0.0.1:9991' }, 'https://hq.example.com', true);
+    assert.equal(text, 'lenses.url now points at https://hq.example.com: the session of admin for http://127.0.0.1:9991 was set aside. Sign in to use the Lenses tools with https://hq.example.com.');
+    assert.match(describeSetAside({ account: { label: 'admin' }, issuer: 'http://127.0.0.1:9991' }, 'https://hq.example.com', false), /^the Lenses OAuth settings changed: /);
   });
 });

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { ALL_SCOPES } from '../../../src/scopes';
+import { SCALED_ENVIRONMENT } from '../../hq/api/scale';
+import { startHq, type RunningHq } from '../../hq/testing';
+
+interface Page {
+  total: number;
+  items: Array<Record<string, unknown>>;
+  next_offset: number | null;
+  note?: string;
+}
+
+/**
+ * list_consumer_groups answers one compact row per group (id, state, consumersCount, topics,
+ * totalLag) so a default answer on a large cluster holds many groups; `detail: true` gives
+ * Lenses' groups in full, as the official tool does. Emulator at --scale 2000 (500 groups).
+ */
+describe('list_consumer_groups: compact rows by default, groups in full with detail', function () {
+  this.timeout(60_000);
+  const env = SCALED_ENVIRONMENT;
+  let hq: RunningHq;
+  let mcp: RunningMcpHttpServer;
+  let client: Client;
+
+  before(async () => {
+    hq = await startHq({ port: 0, scale: 2_000 });
+    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey, ALL_SCOPES) });
+    client = new Client({ name: 'consumer-group-rows-test', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { Authorization: `Bearer ${hq.apiKey}` } } }));
+    await client.listTools();
+  });
+  after(async () => {
+    await client?.close();
+    await mcp?.close();
+    await hq?.close();
+  });
+
+  async function page(args: Record<string, unknown>): Promise<Page> {
+    const result = (await client.callTool({ name: 'list_consumer_groups', arguments: { environment: env, ...args } })) as CallToolResult;
+    assert.notEqual(result.isError, true);
+    return result.structuredContent as unknown as Page;
+  }
+  async function hqGroups(): Promise<Array<Record<string, unknown>>> {
+    const response = await fetch(`${hq.url}/api/v1/environments/${env}/proxy/api/consumers`, { headers: { Authorization: `Bearer ${hq.apiKey}` } });
+    return (await response.json()) as Array<Record<string, unknown>>;
+  }
+
+  it("rows are Lenses' own values for id, state, consumersCount, topics and totalLag", async () => {
+    const byId = new Map((await hqGroups()).map((group) => [group.id, group]));
+    const { items } = await page({});
+    for (const row of items) {
+      assert.deepEqual(Object.keys(row).sort(), ['consumersCount', 'id', 'state', 'topics', 'totalLag']);
+      const group = byId.get(row.id);
+      assert.ok(group, String(row.id));
+      assert.deepEqual(row, { id: group.id, state: group.state, consumersCount: group.consumersCount, topics: group.topics, totalLag: group.totalLag });
+    }
+  });
+
+  it('a default answer holds ten times the groups of a detailed one, and points at detail', async () => {
+    const compact = await page({});
+    const full = await page({ detail: true });
+    assert.equal(compact.total, 500);
+    assert.ok(compact.items.length >= 10 * full.items.length, `${compact.items.length} compact rows, ${full.items.length} detailed`);
+    assert.match(compact.note ?? '', /detail: true/);
+    assert.ok(Array.isArray(full.items[0].offsets), 'detail carries the per-partition offsets');
+  });
+
+  it('detail with filter finds one group in full, exactly as Lenses answers it', async () => {
+    const wanted = (await hqGroups())[7];
+    const { items } = await page({ detail: true, filter: String(wanted.id) });
+    assert.deepEqual(items, [wanted]);
+  });
+});
