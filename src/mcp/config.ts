@@ -121,6 +121,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
   } else if (!apiKey) {
     throw new ConfigError('LENSES_API_KEY is required when OAUTH_ENABLED is off');
   }
+  // As FastMCP: the HTTP+SSE transport always has sessions (the stream is one).
+  if (stateless && transport === 'sse') notices.push('lenses-mcp: MCP_STATELESS_HTTP is ignored with TRANSPORT=sse (its sessions live on one stream)');
   const replicaId = value('MCP_REPLICA_ID');
   if (replicaId !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(replicaId)) throw new ConfigError(`MCP_REPLICA_ID must be 1 to 32 letters, digits, - or _, not "${replicaId}"`);
   const port = integer('PORT', value('PORT') ?? '8000', 0, 65535);

@@ -91,6 +91,7 @@ describe('readConfig (the official server\'s environment contract)', () => {
     assert.equal(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'STDIO' }).transport, 'stdio');
     assert.equal(readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://m.example', TRANSPORT: 'sse' }).transport, 'sse');
     refuses({ TRANSPORT: 'websocket' }, /^TRANSPORT must be stdio, http, streamable-http or sse, not "websocket"$/);
+    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'sse', FASTMCP_STATELESS_HTTP: 'true' }).notices, ['lenses-mcp: MCP_STATELESS_HTTP is ignored with TRANSPORT=sse (its sessions live on one stream)']);
   });
 
   it('FASTMCP_STATELESS_HTTP is a synonym of MCP_STATELESS_HTTP (pydantic booleans); both set and different is one error', () => {
