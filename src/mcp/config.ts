@@ -1,7 +1,8 @@
 import { isScope, parseScopes, type Scope } from '../scopes';
+import { GOVERNANCE_VARIABLES, GovernanceConfigError, readGovernanceConfig, type GovernanceConfig } from './governance';
 
 /** The standalone server's settings, read from the environment contract of the official server. */
-export interface ServerConfig {
+export interface ServerConfig extends GovernanceConfig {
   lensesUrl: string;
   lensesAdvertisedUrl: string;
   apiKey?: string;
@@ -44,6 +45,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'INTROSPECTION_URL', default: '{LENSES_URL}/oauth2/introspect', description: 'RFC 7662 endpoint (never discovered from the advertised issuer).' },
   { name: 'INTROSPECTION_CACHE_TTL', default: '60', description: 'Seconds an active introspection answer is cached (0 = off); never past the token expiry.' },
   { name: 'MCP_STATELESS_HTTP', default: 'false', description: 'true: no MCP sessions (replicas behind a load balancer).' },
+  ...GOVERNANCE_VARIABLES,
   { name: 'LOG_LEVEL', default: 'info', description: 'info, debug or trace (logs go to stderr; tokens only as fingerprints).' },
 ];
 
@@ -84,7 +86,18 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     introspectionCacheTtlSeconds: integer('INTROSPECTION_CACHE_TTL', value('INTROSPECTION_CACHE_TTL') ?? '60', 0, 86_400),
     stateless,
     logLevel: logLevel(value('LOG_LEVEL')),
+    ...governanceConfig(env),
   };
+}
+
+/** LENSES_READ_ONLY, LENSES_ENABLED_TOOLS, LENSES_DISABLED_TOOLS, LENSES_PROTECTED_ENVIRONMENTS, LENSES_AUDIT_LOG. */
+export function governanceConfig(env: Readonly<Record<string, string | undefined>>): GovernanceConfig {
+  try {
+    return readGovernanceConfig(env);
+  } catch (error) {
+    if (error instanceof GovernanceConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function logLevel(raw: string | undefined): LogLevel {

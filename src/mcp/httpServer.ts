@@ -9,6 +9,7 @@ import type { RequestAuthenticator } from './authentication';
 import { BoundedEventStore } from './eventStore';
 import { isLoopbackHost } from '../loopback';
 import { calledToolNames, HttpError, isInitializeRequest, readJsonBody, rebindingRefusal } from './httpGuards';
+import { fixedGovernance, policyRefusal, type Governance } from './governance';
 import { attachAccess, createLensesMcpServer, type ToolAccess } from './server';
 import { LENSES_TOOLS } from './tools';
 
@@ -37,6 +38,8 @@ export interface McpHttpServerOptions {
   resumableStreams?: boolean;
   /** Time to receive a whole request, body included (default 60 s); slower ones get 408. */
   requestTimeoutMs?: number;
+  /** Read-only mode, tool filters, protected environments, audit trail; shared by every session. */
+  governance?: Governance;
 }
 
 export interface RunningMcpHttpServer {
@@ -77,6 +80,9 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const authenticator = options.authenticator;
   const sessions = new Map<string, Session>();
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
+  const governance = options.governance ?? fixedGovernance(undefined, { logger });
+  // A tool the governance rules turn off gets a tool error saying so, not a scope challenge a step-up cannot satisfy.
+  const offByPolicy = (name: string) => LENSES_TOOLS.some((tool) => tool.name === name && policyRefusal(tool, governance.rules().tools) !== undefined);
   const loopback = isLoopbackHost(options.host);
 
   const newServer = () =>
@@ -87,6 +93,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       hqTimeoutMs: options.hqTimeoutMs,
       tokenRejected: (token) => authenticator.tokenRejected?.(token),
       sessionLost: (reason) => authenticator.sessionLost?.(reason),
+      governance,
     });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -115,7 +122,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       body = await readJsonBody(request);
       for (const name of calledToolNames(body)) {
         const needed = toolScopes.get(name);
-        if (needed && !access.scopes.has(needed) && authenticator.insufficientScope) {
+        if (needed && !access.scopes.has(needed) && authenticator.insufficientScope && !offByPolicy(name)) {
           const refusal = authenticator.insufficientScope(access.scopes, needed);
           logger.info(`Refused ${name}: needs "${needed}"${access.kind === 'granted' ? ` (token ${fingerprint(access.token)})` : ''}`);
           return sendError(response, refusal.status, refusal.message, refusal.headers);
