@@ -1,4 +1,4 @@
-import { appendFile, openSync, closeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { silentLogger, type Logger } from '../../log';
 import type { Scope } from '../../scopes';
 
@@ -54,24 +54,19 @@ export class AuditLog {
 }
 
 /**
- * Appends JSON lines to `path` (created with mode 0600). Opening it once at start-up
- * makes a bad path a start-up error; later write failures go to the log.
+ * Appends JSON lines to `path` (created with mode 0600). Opening it once at start-up makes
+ * a bad path a start-up error. Writes are synchronous: write calls are few, and a line is
+ * on disk before the tool answers, even if the process is stopped right after.
  */
-export function fileAuditSink(path: string, logger: Logger = silentLogger): AuditSink & { flushed(): Promise<void> } {
+export function fileAuditSink(path: string, logger: Logger = silentLogger): AuditSink {
   closeSync(openSync(path, 'a', 0o600));
-  let chain = Promise.resolve();
   return {
     append(line) {
-      chain = chain.then(
-        () =>
-          new Promise<void>((resolve) =>
-            appendFile(path, `${line}\n`, { mode: 0o600 }, (error) => {
-              if (error) logger.error(`Could not append to the audit log ${path}: ${error.message}`);
-              resolve();
-            }),
-          ),
-      );
+      try {
+        appendFileSync(path, `${line}\n`, { mode: 0o600 });
+      } catch (error) {
+        logger.error(`Could not append to the audit log ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     },
-    flushed: () => chain,
   };
 }
