@@ -21,6 +21,9 @@ import { AuthCallbackHandler } from './vscode/uriCallback';
 import { AccountStatus } from './vscode/accountStatus';
 import { openInBrowser, redirectForWindow, secretStoreOf, workspaceFileSystem } from './vscode/editorPlatform';
 import { showSessionEnded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
+import { showUserMessage } from './vscode/vscodeUi';
+import { affectsGovernance, EditorGovernance } from './vscode/governanceSettings';
+import { registerShowAvailableTools } from './vscode/availableTools';
 
 /** What activate() returns: the parts, for tests and the bench. */
 export interface LensesExtensionApi {
@@ -41,6 +44,9 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const began = performance.now();
   const output = vscode.window.createOutputChannel('Lenses', { log: true });
   const settings = () => readSettings(vscode.workspace.getConfiguration());
+  // Read-only mode, tool filters, protected environments (lenses.mcp.*); audit lines go to the Lenses log.
+  const governance = new EditorGovernance(() => vscode.workspace.getConfiguration(), output);
+  const warnAboutGovernance = () => governance.reload().forEach((warning) => void showUserMessage('warning', warning));
   const oauth = new ConfiguredOAuthClient(
     (current) =>
       new LensesOAuthClient({
@@ -75,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     ({ lensesUrl, linkSecret, sessions }) => {
       const introspector = new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: INTROSPECTION_CACHE_SECONDS, logger: output });
       const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspector);
-      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false });
+      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, governance: governance.governance });
     },
     sessionSource,
     output,
@@ -136,6 +142,12 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     ),
     accountStatus,
     registerCommands({ auth: authProvider, apps: connectedApplications, settings, installStandaloneServer: () => standaloneServer.install(), output, logger: output }),
+    registerShowAvailableTools({ rules: () => governance.rules, grantedScopes: async () => (await authProvider.currentSession())?.scopes, configuredScopes: () => settings().scopes }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!affectsGovernance((section) => event.affectsConfiguration(section))) return;
+      warnAboutGovernance();
+      embeddedServer?.notifyToolsChanged();
+    }),
     authProvider.onDidChangeSessions(() => {
       mcpProvider.sessionsChanged();
       connectedApplications.refresh();
@@ -154,6 +166,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     }),
   );
   void accountStatus.update();
+  warnAboutGovernance();
 
   const activationMs = Math.round(performance.now() - began);
   output.info(`Activated in ${activationMs} ms`);

@@ -8,6 +8,7 @@ export const COMMAND = {
   revokeApplication: 'lenses.revokeApplication',
   revokeApplicationFromPalette: 'lenses.revokeApplicationFromPalette',
   copyClientId: 'lenses.copyClientId',
+  showAvailableTools: 'lenses.showAvailableTools',
 } as const;
 
 /** Context keys used in `when` clauses. */
