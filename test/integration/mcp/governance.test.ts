@@ -157,6 +157,7 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
       const result = await c.callTool({ name: 'list_kafka_connectors', arguments: { environment: 'dev' } });
       assert.equal(result.isError, true);
       assert.match(resultText(result), /turned off by "connectors" in LENSES_DISABLED_TOOLS.*remove "connectors" from LENSES_DISABLED_TOOLS/);
+      await mcp?.close();
       const notEnabled = await (await client(await serve(rules({ enabled: ['topics'] })))).client.callTool({ name: 'list_environments', arguments: {} });
       assert.match(resultText(notEnabled), /not among the enabled tools.*add "list_environments" or "environments" to LENSES_ENABLED_TOOLS/);
     });
