@@ -22,9 +22,9 @@ function questionToast(page: Page) {
 async function waitForQuestion(page: Page, timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await questionToast(page).isVisible()) return;
     const dialog = await currentDialogMessage(page).catch(() => undefined);
     if (dialog !== undefined && /^Run /.test(dialog)) await handleDialog(page, 'Yes').catch(() => undefined);
+    else if (dialog === undefined && (await questionToast(page).isVisible())) return;
     await page.waitForTimeout(200);
   }
   throw new Error(`VS Code showed no notification matching ${QUESTION} within ${timeoutMs} ms`);
@@ -81,6 +81,9 @@ describe('Protected environments in VS Code: the user confirms a delete through 
     const answer = outcome.ok ? outcome.text : outcome.error;
     assert.match(answer, /Delete connector orders-sink in prod: not done, nothing was changed\. The user declined/);
     assert.ok((await prodConnectors()).includes('orders-sink'), 'orders-sink is still in prod');
+    // The answered toast stays until closed: clear it so the next question is the only one.
+    await runCommand(env.page, 'Notifications: Clear All Notifications');
+    await questionToast(env.page).waitFor({ state: 'hidden', timeout: 5000 });
   });
 
   it('RS-20 confirming with the connector name typed back removes it', async function () {
