@@ -11,8 +11,10 @@ import { AuditLog, areaOf, DEFAULT_RULES, fixedGovernance, parseEnvironmentSelec
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import type { Logger } from '../../../src/log';
-import { startHq, type RunningHq } from '../../hq/testing';
-import { resultText } from './harness';
+import { TokenIntrospector } from '../../../src/mcp/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
+import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { connectClient, resultText } from './harness';
 import { buildBin, runBin } from './standaloneProcess';
 
 type ElicitHandler = (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
@@ -344,6 +346,39 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
       assert.equal(recorded.audit().length, 1);
       assert.ok(!recorded.audit()[0].includes('\n'));
     });
+  });
+});
+
+describe('Governance in OAuth resource-server mode', function () {
+  this.timeout(30_000);
+  it('read-only mode answers a write call from a read-only token with the read-only tool error, not a 403 scope challenge', async () => {
+    const hq = await startHq({ port: 0 });
+    const advertisedUrl = 'https://mcp.example.test';
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new OAuthResourceServerAuthenticator({
+        resource: `${advertisedUrl}/mcp`,
+        resourceMetadataUrl: `${advertisedUrl}/.well-known/oauth-protected-resource/mcp`,
+        scopes: ['read', 'write', 'delete'],
+        introspector: new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 }),
+      }),
+      advertisedUrl,
+      governance: fixedGovernance(rules({ readOnly: true })),
+    });
+    try {
+      const token = (await obtainTokens(hq, { scopes: ['read'], resource: `${advertisedUrl}/mcp` })).accessToken;
+      const client = await connectClient(mcp.url, token);
+      // A 403 insufficient_scope would make callTool throw: the client would try a step-up that cannot help.
+      const result = await client.callTool({ name: 'create_topic', arguments: { environment: 'dev', topic_name: 'x', partitions: 1, replication: 1 } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /read-only mode is on/);
+      await client.close();
+    } finally {
+      await mcp.close();
+      await hq.close();
+    }
   });
 });
 
