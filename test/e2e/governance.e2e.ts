@@ -4,7 +4,7 @@
 // Declining leaves the connector; typing its name and confirming deletes it (RS-20).
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { currentDialogMessage, handleDialog, runCommand, screenshot, waitForStatusBarText, waitUntil, type InvokeOutcome } from './harness';
+import { closeQuickInput, currentDialogMessage, handleDialog, runCommand, screenshot, waitForQuickPickRow, waitForStatusBarText, waitForText, waitUntil, type InvokeOutcome } from './harness';
 import { publishScreenshot, signInThroughBrowser, startLensesE2e, stepsOfOneStory, type LensesE2e } from './fixtures/lensesUi';
 
 const QUESTION = /Delete connector orders-sink in prod\?/;
@@ -60,6 +60,17 @@ describe('Protected environments in VS Code: the user confirms a delete through 
     const dump = await waitUntil(() => env.probe.dumpTools(), (d) => d.names.some((n) => n.endsWith('_delete_kafka_connector')), { timeoutMs: 15_000, intervalMs: 500, what: 'delete_kafka_connector in vscode.lm.tools' });
     deleteTool = dump.names.find((n) => n.endsWith('_delete_kafka_connector')) ?? '';
     assert.ok(deleteTool);
+  });
+
+  it('"Lenses: Show Available Tools" lists the tools by area, all on with every scope granted', async function () {
+    await runCommand(env.page, 'Lenses: Show Available Tools');
+    // The list is virtualised: only the first rows are in the page.
+    const rows = await waitForQuickPickRow(env.page, /list_topics, read, topics/);
+    const title = await waitForText(env.page, '.quick-input-widget .quick-input-title', /tools on/);
+    await screenshot(env.page, 'governance-available-tools');
+    await closeQuickInput(env.page);
+    assert.match(title, /45 of 45 tools on · read-only mode off · protected environments: tier:production/);
+    assert.ok(rows.some((row) => /^check\s+create_topic, write$/.test(row)), JSON.stringify(rows));
   });
 
   it('RS-20 VS Code shows the question for a delete on prod; declining leaves the connector', async function () {
