@@ -46,12 +46,14 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
     if (!tool) return handler(request, extra);
     const started = now();
     const rules = governance.rules();
+    const refusal = policyRefusal(tool, rules.tools);
+    // Reads are neither confirmed nor audited: only the switches apply.
+    if (tool.scope === 'read') return refusal ? errorResult(policyRefusalMessage(tool, refusal, governance.switches)) : handler(request, extra);
     const rawArgs = request.params.arguments ?? {};
     const parsed = tool.inputSchema.safeParse(rawArgs);
     const action = describeAction(tool, parsed.success && isRecord(parsed.data) ? parsed.data : rawArgs);
     const access = dependencies.access(extra);
     const record = (outcome: AuditOutcome, reason?: string) => {
-      if (tool.scope === 'read') return;
       governance.audit.record({
         time: new Date(started).toISOString(),
         account: access?.kind === 'granted' ? `token:${fingerprint(access.token)}` : 'none',
@@ -65,17 +67,21 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
       });
     };
     const run = async (confirmed: boolean) => {
-      const result = await handler(request, extra);
+      let result: CallToolResult;
+      try {
+        result = await handler(request, extra);
+      } catch (error) {
+        record('failed', 'error');
+        throw error;
+      }
       record(result.isError ? 'failed' : 'run', confirmed ? 'confirmed' : undefined);
       return result;
     };
 
-    const refusal = policyRefusal(tool, rules.tools);
     if (refusal) {
       record('refused', refusal.kind);
       return errorResult(policyRefusalMessage(tool, refusal, governance.switches));
     }
-    if (tool.scope === 'read') return handler(request, extra);
     if (access?.kind !== 'granted' || !access.scopes.has(tool.scope)) {
       // The handler explains (sign in, scope not granted); nothing reaches HQ.
       const result = await handler(request, extra);
