@@ -24,7 +24,9 @@ import { AuthCallbackHandler } from './vscode/uriCallback';
 import { AccountStatus } from './vscode/accountStatus';
 import { BearerTrust } from './vscode/bearerTrust';
 import { openInBrowser, redirectForWindow, secretStoreOf, workspaceFileSystem } from './vscode/editorPlatform';
-import { showSignInNeeded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
+import { showSignInNeeded, showUserMessage, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
+import { affectsGovernance, EditorGovernance } from './vscode/governanceSettings';
+import { registerShowAvailableTools } from './vscode/availableTools';
 
 /** What activate() returns: the parts, for tests and the bench. */
 export interface LensesExtensionApi {
@@ -45,6 +47,9 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const began = performance.now();
   const output = vscode.window.createOutputChannel('Lenses', { log: true });
   const settings = () => readSettings(vscode.workspace.getConfiguration());
+  // Read-only mode, tool filters, protected environments (lenses.mcp.*); audit lines go to the Lenses log.
+  const governance = new EditorGovernance(() => vscode.workspace.getConfiguration(), output);
+  const warnAboutGovernance = () => governance.reload().forEach((warning) => void showUserMessage('warning', warning));
   const oauth = new ConfiguredOAuthClient(
     (current) =>
       new LensesOAuthClient({
@@ -82,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   embeddedServer = new EmbeddedServerController(
     ({ lensesUrl, linkSecret, sessions }) => {
       const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspectorsPerHq(lensesUrl, INTROSPECTION_CACHE_SECONDS, output));
-      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, maxToolOutputChars: () => settings().maxToolOutputChars });
+      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, maxToolOutputChars: () => settings().maxToolOutputChars, governance: governance.governance });
     },
     sessionSource,
     output,
@@ -164,6 +169,12 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
       output,
       logger: output,
     }),
+    registerShowAvailableTools({ rules: () => governance.rules, grantedScopes: async () => (await authProvider.currentSession())?.scopes, configuredScopes: () => settings().scopes }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!affectsGovernance((section) => event.affectsConfiguration(section))) return;
+      warnAboutGovernance();
+      embeddedServer?.notifyToolsChanged();
+    }),
     authProvider.onDidChangeSessions(() => {
       mcpProvider.sessionsChanged();
       connectedApplications.refresh();
@@ -184,6 +195,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     }),
   );
   void accountStatus.update();
+  warnAboutGovernance();
 
   const activationMs = Math.round(performance.now() - began);
   output.info(`Activated in ${activationMs} ms`);

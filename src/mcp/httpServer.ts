@@ -7,6 +7,7 @@ import type { Scope } from '../scopes';
 import type { RequestAuthenticator } from './authentication';
 import { BoundedEventStore } from './eventStore';
 import { calledToolNames, HostAllowList, HttpError, isInitializedNotification, isInitializeRequest, readJsonBody } from './httpGuards';
+import { fixedGovernance, policyRefusal, type Governance } from './governance';
 import { attachAccess, createLensesMcpServer, type ToolAccess } from './server';
 import { DEFAULT_SESSION_LIMITS, EVICTABLE_IDLE_MS, SessionRegistry } from './sessionRegistry';
 import { LENSES_TOOLS } from './tools';
@@ -50,6 +51,8 @@ export interface McpHttpServerOptions {
   uninitializedSessionIdleMs?: number;
   /** The clock session idleness is measured with. */
   now?: () => number;
+  /** Read-only mode, tool filters, protected environments, audit trail; shared by every session. */
+  governance?: Governance;
 }
 
 export interface RunningMcpHttpServer {
@@ -88,6 +91,9 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
   const hosts = new HostAllowList({ advertisedUrl: options.advertisedUrl, allowedHosts: options.allowedHosts });
   const refusedHosts = new Set<string>();
+  const governance = options.governance ?? fixedGovernance(undefined, { logger });
+  // A tool the governance rules turn off gets a tool error saying so, not a scope challenge a step-up cannot satisfy.
+  const offByPolicy = (name: string) => LENSES_TOOLS.some((tool) => tool.name === name && policyRefusal(tool, governance.rules().tools) !== undefined);
 
   const newServer = () =>
     createLensesMcpServer({
@@ -99,6 +105,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       tokenRejected: (token) => authenticator.tokenRejected?.(token),
       sessionLost: (reason) => authenticator.sessionLost?.(reason),
       credential: authenticator.credential,
+      governance,
     });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -132,7 +139,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       body = await readJsonBody(request);
       for (const name of calledToolNames(body)) {
         const needed = toolScopes.get(name);
-        if (needed && !access.scopes.has(needed) && authenticator.insufficientScope) {
+        if (needed && !access.scopes.has(needed) && authenticator.insufficientScope && !offByPolicy(name)) {
           const refusal = authenticator.insufficientScope(access.scopes, needed);
           logger.info(`Refused ${name}: needs "${needed}"${access.kind === 'granted' ? ` (token ${fingerprint(access.token)})` : ''}`);
           return sendError(response, refusal.status, refusal.message, refusal.headers);

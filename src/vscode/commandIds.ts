@@ -11,6 +11,7 @@ export const COMMAND = {
   forgetRemoteMcpConfirmations: 'lenses.forgetRemoteMcpConfirmations',
   changeScopes: 'lenses.changeScopes',
   accountMenu: 'lenses.accountMenu',
+  showAvailableTools: 'lenses.showAvailableTools',
 } as const;
 
 /** Context keys used in `when` clauses. */

@@ -52,6 +52,8 @@ export interface LensesTool {
   outputSchema?: z.ZodType;
   /** Validates `args` (throws `ToolArgumentError`) then runs the body. */
   call(args: unknown, context: ToolContext): Promise<unknown>;
+  /** What is wrong with `args` (the sentence `call` would throw), or undefined: checked before asking the user to confirm. */
+  validate(args: unknown): string | undefined;
 }
 
 /** Arguments outside the schema: the message names each argument. */
@@ -77,6 +79,11 @@ export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): 
       const problem = spec.check?.(args_);
       if (problem) throw new ToolArgumentError(problem);
       return spec.run(args_, context);
+    },
+    validate(args) {
+      const parsed = schema.safeParse(args ?? {});
+      if (!parsed.success) return describeIssues(parsed.error);
+      return spec.check?.(parsed.data as z.infer<z.ZodObject<Shape>>);
     },
   };
 }
