@@ -49,10 +49,12 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   const data = options.dataFile ? readDataFile(options.dataFile) : {};
   const apiKey = options.apiKey ?? data.apiKey ?? `hq_${randomBytes(18).toString('base64url')}`;
 
-  let api: LensesApi | undefined;
+  // HTTP listens before the API exists (the issuer URL needs the port): `ready` is filled once
+  // it does, and until then requests get 503 and upgrades are refused.
+  const ready: { api?: LensesApi; route?: (request: IncomingMessage, response: ServerResponse) => Promise<void> } = {};
   let saveTimer: NodeJS.Timeout | undefined;
   const save = () => {
-    if (options.dataFile && api) writeDataFile(options.dataFile, { oauth: store.snapshot(), api: api.snapshot(), apiKey });
+    if (options.dataFile && ready.api) writeDataFile(options.dataFile, { oauth: store.snapshot(), api: ready.api.snapshot(), apiKey });
   };
   const scheduleSave = () => {
     if (!options.dataFile || saveTimer) return;
@@ -65,9 +67,9 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   const store = new OAuthStore(Date.now, scheduleSave);
   if (data.oauth) store.restore(data.oauth);
 
-  let route: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | undefined;
   const server = createServer((request, response) => {
     logger.debug(`HQ: ${request.method} ${new URL(request.url ?? '/', 'http://x').pathname}`);
+    const { route } = ready;
     if (!route) {
       sendProblem(response, 503, 'Service Unavailable', 'HQ is starting.');
       return;
@@ -83,7 +85,7 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   server.on('upgrade', (request, socket, head) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
-    if (!api?.handleUpgrade(request, socket, head)) socket.destroy();
+    if (!ready.api?.handleUpgrade(request, socket, head)) socket.destroy();
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -113,8 +115,8 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   }
   const authenticate = createAuthenticator(apiKey, oauth);
   const lensesApi = createLensesApi({ authenticate, initialState: data.api, scale: options.scale, onChange: scheduleSave });
-  api = lensesApi;
-  route = async (request, response) => {
+  ready.api = lensesApi;
+  ready.route = async (request, response) => {
     if (await lensesApi.handle(request, response)) return;
     if (await handleConnectedApps(oauth, authenticate, request, response)) return;
     await oauth.handle(request, response);

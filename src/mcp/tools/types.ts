@@ -16,7 +16,7 @@ export interface ToolContext {
   lenses: LensesClient;
   signal: AbortSignal;
   /** Sends notifications/progress when the client asked for it (progressToken); else a no-op. */
-  progress(progress: number, message?: string): Promise<void>;
+  progress: (progress: number, message?: string) => Promise<void>;
   /** The most characters of text the answer may hold (whole items only; see paging.ts). */
   maxOutputChars: number;
 }

@@ -168,7 +168,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       if (await handleInteraction(provider, logger, request, response)) return;
-      callback(await attributeUnauthenticatedIntrospection(request), response);
+      await callback(await attributeUnauthenticatedIntrospection(request), response);
     } catch (error) {
       logger.error(error instanceof Error ? error : String(error));
       if (!response.headersSent) sendHtml(response, 500, errorPage({ error: 'server_error' }));
