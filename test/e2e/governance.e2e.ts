@@ -52,7 +52,7 @@ describe('Protected environments in VS Code: the user confirms a delete through 
   });
 
   it('signs in with read, write and delete; the delete tools are offered', async function () {
-    await waitForStatusBarText(env.page, /Sign in to Lenses/);
+    await waitForStatusBarText(env.page, /Lenses: Sign In/);
     await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), { username: 'admin', password: 'admin', scopes: ['read', 'write', 'delete'], shots: 'governance-1' });
     await waitForStatusBarText(env.page, /admin\s*·\s*read write delete$/, 30_000);
     const start = await env.probe.startMcpServers(60_000);
