@@ -17,7 +17,7 @@ export function standaloneGovernance(config: Pick<ServerConfig, 'governance' | '
   try {
     sink = config.auditLogPath ? fileAuditSink(config.auditLogPath, logger) : undefined;
   } catch (error) {
-    throw new Error(`LENSES_AUDIT_LOG cannot be opened for appending: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`LENSES_AUDIT_LOG cannot be opened for appending: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   if (config.auditLogPath) logger.info(`Audit trail of write and delete calls also goes to ${config.auditLogPath}`);
   return fixedGovernance(config.governance, { audit: new AuditLog(logger, sink) });

@@ -34,6 +34,7 @@ const MAX_NAME_CHARS = 200;
 /** Names come from tool arguments: one line each, bounded, no control characters (no forged log lines). */
 function safeName(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a forged log line would use
   const clean = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
   return clean.length > MAX_NAME_CHARS ? `${clean.slice(0, MAX_NAME_CHARS)}…` : clean;
 }

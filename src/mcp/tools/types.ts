@@ -83,7 +83,7 @@ export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): 
     validate(args) {
       const parsed = schema.safeParse(args ?? {});
       if (!parsed.success) return describeIssues(parsed.error);
-      return spec.check?.(parsed.data as z.infer<z.ZodObject<Shape>>);
+      return spec.check?.(parsed.data);
     },
   };
 }

@@ -14,6 +14,7 @@ import type { Logger } from '../../../src/log';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
 import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { urlOf } from '../../support/requestUrl';
 import { connectClient, resultText } from './harness';
 import { buildBin, runBin } from './standaloneProcess';
 
@@ -209,7 +210,7 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
       ['types a wrong name', { action: 'accept', content: { confirm_name: 'orders-sink-2' } }, /did not match "orders-sink"/],
     ] as const) {
       it(`RS-20 the user ${label}: the tool says so, the connector stays, the call is audited as declined`, async () => {
-        const { client: c, questions } = await client(await serve(rules()), () => answer as ElicitResult);
+        const { client: c, questions } = await client(await serve(rules()), () => answer);
         const result = await deleteProdSink(c);
         assert.equal(result.isError, true);
         assert.match(resultText(result), /^Delete connector orders-sink in prod: not done, nothing was changed\./);
@@ -297,7 +298,7 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
     it('asks HQ for the tier once for a burst of writes (cached briefly)', async () => {
       let environmentGets = 0;
       const countingFetch: typeof fetch = (input, init) => {
-        if (/\/api\/v1\/environments\/prod$/.test(String(input))) environmentGets += 1;
+        if (/\/api\/v1\/environments\/prod$/.test(urlOf(input))) environmentGets += 1;
         return fetch(input, init);
       };
       recorded = new Recorded();
