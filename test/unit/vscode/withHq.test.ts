@@ -5,6 +5,7 @@ import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../
 import { listAuthorizations, revokeAuthorization } from '../../../src/lenses/connectedApps';
 import { EmbeddedAuthenticator } from '../../../src/mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from '../../../src/mcp/httpServer';
+import { ConfiguredOAuthClient } from '../../../src/vscode/configuredOAuthClient';
 import { LensesOAuthClient } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
 import { LensesAuthenticationProvider } from '../../../src/vscode/authProvider';
@@ -27,15 +28,16 @@ describe('the VS Code layer against the HQ emulator', function () {
     const secrets = new TestSecretStorage();
     const logger = new RecordingLogger();
     const browsing: Promise<unknown>[] = [];
-    const oauth = new LensesOAuthClient({
+    const current = () => settings({ url: hq.url });
+    // wrapped as extension.ts wraps it: the VS Code layer sees the Lenses view of the sessions
+    const oauth = new ConfiguredOAuthClient(() => new LensesOAuthClient({
       secrets,
       logger,
       openBrowser: async (url) => {
         browsing.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick, deliver: true }));
         return true;
       },
-    });
-    const current = () => settings({ url: hq.url });
+    }), current);
     const ui = new FakeAuthUi();
     const auth = new LensesAuthenticationProvider({
       oauth, settings: current, ui, redirect: async () => undefined,
