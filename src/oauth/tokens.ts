@@ -29,14 +29,32 @@ function toTokenSet(response: oauth.TokenEndpointResponse, asked: readonly strin
   };
 }
 
-function tokenFailure(code: 'token_exchange_failed' | 'session_expired', message: string, error: unknown): OAuthError {
+/**
+ * The token endpoint's refusal as an OAuthError with its `error` code. A 401 with
+ * `WWW-Authenticate` (a confidential client whose secret was refused, RFC 6749 §5.2
+ * `invalid_client`) comes from oauth4webapi as a challenge error; its body still says why.
+ */
+async function tokenFailure(code: 'token_exchange_failed' | 'session_expired', message: string, error: unknown): Promise<OAuthError> {
   if (error instanceof OAuthError) return error;
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    const oauthError = await challengeBodyError(error.response);
+    return new OAuthError(code, `${message} (${oauthError ?? `HTTP ${error.status}`})`, { status: error.status, oauthError, detail: errorMessage(error) });
+  }
   const body = error instanceof oauth.ResponseBodyError ? error : undefined;
   return new OAuthError(code, body ? `${message} (${body.error})` : message, {
     status: body?.status,
     oauthError: body?.error,
     detail: errorMessage(error),
   });
+}
+
+async function challengeBodyError(response: Response): Promise<string | undefined> {
+  try {
+    const body: unknown = await response.json();
+    return typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string' ? body.error.slice(0, 80) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Exchanges the code (RFC 6749 §4.1.3) with the PKCE verifier and the resource (RFC 8707 §2.2). */
@@ -53,7 +71,7 @@ export async function exchangeCode(
     try {
       return toTokenSet(await oauth.processAuthorizationCodeResponse(as, client, response), asked, now());
     } catch (error) {
-      throw tokenFailure('token_exchange_failed', 'Lenses HQ refused to complete the sign-in', error);
+      throw await tokenFailure('token_exchange_failed', 'Lenses HQ refused to complete the sign-in', error);
     }
   });
 }
@@ -72,7 +90,7 @@ export async function refreshTokens(
     try {
       return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response), previousScopes, now(), refreshToken);
     } catch (error) {
-      throw tokenFailure('session_expired', 'Lenses HQ refused to renew the session', error);
+      throw await tokenFailure('session_expired', 'Lenses HQ refused to renew the session', error);
     }
   });
 }
