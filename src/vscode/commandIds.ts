@@ -9,6 +9,7 @@ export const COMMAND = {
   revokeApplicationFromPalette: 'lenses.revokeApplicationFromPalette',
   copyClientId: 'lenses.copyClientId',
   forgetRemoteMcpConfirmations: 'lenses.forgetRemoteMcpConfirmations',
+  setClientSecret: 'lenses.setClientSecret',
 } as const;
 
 /** Context keys used in `when` clauses. */
