@@ -59,7 +59,10 @@ describe('package.json contributions', () => {
 
   it('every setting has a default and a description', () => {
     const properties = manifest.contributes.configuration.properties;
-    assert.deepEqual(Object.keys(properties).sort(), ['lenses.allowInsecureHttp', 'lenses.mcp.maxToolOutputChars', 'lenses.mcp.url', 'lenses.oauth.clientId', 'lenses.oauth.scopes', 'lenses.url']);
+    assert.deepEqual(Object.keys(properties).sort(), ['lenses.allowInsecureHttp', 'lenses.mcp.maxToolOutputChars', 'lenses.mcp.url', 'lenses.oauth.clientId', 'lenses.oauth.clientMetadataUrl', 'lenses.oauth.scopes', 'lenses.url']);
+    // the client secret is no setting: SecretStorage only, set by a command (CL-23)
+    assert.equal(Object.keys(properties).some((key) => /secret/i.test(key)), false);
+    assert.equal(properties['lenses.oauth.clientMetadataUrl'].default, '');
     for (const [key, property] of Object.entries(properties)) {
       assert.notEqual(property.default, undefined, key);
       assert.ok(property.markdownDescription ?? property.description, key);
