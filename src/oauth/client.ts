@@ -94,6 +94,7 @@ export class LensesOAuthClient {
     const redirectUris = strategy.kind === 'uri' ? [LOOPBACK_REDIRECT_URI, strategy.redirectUri] : [LOOPBACK_REDIRECT_URI];
 
     let client = await this.usableClient(as, redirectUris, signal);
+    this.registry.tokenClient(as, client.clientId); // a secret the server cannot take fails here, before the browser opens
     let tokens: TokenSet;
     try {
       tokens = await this.authorize(as, client, resource, scopes, strategy, options.timeoutMs ?? BROWSER_TIMEOUT_MS, signal);
