@@ -164,7 +164,7 @@ export class ClientRegistry {
     }
     const method = registered.token_endpoint_auth_method;
     if (method !== undefined && method !== 'none') {
-      this.logger.warn(`OAuth: ${as.issuer} registered client ${registered.client_id} with client authentication "${String(method).slice(0, 40)}" although "none" was asked; going on as a public client (the token endpoint may refuse it)`);
+      this.logger.warn(`OAuth: ${as.issuer} registered client ${registered.client_id} with client authentication "${typeof method === 'string' ? method.slice(0, 40) : JSON.stringify(method)}" although "none" was asked; going on as a public client (the token endpoint may refuse it)`);
     }
     const client: RegisteredClient = { clientId: registered.client_id, redirectUris, method: 'dcr' };
     await this.secrets.store(clientKey(as.issuer), JSON.stringify({ clientId: client.clientId, redirectUris, issuer: as.issuer }));

@@ -128,7 +128,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     clientAuthMethods: modes.clientAuthMethods ?? ['none', 'client_secret_basic', 'client_secret_post'],
     // Documents of the CIMD mode come from memory: no network, no TLS server in tests.
     fetch: async (url) => {
-      const document = modes.clientIdMetadataDocuments?.[String(url)];
+      const document = modes.clientIdMetadataDocuments?.[url instanceof URL ? url.href : typeof url === 'string' ? url : url.url];
       return document ? Response.json(document) : new Response('not found', { status: 404 });
     },
     // Also OP scopes so that DCR requests carrying `scope: "read write delete"` (as MCP
@@ -198,8 +198,10 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     // Real servers do this: a secret in the DCR answer although `none` was asked (oidc-provider never would).
     provider.use(async (ctx, next) => {
       await next();
-      if (ctx.oidc?.route === 'registration' && ctx.status === 201 && typeof ctx.body === 'object' && ctx.body !== null) {
-        ctx.body = { ...ctx.body, client_secret: `unasked-${randomBytes(12).toString('base64url')}`, token_endpoint_auth_method: 'client_secret_basic' };
+      const route: unknown = (ctx as { oidc?: { route?: unknown } }).oidc?.route;
+      const body: unknown = ctx.body;
+      if (route === 'registration' && ctx.status === 201 && typeof body === 'object' && body !== null) {
+        ctx.body = { ...body, client_secret: `unasked-${randomBytes(12).toString('base64url')}`, token_endpoint_auth_method: 'client_secret_basic' };
       }
     });
   }

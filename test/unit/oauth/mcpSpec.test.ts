@@ -52,7 +52,7 @@ describe('OAuth client against the MCP authorization spec (fake servers)', () =>
     assert.equal(found.resource, MCP);
     assert.deepEqual(paths(fake).slice(0, 2), ['POST /mcp', 'GET /prm']);
     const probe = fake.requests[0];
-    assert.equal(JSON.parse(probe.body).method, 'initialize');
+    assert.equal((JSON.parse(probe.body) as { method?: string }).method, 'initialize');
     assert.equal(probe.headers.get('authorization'), null);
   });
 
@@ -130,7 +130,7 @@ describe('OAuth client against the MCP authorization spec (fake servers)', () =>
     const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
     assert.notEqual(session.clientId, 'registered-elsewhere');
     assert.equal(fake.count('POST /oauth2/register'), 1);
-    assert.equal(JSON.parse(secrets.values.get(`lenses.oauth.client/${ISSUER}`) ?? '{}').issuer, ISSUER);
+    assert.equal((JSON.parse(secrets.values.get(`lenses.oauth.client/${ISSUER}`) ?? '{}') as { issuer?: string }).issuer, ISSUER);
   });
 
   it('CL-23 a configured secret with an authorization server that lists client_secret_post only is sent in the body, never in a header', async () => {
