@@ -19,6 +19,8 @@ export interface ChallengeOnlyResourceOptions {
   scopesSupported?: string[];
   /** Scopes a `tools/call` needs; a token without them gets 403 insufficient_scope naming only these (2026-07-28: no repetition of held scopes). */
   toolCallNeeds?: string[];
+  /** Scopes even `initialize` needs (a server that refuses to connect without them), answered like `toolCallNeeds`. */
+  initializeNeeds?: string[];
 }
 
 export interface RecordedResourceRequest {
@@ -80,7 +82,8 @@ export async function startChallengeOnlyResource(options: ChallengeOnlyResourceO
       response.writeHead(401, { 'www-authenticate': challenge(bearer ? ['error="invalid_token"'] : []) }).end();
       return;
     }
-    const missing = message.method === 'tools/call' ? (options.toolCallNeeds ?? []).filter((scope) => !held.includes(scope)) : [];
+    const needs = message.method === 'tools/call' ? options.toolCallNeeds : message.method === 'initialize' ? options.initializeNeeds : undefined;
+    const missing = (needs ?? []).filter((scope) => !held.includes(scope));
     if (missing.length > 0) {
       const params = ['error="insufficient_scope"', `scope="${missing.join(' ')}"`];
       if (placement === 'challenge') params.push(`resource_metadata="${origin}${metadataPath}"`);
