@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { discoverFromResource, LensesOAuthClient, OAuthError, parseBearerChallenge, selectScopes, SESSIONS_KEY, type OAuthErrorCode } from '../../../src/oauth';
+import { lensesBearerOrigins } from '../../../src/http';
+import { discoverFromResource, LensesOAuthClient, OAuthError, parseBearerChallenge, probeResource, selectScopes, SESSIONS_KEY, type OAuthErrorCode } from '../../../src/oauth';
 import { FakeFetch, json, MemorySecretStore, RecordingLogger, yieldingSleep } from './fakes';
 import { fakeHq, instantBrowser, ISSUER, metadata } from './fakeHq';
 
@@ -164,5 +165,24 @@ describe('OAuth client against the MCP authorization spec (fake servers)', () =>
     const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
     assert.notEqual(session.clientId, 'https://example.com/client.json');
     assert.doesNotMatch(browser.opened[0].href, /client\.json/);
+  });
+
+  it('probeResource: the 403 challenge with a bearer the rule allows; a session a stateful server opened for it is closed', async () => {
+    const origins = lensesBearerOrigins({ userHqUrl: () => ISSUER, confirmedMcpOrigins: () => ['https://mcp.example.com'] });
+    const refused = new FakeFetch().on('POST /mcp', () => new Response(null, { status: 403, headers: { 'www-authenticate': 'Bearer error="insufficient_scope", scope="write"' } }));
+    const answer = await probeResource(MCP, { fetch: refused.fetch, bearer: { token: 'tok', origins } });
+    assert.deepEqual(answer.challenge, { resourceMetadata: undefined, scopes: ['write'], error: 'insufficient_scope' });
+    assert.equal(refused.requests[0].headers.get('authorization'), 'Bearer tok');
+
+    const stateful = new FakeFetch()
+      .on('POST /mcp', () => json({ jsonrpc: '2.0', id: 1, result: {} }, 200, { 'mcp-session-id': 'sess-1' }))
+      .on('DELETE /mcp', () => new Response(null, { status: 204 }));
+    assert.equal((await probeResource(MCP, { fetch: stateful.fetch, bearer: { token: 'tok', origins } })).status, 200);
+    assert.deepEqual(paths(stateful), ['POST /mcp', 'DELETE /mcp']);
+    assert.equal(stateful.requests[1].headers.get('mcp-session-id'), 'sess-1');
+
+    const elsewhere = new FakeFetch();
+    await assert.rejects(probeResource('https://not-confirmed.example.com/mcp', { fetch: elsewhere.fetch, bearer: { token: 'tok', origins } }));
+    assert.equal(elsewhere.requests.length, 0, 'CL-16: no bearer to an origin the rule does not allow');
   });
 });
