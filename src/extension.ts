@@ -2,20 +2,22 @@ import * as vscode from 'vscode';
 import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps';
 import { EmbeddedAuthenticator } from './mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from './mcp/httpServer';
-import { discoverFromResource, LensesOAuthClient } from './oauth';
+import { discoverFromResource, LensesOAuthClient, probeResource } from './oauth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
 import { CONNECTED_APPS_VIEW_ID } from './vscode/commandIds';
 import type { LensesSession } from './vscode/oauthPort';
 import { EndedSessionNote } from './vscode/sessionEnd';
 import { checkSessionWithHq, introspectorsPerHq } from './vscode/hqIntrospection';
+import { ClientSecret } from './vscode/clientSecret';
+import { registerClientSecretCommand } from './vscode/clientSecretCommand';
 import { ConfiguredOAuthClient } from './vscode/configuredOAuthClient';
 import { ConnectedApplications } from './vscode/connectedAppsModel';
 import { ConnectedAppsTreeProvider } from './vscode/connectedAppsView';
 import { EmbeddedServerController } from './vscode/embeddedServer';
 import { LensesMcpServerProvider, MCP_PROVIDER_ID } from './vscode/mcpProvider';
 import { RemoteMcpSessions } from './vscode/remoteMcpSession';
-import { isHqSession } from './vscode/sessionResources';
+import { hqResource, isHqSession } from './vscode/sessionResources';
 import { EditorSessionSource } from './vscode/sessionSource';
 import { readSettings, SETTING } from './vscode/settings';
 import { describeSetAside } from './vscode/userMessages';
@@ -50,16 +52,22 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   // Read-only mode, tool filters, protected environments (lenses.mcp.*); audit lines go to the Lenses log.
   const governance = new EditorGovernance(() => vscode.workspace.getConfiguration(), output);
   const warnAboutGovernance = () => governance.reload().forEach((warning) => void showUserMessage('warning', warning));
+  const clientSecret = new ClientSecret(context.secrets, output);
   const oauth = new ConfiguredOAuthClient(
-    (current) =>
+    (current, secret) =>
       new LensesOAuthClient({
         secrets: secretStoreOf(context.secrets),
         logger: output,
         openBrowser: async (url) => openInBrowser(url),
         clientId: current.clientId || undefined,
+        // lenses.oauth.clientSecret lives in SecretStorage only; the client ID is bound to the HQ of lenses.url
+        clientSecret: current.clientId ? secret : undefined,
+        clientIssuer: hqResource(current.url),
+        clientMetadataUrl: current.clientMetadataUrl || undefined,
         allowInsecureHttp: current.allowInsecureHttp,
       }),
     settings,
+    () => clientSecret.current(),
   );
 
   const callbacks = new AuthCallbackHandler((reason) => output.warn(`Ignored a sign-in callback: ${reason}`));
@@ -102,6 +110,8 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     ui: vscodeAuthUi,
     redirect,
     logger: output,
+    probe: (mcpUrl, accessToken) => probeResource(mcpUrl, { bearer: { token: accessToken, origins: trust.bearerOrigins }, allowInsecureHttp: settings().allowInsecureHttp }),
+    tokenChanged: () => void mcpProvider.configurationChanged((section) => section === 'lenses.mcp.url'),
   });
   const mcpProvider = new LensesMcpServerProvider<vscode.McpHttpServerDefinition>({
     settings,
@@ -143,6 +153,8 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   context.subscriptions.push(
     output,
     oauth,
+    clientSecret,
+    registerClientSecretCommand(clientSecret),
     trust,
     vscode.Disposable.from(authProvider, vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false })),
     vscode.window.registerUriHandler(callbacks),

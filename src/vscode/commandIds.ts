@@ -12,6 +12,7 @@ export const COMMAND = {
   changeScopes: 'lenses.changeScopes',
   accountMenu: 'lenses.accountMenu',
   showAvailableTools: 'lenses.showAvailableTools',
+  setClientSecret: 'lenses.setClientSecret',
 } as const;
 
 /** Context keys used in `when` clauses. */

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { silentLogger, type Logger } from '../../src/log';
 import { createLensesApi, type LensesApi } from './api/index';
-import { createAuthorizationServer, type AuthorizationServer, type PreRegisteredClient } from './oauth/authorizationServer';
+import { createAuthorizationServer, type AuthorizationServer, type AuthorizationServerModes, type PreRegisteredClient } from './oauth/authorizationServer';
 import { createAuthenticator } from './oauth/bearer';
 import { handleConnectedApps } from './oauth/connectedApps';
 import { readDataFile, writeDataFile } from './oauth/dataFile';
@@ -27,6 +27,8 @@ export interface HqOptions {
   dcr?: boolean;
   /** Clients registered by configuration (registration method "api"). */
   preRegisteredClients?: PreRegisteredClient[];
+  /** Behaviours of other authorization servers (unasked DCR secret, CIMD, OIDC-only discovery, client auth methods). */
+  oauthModes?: AuthorizationServerModes;
   /** Seed a `prod` environment of this many topics (api/scale.ts); ignored when `dataFile` holds state. */
   scale?: number;
 }
@@ -108,6 +110,7 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
       preRegisteredClients: options.preRegisteredClients ?? [],
       store,
       logger,
+      modes: options.oauthModes,
     });
   } catch (error) {
     server.close();

@@ -99,9 +99,13 @@ describe('package.json contributions', () => {
       'lenses.mcp.readOnly',
       'lenses.mcp.url',
       'lenses.oauth.clientId',
+      'lenses.oauth.clientMetadataUrl',
       'lenses.oauth.scopes',
       'lenses.url',
     ]);
+    // the client secret is no setting: SecretStorage only, set by a command (CL-23)
+    assert.equal(Object.keys(properties).some((key) => /secret/i.test(key)), false);
+    assert.equal(properties['lenses.oauth.clientMetadataUrl'].default, '');
     for (const [key, property] of Object.entries(properties)) {
       assert.notEqual(property.default, undefined, key);
       assert.ok(property.markdownDescription ?? property.description, key);
