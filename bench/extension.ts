@@ -42,7 +42,7 @@ async function waitForActivationEvent(userDataDir: string, timeoutMs = 60_000): 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const logs = path.join(userDataDir, 'logs');
-    const files = (readdirSync(logs, { recursive: true, encoding: 'utf8' }) as string[]).filter((file) => file.endsWith('remoteexthost.log'));
+    const files = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('remoteexthost.log'));
     for (const file of files) {
       const match = pattern.exec(readFileSync(path.join(logs, file), 'utf8'));
       if (match) return { event: match[3], startedAt: localTime(match[1], match[2]) };

@@ -8,7 +8,7 @@
  * Prints calls/s, p50, p99, the ratios to API-key mode and introspections per call.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -129,7 +129,7 @@ function oauthAuthenticator(hq: RunningHq, cacheTtlSeconds: number, counter: { c
 /** The floor: the SDK's own McpServer with one tool that answers without calling HQ. */
 async function bareSdkServer(): Promise<{ url: string; close(): Promise<void> }> {
   const transports = new Map<string, StreamableHTTPServerTransport>();
-  const http: HttpServer = createServer(async (request, response) => {
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const sessionId = request.headers['mcp-session-id'];
     let transport = typeof sessionId === 'string' ? transports.get(sessionId) : undefined;
     if (!transport) {
@@ -143,7 +143,9 @@ async function bareSdkServer(): Promise<{ url: string; close(): Promise<void> }>
       await server.connect(transport);
     }
     await transport.handleRequest(request, response);
-  });
+  };
+  // A request the floor cannot serve rejects unhandled and ends the run, as it did inline.
+  const http: HttpServer = createServer((request, response) => void serve(request, response));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,

@@ -106,7 +106,7 @@ export async function packageExtension(): Promise<PackagedVsix> {
   try {
     return vsixAt(projectVsix());
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${lastLines(output, 20)}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${lastLines(output, 20)}`, { cause: error });
   }
 }
 
@@ -232,7 +232,7 @@ async function run(options: DemoOptions): Promise<number> {
 
   started = performance.now();
   const tools = e2eToolPaths();
-  if (Object.values(tools).every((file) => existsSync(file))) {
+  if ([tools.node24, tools.codeServerEntry, tools.chromium].every((file) => existsSync(file))) {
     step(2, 'Checking code-server and Node 24…');
   } else {
     step(2, 'Installing code-server and Node 24 (first run only: about 600 MB, a few minutes)…\n');

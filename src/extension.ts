@@ -2,20 +2,22 @@ import * as vscode from 'vscode';
 import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps';
 import { EmbeddedAuthenticator } from './mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from './mcp/httpServer';
-import { discoverFromResource, LensesOAuthClient } from './oauth';
+import { discoverFromResource, LensesOAuthClient, probeResource } from './oauth';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/authProvider';
 import { registerCommands } from './vscode/commands';
 import { CONNECTED_APPS_VIEW_ID } from './vscode/commandIds';
 import type { LensesSession } from './vscode/oauthPort';
 import { EndedSessionNote } from './vscode/sessionEnd';
 import { checkSessionWithHq, introspectorsPerHq } from './vscode/hqIntrospection';
+import { ClientSecret } from './vscode/clientSecret';
+import { registerClientSecretCommand } from './vscode/clientSecretCommand';
 import { ConfiguredOAuthClient } from './vscode/configuredOAuthClient';
 import { ConnectedApplications } from './vscode/connectedAppsModel';
 import { ConnectedAppsTreeProvider } from './vscode/connectedAppsView';
 import { EmbeddedServerController } from './vscode/embeddedServer';
 import { LensesMcpServerProvider, MCP_PROVIDER_ID } from './vscode/mcpProvider';
 import { RemoteMcpSessions } from './vscode/remoteMcpSession';
-import { isHqSession } from './vscode/sessionResources';
+import { hqResource, isHqSession } from './vscode/sessionResources';
 import { EditorSessionSource } from './vscode/sessionSource';
 import { readSettings, SETTING } from './vscode/settings';
 import { describeSetAside } from './vscode/userMessages';
@@ -24,7 +26,9 @@ import { AuthCallbackHandler } from './vscode/uriCallback';
 import { AccountStatus } from './vscode/accountStatus';
 import { BearerTrust } from './vscode/bearerTrust';
 import { openInBrowser, redirectForWindow, secretStoreOf, workspaceFileSystem } from './vscode/editorPlatform';
-import { showSignInNeeded, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
+import { showSignInNeeded, showUserMessage, vscodeAuthUi, vscodeConnectedAppsUi } from './vscode/vscodeUi';
+import { affectsGovernance, EditorGovernance } from './vscode/governanceSettings';
+import { registerShowAvailableTools } from './vscode/availableTools';
 
 /** What activate() returns: the parts, for tests and the bench. */
 export interface LensesExtensionApi {
@@ -45,16 +49,25 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const began = performance.now();
   const output = vscode.window.createOutputChannel('Lenses', { log: true });
   const settings = () => readSettings(vscode.workspace.getConfiguration());
+  // Read-only mode, tool filters, protected environments (lenses.mcp.*); audit lines go to the Lenses log.
+  const governance = new EditorGovernance(() => vscode.workspace.getConfiguration(), output);
+  const warnAboutGovernance = () => governance.reload().forEach((warning) => void showUserMessage('warning', warning));
+  const clientSecret = new ClientSecret(context.secrets, output);
   const oauth = new ConfiguredOAuthClient(
-    (current) =>
+    (current, secret) =>
       new LensesOAuthClient({
         secrets: secretStoreOf(context.secrets),
         logger: output,
         openBrowser: async (url) => openInBrowser(url),
         clientId: current.clientId || undefined,
+        // lenses.oauth.clientSecret lives in SecretStorage only; the client ID is bound to the HQ of lenses.url
+        clientSecret: current.clientId ? secret : undefined,
+        clientIssuer: hqResource(current.url),
+        clientMetadataUrl: current.clientMetadataUrl || undefined,
         allowInsecureHttp: current.allowInsecureHttp,
       }),
     settings,
+    () => clientSecret.current(),
   );
 
   const callbacks = new AuthCallbackHandler((reason) => output.warn(`Ignored a sign-in callback: ${reason}`));
@@ -82,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   embeddedServer = new EmbeddedServerController(
     ({ lensesUrl, linkSecret, sessions }) => {
       const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspectorsPerHq(lensesUrl, INTROSPECTION_CACHE_SECONDS, output));
-      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, maxToolOutputChars: () => settings().maxToolOutputChars });
+      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, maxToolOutputChars: () => settings().maxToolOutputChars, governance: governance.governance });
     },
     sessionSource,
     output,
@@ -97,6 +110,8 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     ui: vscodeAuthUi,
     redirect,
     logger: output,
+    probe: (mcpUrl, accessToken) => probeResource(mcpUrl, { bearer: { token: accessToken, origins: trust.bearerOrigins }, allowInsecureHttp: settings().allowInsecureHttp }),
+    tokenChanged: () => void mcpProvider.configurationChanged((section) => section === 'lenses.mcp.url'),
   });
   const mcpProvider = new LensesMcpServerProvider<vscode.McpHttpServerDefinition>({
     settings,
@@ -138,6 +153,8 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   context.subscriptions.push(
     output,
     oauth,
+    clientSecret,
+    registerClientSecretCommand(clientSecret),
     trust,
     vscode.Disposable.from(authProvider, vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false })),
     vscode.window.registerUriHandler(callbacks),
@@ -164,6 +181,12 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
       output,
       logger: output,
     }),
+    registerShowAvailableTools({ rules: () => governance.rules, grantedScopes: async () => (await authProvider.currentSession())?.scopes, configuredScopes: () => settings().scopes }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!affectsGovernance((section) => event.affectsConfiguration(section))) return;
+      warnAboutGovernance();
+      embeddedServer?.notifyToolsChanged();
+    }),
     authProvider.onDidChangeSessions(() => {
       mcpProvider.sessionsChanged();
       connectedApplications.refresh();
@@ -184,6 +207,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     }),
   );
   void accountStatus.update();
+  warnAboutGovernance();
 
   const activationMs = Math.round(performance.now() - began);
   output.info(`Activated in ${activationMs} ms`);

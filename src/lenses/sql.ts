@@ -82,7 +82,7 @@ export async function executeSql(client: LensesClient, environment: string, sql:
     socket.on('message', (raw) => {
       let frame: SqlFrame;
       try {
-        frame = JSON.parse(raw.toString()) as SqlFrame;
+        frame = JSON.parse(messageText(raw)) as SqlFrame;
       } catch {
         return finish(new LensesConnectionError('Lenses sent a SQL frame that is not JSON'));
       }
@@ -103,11 +103,21 @@ export async function executeSql(client: LensesClient, environment: string, sql:
   });
 }
 
+/** The text of a WebSocket message, whichever of ws's buffer shapes it arrived in. */
+function messageText(raw: WebSocket.RawData): string {
+  if (Buffer.isBuffer(raw)) return raw.toString('utf8');
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw).toString('utf8');
+}
+
 function describeSqlError(data: unknown): string {
   if (typeof data === 'string') return data;
   if (data && typeof data === 'object') {
     const record = data as Record<string, unknown>;
-    for (const key of ['message', 'detail', 'error']) if (typeof record[key] === 'string') return record[key] as string;
+    for (const key of ['message', 'detail', 'error']) {
+      const value = record[key];
+      if (typeof value === 'string') return value;
+    }
   }
   return JSON.stringify(data);
 }

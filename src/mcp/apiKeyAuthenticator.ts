@@ -15,7 +15,7 @@ export class ApiKeyAuthenticator implements RequestAuthenticator {
     this.scopes = new Set(scopes);
   }
 
-  async authenticate(): Promise<RequestAuthentication> {
-    return { kind: 'granted', token: this.apiKey, scopes: this.scopes };
+  authenticate(): Promise<RequestAuthentication> {
+    return Promise.resolve({ kind: 'granted', token: this.apiKey, scopes: this.scopes });
   }
 }

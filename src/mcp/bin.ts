@@ -1,5 +1,8 @@
 import type { Logger } from '../log';
 import { ConfigError, readConfig, VARIABLES, type LogLevel } from './config';
+import { governanceConfig } from './config';
+import { toolSetReport } from './governance';
+import { ALL_SCOPES } from '../scopes';
 import { SERVER_VERSION } from './server';
 import { startStandaloneHttp, startStandaloneStdio } from './standalone';
 import { loadTelemetry } from '../telemetry/telemetry';
@@ -22,11 +25,25 @@ function help(): string {
   return [
     'lenses-mcp — the Lenses MCP server (stdio, streamable HTTP at /mcp, or HTTP+SSE at /sse)',
     '',
-    'Usage: lenses-mcp [--help] [--version]   (configured by environment variables)',
+    'Usage: lenses-mcp [--help] [--version] [--list-tools]   (configured by environment variables)',
+    '  --list-tools  prints the tools this configuration offers, and why each other one is off',
     '',
     'Environment variables:',
     ...VARIABLES.map((v) => `  ${v.name.padEnd(width)}  ${v.description} Default: ${v.default}.`),
   ].join('\n');
+}
+
+/** --list-tools: the effective tool set under the governance variables (exits 2 on a bad one). */
+function listTools(env: NodeJS.ProcessEnv): string {
+  try {
+    const { governance } = governanceConfig(env);
+    const oauth = ['true', '1', 'yes'].includes((env.OAUTH_ENABLED ?? '').trim().toLowerCase());
+    return toolSetReport(governance, new Set(ALL_SCOPES), { scopesNote: oauth ? "OAuth mode: each token's scopes narrow this further" : 'API-key mode' });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`lenses-mcp: ${error.message}\n`);
+    process.exit(2);
+  }
 }
 
 async function main(): Promise<void> {
@@ -37,6 +54,10 @@ async function main(): Promise<void> {
   }
   if (args.includes('--version')) {
     process.stdout.write(`${SERVER_VERSION}\n`);
+    return;
+  }
+  if (args.includes('--list-tools')) {
+    process.stdout.write(`${listTools(process.env)}\n`);
     return;
   }
   if (args.length > 0) {

@@ -5,9 +5,10 @@ import { DEFAULT_SESSION_LIMITS } from './sessionRegistry';
 const MAX_SESSIONS = String(DEFAULT_SESSION_LIMITS.maxSessions);
 const MAX_SESSIONS_PER_USER = String(DEFAULT_SESSION_LIMITS.maxSessionsPerSubject);
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS, MIN_TOOL_OUTPUT_CHARS } from './tools/answer';
+import { GOVERNANCE_VARIABLES, GovernanceConfigError, readGovernanceConfig, type GovernanceConfig } from './governance';
 
 /** The standalone server's settings, read from the environment contract of the official server. */
-export interface ServerConfig {
+export interface ServerConfig extends GovernanceConfig {
   lensesUrl: string;
   lensesAdvertisedUrl: string;
   apiKey?: string;
@@ -93,6 +94,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', default: 'http/protobuf', description: 'http/protobuf only (grpc is refused: its exporter would add ~700 KB).' },
   { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: 'http://localhost:4318', description: 'OTLP/HTTP base URL (/v1/traces is appended); the other standard OTEL_EXPORTER_OTLP_* variables apply as the SDK defines them.' },
   { name: 'LENSES_MAX_TOOL_OUTPUT_CHARS', default: String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), description: `Most characters of text per tool answer (${MIN_TOOL_OUTPUT_CHARS}-${MAX_TOOL_OUTPUT_CHARS}); longer lists are cut at whole items with a note on how to page.` },
+  ...GOVERNANCE_VARIABLES,
   { name: 'LOG_LEVEL', default: 'info', description: 'info, debug or trace (logs go to stderr; tokens only as fingerprints).' },
 ];
 
@@ -149,6 +151,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     telemetry: telemetryConfig(value),
     notices,
     maxToolOutputChars: integer('LENSES_MAX_TOOL_OUTPUT_CHARS', value('LENSES_MAX_TOOL_OUTPUT_CHARS') ?? String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), MIN_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS),
+    ...governanceConfig(env),
   };
 }
 
@@ -227,6 +230,16 @@ function telemetryConfig(value: Read): TelemetryConfig {
   const endpoint = value('OTEL_EXPORTER_OTLP_ENDPOINT');
   if (endpoint !== undefined) httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint);
   return { enabled, exporter, serviceName: value('OTEL_SERVICE_NAME') ?? 'lenses-mcp' };
+}
+
+/** LENSES_READ_ONLY, LENSES_ENABLED_TOOLS, LENSES_DISABLED_TOOLS, LENSES_PROTECTED_ENVIRONMENTS, LENSES_AUDIT_LOG. */
+export function governanceConfig(env: Readonly<Record<string, string | undefined>>): GovernanceConfig {
+  try {
+    return readGovernanceConfig(env);
+  } catch (error) {
+    if (error instanceof GovernanceConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function logLevel(raw: string | undefined): LogLevel {

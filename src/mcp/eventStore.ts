@@ -17,16 +17,16 @@ export class BoundedEventStore implements EventStore {
 
   constructor(private readonly capacity = 100) {}
 
-  async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
+  storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     this.counter += 1;
     const eventId = `${streamId}_${this.counter}`;
     this.events.set(eventId, { streamId, message });
     if (this.events.size > this.capacity) this.events.delete(this.events.keys().next().value as string);
-    return eventId;
+    return Promise.resolve(eventId);
   }
 
-  async getStreamIdForEventId(eventId: string): Promise<string | undefined> {
-    return this.events.get(eventId)?.streamId;
+  getStreamIdForEventId(eventId: string): Promise<string | undefined> {
+    return Promise.resolve(this.events.get(eventId)?.streamId);
   }
 
   async replayEventsAfter(lastEventId: string, { send }: { send: (eventId: string, message: JSONRPCMessage) => Promise<void> }): Promise<string> {

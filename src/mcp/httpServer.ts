@@ -14,6 +14,7 @@ import { attachAccess, createLensesMcpServer, SERVER_VERSION, type ToolAccess } 
 import { DEFAULT_SESSION_LIMITS, EVICTABLE_IDLE_MS, SessionRegistry, type SessionLimits } from './sessionRegistry';
 import { RequestDrain } from './shutdown';
 import { postedSessionId, SSE_MESSAGE_PATH, SSE_STREAM_PATH, SseServerTransport } from './sseTransport';
+import { fixedGovernance, policyRefusal, type Governance } from './governance';
 import { LENSES_TOOLS } from './tools';
 
 export interface McpHttpServerOptions {
@@ -63,6 +64,8 @@ export interface McpHttpServerOptions {
   uninitializedSessionIdleMs?: number;
   /** The clock session idleness is measured with. */
   now?: () => number;
+  /** Read-only mode, tool filters, protected environments, audit trail; shared by every session. */
+  governance?: Governance;
 }
 
 export interface RunningMcpHttpServer {
@@ -108,6 +111,9 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
   const hosts = new HostAllowList({ advertisedUrl: options.advertisedUrl, allowedHosts: options.allowedHosts });
   const refusedHosts = new Set<string>();
+  const governance = options.governance ?? fixedGovernance(undefined, { logger });
+  // A tool the governance rules turn off gets a tool error saying so, not a scope challenge a step-up cannot satisfy.
+  const offByPolicy = (name: string) => LENSES_TOOLS.some((tool) => tool.name === name && policyRefusal(tool, governance.rules().tools) !== undefined);
 
   const newServer = () =>
     createLensesMcpServer({
@@ -119,6 +125,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       tokenRejected: (token) => authenticator.tokenRejected?.(token),
       sessionLost: (reason) => authenticator.sessionLost?.(reason),
       credential: authenticator.credential,
+      governance,
     });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -163,7 +170,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       body = await readJsonBody(request);
       for (const name of calledToolNames(body)) {
         const needed = toolScopes.get(name);
-        if (needed && !access.scopes.has(needed) && authenticator.insufficientScope) {
+        if (needed && !access.scopes.has(needed) && authenticator.insufficientScope && !offByPolicy(name)) {
           const refusal = authenticator.insufficientScope(access.scopes, needed);
           logger.info(`Refused ${name}: needs "${needed}"${access.kind === 'granted' ? ` (token ${fingerprint(access.token)})` : ''}`);
           return sendError(response, refusal.status, refusal.message, refusal.headers);

@@ -16,6 +16,7 @@ import { LensesApiError, LensesClient } from '../lenses';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
 import type { RequestAuthentication } from './authentication';
+import { fixedGovernance, governanceInstructions, governToolCalls, policyRefusal, type Governance, type ToolCallHandler } from './governance';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
@@ -49,6 +50,8 @@ export interface LensesMcpServerOptions {
   sessionLost?(reason: string): void;
   /** Whose credential goes to HQ (default a user's session); decides what an HQ 401 tells the model. */
   credential?: CredentialKind;
+  /** Read-only mode, tool filters, protected environments, audit trail (default: `tier:production` protected, audit to `logger`). */
+  governance?: Governance;
 }
 
 const ACCESS_KEY = 'lensesAccess';
@@ -103,20 +106,34 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
   const logger = options.logger ?? silentLogger;
   const tools = options.tools ?? LENSES_TOOLS;
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const governance = options.governance ?? fixedGovernance(undefined, { logger });
   const server = new Server(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'Lenses MCP' },
     {
       capabilities: { tools: { listChanged: true }, prompts: {}, logging: {} },
-      instructions: 'Tools for Lenses (Apache Kafka): environments, topics, datasets, connectors, consumer groups, SQL and SQL processors. Most tools take an "environment": call list_environments first.',
+      instructions: ['Tools for Lenses (Apache Kafka): environments, topics, datasets, connectors, consumer groups, SQL and SQL processors. Most tools take an "environment": call list_environments first.', governanceInstructions(governance.rules(), governance.switches)].filter(Boolean).join(' '),
     },
   );
 
   server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => {
     const access = accessOf(extra.authInfo, options.defaultAccess);
-    return { tools: toolsFor(access?.scopes ?? new Set(), tools).map(toolListing) };
+    return { tools: toolsFor(access?.scopes ?? new Set(), tools).filter((tool) => !policyRefusal(tool, governance.rules().tools)).map(toolListing) };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+  const governed = (handler: ToolCallHandler) =>
+    governToolCalls(
+      {
+        governance,
+        tool: (name) => byName.get(name),
+        access: (extra) => accessOf(extra.authInfo, options.defaultAccess),
+        lenses: (token) => new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger }),
+        clientCanElicit: () => server.getClientCapabilities()?.elicitation?.form !== undefined,
+        elicit: (params, requestOptions) => server.elicitInput(params, requestOptions),
+      },
+      handler,
+    );
+
+  server.setRequestHandler(CallToolRequestSchema, governed(async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
     const tool = byName.get(name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
@@ -154,7 +171,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       }
       return errorResult(describeToolError(name, error, options.credential));
     }
-  });
+  }));
 
   server.setRequestHandler(ListPromptsRequestSchema, () => ({
     prompts: LENSES_PROMPTS.map((prompt) => ({

@@ -10,10 +10,23 @@ import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
 import { createLensesMcpServer } from './server';
 import type { McpTelemetry } from '../telemetry/telemetry';
+import { AuditLog, fileAuditSink, fixedGovernance, type Governance } from './governance';
 
 /** The path of the MCP endpoint, which is also the path of the OAuth resource. */
 export function endpointPath(transport: ServerConfig['transport'] | undefined): string {
   return transport === 'sse' ? '/sse' : '/mcp';
+}
+
+/** The governance of the standalone server: fixed rules from the variables, the audit trail in the log and LENSES_AUDIT_LOG. */
+export function standaloneGovernance(config: Pick<ServerConfig, 'governance' | 'auditLogPath'>, logger: Logger): Governance {
+  let sink;
+  try {
+    sink = config.auditLogPath ? fileAuditSink(config.auditLogPath, logger) : undefined;
+  } catch (error) {
+    throw new Error(`LENSES_AUDIT_LOG cannot be opened for appending: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (config.auditLogPath) logger.info(`Audit trail of write and delete calls also goes to ${config.auditLogPath}`);
+  return fixedGovernance(config.governance, { audit: new AuditLog(logger, sink) });
 }
 
 /** RFC 9728 protected-resource metadata of the standalone server in OAuth mode. */
@@ -82,6 +95,7 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     probeFetch: dependencies.fetch ?? fetch,
     telemetry: dependencies.telemetry,
     maxToolOutputChars: config.maxToolOutputChars,
+    governance: standaloneGovernance(config, logger),
   });
 }
 
@@ -95,6 +109,7 @@ export async function startStandaloneStdio(config: ServerConfig, dependencies: S
     maxToolOutputChars: config.maxToolOutputChars,
     defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
     credential: 'api-key',
+    governance: standaloneGovernance(config, dependencies.logger),
   });
   const transport = new StdioServerTransport();
   await server.connect(dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport);

@@ -1,6 +1,5 @@
 import * as oauth from 'oauth4webapi';
 import { errorMessage } from '../errors';
-import type { Scope } from '../scopes';
 import { OAuthError } from './errors';
 import { isClientRejection } from './registration';
 
@@ -21,9 +20,9 @@ export function assertPkceS256(as: oauth.AuthorizationServer): void {
 
 /**
  * The authorization code request (RFC 6749 §4.1.1) with PKCE S256 (RFC 7636),
- * `state`, and the resource indicator (RFC 8707 §2).
+ * `state`, the resource indicator (RFC 8707 §2), and `scope` only when there is one.
  */
-export async function buildAuthorizationRequest(as: oauth.AuthorizationServer, clientId: string, redirectUri: string, scopes: readonly Scope[], resource: string): Promise<AuthorizationRequest> {
+export async function buildAuthorizationRequest(as: oauth.AuthorizationServer, clientId: string, redirectUri: string, scopes: readonly string[], resource: string): Promise<AuthorizationRequest> {
   assertPkceS256(as);
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -31,7 +30,8 @@ export async function buildAuthorizationRequest(as: oauth.AuthorizationServer, c
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', clientId);
   url.searchParams.set('redirect_uri', redirectUri);
-  url.searchParams.set('scope', scopes.join(' '));
+  // Nothing to ask for: `scope` is left out, never sent empty (MCP scope selection, step 3).
+  if (scopes.length > 0) url.searchParams.set('scope', scopes.join(' '));
   url.searchParams.set('state', state);
   url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
   url.searchParams.set('code_challenge_method', 'S256');

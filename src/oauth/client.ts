@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../errors';
 import type * as oauth from 'oauth4webapi';
 import { fingerprint, silentLogger, type Logger } from '../log';
-import type { Scope } from '../scopes';
 import { assertPkceS256, buildAuthorizationRequest, ClientRejectedError, validateCallback } from './authorization';
-import { discoverAuthorizationServer, discoverResourceWith, issuerUrl, resourceIndicator } from './discovery';
+import { discoverAuthorizationServer, discoverResourceWith, issuerUrl, resourceIndicator, type DiscoveredResource } from './discovery';
 import { OAuthError } from './errors';
 import { openCallbackChannel } from './callbackChannel';
 import type { LoopbackCallback } from './loopback';
 import { DEFAULT_LEASE_TIMINGS, realSleep, RefreshLeases, type RefreshCoordinationOptions } from './refreshLease';
 import { ClientRegistry, isClientRejection, LOOPBACK_REDIRECT_URI, type RegisteredClient } from './registration';
+import { selectScopes } from './scopeSelection';
 import { SessionStore } from './sessionStore';
 import { SingleFlight } from './singleFlight';
 import { exchangeCode, introspectAccount, refreshTokens, revokeToken, type TokenSet } from './tokens';
@@ -59,7 +59,14 @@ export class LensesOAuthClient {
     // The lease must outlive the one refresh request it covers, or a waiting window could take over and spend the token again.
     const ttlMs = Math.max(DEFAULT_LEASE_TIMINGS.ttlMs, (options.networkTimeoutMs ?? NETWORK_TIMEOUT_MS) + 10_000);
     this.leases = new RefreshLeases(options.secrets, this.now, this.sleep, { ...DEFAULT_LEASE_TIMINGS, ttlMs, ...options.refreshLease });
-    this.registry = new ClientRegistry(options.secrets, this.transport, this.logger, options.clientName ?? 'Lenses MCP for VS Code', options.clientId);
+    this.registry = new ClientRegistry({
+      secrets: options.secrets,
+      transport: this.transport,
+      logger: this.logger,
+      clientName: options.clientName ?? 'Lenses MCP for VS Code',
+      configured: options.clientId ? { clientId: options.clientId, clientSecret: options.clientSecret || undefined, issuer: options.clientIssuer } : undefined,
+      clientMetadataUrl: options.clientMetadataUrl || undefined,
+    });
   }
 
   /** Ends a sign-in in progress (its listener closes, its caller gets `cancelled`): on deactivate or a new client. */
@@ -80,22 +87,24 @@ export class LensesOAuthClient {
   }
 
   private async signInOnce(options: SignInOptions, signal: AbortSignal): Promise<OAuthSession> {
-    const { as, resource } = await this.target(options, signal);
+    const { as, resource, discovered } = await this.target(options, signal);
     assertPkceS256(as);
+    const scopes = selectScopes({ explicit: options.scopes, challenge: discovered?.challenge, scopesSupported: discovered?.scopesSupported, held: options.heldScopes });
     const strategy: RedirectStrategy = options.redirect ?? { kind: 'loopback' };
     const redirectUris = strategy.kind === 'uri' ? [LOOPBACK_REDIRECT_URI, strategy.redirectUri] : [LOOPBACK_REDIRECT_URI];
 
     let client = await this.usableClient(as, redirectUris, signal);
+    this.registry.tokenClient(as, client.clientId); // a secret the server cannot take fails here, before the browser opens
     let tokens: TokenSet;
     try {
-      tokens = await this.authorize(as, client, resource, options.scopes, strategy, options.timeoutMs ?? BROWSER_TIMEOUT_MS, signal);
+      tokens = await this.authorize(as, client, resource, scopes, strategy, options.timeoutMs ?? BROWSER_TIMEOUT_MS, signal);
     } catch (error) {
       // HQ forgot the cached client between our check and the flow: register again, once.
       if (client.method !== 'dcr' || !isRejectedClient(error)) throw error;
-      this.logger.warn(`OAuth: HQ rejected client ${client.clientId}; registering again`);
+      this.logger.warn(`OAuth: ${as.issuer} rejected client ${client.clientId}; registering again`);
       await this.registry.forget(as.issuer);
       client = await this.registry.register(as, redirectUris, signal);
-      tokens = await this.authorize(as, client, resource, options.scopes, strategy, options.timeoutMs ?? BROWSER_TIMEOUT_MS, signal);
+      tokens = await this.authorize(as, client, resource, scopes, strategy, options.timeoutMs ?? BROWSER_TIMEOUT_MS, signal);
     }
 
     const account = await introspectAccount(this.transport, as, client.clientId, tokens.accessToken, this.logger, signal);
@@ -111,7 +120,7 @@ export class LensesOAuthClient {
       account,
     };
     await this.store.put(session);
-    const partial = tokens.scopes.length < options.scopes.length ? ` (asked for ${options.scopes.join(' ')})` : '';
+    const partial = scopes.some((scope) => !tokens.scopes.includes(scope)) ? ` (asked for "${scopes.join(' ')}")` : '';
     this.logger.info(`OAuth: signed in to ${as.issuer} as ${account.label} with scopes "${tokens.scopes.join(' ')}"${partial}; token ${fingerprint(tokens.accessToken)}, session ${session.id}`);
     return session;
   }
@@ -159,16 +168,16 @@ export class LensesOAuthClient {
     return session.expiresAt - this.now() > this.refreshMarginMs;
   }
 
-  private async target(options: SignInOptions, signal?: AbortSignal): Promise<{ as: oauth.AuthorizationServer; resource: string }> {
+  private async target(options: SignInOptions, signal?: AbortSignal): Promise<{ as: oauth.AuthorizationServer; resource: string; discovered?: DiscoveredResource }> {
     const allowInsecureHttp = this.options.allowInsecureHttp ?? false;
     if (options.mcpUrl) {
-      const discovered = await discoverResourceWith(options.mcpUrl, this.transport, signal, this.logger, allowInsecureHttp);
+      const discovered = await discoverResourceWith(options.mcpUrl, this.transport, { signal, logger: this.logger, allowInsecureHttp, challenge: options.challenge });
       this.metadata.set(discovered.authorizationServer.issuer, discovered.authorizationServer);
-      return { as: discovered.authorizationServer, resource: discovered.resource };
+      return { as: discovered.authorizationServer, resource: discovered.resource, discovered };
     }
     const url = issuerUrl(options.hqUrl);
     assertSecureUrl(url, allowInsecureHttp);
-    const as = await discoverAuthorizationServer(url, this.transport, signal, this.logger);
+    const as = await discoverAuthorizationServer(resourceIndicator(url), this.transport, signal, this.logger);
     this.metadata.set(as.issuer, as);
     return { as, resource: resourceIndicator(url) };
   }
@@ -176,21 +185,36 @@ export class LensesOAuthClient {
   private async metadataFor(issuer: string, signal?: AbortSignal): Promise<oauth.AuthorizationServer> {
     const known = this.metadata.get(issuer);
     if (known) return known;
-    const as = await discoverAuthorizationServer(issuerUrl(issuer), this.transport, signal, this.logger);
+    // the issuer exactly as the session recorded it (the metadata must name it identically)
+    const as = await discoverAuthorizationServer(issuer, this.transport, signal, this.logger);
     this.metadata.set(issuer, as);
     return as;
   }
 
-  /** Configured client, or the cached DCR client if HQ still knows it, or a new registration. */
+  /**
+   * The client for this authorization server, in the MCP spec's order: the pre-registered
+   * one (only with its own issuer), a Client ID Metadata Document when the server takes
+   * one, the DCR client cached for this very issuer if it is still known, a new DCR.
+   */
   private async usableClient(as: oauth.AuthorizationServer, redirectUris: string[], signal?: AbortSignal): Promise<RegisteredClient> {
-    if (this.options.clientId) return this.registry.clientFor(as, redirectUris, signal);
+    const configured = this.registry.configuredFor(as.issuer);
+    if (configured) {
+      this.logger.debug(`OAuth: using the configured client ${configured.clientId} with ${as.issuer}${configured.clientSecret ? ' (confidential)' : ''}`);
+      return { clientId: configured.clientId, redirectUris, method: 'configured' };
+    }
+    if (this.options.clientId) this.logger.info(`OAuth: the configured client ${this.options.clientId} belongs to ${this.options.clientIssuer ?? 'another issuer'}, not ${as.issuer}: not using it there`);
+    const document = this.registry.metadataDocumentClient(as, redirectUris);
+    if (document) {
+      this.logger.info(`OAuth: using the client metadata document ${document.clientId} as client ID with ${as.issuer}`);
+      return document;
+    }
     const cached = await this.registry.cached(as.issuer, redirectUris);
     if (cached) {
       if (await this.registry.stillKnown(as, cached, signal)) {
         this.logger.debug(`OAuth: using client ${cached.clientId} registered earlier with ${as.issuer}`);
         return cached;
       }
-      this.logger.warn(`OAuth: HQ no longer knows client ${cached.clientId}; registering again`);
+      this.logger.warn(`OAuth: ${as.issuer} no longer knows client ${cached.clientId}; registering again`);
       await this.registry.forget(as.issuer);
     }
     return this.registry.register(as, redirectUris, signal);
@@ -198,7 +222,7 @@ export class LensesOAuthClient {
 
   /** One browser round trip: authorization request, callback, code exchange. */
   private async authorize(
-    as: oauth.AuthorizationServer, client: RegisteredClient, resource: string, scopes: Scope[],
+    as: oauth.AuthorizationServer, client: RegisteredClient, resource: string, scopes: readonly string[],
     strategy: RedirectStrategy, timeoutMs: number, signal?: AbortSignal,
   ): Promise<TokenSet> {
     let ignored = 0;
@@ -216,7 +240,7 @@ export class LensesOAuthClient {
       const joined = AbortSignal.any(signal ? [signal, deadline, browser.signal] : [deadline, browser.signal]);
       const arriving = channel.waitForCallback(joined, request.state);
 
-      this.logger.info(`OAuth: opening the browser to sign in at ${as.issuer} (client ${client.clientId}, scopes "${scopes.join(' ')}", redirect ${redirectUri})`);
+      this.logger.info(`OAuth: opening the browser to sign in at ${as.issuer} (client ${client.clientId}, ${scopes.length > 0 ? `scopes "${scopes.join(' ')}"` : 'no scope asked'}, redirect ${redirectUri})`);
       // Not awaited before the callback: an opener may only return once the page is done.
       this.options.openBrowser(request.url.href).then(
         (opened) => { if (!opened) browser.abort(new OAuthError('browser_unavailable', 'Could not open the browser to sign in to Lenses.')); },
@@ -238,7 +262,7 @@ export class LensesOAuthClient {
       this.logger.info('OAuth: received the authorization response');
       try {
         const params = validateCallback(as, client.clientId, callback.url, request.state);
-        const tokens = await exchangeCode(this.transport, as, client.clientId, params, redirectUri, request.codeVerifier, resource, scopes, this.now, signal);
+        const tokens = await exchangeCode(this.transport, as, this.registry.tokenClient(as, client.clientId), params, redirectUri, request.codeVerifier, resource, scopes, this.now, signal);
         callback.respond({ ok: true });
         return tokens;
       } catch (error) {
@@ -322,7 +346,7 @@ export class LensesOAuthClient {
     const as = await this.metadataFor(current.issuer);
     let tokens: TokenSet;
     try {
-      tokens = await refreshTokens(this.transport, as, current.clientId, refreshToken, current.resource, current.scopes, this.now);
+      tokens = await refreshTokens(this.transport, as, this.registry.tokenClient(as, current.clientId), refreshToken, current.resource, current.scopes, this.now);
     } catch (error) {
       if (!(error instanceof OAuthError) || error.code !== 'session_expired') throw error;
       if (!error.oauthError || (error.status !== undefined && error.status >= 500)) {
@@ -369,7 +393,7 @@ export class LensesOAuthClient {
 
   private async revokeQuietly(as: oauth.AuthorizationServer, session: OAuthSession, token: string, hint: 'access_token' | 'refresh_token'): Promise<void> {
     try {
-      await revokeToken(this.transport, as, session.clientId, token, hint);
+      await revokeToken(this.transport, as, this.registry.tokenClient(as, session.clientId), token, hint);
       this.logger.info(`OAuth: revoked ${hint.replace('_', ' ')} ${fingerprint(token)}`);
     } catch (error) {
       this.logger.warn(`OAuth: could not revoke ${hint.replace('_', ' ')} ${fingerprint(token)}: ${errorMessage(error)}`);

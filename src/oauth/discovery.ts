@@ -1,8 +1,9 @@
 import * as oauth from 'oauth4webapi';
 import { errorMessage } from '../errors';
 import { silentLogger, type Logger } from '../log';
+import { parseBearerChallenge, type BearerChallenge } from './challenge';
 import { OAuthError } from './errors';
-import { assertSecureUrl, Transport } from './transport';
+import { assertSecureUrl, Transport, type StepOptions } from './transport';
 
 /** An HQ URL as an issuer identifier: no query or fragment, no trailing slash on a path. */
 export function issuerUrl(raw: string): URL {
@@ -24,69 +25,130 @@ export function resourceIndicator(url: URL): string {
 }
 
 /**
- * Authorization server metadata for an issuer, tried in the MCP authorization spec's
- * order: RFC 8414 (path insertion), OIDC path insertion, OIDC path appending; for an
- * issuer without a path just RFC 8414 then OIDC. The `issuer` must equal the URL
- * (RFC 8414 §3.3, CL-03).
+ * True when two issuer identifiers are the same (RFC 8414 §3.3, MCP 2026-07-28: identical).
+ * The one difference allowed is the empty path of an origin, which URL parsing turns into
+ * "/" (`https://as.example.com` = `https://as.example.com/`); `…/tenant` ≠ `…/tenant/`.
  */
-export async function discoverAuthorizationServer(issuer: URL, transport: Transport, signal?: AbortSignal, logger: Logger = silentLogger): Promise<oauth.AuthorizationServer> {
-  const hasPath = issuer.pathname !== '/';
-  const attempts: Array<{ name: string; request: (options: Parameters<typeof oauth.discoveryRequest>[1]) => Promise<Response> }> = [
-    { name: 'RFC 8414', request: (options) => oauth.discoveryRequest(issuer, { ...options, algorithm: 'oauth2' }) },
-  ];
-  if (hasPath) {
-    const inserted = new URL(`/.well-known/openid-configuration${issuer.pathname}`, issuer);
-    attempts.push({ name: 'OIDC (path insertion)', request: (options) => plainGet(inserted, options) });
-  }
-  attempts.push({ name: 'OIDC', request: (options) => oauth.discoveryRequest(issuer, { ...options, algorithm: 'oidc' }) });
-
-  // One step, one timeout, however many well-known URLs are tried.
-  const metadata = await transport.run(`discovery of ${issuer.host}`, signal, async (options) => {
-    for (const attempt of attempts) {
-      const response = await attempt.request(options);
-      if (response.status === 200) {
-        const found = await processMetadata(issuer, response);
-        logger.info(`OAuth: discovered authorization server ${found.issuer} (${attempt.name})`);
-        return found;
-      }
-      await response.body?.cancel();
-      logger.debug(`OAuth: ${attempt.name} metadata of ${issuer.href} answered HTTP ${response.status}`);
-    }
-    return undefined;
-  });
-  if (metadata) return metadata;
-  throw new OAuthError('discovery_failed', `${issuer.href} publishes no OAuth metadata (tried RFC 8414 and OpenID discovery). Check the Lenses HQ URL and that OAuth is enabled in HQ.`);
+export function sameIssuer(a: string, b: string): boolean {
+  return withoutRootSlash(a) === withoutRootSlash(b);
 }
 
-async function plainGet(url: URL, options: Parameters<typeof oauth.discoveryRequest>[1]): Promise<Response> {
-  const fetchImpl = options?.[oauth.customFetch];
-  const signal = typeof options?.signal === 'function' ? options.signal(url.href) : options?.signal;
+function withoutRootSlash(issuer: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+\/$/i.test(issuer) ? issuer.slice(0, -1) : issuer;
+}
+
+/** One well-known location of authorization-server metadata. */
+interface MetadataLocation {
+  name: string;
+  url: URL;
+}
+
+/**
+ * The well-known URLs of an issuer's metadata in the MCP authorization spec's order
+ * (2025-11-25 "Authorization Server Metadata Discovery"): with a path, RFC 8414 path
+ * insertion, OIDC path insertion, OIDC path appending; without one, RFC 8414 then OIDC.
+ */
+export function authorizationServerMetadataUrls(issuer: URL): MetadataLocation[] {
+  const path = issuer.pathname.replace(/\/+$/, '');
+  const at = (pathname: string) => {
+    const url = new URL(issuer.origin);
+    url.pathname = pathname;
+    return url;
+  };
+  if (!path) {
+    return [
+      { name: 'RFC 8414', url: at('/.well-known/oauth-authorization-server') },
+      { name: 'OpenID Connect', url: at('/.well-known/openid-configuration') },
+    ];
+  }
+  return [
+    { name: 'RFC 8414 (path insertion)', url: at(`/.well-known/oauth-authorization-server${path}`) },
+    { name: 'OpenID Connect (path insertion)', url: at(`/.well-known/openid-configuration${path}`) },
+    { name: 'OpenID Connect (path appending)', url: at(`${path}/.well-known/openid-configuration`) },
+  ];
+}
+
+/**
+ * Authorization server metadata for an issuer, from every well-known location in the
+ * spec's order until one answers with usable metadata. A document whose `issuer` is not
+ * the one asked for is never used (RFC 8414 §3.3, CL-03), and neither is one that is not
+ * valid metadata (an HTML page answering 200): the next location is tried, and only when
+ * none is usable does discovery fail, saying what each answered.
+ */
+export async function discoverAuthorizationServer(issuer: string, transport: Transport, signal?: AbortSignal, logger: Logger = silentLogger): Promise<oauth.AuthorizationServer> {
+  let issuerAsUrl: URL;
+  try {
+    issuerAsUrl = new URL(issuer);
+  } catch {
+    throw new OAuthError('discovery_failed', `"${issuer}" is not a valid authorization server URL.`);
+  }
+  const refusals: string[] = [];
+  let mismatched: string | undefined;
+  for (const location of authorizationServerMetadataUrls(issuerAsUrl)) {
+    const outcome = await transport.run(`discovery of ${issuerAsUrl.host}`, signal, async (options) => {
+      const response = await plainGet(location.url, options);
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        return { refused: `HTTP ${response.status}` };
+      }
+      return processMetadata(issuer, issuerAsUrl, response);
+    });
+    if ('metadata' in outcome) {
+      logger.info(`OAuth: discovered authorization server ${outcome.metadata.issuer} (${location.name})`);
+      return outcome.metadata;
+    }
+    if (outcome.mismatch) mismatched = outcome.mismatch;
+    refusals.push(`${location.name}: ${outcome.refused}`);
+    logger.debug(`OAuth: ${location.name} metadata of ${issuer} not used (${outcome.refused})`);
+  }
+  if (mismatched !== undefined) {
+    throw new OAuthError('issuer_mismatch', `The authorization server at ${issuer} published metadata for another issuer (${mismatched.slice(0, 200)}), which is never used. Check the URL (it must be the authorization server's own address).`, { detail: refusals.join('; ') });
+  }
+  throw new OAuthError('discovery_failed', `${issuer} publishes no usable OAuth metadata (tried ${refusals.join('; ')}). Check the URL and that OAuth is enabled there.`, { detail: refusals.join('; ') });
+}
+
+/** A GET with the step's fetch and signal (oauth4webapi has no helper for some forms). */
+async function plainGet(url: URL, options: StepOptions): Promise<Response> {
+  const fetchImpl = options[oauth.customFetch];
+  const signal = typeof options.signal === 'function' ? options.signal(url.href) : options.signal;
   const init = { method: 'GET' as const, headers: { accept: 'application/json' }, redirect: 'manual' as const, body: undefined, signal };
   return fetchImpl ? fetchImpl(url.href, init) : fetch(url.href, init);
 }
 
-async function processMetadata(issuer: URL, response: Response): Promise<oauth.AuthorizationServer> {
+type MetadataOutcome = { metadata: oauth.AuthorizationServer } | { refused: string; mismatch?: string };
+
+async function processMetadata(issuer: string, issuerAsUrl: URL, response: Response): Promise<MetadataOutcome> {
   let metadata: oauth.AuthorizationServer;
   try {
-    metadata = await oauth.processDiscoveryResponse(issuer, response);
+    metadata = await oauth.processDiscoveryResponse(issuerAsUrl, response);
   } catch (error) {
     if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
-      throw new OAuthError('issuer_mismatch', `The authorization server at ${issuer.href} claims to be a different issuer. Check the Lenses HQ URL (it must be HQ's own address).`, { detail: error.message });
+      const claimed = claimedIssuer(error.cause);
+      return { refused: `metadata of another issuer${claimed ? ` (${claimed})` : ''}`, mismatch: claimed ?? 'another issuer' };
     }
-    throw new OAuthError('discovery_failed', `The OAuth metadata of ${issuer.href} is not valid.`, { detail: errorMessage(error) });
+    return { refused: `not valid metadata (${errorMessage(error).slice(0, 120)})` };
   }
-  if (!metadata.authorization_endpoint || !metadata.token_endpoint) {
-    throw new OAuthError('discovery_failed', `The OAuth metadata of ${issuer.href} names no authorization or token endpoint.`);
-  }
-  return metadata;
+  if (!sameIssuer(metadata.issuer, issuer)) return { refused: `metadata of another issuer (${metadata.issuer})`, mismatch: metadata.issuer };
+  if (!metadata.authorization_endpoint || !metadata.token_endpoint) return { refused: 'metadata without an authorization or token endpoint' };
+  return { metadata };
+}
+
+function claimedIssuer(cause: unknown): string | undefined {
+  if (typeof cause !== 'object' || cause === null || !('body' in cause)) return undefined;
+  const body = cause.body;
+  if (typeof body !== 'object' || body === null || !('issuer' in body)) return undefined;
+  return typeof body.issuer === 'string' ? body.issuer : undefined;
 }
 
 /** What a protected resource (a remote MCP server) told us about itself and its authorization server. */
 export interface DiscoveredResource {
-  /** The RFC 8707 resource to ask tokens for (RFC 9728 `resource`). */
+  /** The RFC 8707 resource to ask tokens for (RFC 9728 `resource`, verbatim). */
   resource: string;
   authorizationServer: oauth.AuthorizationServer;
+  /** RFC 9728 `scopes_supported`, when the metadata lists them. */
   scopesSupported?: string[];
+  /** The challenge discovery started from: the caller's, or the one the probe received. */
+  challenge?: BearerChallenge;
 }
 
 export interface ResourceDiscoveryOptions {
@@ -95,66 +157,145 @@ export interface ResourceDiscoveryOptions {
   timeoutMs?: number;
   allowInsecureHttp?: boolean;
   logger?: Logger;
+  /**
+   * The `WWW-Authenticate` value of the 401 (or 403) the caller's MCP transport received,
+   * raw or parsed. Without one, discovery makes its own unauthenticated `initialize` POST.
+   */
+  challenge?: string | BearerChallenge;
 }
 
 /**
- * From an MCP server URL to its authorization server: RFC 9728 protected-resource
- * metadata named by the `resource_metadata` of a 401's WWW-Authenticate, else at the
- * well-known paths (path insertion, then root); then the first authorization server's
- * metadata (RFC 8414 / OIDC).
+ * From an MCP server URL to its authorization server (MCP authorization 2025-11-25,
+ * "Protected Resource Metadata Discovery"): RFC 9728 metadata at the `resource_metadata`
+ * of the 401 challenge, else at the well-known URIs (path insertion, then root); then the
+ * first authorization server's metadata.
  */
 export async function discoverFromResource(mcpUrl: string, options: ResourceDiscoveryOptions = {}): Promise<DiscoveredResource> {
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
   const transport = new Transport({ fetch: options.fetch ?? fetch, timeoutMs: options.timeoutMs ?? 30_000, allowInsecureHttp });
-  return discoverResourceWith(mcpUrl, transport, options.signal, options.logger ?? silentLogger, allowInsecureHttp);
+  return discoverResourceWith(mcpUrl, transport, { signal: options.signal, logger: options.logger ?? silentLogger, allowInsecureHttp, challenge: options.challenge });
 }
 
-export async function discoverResourceWith(mcpUrl: string, transport: Transport, signal: AbortSignal | undefined, logger: Logger, allowInsecureHttp: boolean): Promise<DiscoveredResource> {
-  const resourceUrl = issuerUrl(mcpUrl);
-  assertSecureUrl(resourceUrl, allowInsecureHttp);
+/** One place protected-resource metadata may be, and the `resource` it must then name (RFC 9728 §3.3). */
+interface ResourceMetadataLocation {
+  name: string;
+  url: URL;
+  expected: URL;
+}
 
-  const candidates: URL[] = [];
-  const challenge = await transport.fetch(`probe of ${resourceUrl.host}`, resourceUrl, { method: 'GET', headers: { accept: 'application/json, text/event-stream' } }, signal);
-  await challenge.body?.cancel();
-  const advertised = challenge.status === 401 ? resourceMetadataParameter(challenge.headers.get('www-authenticate')) : undefined;
-  if (advertised) {
+/**
+ * Where to look for the protected-resource metadata of `resource`, in the spec's order:
+ * the challenge's `resource_metadata` (its document must name the URL requested), the
+ * path-inserted well-known URI (must name the MCP URL), then the root one (must name the
+ * origin, the URL the suffix was inserted into).
+ */
+export function resourceMetadataLocations(resource: URL, challenge: BearerChallenge | undefined, logger: Logger = silentLogger): ResourceMetadataLocation[] {
+  const locations: ResourceMetadataLocation[] = [];
+  if (challenge?.resourceMetadata) {
     try {
-      candidates.push(new URL(advertised, resourceUrl));
+      locations.push({ name: 'the 401 challenge', url: new URL(challenge.resourceMetadata, resource), expected: resource });
     } catch {
-      logger.warn(`OAuth: ${resourceUrl.href} advertised an invalid resource_metadata URL`);
+      logger.warn(`OAuth: ${resource.href} advertised an invalid resource_metadata URL`);
     }
   }
-  const inserted = new URL(resourceUrl.href);
-  inserted.pathname = resourceUrl.pathname === '/' ? '/.well-known/oauth-protected-resource' : `/.well-known/oauth-protected-resource${resourceUrl.pathname}`;
-  candidates.push(inserted, new URL('/.well-known/oauth-protected-resource', resourceUrl));
+  const path = resource.pathname.replace(/\/+$/, '');
+  if (path) {
+    const inserted = new URL(resource.origin);
+    inserted.pathname = `/.well-known/oauth-protected-resource${path}`;
+    inserted.search = resource.search;
+    locations.push({ name: 'path insertion', url: inserted, expected: resource });
+  }
+  const root = new URL(resource.origin);
+  root.pathname = '/.well-known/oauth-protected-resource';
+  locations.push({ name: 'root', url: root, expected: new URL(resource.origin) });
+  return locations;
+}
 
-  for (const candidate of candidates) {
-    const metadata = await transport.run(`resource metadata of ${resourceUrl.host}`, signal, async (stepOptions) => {
-      const response = await plainGet(candidate, stepOptions);
+export interface ResourceDiscoveryStep {
+  signal?: AbortSignal;
+  logger: Logger;
+  allowInsecureHttp: boolean;
+  challenge?: string | BearerChallenge;
+}
+
+export async function discoverResourceWith(mcpUrl: string, transport: Transport, step: ResourceDiscoveryStep): Promise<DiscoveredResource> {
+  const { signal, logger } = step;
+  const resourceUrl = mcpResourceUrl(mcpUrl);
+  assertSecureUrl(resourceUrl, step.allowInsecureHttp);
+
+  const challenge = typeof step.challenge === 'string' ? parseBearerChallenge(step.challenge) : (step.challenge ?? await probe(resourceUrl, transport, signal, logger));
+  const refusals: string[] = [];
+  for (const location of resourceMetadataLocations(resourceUrl, challenge, logger)) {
+    const outcome = await transport.run(`resource metadata of ${resourceUrl.host}`, signal, async (options): Promise<{ metadata: oauth.ResourceServer } | { refused: string }> => {
+      const response = await plainGet(location.url, options);
       if (response.status !== 200) {
         await response.body?.cancel();
-        return undefined;
+        return { refused: `HTTP ${response.status}` };
       }
       try {
-        return await oauth.processResourceDiscoveryResponse(resourceUrl, response);
+        return { metadata: await oauth.processResourceDiscoveryResponse(location.expected, response) };
       } catch (error) {
-        throw new OAuthError('discovery_failed', `The protected-resource metadata of ${resourceUrl.href} is not valid or names another resource.`, { detail: errorMessage(error) });
+        return { refused: `not valid for ${location.expected.href} (${errorMessage(error).slice(0, 120)})` };
       }
     });
-    if (!metadata) continue;
-    const server = metadata.authorization_servers?.[0];
-    if (!server) throw new OAuthError('discovery_failed', `${resourceUrl.href} names no authorization server in its metadata.`);
-    logger.info(`OAuth: ${metadata.resource} is protected by ${server}`);
-    const authorizationServer = await discoverAuthorizationServer(issuerUrl(server), transport, signal, logger);
-    return { resource: metadata.resource, authorizationServer, scopesSupported: metadata.scopes_supported };
+    if (!('metadata' in outcome)) {
+      refusals.push(`${location.name}: ${outcome.refused}`);
+      logger.debug(`OAuth: protected-resource metadata of ${resourceUrl.href} at ${location.url.href} not used (${outcome.refused})`);
+      continue;
+    }
+    const { metadata } = outcome;
+    const server = metadata.authorization_servers?.find((entry) => typeof entry === 'string' && entry.length > 0);
+    if (!server) throw new OAuthError('discovery_failed', `${resourceUrl.href} names no authorization server in its metadata (RFC 9728 authorization_servers).`);
+    logger.info(`OAuth: ${metadata.resource} is protected by ${server} (metadata from ${location.name})`);
+    const authorizationServer = await discoverAuthorizationServer(server, transport, signal, logger);
+    return { resource: metadata.resource, authorizationServer, scopesSupported: metadata.scopes_supported, challenge };
   }
-  throw new OAuthError('discovery_failed', `${resourceUrl.href} publishes no protected-resource metadata (RFC 9728). Is it an OAuth-protected MCP server?`);
+  throw new OAuthError('discovery_failed', `${resourceUrl.href} publishes no usable protected-resource metadata (RFC 9728; tried ${refusals.join('; ')}). Is it an OAuth-protected MCP server?`, { detail: refusals.join('; ') });
+}
+
+/** The MCP URL as a resource: as given (the canonical URI keeps its path), without a fragment. */
+function mcpResourceUrl(mcpUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(mcpUrl);
+  } catch {
+    throw new OAuthError('discovery_failed', `"${mcpUrl}" is not a valid MCP server URL.`);
+  }
+  url.hash = '';
+  return url;
+}
+
+/**
+ * What an MCP client's first request learns: an unauthenticated `initialize` POST (every
+ * streamable-HTTP server takes POST; a GET may be answered 405), whose 401 names the
+ * metadata. Anything else means no challenge: the well-known URIs are tried.
+ */
+async function probe(resource: URL, transport: Transport, signal: AbortSignal | undefined, logger: Logger): Promise<BearerChallenge | undefined> {
+  const response = await transport.fetch(`probe of ${resource.host}`, resource, {
+    method: 'POST',
+    headers: { accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-protocol-version': MCP_PROTOCOL_VERSION },
+    body: JSON.stringify(initializeRequest()),
+  }, signal);
+  await response.body?.cancel().catch(() => undefined);
+  const challenge = response.status === 401 || response.status === 403 ? parseBearerChallenge(response.headers.get('www-authenticate')) : undefined;
+  logger.debug(`OAuth: ${resource.href} answered an unauthenticated initialize with HTTP ${response.status}${challenge ? ' and a Bearer challenge' : ''}`);
+  return challenge;
+}
+
+/** The MCP protocol version the probe speaks. */
+export const MCP_PROTOCOL_VERSION = '2025-11-25';
+
+/** A JSON-RPC `initialize` request, as an MCP client's first message. */
+export function initializeRequest(): Record<string, unknown> {
+  return {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: MCP_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'lenses-mcp-vscode', version: '0' } },
+  };
 }
 
 /** The `resource_metadata` parameter of a Bearer challenge (RFC 9728 §5.1). */
 export function resourceMetadataParameter(header: string | null): string | undefined {
-  if (!header) return undefined;
-  const match = /(?:^|[\s,])resource_metadata\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/i.exec(header);
-  if (!match) return undefined;
-  return (match[1] ?? match[2]).replace(/\\(.)/g, '$1');
+  return parseBearerChallenge(header)?.resourceMetadata;
 }

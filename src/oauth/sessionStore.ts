@@ -1,4 +1,3 @@
-import { isScope } from '../scopes';
 import { realSleep } from './refreshLease';
 import type { OAuthSession, SecretStore } from './types';
 
@@ -141,6 +140,6 @@ function isSession(value: unknown): value is OAuthSession {
   const s = value as Partial<OAuthSession>;
   return typeof s.id === 'string' && typeof s.issuer === 'string' && typeof s.clientId === 'string'
     && typeof s.resource === 'string' && typeof s.accessToken === 'string' && typeof s.expiresAt === 'number'
-    && Array.isArray(s.scopes) && s.scopes.every((scope) => typeof scope === 'string' && isScope(scope))
+    && Array.isArray(s.scopes) && s.scopes.every((scope) => typeof scope === 'string') // any server's scope strings
     && typeof s.account === 'object' && s.account !== null && typeof s.account.label === 'string';
 }

@@ -1,8 +1,9 @@
 import * as oauth from 'oauth4webapi';
 import { errorMessage } from '../errors';
 import { fingerprint, type Logger } from '../log';
-import { parseScopes, type Scope } from '../scopes';
+import { oauthClientOf, type TokenClient } from './clientAuth';
 import { OAuthError } from './errors';
+import { splitScope } from './scopeSelection';
 import type { Transport } from './transport';
 
 /** Tokens from one token-endpoint answer. */
@@ -11,29 +12,34 @@ export interface TokenSet {
   refreshToken?: string;
   /** Epoch ms. */
   expiresAt: number;
-  /** Granted: the answer's `scope`, else the asked ones (RFC 6749 §5.1). */
-  scopes: Scope[];
+  /** Granted: the answer's `scope`, else the asked ones (RFC 6749 §5.1); any scope strings. */
+  scopes: string[];
 }
 
 /** Default lifetime when HQ sends no `expires_in` (HQ's tokens live an hour). */
 const DEFAULT_EXPIRES_IN_S = 3600;
 
-function publicClient(clientId: string): oauth.Client {
-  return { client_id: clientId, token_endpoint_auth_method: 'none' };
-}
-
-function toTokenSet(response: oauth.TokenEndpointResponse, asked: readonly Scope[], now: number, previousRefresh?: string): TokenSet {
+function toTokenSet(response: oauth.TokenEndpointResponse, asked: readonly string[], now: number, previousRefresh?: string): TokenSet {
   return {
     accessToken: response.access_token,
     // no refresh_token in a refresh answer = the old one stays valid (RFC 6749 §6)
     refreshToken: response.refresh_token ?? previousRefresh,
     expiresAt: now + (response.expires_in ?? DEFAULT_EXPIRES_IN_S) * 1000,
-    scopes: response.scope !== undefined ? parseScopes(response.scope) : [...asked],
+    scopes: response.scope !== undefined ? splitScope(response.scope) : [...asked],
   };
 }
 
-function tokenFailure(code: 'token_exchange_failed' | 'session_expired', message: string, error: unknown): OAuthError {
+/**
+ * The token endpoint's refusal as an OAuthError with its `error` code. A 401 with
+ * `WWW-Authenticate` (a confidential client whose secret was refused, RFC 6749 §5.2
+ * `invalid_client`) comes from oauth4webapi as a challenge error; its body still says why.
+ */
+async function tokenFailure(code: 'token_exchange_failed' | 'session_expired', message: string, error: unknown): Promise<OAuthError> {
   if (error instanceof OAuthError) return error;
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    const oauthError = await challengeBodyError(error.response);
+    return new OAuthError(code, `${message} (${oauthError ?? `HTTP ${error.status}`})`, { status: error.status, oauthError, detail: errorMessage(error) });
+  }
   const body = error instanceof oauth.ResponseBodyError ? error : undefined;
   return new OAuthError(code, body ? `${message} (${body.error})` : message, {
     status: body?.status,
@@ -42,51 +48,60 @@ function tokenFailure(code: 'token_exchange_failed' | 'session_expired', message
   });
 }
 
+async function challengeBodyError(response: Response): Promise<string | undefined> {
+  try {
+    const body: unknown = await response.json();
+    return typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string' ? body.error.slice(0, 80) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Exchanges the code (RFC 6749 §4.1.3) with the PKCE verifier and the resource (RFC 8707 §2.2). */
 export async function exchangeCode(
-  transport: Transport, as: oauth.AuthorizationServer, clientId: string, callbackParams: URLSearchParams,
-  redirectUri: string, codeVerifier: string, resource: string, asked: readonly Scope[], now: () => number, signal?: AbortSignal,
+  transport: Transport, as: oauth.AuthorizationServer, tokenClient: TokenClient, callbackParams: URLSearchParams,
+  redirectUri: string, codeVerifier: string, resource: string, asked: readonly string[], now: () => number, signal?: AbortSignal,
 ): Promise<TokenSet> {
-  const client = publicClient(clientId);
+  const client = oauthClientOf(tokenClient);
   return transport.run('code exchange', signal, async (options) => {
-    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callbackParams, redirectUri, codeVerifier, {
+    const response = await oauth.authorizationCodeGrantRequest(as, client, tokenClient.auth, callbackParams, redirectUri, codeVerifier, {
       ...options,
       additionalParameters: { resource },
     });
     try {
       return toTokenSet(await oauth.processAuthorizationCodeResponse(as, client, response), asked, now());
     } catch (error) {
-      throw tokenFailure('token_exchange_failed', 'Lenses HQ refused to complete the sign-in', error);
+      throw await tokenFailure('token_exchange_failed', 'Lenses HQ refused to complete the sign-in', error);
     }
   });
 }
 
 /** Refreshes (RFC 6749 §6) with the resource; `invalid_grant` keeps its oauthError for the caller. */
 export async function refreshTokens(
-  transport: Transport, as: oauth.AuthorizationServer, clientId: string, refreshToken: string, resource: string,
-  previousScopes: readonly Scope[], now: () => number, signal?: AbortSignal,
+  transport: Transport, as: oauth.AuthorizationServer, tokenClient: TokenClient, refreshToken: string, resource: string,
+  previousScopes: readonly string[], now: () => number, signal?: AbortSignal,
 ): Promise<TokenSet> {
-  const client = publicClient(clientId);
+  const client = oauthClientOf(tokenClient);
   return transport.run('token refresh', signal, async (options) => {
-    const response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshToken, {
+    const response = await oauth.refreshTokenGrantRequest(as, client, tokenClient.auth, refreshToken, {
       ...options,
       additionalParameters: { resource },
     });
     try {
       return toTokenSet(await oauth.processRefreshTokenResponse(as, client, response), previousScopes, now(), refreshToken);
     } catch (error) {
-      throw tokenFailure('session_expired', 'Lenses HQ refused to renew the session', error);
+      throw await tokenFailure('session_expired', 'Lenses HQ refused to renew the session', error);
     }
   });
 }
 
 /** Revokes one token (RFC 7009 §2.1). */
 export async function revokeToken(
-  transport: Transport, as: oauth.AuthorizationServer, clientId: string, token: string, hint: 'access_token' | 'refresh_token', signal?: AbortSignal,
+  transport: Transport, as: oauth.AuthorizationServer, tokenClient: TokenClient, token: string, hint: 'access_token' | 'refresh_token', signal?: AbortSignal,
 ): Promise<void> {
   if (!as.revocation_endpoint) throw new OAuthError('discovery_failed', `${as.issuer} has no revocation endpoint.`);
   await transport.run('revocation', signal, async (options) => {
-    const response = await oauth.revocationRequest(as, publicClient(clientId), oauth.None(), token, {
+    const response = await oauth.revocationRequest(as, oauthClientOf(tokenClient), tokenClient.auth, token, {
       ...options,
       additionalParameters: { token_type_hint: hint },
     });
@@ -108,11 +123,11 @@ export async function introspectAccount(
   if (!as.introspection_endpoint) return fallback;
   try {
     const answer = await transport.run('introspection', signal, async (options) => {
-      const response = await oauth.introspectionRequest(as, publicClient(clientId), unauthenticated, accessToken, {
+      const response = await oauth.introspectionRequest(as, { client_id: clientId }, unauthenticated, accessToken, {
         ...options,
         additionalParameters: { token_type_hint: 'access_token' },
       });
-      return oauth.processIntrospectionResponse(as, publicClient(clientId), response);
+      return oauth.processIntrospectionResponse(as, { client_id: clientId }, response);
     });
     if (!answer.active) return fallback;
     const id = typeof answer.sub === 'string' && answer.sub ? answer.sub : undefined;

@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import type { Scope } from '../scopes';
+import type { BearerChallenge } from './challenge';
 
 /** Where sessions and registered clients live: VS Code's SecretStorage fits as is. */
 export interface SecretStore {
@@ -8,7 +8,7 @@ export interface SecretStore {
   delete(key: string): Promise<void>;
 }
 
-/** One signed-in Lenses account, as kept in the SecretStore. */
+/** One signed-in account (Lenses HQ, or a remote MCP server's authorization server), as kept in the SecretStore. */
 export interface OAuthSession {
   /** Stable per sign-in (random). */
   id: string;
@@ -20,8 +20,11 @@ export interface OAuthSession {
   refreshToken?: string;
   /** Epoch ms. */
   expiresAt: number;
-  /** GRANTED scopes (often fewer than asked). */
-  scopes: Scope[];
+  /**
+   * GRANTED scopes (often fewer than asked), as the authorization server wrote them: any
+   * scope strings, not only Lenses' (the Lenses mapping lives in the VS Code layer).
+   */
+  scopes: string[];
   /** From introspection `sub` / `username`; "Lenses user" when unavailable. */
   account: { id: string; label: string };
 }
@@ -44,7 +47,23 @@ export interface SignInOptions {
    * metadata, the resource is the MCP server's, and `hqUrl` is not used.
    */
   mcpUrl?: string;
-  scopes: Scope[];
+  /**
+   * The scopes to ask for. Omitted for a remote MCP server: the challenge's `scope`, else
+   * the resource's `scopes_supported`, else none (MCP authorization "Scope Selection
+   * Strategy"). An empty list, or nothing to choose from, leaves `scope` out of the request.
+   */
+  scopes?: readonly string[];
+  /**
+   * The `WWW-Authenticate` value of the 401 or 403 the MCP transport received (raw or
+   * parsed): discovery starts at its `resource_metadata`, its `scope` is what is asked.
+   * Without one, discovery probes the server itself.
+   */
+  challenge?: string | BearerChallenge;
+  /**
+   * Scopes already held (step-up, MCP 2026-07-28 scope accumulation): the request asks the
+   * union of these and the scopes chosen above, so a step-up never loses a scope.
+   */
+  heldScopes?: readonly string[];
   signal?: AbortSignal;
   /** Default loopback. */
   redirect?: RedirectStrategy;
@@ -62,8 +81,25 @@ export interface LensesOAuthClientOptions {
   openBrowser(url: string): Promise<boolean>;
   /** Default "Lenses MCP for VS Code". */
   clientName?: string;
-  /** lenses.oauth.clientId: a pre-registered client, skips DCR. */
+  /** lenses.oauth.clientId: a pre-registered client, used before any other registration. */
   clientId?: string;
+  /**
+   * The pre-registered client's secret (lenses.oauth.clientSecret, from SecretStorage): a
+   * confidential client, authenticated with client_secret_basic or client_secret_post as the
+   * authorization server advertises. Never logged, never stored by the core.
+   */
+  clientSecret?: string;
+  /**
+   * The issuer the pre-registered client belongs to (MCP 2026-07-28 "Authorization Server
+   * Binding"): with any other authorization server it is not used. Omitted: any.
+   */
+  clientIssuer?: string;
+  /**
+   * An HTTPS URL whose document describes this client (Client ID Metadata Document): the
+   * client ID with an authorization server that advertises
+   * `client_id_metadata_document_supported`, before DCR.
+   */
+  clientMetadataUrl?: string;
   /** Allow plain http to non-loopback hosts (CL-13). */
   allowInsecureHttp?: boolean;
   /** Refresh this long before expiry; default 60 s. */

@@ -169,7 +169,7 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
       if (isOAuthError(error, 'session_expired')) {
         // The OAuth core removed it already (CL-11).
         this.deps.logger.warn(`Session of ${session.account.label} could not be refreshed: sign in again`);
-        await this.ended(session, 'refresh_refused', async () => undefined);
+        await this.ended(session, 'refresh_refused', () => Promise.resolve(undefined));
         return undefined;
       }
       throw error;

@@ -11,6 +11,8 @@ export const COMMAND = {
   forgetRemoteMcpConfirmations: 'lenses.forgetRemoteMcpConfirmations',
   changeScopes: 'lenses.changeScopes',
   accountMenu: 'lenses.accountMenu',
+  showAvailableTools: 'lenses.showAvailableTools',
+  setClientSecret: 'lenses.setClientSecret',
 } as const;
 
 /** Context keys used in `when` clauses. */

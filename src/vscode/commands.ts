@@ -49,7 +49,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       signIn({
         validCurrentSession: () => auth.validCurrentSession(),
         hqUrl: () => deps.settings().url,
-        checkWithHq: deps.checkWithHq,
+        checkWithHq: (session) => deps.checkWithHq(session),
         endSession: (cause, token) => auth.endSession(cause, token),
         startSignIn: async () => {
           try {

@@ -1,35 +1,48 @@
-import type { OAuthClientPort } from './oauthPort';
-
-/** An OAuth client the wrapper can dispose (the core's `LensesOAuthClient`, or a test fake). */
-export type DisposableOAuthClient = OAuthClientPort & { dispose?(): void };
+import type { LensesOAuthClient } from '../oauth';
+import { lensesSession, type OAuthClientPort } from './oauthPort';
 import type { LensesSettings } from './settings';
 
+/** The core client as the wrapper builds it: `LensesOAuthClient`, or a test fake of its surface. */
+export type CoreOAuthClient = Pick<LensesOAuthClient, 'signIn' | 'sessions' | 'validSession' | 'signOut' | 'forget'> & { dispose?(): void };
+
+/** The parts of the settings (and SecretStorage) the core client is built from. */
+export interface OAuthClientSettings {
+  settings: LensesSettings;
+  /** lenses.oauth.clientSecret, from SecretStorage (never a setting); undefined when none. */
+  clientSecret?: string;
+}
+
 /**
- * The OAuth client for the current settings: `lenses.oauth.clientId` and
- * `lenses.allowInsecureHttp` are constructor options of the core, so a change builds a
- * new client (sessions stay in SecretStorage and carry over).
+ * The OAuth client for the current settings, in the Lenses view (`LensesSession`):
+ * `lenses.oauth.clientId`, the client secret, `lenses.oauth.clientMetadataUrl` and
+ * `lenses.allowInsecureHttp` are constructor options of the core, so a change builds a new
+ * client (sessions stay in SecretStorage and carry over).
  */
 export class ConfiguredOAuthClient implements OAuthClientPort {
-  private client: DisposableOAuthClient | undefined;
+  private client: CoreOAuthClient | undefined;
   private builtFor = '';
 
   constructor(
-    private readonly create: (settings: LensesSettings) => DisposableOAuthClient,
+    private readonly create: (current: LensesSettings, clientSecret: string | undefined) => CoreOAuthClient,
     private readonly settings: () => LensesSettings,
+    /** The client secret as last read from SecretStorage (kept current by its change event). */
+    private readonly clientSecret: () => string | undefined = () => undefined,
   ) {}
 
-  signIn: OAuthClientPort['signIn'] = (options) => this.current().signIn(options);
-  sessions: OAuthClientPort['sessions'] = () => this.current().sessions();
-  validSession: OAuthClientPort['validSession'] = (id, signal) => this.current().validSession(id, signal);
+  signIn: OAuthClientPort['signIn'] = async (options) => lensesSession(await this.current().signIn(options));
+  sessions: OAuthClientPort['sessions'] = async () => (await this.current().sessions()).map(lensesSession);
+  validSession: OAuthClientPort['validSession'] = async (id, signal) => lensesSession(await this.current().validSession(id, signal));
   signOut: OAuthClientPort['signOut'] = (id) => this.current().signOut(id);
   forget: OAuthClientPort['forget'] = (id) => this.current().forget(id);
 
-  private current(): OAuthClientPort {
+  private current(): CoreOAuthClient {
     const settings = this.settings();
-    const key = JSON.stringify([settings.clientId, settings.allowInsecureHttp]);
+    const secret = this.clientSecret();
+    // the secret is part of this in-memory key only: a new secret builds a new client
+    const key = JSON.stringify([settings.clientId, settings.clientMetadataUrl, settings.allowInsecureHttp, settings.url, secret ?? '']);
     if (!this.client || key !== this.builtFor) {
       this.client?.dispose?.();
-      this.client = this.create(settings);
+      this.client = this.create(settings, secret);
       this.builtFor = key;
     }
     return this.client;

@@ -8,7 +8,9 @@ export class Emitter<T> {
   private readonly listeners = new Set<(event: T) => unknown>();
 
   readonly event: vscode.Event<T> = (listener, thisArgs?, disposables?) => {
-    const bound = (event: T) => listener.call(thisArgs, event);
+    const bound = (event: T): void => {
+      listener.call(thisArgs, event);
+    };
     this.listeners.add(bound);
     const subscription = { dispose: () => void this.listeners.delete(bound) };
     disposables?.push(subscription);

@@ -34,7 +34,7 @@ export interface McpProviderDeps<D> {
   /** An access token for the remote Lenses MCP server's own resource (`lenses.mcp.url`); undefined when declined. */
   remoteAccessToken(mcpUrl: string): Promise<RemoteToken | undefined>;
   /** Timers (injectable for tests): the remote bearer is renewed shortly before it expires. */
-  setTimer?(run: () => void, delayMs: number): { dispose(): void };
+  setTimer?: (run: () => void, delayMs: number) => { dispose(): void };
   now?(): number;
   createDefinition: CreateHttpDefinition<D>;
   logger: Logger;

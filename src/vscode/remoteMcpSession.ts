@@ -1,10 +1,10 @@
 import { errorMessage } from '../errors';
 import { assertBearerAllowed, originOf, type BearerOrigins } from '../http';
 import { fingerprint, type Logger } from '../log';
-import { isOAuthError } from '../oauth';
+import { isOAuthError, parseBearerChallenge, StepUpAttempts, type ResourceProbeAnswer } from '../oauth';
 import type { AuthUi } from './authProvider';
 import { SIGN_IN_TIMEOUT_MS } from './authProvider';
-import type { OAuthClientPort, RedirectChoice } from './oauthPort';
+import type { LensesSession, OAuthClientPort, RedirectChoice } from './oauthPort';
 import type { RemoteMcpConfirmations } from './remoteMcpConfirmations';
 import { isRemoteMcpSession } from './sessionResources';
 import { SETTING, type LensesSettings } from './settings';
@@ -40,6 +40,14 @@ export interface RemoteMcpSessionDeps {
   ui: AuthUi;
   redirect(): Promise<RedirectChoice | undefined>;
   logger: Logger;
+  /**
+   * An MCP `initialize` POST to the remote server with this token (`probeResource` of
+   * src/oauth, through the HTTP core): the one place the extension sees the server's 403
+   * challenges, since VS Code's own MCP client makes every other request. Omitted: no probe.
+   */
+  probe?(mcpUrl: string, accessToken: string): Promise<ResourceProbeAnswer>;
+  /** The remote token changed outside a resolve (step-up, new scopes): VS Code must take the new definition. */
+  tokenChanged?(): void;
 }
 
 /**
@@ -51,6 +59,8 @@ export interface RemoteMcpSessionDeps {
  * user confirmed its origin once in a modal (CL-16); otherwise `RemoteMcpRefusedError`.
  */
 export class RemoteMcpSessions {
+  private readonly stepUps = new StepUpAttempts();
+
   constructor(private readonly deps: RemoteMcpSessionDeps) {}
 
   /**
@@ -73,8 +83,97 @@ export class RemoteMcpSessions {
       throw this.refused(`Lenses sends no sign-in to ${originOf(mcpUrl)}: you did not confirm it. Start the server again to be asked again.`, `sign-in not sent to ${new URL(mcpUrl).host}: not confirmed`);
     }
     const token = await this.tokenFor(mcpUrl, user.hqUrl);
-    if (token) this.assertMayReceive(mcpUrl);
-    return token;
+    if (!token) return undefined;
+    this.assertMayReceive(mcpUrl);
+    return (await this.checked(mcpUrl, user.hqUrl, token)) ?? token;
+  }
+
+  /**
+   * Step-up for a 403 `insufficient_scope` the remote server answered (`challenge` is its
+   * `WWW-Authenticate` value): one re-authorization asking the union of the held and the
+   * challenged scopes, never the same one twice in a row, nothing for a challenge of scopes
+   * already held (no loop). Returns the new token, or undefined when nothing was done or the
+   * sign-in failed (already shown). VS Code then gets the new bearer (`tokenChanged`).
+   */
+  async stepUp(mcpUrl: string, challenge: string): Promise<RemoteToken | undefined> {
+    const user = this.deps.userSettings();
+    if (!user.hqUrl || originOf(mcpUrl) === undefined || originOf(mcpUrl) !== originOf(user.mcpUrl)) return undefined;
+    const held = await this.storedSession(mcpUrl);
+    const plan = this.stepUps.plan(originOf(mcpUrl) ?? mcpUrl, heldScopes(held), parseBearerChallenge(challenge));
+    if (plan.kind === 'refused') {
+      this.deps.logger.warn(`No step-up for the remote Lenses MCP server ${mcpUrl}: ${plan.reason}`);
+      return undefined;
+    }
+    this.deps.logger.info(`The remote Lenses MCP server ${mcpUrl} needs more scopes: signing in again for "${plan.scopes.join(' ')}"`);
+    return this.reauthorize(mcpUrl, user.hqUrl, held, { challenge, heldScopes: heldScopes(held) });
+  }
+
+  /**
+   * A new sign-in for the remote server asking exactly `scopes` (the flow "Change Granted
+   * Scopes…" runs for it); the earlier session is forgotten once the new one is stored.
+   */
+  async changeScopes(mcpUrl: string, scopes: readonly string[]): Promise<RemoteToken | undefined> {
+    const user = this.deps.userSettings();
+    if (!user.hqUrl || originOf(mcpUrl) === undefined || originOf(mcpUrl) !== originOf(user.mcpUrl)) return undefined;
+    return this.reauthorize(mcpUrl, user.hqUrl, await this.storedSession(mcpUrl), { scopes });
+  }
+
+  /**
+   * Probes the server with the token before VS Code gets it: a 403 `insufficient_scope`
+   * (a server that needs a scope for `initialize` itself) steps up once. Any failure of the
+   * probe keeps the token: VS Code's own request will say what is wrong.
+   */
+  private async checked(mcpUrl: string, hqUrl: string, token: RemoteToken): Promise<RemoteToken | undefined> {
+    if (!this.deps.probe) return undefined;
+    let answer: ResourceProbeAnswer;
+    try {
+      answer = await this.deps.probe(mcpUrl, token.accessToken);
+    } catch (error) {
+      this.deps.logger.debug(`Could not probe the remote Lenses MCP server ${mcpUrl}: ${errorMessage(error)}`);
+      return undefined;
+    }
+    if (answer.status !== 403 || answer.challenge?.error !== 'insufficient_scope' || !answer.header) {
+      if (answer.status < 400) this.stepUps.succeeded(originOf(mcpUrl) ?? mcpUrl);
+      return undefined;
+    }
+    const held = await this.storedSession(mcpUrl);
+    const plan = this.stepUps.plan(originOf(mcpUrl) ?? mcpUrl, heldScopes(held), answer.challenge);
+    if (plan.kind === 'refused') {
+      this.deps.logger.warn(`The remote Lenses MCP server ${mcpUrl} refused the token (insufficient_scope); no step-up: ${plan.reason}`);
+      return undefined;
+    }
+    this.deps.logger.info(`The remote Lenses MCP server ${mcpUrl} needs more scopes to connect: signing in again for "${plan.scopes.join(' ')}"`);
+    const stepped = await this.reauthorize(mcpUrl, hqUrl, held, { challenge: answer.header, heldScopes: heldScopes(held) }, false);
+    if (stepped) this.assertMayReceive(mcpUrl);
+    return stepped;
+  }
+
+  private async storedSession(mcpUrl: string): Promise<LensesSession | undefined> {
+    return (await this.deps.oauth.sessions()).filter((session) => isRemoteMcpSession(session, mcpUrl)).at(-1);
+  }
+
+  /** One interactive sign-in for the remote server; the earlier session goes once the new one is stored. */
+  private async reauthorize(
+    mcpUrl: string, hqUrl: string, previous: LensesSession | undefined,
+    ask: { scopes?: readonly string[]; challenge?: string; heldScopes?: readonly string[] }, announce = true,
+  ): Promise<RemoteToken | undefined> {
+    const { oauth, logger, ui } = this.deps;
+    try {
+      if (!(await this.trusts(mcpUrl, hqUrl))) return undefined;
+      const redirect = await this.deps.redirect();
+      const session = await ui.withSignInProgress((signal) => oauth.signIn({ hqUrl, mcpUrl, ...ask, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }));
+      if (previous && previous.id !== session.id) await oauth.forget(previous.id);
+      logger.info(`Signed in again for the remote Lenses MCP server ${mcpUrl} with "${heldScopes(session).join(' ')}": token ${fingerprint(session.accessToken)}`);
+      if (announce) this.deps.tokenChanged?.();
+      return { accessToken: session.accessToken, expiresAt: session.expiresAt };
+    } catch (error) {
+      const message = describeSignInError(error);
+      if (message) {
+        logger.error(`Sign-in for ${mcpUrl} failed: ${errorMessage(error)}`);
+        ui.showMessage('error', message);
+      }
+      return undefined;
+    }
   }
 
   private async tokenFor(mcpUrl: string, hqUrl: string): Promise<RemoteToken | undefined> {
@@ -90,11 +189,11 @@ export class RemoteMcpSessions {
       }
     }
     try {
-      const settings = this.deps.settings();
       if (!(await this.trusts(mcpUrl, hqUrl))) return undefined;
       const redirect = await this.deps.redirect();
+      // No scopes from the Lenses setting: the core asks what the server's challenge names, else its scopes_supported, else none.
       const session = await ui.withSignInProgress((signal) =>
-        oauth.signIn({ hqUrl, mcpUrl, scopes: settings.scopes, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }),
+        oauth.signIn({ hqUrl, mcpUrl, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }),
       );
       logger.info(`Signed in for the remote Lenses MCP server ${mcpUrl}: token ${fingerprint(session.accessToken)}`);
       return { accessToken: session.accessToken, expiresAt: session.expiresAt };
@@ -139,6 +238,11 @@ export class RemoteMcpSessions {
     });
     return false;
   }
+}
+
+/** Every scope string a session was granted (the Lenses view drops others). */
+function heldScopes(session: LensesSession | undefined): string[] {
+  return session ? [...(session.grantedScopes ?? session.scopes)] : [];
 }
 
 function sameOrigin(a: string, b: string): boolean {

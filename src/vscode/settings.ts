@@ -7,6 +7,8 @@ export interface LensesSettings {
   url: string;
   scopes: Scope[];
   clientId: string;
+  /** An https Client ID Metadata Document URL used as client ID where the AS takes one; "" when unset. */
+  clientMetadataUrl: string;
   allowInsecureHttp: boolean;
   /** A remote Lenses MCP server to use instead of the embedded one; "" when unset. */
   mcpUrl: string;
@@ -23,6 +25,7 @@ export const SETTING = {
   url: 'lenses.url',
   scopes: 'lenses.oauth.scopes',
   clientId: 'lenses.oauth.clientId',
+  clientMetadataUrl: 'lenses.oauth.clientMetadataUrl',
   allowInsecureHttp: 'lenses.allowInsecureHttp',
   mcpUrl: 'lenses.mcp.url',
   maxToolOutputChars: 'lenses.mcp.maxToolOutputChars',
@@ -35,6 +38,7 @@ export function readSettings(config: ConfigurationReader): LensesSettings {
     url: (config.get<string>(SETTING.url) ?? '').trim().replace(/\/+$/, ''),
     scopes: scopes.length > 0 ? scopes : [...ALL_SCOPES],
     clientId: (config.get<string>(SETTING.clientId) ?? '').trim(),
+    clientMetadataUrl: (config.get<string>(SETTING.clientMetadataUrl) ?? '').trim(),
     allowInsecureHttp: config.get<boolean>(SETTING.allowInsecureHttp) === true,
     mcpUrl: (config.get<string>(SETTING.mcpUrl) ?? '').trim(),
     maxToolOutputChars: outputBudget(config.get<number>(SETTING.maxToolOutputChars)),

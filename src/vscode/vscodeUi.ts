@@ -33,7 +33,9 @@ export const vscodeAuthUi: AuthUi = {
         (_progress, token) => {
           const controller = new AbortController();
           const subscription = token.onCancellationRequested(() => controller.abort());
-          return task(controller.signal).finally(() => subscription.dispose());
+          return task(controller.signal).finally(() => {
+            subscription.dispose();
+          });
         },
       ),
     );

@@ -155,7 +155,7 @@ describe('Sessions that end elsewhere (issue 8)', function () {
     const toast = env.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: /Already signed in to Lenses as admin \(read write\)/ }).first();
     await toast.waitFor({ state: 'visible', timeout: 15_000 });
     await toast.locator('.monaco-button').filter({ hasText: /^Change Granted Scopes…$/ }).first().waitFor({ state: 'visible', timeout: 5000 });
-    assert.equal(await env.page.context().pages().length, 1, 'no browser page opened: no sign-in over a live session');
+    assert.equal(env.page.context().pages().length, 1, 'no browser page opened: no sign-in over a live session');
   });
 
   it(`7. Lenses: Change Granted Scopes… ticks read and write; adding delete re-consents at HQ and offers all ${ALL_TOOL_COUNT} tools without a reload`, async function () {

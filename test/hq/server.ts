@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { silentLogger, type Logger } from '../../src/log';
 import { createLensesApi, type LensesApi } from './api/index';
-import { createAuthorizationServer, type AuthorizationServer, type PreRegisteredClient } from './oauth/authorizationServer';
+import { createAuthorizationServer, type AuthorizationServer, type AuthorizationServerModes, type PreRegisteredClient } from './oauth/authorizationServer';
 import { createAuthenticator } from './oauth/bearer';
 import { handleConnectedApps } from './oauth/connectedApps';
 import { readDataFile, writeDataFile } from './oauth/dataFile';
@@ -27,6 +27,8 @@ export interface HqOptions {
   dcr?: boolean;
   /** Clients registered by configuration (registration method "api"). */
   preRegisteredClients?: PreRegisteredClient[];
+  /** Behaviours of other authorization servers (unasked DCR secret, CIMD, OIDC-only discovery, client auth methods). */
+  oauthModes?: AuthorizationServerModes;
   /** Seed a `prod` environment of this many topics (api/scale.ts); ignored when `dataFile` holds state. */
   scale?: number;
 }
@@ -49,10 +51,12 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   const data = options.dataFile ? readDataFile(options.dataFile) : {};
   const apiKey = options.apiKey ?? data.apiKey ?? `hq_${randomBytes(18).toString('base64url')}`;
 
-  let api: LensesApi | undefined;
+  // HTTP listens before the API exists (the issuer URL needs the port): `ready` is filled once
+  // it does, and until then requests get 503 and upgrades are refused.
+  const ready: { api?: LensesApi; route?: (request: IncomingMessage, response: ServerResponse) => Promise<void> } = {};
   let saveTimer: NodeJS.Timeout | undefined;
   const save = () => {
-    if (options.dataFile && api) writeDataFile(options.dataFile, { oauth: store.snapshot(), api: api.snapshot(), apiKey });
+    if (options.dataFile && ready.api) writeDataFile(options.dataFile, { oauth: store.snapshot(), api: ready.api.snapshot(), apiKey });
   };
   const scheduleSave = () => {
     if (!options.dataFile || saveTimer) return;
@@ -65,9 +69,9 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   const store = new OAuthStore(Date.now, scheduleSave);
   if (data.oauth) store.restore(data.oauth);
 
-  let route: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | undefined;
   const server = createServer((request, response) => {
     logger.debug(`HQ: ${request.method} ${new URL(request.url ?? '/', 'http://x').pathname}`);
+    const { route } = ready;
     if (!route) {
       sendProblem(response, 503, 'Service Unavailable', 'HQ is starting.');
       return;
@@ -83,7 +87,7 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   server.on('upgrade', (request, socket, head) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
-    if (!api?.handleUpgrade(request, socket, head)) socket.destroy();
+    if (!ready.api?.handleUpgrade(request, socket, head)) socket.destroy();
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -106,6 +110,7 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
       preRegisteredClients: options.preRegisteredClients ?? [],
       store,
       logger,
+      modes: options.oauthModes,
     });
   } catch (error) {
     server.close();
@@ -113,8 +118,8 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   }
   const authenticate = createAuthenticator(apiKey, oauth);
   const lensesApi = createLensesApi({ authenticate, initialState: data.api, scale: options.scale, onChange: scheduleSave });
-  api = lensesApi;
-  route = async (request, response) => {
+  ready.api = lensesApi;
+  ready.route = async (request, response) => {
     if (await lensesApi.handle(request, response)) return;
     if (await handleConnectedApps(oauth, authenticate, request, response)) return;
     await oauth.handle(request, response);

@@ -23,7 +23,7 @@ export interface LensesPagedSpec {
   noun: string;
   nameOf(row: unknown): string;
   /** The item as shown (compact row); default the item. */
-  row?(item: unknown): unknown;
+  row?: (item: unknown) => unknown;
   /** Fetches Lenses page `page` (1-based) of `pageSize` items. */
   fetchPage(page: number, pageSize: number): Promise<LensesPage>;
   detail?: string;

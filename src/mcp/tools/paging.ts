@@ -86,9 +86,9 @@ export interface ListSpec<T> {
   /** The name `filter` matches and name-ordered pages sort by. */
   nameOf(item: T): string;
   /** The item as shown (e.g. a compact row); default the item itself. */
-  row?(item: T): unknown;
+  row?: (item: T) => unknown;
   /** The official answer's shape around the rows, for the text (default the bare list). */
-  envelope?(rows: unknown[]): unknown;
+  envelope?: (rows: unknown[]) => unknown;
   /** How deep the rows sit in `envelope` (1 = a bare list). */
   depth?: number;
   /** A sentence pointing at the detail tool, e.g. "get_topic has one topic's full detail." */
@@ -142,7 +142,7 @@ export interface WindowSpec {
   start: number;
   total: number;
   budget: number;
-  envelope(rows: unknown[]): unknown;
+  envelope: (rows: unknown[]) => unknown;
   depth: number;
   filter?: string;
   detail?: string;

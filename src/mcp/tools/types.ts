@@ -16,7 +16,7 @@ export interface ToolContext {
   lenses: LensesClient;
   signal: AbortSignal;
   /** Sends notifications/progress when the client asked for it (progressToken); else a no-op. */
-  progress(progress: number, message?: string): Promise<void>;
+  progress: (progress: number, message?: string) => Promise<void>;
   /** The most characters of text the answer may hold (whole items only; see paging.ts). */
   maxOutputChars: number;
 }
@@ -52,6 +52,8 @@ export interface LensesTool {
   outputSchema?: z.ZodType;
   /** Validates `args` (throws `ToolArgumentError`) then runs the body. */
   call(args: unknown, context: ToolContext): Promise<unknown>;
+  /** What is wrong with `args` (the sentence `call` would throw), or undefined: checked before asking the user to confirm. */
+  validate(args: unknown): string | undefined;
 }
 
 /** Arguments outside the schema: the message names each argument. */
@@ -77,6 +79,11 @@ export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): 
       const problem = spec.check?.(args_);
       if (problem) throw new ToolArgumentError(problem);
       return spec.run(args_, context);
+    },
+    validate(args) {
+      const parsed = schema.safeParse(args ?? {});
+      if (!parsed.success) return describeIssues(parsed.error);
+      return spec.check?.(parsed.data);
     },
   };
 }

@@ -194,7 +194,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   } catch (error) {
     await close();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`code-server did not come up: ${reason}\n--- output (${logFile}) ---\n${output.slice(-3000)}`);
+    throw new Error(`code-server did not come up: ${reason}\n--- output (${logFile}) ---\n${output.slice(-3000)}`, { cause: error });
   }
   return {
     url: `${origin}/?folder=${encodeURIComponent(options.workspace)}`,

@@ -14,7 +14,7 @@ describe('Lenses API emulator: seen through the project HQ client', () => {
   it('gets JSON, YAML text and an empty 204', async () => {
     const lenses = client('rwd');
     const environments = (await lenses.get('/api/v1/environments')) as { items: unknown[] };
-    assert.equal(environments.items.length, 2);
+    assert.equal(environments.items.length, 3);
     const yaml = await lenses.get(lenses.environmentPath('dev', '/api/v1/resource/kafka/connect/connect-main/connector/orders-s3-sink'));
     assert.equal(typeof yaml, 'string');
     assert.equal(await lenses.delete(lenses.environmentPath('dev', '/api/consumers/orders-archiver')), null);

@@ -34,7 +34,7 @@ describe('Lenses API emulator: environments', () => {
   it('gets one environment by name, 404 for an unknown one', async () => {
     const dev = body<Environment>(await hq.request('GET', '/api/v1/environments/dev', { token: 'r' }));
     assert.equal(dev.display_name, 'Development');
-    assert.equal((await hq.request('GET', '/api/v1/environments/prod', { token: 'r' })).status, 404);
+    assert.equal((await hq.request('GET', '/api/v1/environments/nope', { token: 'r' })).status, 404);
   });
 
   it('creates an environment that is then listed, without a connected agent', async () => {

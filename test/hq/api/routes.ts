@@ -17,8 +17,8 @@ export interface RequestContext {
   readonly principal: Principal;
   readonly state: EmulatorState;
   /** The JSON body (`undefined` when empty); 400/413/415 problems when unreadable. */
-  body(): Promise<unknown>;
-  now(): Date;
+  readonly body: () => Promise<unknown>;
+  readonly now: () => Date;
 }
 
 /** A handler of an agent route also gets the (connected) environment it was proxied to. */

@@ -51,10 +51,11 @@ export function scaledGroupName(index: number): string {
   return `${DOMAINS[index % DOMAINS.length]}-${['service', 'loader', 'archiver', 'indexer', 'detector'][Math.floor(index / DOMAINS.length) % 5]}-${index}`;
 }
 
-/** The seed data plus the `prod` environment of `scale` topics. */
+/** The seed data with its small `prod` environment replaced by one of `scale` topics. */
 export function scaledState(scale: number): EmulatorState {
   if (!Number.isInteger(scale) || scale < 1 || scale > MAX_SCALE) throw new RangeError(`scale must be a whole number from 1 to ${MAX_SCALE}, not ${scale}`);
   const state = seedState();
+  state.environments = state.environments.filter((environment) => environment.name !== SCALED_ENVIRONMENT);
   state.environments.push({
     name: SCALED_ENVIRONMENT,
     display_name: 'Production',

@@ -12,6 +12,8 @@ import type { AgentData, BrokerRecord, EmulatorState, EnvironmentRecord, Message
  * (RUNNING, task 0 FAILED), payments-file-sink (PAUSED).
  * dev SQL processors: orders-enricher (RUNNING, KUBERNETES), high-value-orders (FAILED).
  * dev approvals: 3 (Pending, Approved, Rejected).
+ * `prod` (tier production, connected) is what protected-environment tests act on: topic
+ * orders (1 partition, empty), connect cluster connect-prod with orders-sink (RUNNING).
  */
 
 const BASE_TIME = Date.UTC(2026, 10, 1, 9, 0, 0); // 2026-11-01T09:00:00Z
@@ -347,6 +349,35 @@ export function newEnvironmentData(): AgentData {
   return { ...emptyData(), brokers: [{ id: 1, host: 'kafka-1', port: 9092, rack: null }] };
 }
 
+/** The production environment's agent: small, only what confirmation tests need. */
+function prodData(): AgentData {
+  const brokers: BrokerRecord[] = [{ id: 1, host: 'kafka-1.prod.internal', port: 9092, rack: null }];
+  const sink = { 'connector.class': 'io.lenses.streamreactor.connect.aws.s3.sink.S3SinkConnector', 'tasks.max': '1', topics: 'orders' };
+  return {
+    ...emptyData(),
+    brokers,
+    topics: [topic('orders', { replication: 1, partitions: partitionsOf(1, 1, brokers), description: 'Production orders.' })],
+    connectClusters: [
+      {
+        name: 'connect-prod',
+        version: '3.7.1',
+        workers: ['connect-0.prod.internal:8083'],
+        connectors: [
+          {
+            name: 'orders-sink',
+            className: sink['connector.class'],
+            type: 'sink',
+            status: 'RUNNING',
+            tasks: [{ id: 0, status: 'RUNNING', workerId: 'connect-0.prod.internal:8083', trace: null }],
+            configuration: sink,
+            createdAt: iso(BASE_TIME - 20 * 24 * 60 * MINUTE),
+          },
+        ],
+      },
+    ],
+  };
+}
+
 /** A fresh copy of the seed data. */
 export function seedState(): EmulatorState {
   const dev = devData();
@@ -373,6 +404,15 @@ export function seedState(): EmulatorState {
         metadata: { owner: 'platform-team', region: 'eu-west-1' },
         agent: { connected: false, version: '6.0.4', last_seen: iso(BASE_TIME - 2 * 24 * 60 * MINUTE) },
         data: staging,
+      }),
+      environment('prod', {
+        display_name: 'Production',
+        id: '3c2b1a09-8f7e-4d6c-9b5a-4f3e2d1c0b03',
+        created_at: iso(BASE_TIME - 90 * 24 * 60 * MINUTE),
+        tier: 'production',
+        metadata: { owner: 'platform-team', region: 'eu-west-1' },
+        agent: { connected: true, version: '6.1.0', last_seen: iso(BASE_TIME + 30 * MINUTE) },
+        data: prodData(),
       }),
     ],
   };

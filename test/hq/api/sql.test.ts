@@ -4,6 +4,7 @@ import { LensesClient } from '../../../src/lenses/client';
 import { LensesApiError } from '../../../src/lenses/errors';
 import { executeSql } from '../../../src/lenses/sql';
 import { startTestApi, type TestApi } from './testServer';
+import { webSocketText } from '../../support/webSocketText';
 
 interface Frame {
   type: string;
@@ -25,7 +26,7 @@ describe('Lenses API emulator: SQL WebSocket', () => {
       const socket = new WebSocket(`ws://127.0.0.1:${hq.port}${path}`, { headers });
       const frames: Frame[] = [];
       socket.on('open', () => socket.send(typeof sql === 'string' ? JSON.stringify({ sql }) : JSON.stringify(sql)));
-      socket.on('message', (raw) => frames.push(JSON.parse(raw.toString()) as Frame));
+      socket.on('message', (raw) => frames.push(JSON.parse(webSocketText(raw)) as Frame));
       socket.on('close', () => resolve({ kind: 'frames', frames }));
       socket.on('unexpected-response', (_request, response) => {
         let text = '';

@@ -9,6 +9,7 @@ import type { Principal } from './routes';
 import { parseSql, runSql, SqlError, type SqlRecord } from './sqlQuery';
 import type { EnvironmentRecord } from './state';
 import { agentNotConnected, environmentNotFound, forbidden, unauthorized } from './problems';
+import { webSocketText } from '../../support/webSocketText';
 
 /**
  * The SQL WebSocket (`execute_sql`). Either path works:
@@ -87,7 +88,7 @@ export class SqlSocketEndpoint {
       const send = (frame: unknown) => webSocket.send(JSON.stringify(frame));
       let records: SqlRecord[];
       try {
-        const sql = sqlOf(raw.toString());
+        const sql = sqlOf(webSocketText(raw));
         if (!environment.agent.connected) throw new SqlError(`The agent of environment '${environment.name}' is not connected`);
         records = runSql(environment.data, parseSql(sql));
       } catch (error) {

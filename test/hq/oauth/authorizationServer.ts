@@ -10,8 +10,30 @@ import { errorPage } from './pages';
 import type { OAuthStore } from './store';
 import { USERS } from './users';
 
-/** A client registered by configuration rather than DCR (registration method "api"). */
-export interface PreRegisteredClient { client_id: string; client_name: string; redirect_uris: string[] }
+/**
+ * A client registered by configuration rather than DCR (registration method "api"); with a
+ * `client_secret` it is confidential, authenticating with `token_endpoint_auth_method`
+ * (default client_secret_basic).
+ */
+export interface PreRegisteredClient {
+  client_id: string;
+  client_name: string;
+  redirect_uris: string[];
+  client_secret?: string;
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post';
+}
+
+/** Optional behaviours real authorization servers have and the tests need (issue 11). */
+export interface AuthorizationServerModes {
+  /** DCR answers carry a `client_secret` (and `client_secret_basic`) nobody asked for; the client stays registered as `none`. */
+  dcrUnaskedSecret?: boolean;
+  /** Client ID Metadata Documents: advertised, and these documents (URL → JSON) are what "fetching" a client_id URL returns. */
+  clientIdMetadataDocuments?: Record<string, Record<string, unknown>>;
+  /** Publish only OpenID Connect discovery: the RFC 8414 well-known path answers 404. */
+  oidcDiscoveryOnly?: boolean;
+  /** token_endpoint_auth_methods_supported (oidc-provider `clientAuthMethods`); default none + client_secret_basic + client_secret_post. */
+  clientAuthMethods?: Array<'none' | 'client_secret_basic' | 'client_secret_post'>;
+}
 
 export interface AuthorizationServerOptions {
   /** The HQ URL: issuer, and the default resource when a client names none. */
@@ -21,6 +43,7 @@ export interface AuthorizationServerOptions {
   preRegisteredClients: PreRegisteredClient[];
   store: OAuthStore;
   logger: Logger;
+  modes?: AuthorizationServerModes;
 }
 
 /** The holder of a valid access token. */
@@ -71,6 +94,7 @@ export const OAUTH_ROUTES = {
 export async function createAuthorizationServer(options: AuthorizationServerOptions): Promise<AuthorizationServer> {
   const { default: ProviderClass, errors } = await loadOidcProvider();
   const { issuer, store, logger } = options;
+  const modes = options.modes ?? {};
   const preRegistered = new Set(options.preRegisteredClients.map((client) => client.client_id));
 
   const staticClients: ClientMetadata[] = [
@@ -85,7 +109,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     ...options.preRegisteredClients.map((client): ClientMetadata => ({
       ...client,
       application_type: 'native',
-      token_endpoint_auth_method: 'none',
+      token_endpoint_auth_method: client.client_secret ? (client.token_endpoint_auth_method ?? 'client_secret_basic') : 'none',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     })),
@@ -101,6 +125,12 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
       token_endpoint_auth_method: 'none',
     },
     responseTypes: ['code'],
+    clientAuthMethods: modes.clientAuthMethods ?? ['none', 'client_secret_basic', 'client_secret_post'],
+    // Documents of the CIMD mode come from memory: no network, no TLS server in tests.
+    fetch: async (url) => {
+      const document = modes.clientIdMetadataDocuments?.[url instanceof URL ? url.href : typeof url === 'string' ? url : url.url];
+      return document ? Response.json(document) : new Response('not found', { status: 404 });
+    },
     // Also OP scopes so that DCR requests carrying `scope: "read write delete"` (as MCP
     // clients send) are accepted and the scopes appear in scopes_supported.
     scopes: ['openid', 'offline_access', ...ALL_SCOPES],
@@ -129,6 +159,7 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
     },
     features: {
       devInteractions: { enabled: false },
+      clientIdMetadataDocument: { enabled: modes.clientIdMetadataDocuments !== undefined, ack: 'draft-02' },
       registration: { enabled: options.dcr, initialAccessToken: false },
       registrationManagement: { enabled: options.dcr, rotateRegistrationAccessToken: false },
       revocation: {
@@ -163,12 +194,27 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
   const provider: Provider = new ProviderClass(issuer, configuration);
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) => logger.error(error));
   provider.on('grant.revoked', (_ctx: KoaContextWithOIDC, grantId: string) => logger.info(`HQ: grant ${grantId} revoked`));
+  if (modes.dcrUnaskedSecret) {
+    // Real servers do this: a secret in the DCR answer although `none` was asked (oidc-provider never would).
+    provider.use(async (ctx, next) => {
+      await next();
+      const route: unknown = (ctx as { oidc?: { route?: unknown } }).oidc?.route;
+      const body: unknown = ctx.body;
+      if (route === 'registration' && ctx.status === 201 && typeof body === 'object' && body !== null) {
+        ctx.body = { ...body, client_secret: `unasked-${randomBytes(12).toString('base64url')}`, token_endpoint_auth_method: 'client_secret_basic' };
+      }
+    });
+  }
   const callback = provider.callback();
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     try {
       if (await handleInteraction(provider, logger, request, response)) return;
-      callback(await attributeUnauthenticatedIntrospection(request), response);
+      if (modes.oidcDiscoveryOnly && new URL(request.url ?? '/', 'http://x').pathname.startsWith('/.well-known/oauth-authorization-server')) {
+        sendHtml(response, 404, errorPage({ error: 'not_found' }));
+        return;
+      }
+      await callback(await attributeUnauthenticatedIntrospection(request), response);
     } catch (error) {
       logger.error(error instanceof Error ? error : String(error));
       if (!response.headersSent) sendHtml(response, 500, errorPage({ error: 'server_error' }));

@@ -11,7 +11,7 @@ export function readDataFile(path: string): HqData {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`--data ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`--data ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`--data ${path} does not hold emulator state`);
   const { oauth, api, apiKey } = parsed as { oauth?: unknown; api?: unknown; apiKey?: unknown };

@@ -5,8 +5,8 @@ import { completeAuthorizationInBrowserless } from './browserless';
 import { createPkce } from './pkce';
 
 export interface ObtainTokensOptions {
-  /** Default "admin". */
-  username?: 'admin' | 'alice' | string;
+  /** Default "admin" (the emulator's users are "admin" and "alice"). */
+  username?: string;
   /** Default: the username (the emulator's users have password = name). */
   password?: string;
   /** Scopes asked for and ticked on the consent page. */

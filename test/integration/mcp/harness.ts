@@ -7,6 +7,7 @@ import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/
 import { protectedResourceMetadata } from '../../../src/mcp/standalone';
 import { ALL_SCOPES, type Scope } from '../../../src/scopes';
 import { obtainTokens, startHq, type ObtainedTokens, type RunningHq } from '../../hq/testing';
+import { urlOf } from '../../support/requestUrl';
 
 export interface OAuthMcp {
   hq: RunningHq;
@@ -25,7 +26,7 @@ export async function startOAuthMcp(options: { cacheTtlSeconds?: number; adverti
   const hq = await startHq({ port: 0 });
   let count = 0;
   const countingFetch: typeof fetch = (input, init) => {
-    if (String(input).endsWith('/oauth2/introspect')) count += 1;
+    if (urlOf(input).endsWith('/oauth2/introspect')) count += 1;
     return fetch(input, init);
   };
   // The advertised URL is fixed before the port is known: use a stable public-looking one.
@@ -79,7 +80,7 @@ export function resultText(result: unknown): string {
 export function resultJson(result: unknown): unknown {
   const call = result as CallToolResult;
   if (call.isError) throw new Error(`tool error: ${resultText(call)}`);
-  const structured = call.structuredContent as Record<string, unknown> | undefined;
+  const structured = call.structuredContent;
   if (structured && Object.keys(structured).length === 1 && 'result' in structured) return structured.result;
   if (structured && Array.isArray(structured.items) && 'next_offset' in structured) return structured.items;
   return structured ?? resultText(call);

@@ -8,6 +8,7 @@ import { startStandaloneHttp } from '../../../src/mcp/standalone';
 import { silentLogger } from '../../../src/log';
 import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
 import { connectClient, INITIALIZE, postRaw } from './harness';
+import { urlOf } from '../../support/requestUrl';
 
 const ADVERTISED = 'https://mcp.example.test';
 const AUTHORIZATIONS = '/api/v0/users/me/oauth2/authorizations';
@@ -21,7 +22,7 @@ function oauthServer(hq: RunningHq, env: Record<string, string> = {}, fetchImpl?
 /** Introspections the server sent: how many, and how many at once at most. */
 const introspections = { total: 0, inFlight: 0, maxInFlight: 0 };
 const countingFetch: typeof fetch = async (input, init) => {
-  if (!String(input).endsWith('/oauth2/introspect')) return fetch(input, init);
+  if (!urlOf(input).endsWith('/oauth2/introspect')) return fetch(input, init);
   introspections.total += 1;
   introspections.maxInFlight = Math.max(introspections.maxInFlight, ++introspections.inFlight);
   try {

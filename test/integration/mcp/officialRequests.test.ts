@@ -3,6 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { DEFAULT_RULES, fixedGovernance } from '../../../src/mcp/governance';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import { ALL_SCOPES } from '../../../src/scopes';
@@ -282,7 +283,10 @@ describe("HQ requests match the official server's, per tool (stand-in HQ on loop
 
   before(async () => {
     hq = await startRecordingHq();
-    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(API_KEY, ALL_SCOPES) });
+    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(API_KEY, ALL_SCOPES),
+      // Requests as the official server sends them: no confirmation step (and its tier lookup) in between.
+      governance: fixedGovernance({ ...DEFAULT_RULES, protectedEnvironments: [] }),
+    });
     client = new Client({ name: 'official-requests-test', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { Authorization: `Bearer ${API_KEY}` } } }));
   });

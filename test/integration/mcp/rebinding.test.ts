@@ -42,6 +42,11 @@ function post(address: string, port: number, headers: Record<string, string>, bo
   });
 }
 
+/** The `error.message` of a JSON-RPC error answer. */
+function errorMessageOf(body: string): string {
+  return (JSON.parse(body) as { error: { message: string } }).error.message;
+}
+
 const deleteConnector = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'delete_kafka_connector', arguments: { environment: 'dev', cluster: 'connect-main', connector: 'orders-s3-sink' } } };
 
 describe('RS-17 Host and Origin are checked on every bind address, in API-key and OAuth mode', function () {
@@ -79,10 +84,10 @@ describe('RS-17 Host and Origin are checked on every bind address, in API-key an
           const session = { 'mcp-session-id': String(opened.headers['mcp-session-id']), 'mcp-protocol-version': '2025-06-18' };
           const rebound = await post(address, mcp.port, here('rebind.attacker.example', session), deleteConnector);
           assert.equal(rebound.status, 403);
-          assert.match(JSON.parse(rebound.body).error.message, /^Host "rebind\.attacker\.example" is not a name this server answers to \(DNS-rebinding protection\)/);
+          assert.match(errorMessageOf(rebound.body), /^Host "rebind\.attacker\.example" is not a name this server answers to \(DNS-rebinding protection\)/);
           const fromPage = await post(address, mcp.port, here('localhost', { ...session, origin: 'http://rebind.attacker.example' }), deleteConnector);
           assert.equal(fromPage.status, 403);
-          assert.match(JSON.parse(fromPage.body).error.message, /^Requests from Origin "rebind\.attacker\.example" are refused/);
+          assert.match(errorMessageOf(fromPage.body), /^Requests from Origin "rebind\.attacker\.example" are refused/);
           const opaque = await post(address, mcp.port, here('127.0.0.1', { ...session, origin: 'null' }), deleteConnector);
           assert.equal(opaque.status, 403);
           assert.equal(await connectorExists(), true, 'nothing was deleted');

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { webSocketText } from '../../support/webSocketText';
 
 /** One request as it reached the stand-in HQ. `WS` is a WebSocket handshake; its body is the first message. */
 export interface RecordedRequest {
@@ -59,7 +60,7 @@ export async function startRecordingHq(): Promise<RecordingHq> {
   server.on('upgrade', (request, socket, head) => {
     sockets.handleUpgrade(request, socket, head, (ws) => {
       ws.once('message', (data) => {
-        record(request, 'WS', data.toString());
+        record(request, 'WS', webSocketText(data));
         ws.send(JSON.stringify({ type: 'END' }));
       });
     });

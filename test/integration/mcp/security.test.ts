@@ -193,9 +193,10 @@ describe('MCP server security in OAuth mode (RS-*)', function () {
       const response = await fetch(new URL(path, env.mcp.url));
       assert.equal(response.status, 200, path);
       const text = await response.text();
-      assert.deepEqual(JSON.parse(text).resource, 'https://mcp.example.test/mcp');
-      assert.deepEqual(JSON.parse(text).authorization_servers, ['https://hq.example.test']);
-      assert.deepEqual(JSON.parse(text).scopes_supported, ['read', 'write', 'delete']);
+      const metadata = JSON.parse(text) as { resource?: unknown; authorization_servers?: unknown; scopes_supported?: unknown };
+      assert.deepEqual(metadata.resource, 'https://mcp.example.test/mcp');
+      assert.deepEqual(metadata.authorization_servers, ['https://hq.example.test']);
+      assert.deepEqual(metadata.scopes_supported, ['read', 'write', 'delete']);
       assert.ok(!text.includes(env.hq.url), 'internal URL in PRM');
     }
     const challenge = await postRaw(env.mcp.url, INITIALIZE);
@@ -315,7 +316,7 @@ describe('RS-13 a body trickled in too slowly', function () {
       const socket = connect(Number(port), '127.0.0.1', () => {
         socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${'k'.repeat(24)}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
       });
-      socket.on('data', (chunk) => (text += chunk));
+      socket.on('data', (chunk) => (text += chunk.toString('utf8')));
       socket.on('close', () => resolve(text));
     });
     assert.match(answer.split('\r\n')[0] ?? '', /^HTTP\/1\.1 408/);

@@ -46,7 +46,7 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
   describe('read tools', () => {
     it('environments: list, get, health', async () => {
       const environments = (await call('list_environments')) as Array<{ name: string }>;
-      assert.deepEqual(environments.map((e) => e.name).sort(), ['dev', 'staging']);
+      assert.deepEqual(environments.map((e) => e.name).sort(), ['dev', 'prod', 'staging']);
       assert.equal(((await call('get_environment', { name: 'dev' })) as { name: string }).name, 'dev');
       const health = (await call('check_environment_health', { name: 'dev' })) as { agent_connected: boolean; summary: { kafka_brokers: number } };
       assert.equal(health.agent_connected, true);

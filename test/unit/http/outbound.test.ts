@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpError, lensesBearerOrigins, postForm, request, sameOriginAs, send } from '../../../src/http';
+import { urlOf } from '../../support/requestUrl';
 
 interface Seen { method: string; path: string; authorization?: string; body: string }
 
@@ -75,14 +76,14 @@ describe('outbound HTTP core (src/http)', () => {
 
   it('refuses an Authorization: Bearer header passed around the bearer option', async () => {
     const calls: string[] = [];
-    const error = await failure(request('https://hq.example.com/x', { headers: { authorization: 'Bearer t' } }, { fetch: async (input) => { calls.push(String(input)); return new Response(''); } }));
+    const error = await failure(request('https://hq.example.com/x', { headers: { authorization: 'Bearer t' } }, { fetch: async (input) => { calls.push(urlOf(input)); return new Response(''); } }));
     assert.equal(error.code, 'bearer_refused');
     assert.deepEqual(calls, []);
   });
 
   it('CL-13 refuses plain http to a host that is not loopback before anything is sent, unless allowed', async () => {
     const calls: string[] = [];
-    const fakeFetch: typeof fetch = async (input) => { calls.push(String(input)); return new Response('ok'); };
+    const fakeFetch: typeof fetch = async (input) => { calls.push(urlOf(input)); return new Response('ok'); };
     const error = await failure(request('http://hq.example.com/x', {}, { fetch: fakeFetch }));
     assert.equal(error.code, 'insecure_url');
     assert.deepEqual(calls, []);

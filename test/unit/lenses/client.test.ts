@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { LensesApiError, LensesClient, LensesConnectionError, path, UnsafePathSegmentError } from '../../../src/lenses';
 import { executeSql } from '../../../src/lenses/sql';
 import { describeToolError } from '../../../src/mcp/toolResults';
+import { urlOf } from '../../support/requestUrl';
 
 describe('LensesClient', () => {
   it('sends the token source\'s bearer and repeats array query parameters', async () => {
@@ -11,7 +12,7 @@ describe('LensesClient', () => {
       baseUrl: 'http://hq.test/',
       token: async () => 'tok',
       fetch: async (input, init) => {
-        seen = { url: String(input), authorization: new Headers(init?.headers).get('authorization') };
+        seen = { url: urlOf(input), authorization: new Headers(init?.headers).get('authorization') };
         return Response.json({ ok: true });
       },
     });
@@ -46,7 +47,7 @@ describe('LensesClient', () => {
       baseUrl: 'http://hq.test',
       token: () => 'secret-token',
       timeoutMs: 50,
-      fetch: (_input, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
+      fetch: (_input, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error))),
     });
     const error = await client.get('/api/slow').catch((e: unknown) => e);
     assert.ok(error instanceof LensesConnectionError);
@@ -57,7 +58,7 @@ describe('LensesClient', () => {
   it('CL-16 sends no bearer to an origin its rule refuses, nor over a redirect (HTTP and the SQL handshake)', async () => {
     const calls: string[] = [];
     const recording: typeof fetch = async (input) => {
-      calls.push(String(input));
+      calls.push(urlOf(input));
       return new Response(null, { status: 307, headers: { location: 'https://collector.example.net/api/x' } });
     };
     const refusing = { refusal: (url: URL) => (url.origin === 'https://hq.test' ? undefined : `${url.origin} is not allowed`) };

@@ -4,11 +4,12 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isSafePathSegment, path, UnsafePathSegmentError } from '../../../src/lenses';
 import { createLensesMcpServer } from '../../../src/mcp/server';
+import { urlOf } from '../../support/requestUrl';
 
 function recordingHq() {
   const urls: string[] = [];
   const fetchImpl: typeof fetch = async (input) => {
-    urls.push(String(input));
+    urls.push(urlOf(input));
     return Response.json({ topicName: 'x' });
   };
   return { urls, fetch: fetchImpl };

@@ -51,7 +51,7 @@ describe('readConfig (the official server\'s environment contract)', () => {
 
   it('reads every documented variable and no undocumented one (so --help and the README list them all)', () => {
     const read: string[] = [];
-    const env = new Proxy({} as Record<string, string | undefined>, {
+    const env = new Proxy<Record<string, string | undefined>>({}, {
       get: (_target, name) => {
         if (typeof name === 'string') read.push(name);
         return name === 'LENSES_API_KEY' ? 'k' : undefined;

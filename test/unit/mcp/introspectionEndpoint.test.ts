@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { IntrospectionUnavailableError } from '../../../src/mcp/introspection';
 import { introspectionEndpointFromMetadata } from '../../../src/mcp/introspectionEndpoint';
+import { urlOf } from '../../support/requestUrl';
 
 const HQ = 'https://hq.example.test';
 
@@ -8,9 +9,9 @@ const HQ = 'https://hq.example.test';
 function metadataAt(metadata: Record<string, unknown> | undefined) {
   const asked: string[] = [];
   const fetchImpl: typeof fetch = async (url, init) => {
-    asked.push(String(url));
+    asked.push(urlOf(url));
     assert.equal(init?.redirect, 'manual');
-    return String(url) === `${HQ}/.well-known/oauth-authorization-server` && metadata ? Response.json(metadata) : new Response('not found', { status: 404 });
+    return urlOf(url) === `${HQ}/.well-known/oauth-authorization-server` && metadata ? Response.json(metadata) : new Response('not found', { status: 404 });
   };
   return { fetch: fetchImpl, asked };
 }

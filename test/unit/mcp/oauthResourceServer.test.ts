@@ -5,6 +5,7 @@ import { IntrospectionBusyError, IntrospectionRefusedError, IntrospectionUnavail
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
 import type { Logger } from '../../../src/log';
 import { ALL_SCOPES } from '../../../src/scopes';
+import { bodyText, urlOf } from '../../support/requestUrl';
 
 const RESOURCE = 'https://mcp.example.test/mcp';
 const PRM = 'https://mcp.example.test/.well-known/oauth-protected-resource/mcp';
@@ -23,7 +24,7 @@ function setup(answer: (token: string) => IntrospectionAnswer, options: { ttl?: 
   const logs: string[] = [];
   const logger: Logger = { trace: (m) => logs.push(m), debug: (m) => logs.push(m), info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(String(m)) };
   const fakeFetch: typeof fetch = async (_url, init) => {
-    const token = new URLSearchParams(String(init?.body)).get('token') ?? '';
+    const token = new URLSearchParams(bodyText(init)).get('token') ?? '';
     asked.push(token);
     return Response.json(answer(token));
   };
@@ -172,7 +173,7 @@ function heldIntrospection(answer: (token: string, round: number) => Introspecti
   let inFlight = 0;
   let maxInFlight = 0;
   const fetchImpl: typeof fetch = async (_url, init) => {
-    const token = new URLSearchParams(String(init?.body)).get('token') ?? '';
+    const token = new URLSearchParams(bodyText(init)).get('token') ?? '';
     const mine = ++round;
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
@@ -327,7 +328,7 @@ describe('TokenIntrospector when HQ refuses unauthenticated introspection', () =
         return 'http://hq.test/custom/introspect';
       },
       cacheTtlSeconds: 0,
-      fetch: async (url) => (String(url) === 'http://hq.test/custom/introspect' ? Response.json({ active: false }) : new Response('', { status: 404 })),
+      fetch: async (url) => (urlOf(url) === 'http://hq.test/custom/introspect' ? Response.json({ active: false }) : new Response('', { status: 404 })),
     });
     await assert.rejects(introspector.introspect('a'), (error: unknown) => error instanceof IntrospectionUnavailableError && /could not be found: HQ is starting/.test(error.message));
     assert.equal((await introspector.introspect('b')).active, false);

@@ -5,12 +5,13 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ConfigError, readConfig, VARIABLES } from '../../../src/mcp/config';
 import { createLensesMcpServer } from '../../../src/mcp/server';
 import { readSettings } from '../../../src/vscode/settings';
+import { urlOf } from '../../support/requestUrl';
 
 /** A stand-in HQ answering every call with `body` and counting the calls. */
 function stubHq(body: unknown) {
   const urls: string[] = [];
   const fetchImpl: typeof fetch = async (input) => {
-    urls.push(String(input));
+    urls.push(urlOf(input));
     return Response.json(body);
   };
   return { urls, fetch: fetchImpl };

@@ -6,6 +6,7 @@ import tools from './official-tools.json';
 import { createLensesMcpServer, type ToolAccess } from '../../../src/mcp/server';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import { parseScopes, type Scope } from '../../../src/scopes';
+import { bodyText, urlOf } from '../../support/requestUrl';
 
 interface RecordedCall {
   method: string;
@@ -19,7 +20,7 @@ function fakeHq(answer: (call: RecordedCall) => Response = () => Response.json({
   const calls: RecordedCall[] = [];
   const fetchImpl: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
-    const call = { method: init?.method ?? 'GET', url: String(input), authorization: headers.get('authorization'), body: init?.body ? JSON.parse(String(init.body)) : undefined };
+    const call: RecordedCall = { method: init?.method ?? 'GET', url: urlOf(input), authorization: headers.get('authorization'), body: init?.body ? (JSON.parse(bodyText(init)) as unknown) : undefined };
     calls.push(call);
     return answer(call);
   };

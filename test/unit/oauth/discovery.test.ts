@@ -32,14 +32,16 @@ describe('OAuth discovery', () => {
       '/.well-known/openid-configuration/tenant',
       '/tenant/.well-known/openid-configuration',
     ]);
-    assert.match((error as Error).message, /publishes no OAuth metadata/);
+    assert.match((error as Error).message, /publishes no usable OAuth metadata/);
   });
 
   it('CL-03 metadata whose issuer differs from the discovered URL fails', async () => {
     const fake = new FakeFetch().on('GET /.well-known/oauth-authorization-server', () => json(metadata({ issuer: 'https://other.example.com' })));
     const error = await discoveredWith(fake, ISSUER);
     assert.ok(isCode('issuer_mismatch')(error));
-    assert.equal(fake.requests.length, 1);
+    assert.match((error as Error).message, /other\.example\.com/);
+    // the next location was tried too, and nothing after discovery ran
+    assert.deepEqual(paths(fake), ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
   });
 
   it('fails with discovery_failed on metadata that is not JSON', async () => {
@@ -58,7 +60,7 @@ describe('discoverFromResource (RFC 9728)', () => {
 
   function remote(challenge?: string): FakeFetch {
     const fake = fakeHq();
-    fake.on('GET /mcp', () => new Response(null, { status: 401, headers: challenge ? { 'www-authenticate': challenge } : {} }));
+    fake.on('POST /mcp', () => new Response(null, { status: 401, headers: challenge ? { 'www-authenticate': challenge } : {} }));
     return fake;
   }
 
@@ -72,7 +74,7 @@ describe('discoverFromResource (RFC 9728)', () => {
   });
 
   it('falls back to the well-known paths (insertion, then root) without a challenge', async () => {
-    const fake = remote().on('GET /.well-known/oauth-protected-resource', () => prm());
+    const fake = remote().on('GET /.well-known/oauth-protected-resource', () => prm({ resource: 'https://mcp.example.com' }));
     const found = await discoverFromResource(MCP, { fetch: fake.fetch });
     assert.equal(found.authorizationServer.issuer, ISSUER);
     assert.deepEqual(paths(fake).slice(0, 3), ['/mcp', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource']);

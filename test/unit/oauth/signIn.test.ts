@@ -248,24 +248,42 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     const browser = instantBrowser();
     const { client } = clientWith(fake, browser.openBrowser);
     const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'registration_failed');
-    assert.match(error.message, /refused to register/);
+    assert.match(error.message, /did not register this app: its answer carries no client_id/);
+    assert.doesNotMatch(error.message, /HTTP 201/);
     assert.equal(browser.opened.length, 0);
   });
 
-  it('CL-08 a DCR answer with an unexpected client_secret fails', async () => {
-    const fake = fakeHq({ register: () => json({ client_id: 'c1', client_secret: 's3cr3t', client_secret_expires_at: 0 }, 201) });
-    const { client, secrets } = clientWith(fake, instantBrowser().openBrowser);
-    const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'registration_failed');
-    assert.match(error.message, /client secret/);
-    assert.doesNotMatch(error.message, /s3cr3t/);
-    assert.equal(secrets.values.size, 0);
-  });
+  for (const [name, extra] of [['with', { client_secret_expires_at: 0 }], ['without', {}]] as const) {
+    it(`CL-08 a DCR answer with a client_secret nobody asked for (${name} client_secret_expires_at) is ignored: never stored, sent or logged; one log line`, async () => {
+      const fake = fakeHq({ register: () => json({ client_id: 'c1', client_secret: 's3cr3t-unasked', token_endpoint_auth_method: 'client_secret_basic', ...extra }, 201) });
+      const { client, secrets, logger } = clientWith(fake, instantBrowser().openBrowser);
+      const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+      assert.equal(session.clientId, 'c1');
+      for (const value of secrets.values.values()) assert.doesNotMatch(value, /s3cr3t-unasked/);
+      for (const request of fake.requests) {
+        if (request.url.pathname === '/oauth2/register') continue;
+        assert.doesNotMatch(`${request.url.href} ${request.body}`, /s3cr3t-unasked/);
+        assert.equal(request.headers.get('authorization'), null);
+      }
+      const exchange = new URLSearchParams(fake.requests.find((r) => r.url.pathname === '/oauth2/token')?.body);
+      assert.equal(exchange.get('client_id'), 'c1');
+      assert.doesNotMatch(logger.lines.join('\n'), /s3cr3t-unasked/);
+      assert.equal(logger.lines.filter((l) => /client secret nobody asked for/.test(l)).length, 1);
+    });
+  }
 
-  it('CL-08 a non-201 DCR answer fails', async () => {
-    for (const answer of [json({ error: 'invalid_client_metadata', error_description: 'bad' }, 400), json({ client_id: 'c1' }, 200)]) {
-      const fake = fakeHq({ register: () => answer });
+  it('CL-08 a DCR error answer fails with what the authorization server answered', async () => {
+    const cases: Array<[Response, RegExp]> = [
+      [json({ error: 'invalid_client_metadata', error_description: 'redirect_uris must be https' }, 400), /answered "invalid_client_metadata" \(redirect_uris must be https\) with HTTP 400/],
+      [new Response('<html>oops</html>', { status: 500, headers: { 'content-type': 'text/html' } }), /answered HTTP 500 \(text\/html\)/],
+      [new Response('<html>spa</html>', { status: 201, headers: { 'content-type': 'text/html' } }), /its answer is not a JSON object but text\/html/],
+    ];
+    for (const [answer, message] of cases) {
+      const fake = fakeHq({ register: () => answer.clone() });
       const { client } = clientWith(fake, instantBrowser().openBrowser);
-      await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'registration_failed');
+      const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'registration_failed');
+      assert.match(error.message, message);
+      assert.doesNotMatch(error.message, /refused to register this app \(HTTP 201\)/);
     }
   });
 
@@ -275,7 +293,7 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read', 'write', 'delete'] });
     assert.deepEqual(session.scopes, ['read']);
     assert.deepEqual((await client.sessions())[0].scopes, ['read']);
-    assert.ok(logger.lines.some((l) => l.includes('"read"') && l.includes('asked for read write delete')));
+    assert.ok(logger.lines.some((l) => l.includes('"read"') && l.includes('asked for "read write delete"')));
   });
 
   it('CL-09 without a scope in the answer the asked scopes are kept', async () => {

@@ -58,7 +58,7 @@ export class FakeOAuthClient implements OAuthClientPort {
   constructor(readonly secrets: TestSecretStorage = new TestSecretStorage()) {}
 
   async signIn(options: Parameters<OAuthClientPort['signIn']>[0]): Promise<LensesSession> {
-    this.calls.push(`signIn ${options.scopes.join(' ')}`);
+    this.calls.push(`signIn ${(options.scopes ?? []).join(' ')}`);
     this.lastSignIn = options;
     if (this.nextSignIn instanceof Error) throw this.nextSignIn;
     await this.put(this.nextSignIn);
@@ -130,7 +130,7 @@ export class RecordingLogger implements Logger {
 }
 
 export function settings(overrides: Partial<LensesSettings> = {}): LensesSettings {
-  return { url: 'https://hq.example.com', scopes: ['read', 'write', 'delete'] as Scope[], clientId: '', allowInsecureHttp: false, mcpUrl: '', maxToolOutputChars: 24_000, ...overrides };
+  return { url: 'https://hq.example.com', scopes: ['read', 'write', 'delete'] as Scope[], clientId: '', clientMetadataUrl: '', allowInsecureHttp: false, mcpUrl: '', maxToolOutputChars: 24_000, ...overrides };
 }
 
 /** Resolves after pending microtasks and one macrotask turn. */

@@ -90,13 +90,30 @@ describe('package.json contributions', () => {
 
   it('every setting has a default and a description', () => {
     const properties = manifest.contributes.configuration.properties;
-    assert.deepEqual(Object.keys(properties).sort(), ['lenses.allowInsecureHttp', 'lenses.mcp.maxToolOutputChars', 'lenses.mcp.url', 'lenses.oauth.clientId', 'lenses.oauth.scopes', 'lenses.url']);
+    assert.deepEqual(Object.keys(properties).sort(), [
+      'lenses.allowInsecureHttp',
+      'lenses.mcp.disabledTools',
+      'lenses.mcp.enabledTools',
+      'lenses.mcp.maxToolOutputChars',
+      'lenses.mcp.protectedEnvironments',
+      'lenses.mcp.readOnly',
+      'lenses.mcp.url',
+      'lenses.oauth.clientId',
+      'lenses.oauth.clientMetadataUrl',
+      'lenses.oauth.scopes',
+      'lenses.url',
+    ]);
+    // the client secret is no setting: SecretStorage only, set by a command (CL-23)
+    assert.equal(Object.keys(properties).some((key) => /secret/i.test(key)), false);
+    assert.equal(properties['lenses.oauth.clientMetadataUrl'].default, '');
     for (const [key, property] of Object.entries(properties)) {
       assert.notEqual(property.default, undefined, key);
       assert.ok(property.markdownDescription ?? property.description, key);
     }
     assert.deepEqual(properties['lenses.oauth.scopes'].default, ['read', 'write', 'delete']);
     assert.equal(properties['lenses.allowInsecureHttp'].default, false);
+    assert.equal(properties['lenses.mcp.readOnly'].default, false);
+    assert.deepEqual(properties['lenses.mcp.protectedEnvironments'].default, ['tier:production']);
   });
 
   it('ships a 128×128 PNG icon and runs in the workspace', () => {

@@ -26,7 +26,8 @@ describe('copy MCP configuration', () => {
     assert.deepEqual(JSON.parse(text), { mcpServers: { lenses: { type: 'http', url: MCP_URL_PLACEHOLDER } } });
     assert.match(MCP_URL_PLACEHOLDER, /^<.*>$/);
     assert.doesNotMatch(text, /Bearer|token|authorization/i);
-    assert.equal(JSON.parse(mcpConfiguration('http', { lensesUrl: '', mcpUrl: 'https://mcp.example.com/mcp' })).mcpServers.lenses.url, 'https://mcp.example.com/mcp');
+    const withUrl = JSON.parse(mcpConfiguration('http', { lensesUrl: '', mcpUrl: 'https://mcp.example.com/mcp' })) as { mcpServers: { lenses: { url: string } } };
+    assert.equal(withUrl.mcpServers.lenses.url, 'https://mcp.example.com/mcp');
   });
 
   it('VS Code form uses "servers" and "type", as mcp.json wants', () => {

@@ -186,7 +186,7 @@ describe('LensesMcpServerProvider', () => {
 
 describe('EmbeddedServerController with the real embedded server', () => {
   let controller: EmbeddedServerController | undefined;
-  let scopes: Scope[] = ['read'];
+  const scopes: Scope[] = ['read'];
   const sessions: SessionSource = { currentSession: async () => ({ accessToken: 'hq-token', scopes }), signedOutScopes: () => ['read'], sessionLost: () => undefined, sessionRejected: () => undefined };
 
   afterEach(async () => {

@@ -45,7 +45,7 @@ describe('settings', () => {
   const reader = (values: Record<string, unknown>) => ({ get: <T>(key: string) => values[key] as T | undefined });
 
   it('defaults: no URL, all scopes, no client id, secure HTTP only, embedded server', () => {
-    assert.deepEqual(readSettings(reader({})), { url: '', scopes: [...ALL_SCOPES], clientId: '', allowInsecureHttp: false, mcpUrl: '', maxToolOutputChars: 24_000 });
+    assert.deepEqual(readSettings(reader({})), { url: '', scopes: [...ALL_SCOPES], clientId: '', clientMetadataUrl: '', allowInsecureHttp: false, mcpUrl: '', maxToolOutputChars: 24_000 });
   });
 
   it('trims the URL, keeps known scopes in canonical order', () => {

@@ -7,6 +7,7 @@ import { listAuthorizations, revokeAuthorization } from '../../../src/lenses/con
 import { EmbeddedAuthenticator } from '../../../src/mcp/embeddedAuthenticator';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
 import { startMcpHttpServer } from '../../../src/mcp/httpServer';
+import { ConfiguredOAuthClient } from '../../../src/vscode/configuredOAuthClient';
 import { LensesOAuthClient } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
 import { LensesAuthenticationProvider } from '../../../src/vscode/authProvider';
@@ -33,15 +34,16 @@ describe('the VS Code layer against the HQ emulator', function () {
   function parts(tick: Scope[], secrets = new TestSecretStorage(), hqUrl: () => string = () => hq.url) {
     const logger = new RecordingLogger();
     const browsing: Promise<unknown>[] = [];
-    const oauth = new LensesOAuthClient({
+    const current = () => settings({ url: hqUrl() });
+    // wrapped as extension.ts wraps it: the VS Code layer sees the Lenses view of the sessions
+    const oauth = new ConfiguredOAuthClient(() => new LensesOAuthClient({
       secrets,
       logger,
       openBrowser: async (url) => {
         browsing.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick, deliver: true }));
         return true;
       },
-    });
-    const current = () => settings({ url: hqUrl() });
+    }), current);
     const ui = new FakeAuthUi();
     const notices: string[] = [];
     const auth = new LensesAuthenticationProvider({
@@ -277,13 +279,13 @@ describe('the VS Code layer against the HQ emulator', function () {
     const secrets = new TestSecretStorage();
     const logger = new RecordingLogger();
     const browsing: Promise<unknown>[] = [];
-    const oauth = new LensesOAuthClient({
+    const oauth = new ConfiguredOAuthClient(() => new LensesOAuthClient({
       secrets, logger,
       openBrowser: async (url) => {
         browsing.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick: ['read'], deliver: true }));
         return true;
       },
-    });
+    }), () => settings({ url: gone.url }));
     const ended: unknown[] = [];
     const auth = new LensesAuthenticationProvider({
       oauth, settings: () => settings({ url: gone.url }), ui: new FakeAuthUi(), redirect: async () => undefined,

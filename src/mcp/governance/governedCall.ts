@@ -1,0 +1,141 @@
+import type { RequestHandlerExtra, RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolRequest, CallToolResult, ElicitRequestFormParams, ElicitResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import { path, type LensesClient } from '../../lenses';
+import { fingerprint } from '../../log';
+import type { ToolAccess } from '../server';
+import { errorResult } from '../toolResults';
+import type { LensesTool } from '../tools';
+import type { AuditOutcome } from './auditLog';
+import { confirmationRequest, confirmationVerdict, notConfirmedMessage } from './confirmation';
+import type { Governance } from './governance';
+import { needsTier, protectionReason } from './protectedEnvironments';
+import { describeAction, type DescribedAction } from './toolActions';
+import { policyRefusal, policyRefusalMessage } from './toolPolicy';
+
+export type ToolCallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type ToolCallHandler = (request: CallToolRequest, extra: ToolCallExtra) => Promise<CallToolResult>;
+
+/** How long the user has to answer a confirmation (people read, then type a name). */
+export const CONFIRMATION_TIMEOUT_MS = 10 * 60_000;
+
+export interface GovernedCallDependencies {
+  governance: Governance;
+  tool(name: string): LensesTool | undefined;
+  access(extra: ToolCallExtra): ToolAccess | undefined;
+  /** An HQ client carrying `token` (to read an environment's tier). */
+  lenses(token: string): Pick<LensesClient, 'get'>;
+  /** Whether the connected client declared form elicitation. */
+  clientCanElicit(): boolean;
+  /** Sends `elicitation/create` to the client (the SDK server's `elicitInput`). */
+  elicit(params: ElicitRequestFormParams, options: RequestOptions): Promise<ElicitResult>;
+  now?: () => number;
+}
+
+/**
+ * Wraps the tools/call handler with the governance rules, in this order: read-only mode and
+ * the tool filters (refused with what to change); then, for a valid write or delete call
+ * with the needed scope on a protected environment, the user's confirmation through
+ * `elicitation/create` (RS-20: declined, cancelled, unanswered or impossible → the handler
+ * never runs). Every write or delete call leaves one audit record, whatever its outcome.
+ */
+export function governToolCalls(dependencies: GovernedCallDependencies, handler: ToolCallHandler): ToolCallHandler {
+  const now = dependencies.now ?? Date.now;
+  const { governance } = dependencies;
+  return async (request, extra) => {
+    const tool = dependencies.tool(request.params.name);
+    if (!tool) return handler(request, extra);
+    const started = now();
+    const rules = governance.rules();
+    const refusal = policyRefusal(tool, rules.tools);
+    // Reads are neither confirmed nor audited: only the switches apply.
+    if (tool.scope === 'read') return refusal ? errorResult(policyRefusalMessage(tool, refusal, governance.switches)) : handler(request, extra);
+    const rawArgs = request.params.arguments ?? {};
+    const parsed = tool.inputSchema.safeParse(rawArgs);
+    const action = describeAction(tool, parsed.success && isRecord(parsed.data) ? parsed.data : rawArgs);
+    const access = dependencies.access(extra);
+    const record = (outcome: AuditOutcome, reason?: string) => {
+      governance.audit.record({
+        time: new Date(started).toISOString(),
+        account: access?.kind === 'granted' ? `token:${fingerprint(access.token)}` : 'none',
+        tool: tool.name,
+        scope: tool.scope,
+        environment: action.environment,
+        resource: action.resource,
+        outcome,
+        reason,
+        durationMs: Math.max(0, Math.round(now() - started)),
+      });
+    };
+    const run = async (confirmed: boolean) => {
+      let result: CallToolResult;
+      try {
+        result = await handler(request, extra);
+      } catch (error) {
+        record('failed', 'error');
+        throw error;
+      }
+      record(result.isError ? 'failed' : 'run', confirmed ? 'confirmed' : undefined);
+      return result;
+    };
+
+    if (refusal) {
+      record('refused', refusal.kind);
+      return errorResult(policyRefusalMessage(tool, refusal, governance.switches));
+    }
+    if (access?.kind !== 'granted' || !access.scopes.has(tool.scope)) {
+      // The handler explains (sign in, scope not granted); nothing reaches HQ.
+      const result = await handler(request, extra);
+      record(result.isError ? 'refused' : 'run', access?.kind === 'granted' ? 'scope' : 'no-credential');
+      return result;
+    }
+    // Bad arguments fail in the handler before any HQ call: do not ask the user about a call that cannot run.
+    if (tool.validate(rawArgs) !== undefined || action.environment === undefined) return run(false);
+
+    let because: string | undefined;
+    try {
+      because = await protection(action.environment, action, access.token, extra.signal);
+    } catch (error) {
+      record('refused', 'tier-unknown');
+      return errorResult(
+        `${action.sentence}: not done, nothing was changed. ${tool.name} may need the user's confirmation, but the tier of environment "${action.environment}" could not be read from Lenses (${error instanceof Error ? error.message : String(error)}). Check the name with list_environments, then retry.`,
+      );
+    }
+    if (because === undefined) return run(false);
+
+    if (!dependencies.clientCanElicit()) {
+      record('refused', 'no-elicitation');
+      return errorResult(
+        `${action.sentence}: not done, nothing was changed. ${because}: ${tool.name} runs there only after the user confirms it, and this MCP client cannot ask (it did not declare the "elicitation" capability). Tell the user; to allow it, they can use an MCP client that supports elicitation (such as VS Code) over stdio or stateful HTTP, or remove the environment from ${governance.switches.protectedEnvironments}${governance.switches.afterChange}.`,
+      );
+    }
+    let answer: ElicitResult;
+    try {
+      answer = await dependencies.elicit(confirmationRequest(action, tool.scope, because), { relatedRequestId: extra.requestId, signal: extra.signal, timeout: CONFIRMATION_TIMEOUT_MS });
+    } catch {
+      record('declined', 'no-answer');
+      return errorResult(notConfirmedMessage(tool.name, action, 'no-answer'));
+    }
+    const verdict = confirmationVerdict(answer, action, tool.scope);
+    if (verdict !== 'confirmed') {
+      record('declined', verdict);
+      return errorResult(notConfirmedMessage(tool.name, action, verdict));
+    }
+    return run(true);
+  };
+
+  /** Why the environment is protected, or undefined. Throws when its tier is needed but HQ cannot say. */
+  async function protection(environment: string, action: DescribedAction, token: string, signal: AbortSignal): Promise<string | undefined> {
+    const selectors = governance.rules().protectedEnvironments;
+    if (!needsTier(environment, selectors)) return protectionReason(environment, undefined, selectors);
+    const tier =
+      action.statedTier ??
+      (await governance.tiers.tierOf(environment, () => dependencies.lenses(token).get(path`/api/v1/environments/${environment}`, { signal })));
+    // An environment HQ gives no tier for is treated as protected: fail closed.
+    if (tier === undefined) return `The tier of ${environment} is unknown, so it is treated as a protected environment`;
+    return protectionReason(environment, tier, selectors);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

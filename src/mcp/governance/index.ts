@@ -1,0 +1,31 @@
+/** Governed agent access: read-only mode, tool filters, protected environments, the audit trail. Plain Node. */
+export { AuditLog, fileAuditSink, type AuditEntry, type AuditOutcome, type AuditSink } from './auditLog';
+export { DEFAULT_RULES, fixedGovernance, governanceInstructions, type Governance, type GovernanceRules } from './governance';
+export { GOVERNANCE_VARIABLES, GovernanceConfigError, readGovernanceConfig, type GovernanceConfig } from './governanceConfig';
+export { CONFIRMATION_TIMEOUT_MS, governToolCalls, type GovernedCallDependencies, type ToolCallExtra, type ToolCallHandler } from './governedCall';
+export {
+  DEFAULT_PROTECTED_ENVIRONMENTS,
+  EnvironmentTierCache,
+  environmentSelectorText,
+  invalidEnvironmentSelectors,
+  knownEnvironmentSelectors,
+  parseEnvironmentSelectors,
+  type EnvironmentSelector,
+} from './protectedEnvironments';
+export { TOOL_AREAS, areaLabel, areaOf, type ToolArea } from './toolAreas';
+export {
+  OPEN_POLICY,
+  STANDALONE_SWITCHES,
+  VSCODE_SWITCHES,
+  knownToolSelectors,
+  offReasonText,
+  parseToolSelectors,
+  policyRefusal,
+  toolOffReason,
+  unknownToolSelectors,
+  type GovernanceSwitches,
+  type ToolOffReason,
+  type ToolPolicy,
+  type ToolSelector,
+} from './toolPolicy';
+export { toolSetReport } from './toolSetReport';

@@ -1,0 +1,36 @@
+import * as oauth from 'oauth4webapi';
+import { OAuthError } from './errors';
+
+/** The token-endpoint authentication methods this client can use. */
+export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
+
+/** A client as the token, revocation and refresh requests need it: its ID and how it authenticates. */
+export interface TokenClient {
+  clientId: string;
+  method: TokenEndpointAuthMethod;
+  /** oauth4webapi's ClientAuth for `method` (holds the secret, when there is one). */
+  auth: oauth.ClientAuth;
+}
+
+/** A public client (`none`): only `client_id` in the body. */
+export function publicTokenClient(clientId: string): TokenClient {
+  return { clientId, method: 'none', auth: oauth.None() };
+}
+
+/**
+ * A confidential client's authentication with the authorization server, as its metadata
+ * advertises (RFC 8414 §2 `token_endpoint_auth_methods_supported`): client_secret_basic
+ * when listed (or when the list is absent, its default), else client_secret_post.
+ * Refuses an authorization server that lists neither.
+ */
+export function confidentialTokenClient(as: oauth.AuthorizationServer, clientId: string, clientSecret: string): TokenClient {
+  const supported = as.token_endpoint_auth_methods_supported;
+  if (!supported || supported.includes('client_secret_basic')) return { clientId, method: 'client_secret_basic', auth: oauth.ClientSecretBasic(clientSecret) };
+  if (supported.includes('client_secret_post')) return { clientId, method: 'client_secret_post', auth: oauth.ClientSecretPost(clientSecret) };
+  throw new OAuthError('registration_failed', `The authorization server ${as.issuer} accepts no client secret at its token endpoint (it lists ${supported.join(', ') || 'no methods'}), so the configured client secret cannot be used.`);
+}
+
+/** oauth4webapi's client object for a TokenClient. */
+export function oauthClientOf(client: TokenClient): oauth.Client {
+  return { client_id: client.clientId, token_endpoint_auth_method: client.method };
+}

@@ -1,0 +1,430 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { AuditLog, areaOf, DEFAULT_RULES, fixedGovernance, parseEnvironmentSelectors, parseToolSelectors, type AuditSink, type GovernanceRules } from '../../../src/mcp/governance';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { LENSES_TOOLS } from '../../../src/mcp/tools';
+import type { Logger } from '../../../src/log';
+import { TokenIntrospector } from '../../../src/mcp/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
+import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { urlOf } from '../../support/requestUrl';
+import { connectClient, resultText } from './harness';
+import { buildBin, runBin } from './standaloneProcess';
+
+type ElicitHandler = (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
+
+/** Log lines and audit JSON lines, kept to check what was written (and that no secret was). */
+class Recorded implements Logger, AuditSink {
+  lines: string[] = [];
+  json: Array<Record<string, unknown>> = [];
+  trace(m: string) {
+    this.lines.push(m);
+  }
+  debug(m: string) {
+    this.lines.push(m);
+  }
+  info(m: string) {
+    this.lines.push(m);
+  }
+  warn(m: string) {
+    this.lines.push(m);
+  }
+  error(m: string | Error) {
+    this.lines.push(String(m));
+  }
+  append(line: string) {
+    this.json.push(JSON.parse(line) as Record<string, unknown>);
+  }
+  audit(): string[] {
+    return this.lines.filter((line) => line.startsWith('Audit: '));
+  }
+}
+
+function rules(overrides: { readOnly?: boolean; enabled?: string[]; disabled?: string[]; protectedEnvironments?: string[] } = {}): GovernanceRules {
+  return {
+    tools: {
+      readOnly: overrides.readOnly ?? false,
+      enabled: parseToolSelectors(overrides.enabled ?? [], 'enabled'),
+      disabled: parseToolSelectors(overrides.disabled ?? [], 'disabled'),
+    },
+    protectedEnvironments: overrides.protectedEnvironments ? parseEnvironmentSelectors(overrides.protectedEnvironments, 'protected') : DEFAULT_RULES.protectedEnvironments,
+  };
+}
+
+/** An SDK client; with `elicit`, it declares the elicitation capability and answers with it. */
+async function connect(url: string, elicit?: ElicitHandler): Promise<{ client: Client; questions: ElicitRequest[] }> {
+  const questions: ElicitRequest[] = [];
+  const client = new Client({ name: 'governance-test', version: '1' }, { capabilities: elicit ? { elicitation: {} } : {} });
+  if (elicit) {
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      questions.push(request);
+      return elicit(request);
+    });
+  }
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return { client, questions };
+}
+
+const WRITE_OR_DELETE = LENSES_TOOLS.filter((tool) => tool.scope !== 'read').map((tool) => tool.name);
+const READ_TOOLS = LENSES_TOOLS.filter((tool) => tool.scope === 'read').map((tool) => tool.name);
+
+describe('Governed agent access against the HQ emulator (API-key mode, streamable HTTP)', function () {
+  this.timeout(30_000);
+  let hq: RunningHq;
+  let mcp: RunningMcpHttpServer | undefined;
+  let recorded: Recorded;
+  const clients: Client[] = [];
+
+  async function serve(governanceRules: GovernanceRules, options: { stateless?: boolean } = {}): Promise<string> {
+    recorded = new Recorded();
+    mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new ApiKeyAuthenticator(hq.apiKey),
+      stateless: options.stateless,
+      logger: recorded,
+      governance: fixedGovernance(governanceRules, { audit: new AuditLog(recorded, recorded) }),
+    });
+    return mcp.url;
+  }
+  async function client(url: string, elicit?: ElicitHandler) {
+    const connected = await connect(url, elicit);
+    clients.push(connected.client);
+    return connected;
+  }
+  /** The connectors of an environment, read from the emulator directly. */
+  async function connectors(environment: string): Promise<string[]> {
+    const response = await fetch(`${hq.url}/api/v1/environments/${environment}/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } });
+    const body = (await response.json()) as { connectors: Array<{ name: string }> };
+    return body.connectors.map((c) => c.name);
+  }
+  const deleteProdSink = (c: Client, extra: Record<string, unknown> = {}) =>
+    c.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink', ...extra } });
+
+  beforeEach(async () => {
+    hq = await startHq({ port: 0 });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await mcp?.close();
+    mcp = undefined;
+    await hq.close();
+  });
+
+  describe('read-only mode', () => {
+    it('lists only the read tools, whatever the scopes, and says so in the instructions', async () => {
+      const { client: c } = await client(await serve(rules({ readOnly: true })));
+      const listed = (await c.listTools()).tools.map((tool) => tool.name);
+      assert.deepEqual(listed.sort(), [...READ_TOOLS].sort());
+      for (const name of WRITE_OR_DELETE) assert.ok(!listed.includes(name), name);
+      assert.match(c.getInstructions() ?? '', /Read-only mode is on \(LENSES_READ_ONLY\)/);
+    });
+
+    it('refuses a direct call to a delete tool with how to turn it off; nothing changes; the refusal is audited', async () => {
+      const { client: c } = await client(await serve(rules({ readOnly: true })));
+      const result = await c.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'dev', cluster: 'connect-main', connector: 'orders-s3-sink' } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /read-only mode is on.*turn off LENSES_READ_ONLY and restart the Lenses MCP server/);
+      assert.ok((await connectors('dev')).includes('orders-s3-sink'));
+      assert.deepEqual(recorded.json.map((entry) => [entry.tool, entry.outcome, entry.reason]), [['delete_kafka_connector', 'refused', 'read-only']]);
+    });
+  });
+
+  describe('tool filters', () => {
+    const cases: Array<[string, Parameters<typeof rules>[0], (names: string[]) => void]> = [
+      ['enabled by tool name', { enabled: ['list_topics', 'get_topic'] }, (names) => assert.deepEqual(names.sort(), ['get_topic', 'list_topics'])],
+      ['enabled by area', { enabled: ['connectors'] }, (names) => assert.deepEqual(names.sort(), LENSES_TOOLS.filter((t) => /connector/.test(t.name)).map((t) => t.name).sort())],
+      ['enabled by scope', { enabled: ['read'] }, (names) => assert.deepEqual(names.sort(), [...READ_TOOLS].sort())],
+      ['disabled by tool name', { disabled: ['execute_sql'] }, (names) => assert.deepEqual(names.sort(), LENSES_TOOLS.map((t) => t.name).filter((n) => n !== 'execute_sql').sort())],
+      ['disabled by area', { disabled: ['sql_processors', 'sql'] }, (names) => assert.deepEqual(names.sort(), LENSES_TOOLS.filter((t) => !['sql', 'sql_processors'].includes(areaOf(t.name) ?? '')).map((t) => t.name).sort())],
+      ['disabled by scope', { disabled: ['delete'] }, (names) => assert.ok(names.length === 40 && !names.some((n) => n.startsWith('delete_')), names.join(','))],
+      ['enabled by area, then one disabled', { enabled: ['topics'], disabled: ['write'] }, (names) => assert.deepEqual(names.sort(), ['get_topic', 'get_topic_broker_configs', 'get_topic_metadata', 'get_topic_partitions', 'list_topic_metadata', 'list_topics'])],
+    ];
+    for (const [label, overrides, check] of cases) {
+      it(`${label}: tools/list follows`, async () => {
+        const { client: c } = await client(await serve(rules(overrides)));
+        check((await c.listTools()).tools.map((tool) => tool.name));
+      });
+    }
+
+    it('a call to a filtered-out tool says which switch turned it off and what to change', async () => {
+      const { client: c } = await client(await serve(rules({ disabled: ['connectors'] })));
+      const result = await c.callTool({ name: 'list_kafka_connectors', arguments: { environment: 'dev' } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /turned off by "connectors" in LENSES_DISABLED_TOOLS.*remove "connectors" from LENSES_DISABLED_TOOLS/);
+      await mcp?.close();
+      const notEnabled = await (await client(await serve(rules({ enabled: ['topics'] })))).client.callTool({ name: 'list_environments', arguments: {} });
+      assert.match(resultText(notEnabled), /not among the enabled tools.*add "list_environments" or "environments" to LENSES_ENABLED_TOOLS/);
+    });
+
+    for (const [variable, value] of [
+      ['LENSES_ENABLED_TOOLS', 'topics,list_topicz'],
+      ['LENSES_DISABLED_TOOLS', 'admin'],
+      ['LENSES_PROTECTED_ENVIRONMENTS', 'tier:prod'],
+      ['LENSES_READ_ONLY', 'maybe'],
+    ] as const) {
+      it(`an unknown or bad entry in ${variable} fails start-up with one line naming it`, async () => {
+        const { code, stdout, stderr } = await runBin([], { LENSES_API_KEY: 'k', [variable]: value });
+        assert.notEqual(code, 0);
+        assert.equal(stdout, '');
+        const lines = stderr.trim().split('\n');
+        assert.equal(lines.length, 1, stderr);
+        assert.match(lines[0], new RegExp(`^lenses-mcp: ${variable} .*"${value.split(',').pop()}"`));
+      });
+    }
+
+    it('--list-tools prints the effective tool set with the reason each other tool is off', async () => {
+      const { code, stdout } = await runBin(['--list-tools'], { LENSES_READ_ONLY: 'true', LENSES_DISABLED_TOOLS: 'execute_sql' });
+      assert.equal(code, 0);
+      assert.match(stdout, /^23 of 45 tools on \(API-key mode\)\. Read-only mode: on\. Protected environments .*: tier:production\./);
+      assert.match(stdout, /^on {3}list_topics +read +topics$/m);
+      assert.match(stdout, /^off {2}execute_sql +read +sql +turned off by "execute_sql" in LENSES_DISABLED_TOOLS$/m);
+      assert.match(stdout, /^off {2}delete_kafka_connector +delete +connectors +read-only mode is on \(LENSES_READ_ONLY\)$/m);
+    });
+  });
+
+  describe('RS-20 protected environments, confirmed by the user through elicitation', () => {
+    it('RS-20 delete on prod (tier production) with the name typed back: the user is asked what will happen, then the connector is gone', async () => {
+      const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'accept', content: { confirm_name: 'orders-sink' } }));
+      const result = await deleteProdSink(c);
+      assert.equal(result.isError, undefined, resultText(result));
+      assert.equal(questions.length, 1);
+      const params = questions[0].params as { message: string; requestedSchema: { properties: Record<string, { type: string }>; required: string[] } };
+      assert.match(params.message, /^Delete connector orders-sink in prod\? prod is a protected environment \(tier production\).*Type "orders-sink" to confirm/);
+      assert.deepEqual(params.requestedSchema.required, ['confirm_name']);
+      assert.ok(!(await connectors('prod')).includes('orders-sink'));
+      assert.deepEqual(recorded.json.map((e) => [e.outcome, e.reason]), [['run', 'confirmed']]);
+    });
+
+    for (const [label, answer, pattern] of [
+      ['declines', { action: 'decline' }, /The user declined to confirm delete_kafka_connector\. Do not retry/],
+      ['cancels', { action: 'cancel' }, /The user cancelled the confirmation/],
+      ['types a wrong name', { action: 'accept', content: { confirm_name: 'orders-sink-2' } }, /did not match "orders-sink"/],
+    ] as const) {
+      it(`RS-20 the user ${label}: the tool says so, the connector stays, the call is audited as declined`, async () => {
+        const { client: c, questions } = await client(await serve(rules()), () => answer);
+        const result = await deleteProdSink(c);
+        assert.equal(result.isError, true);
+        assert.match(resultText(result), /^Delete connector orders-sink in prod: not done, nothing was changed\./);
+        assert.match(resultText(result), pattern);
+        assert.equal(questions.length, 1);
+        assert.ok((await connectors('prod')).includes('orders-sink'));
+        assert.equal(recorded.json.length, 1);
+        assert.equal(recorded.json[0].outcome, 'declined');
+      });
+    }
+
+    it('RS-20 a client without the elicitation capability is refused with how to allow it; nothing changes', async () => {
+      const { client: c } = await client(await serve(rules()));
+      const result = await deleteProdSink(c);
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /this MCP client cannot ask \(it did not declare the "elicitation" capability\).*remove the environment from LENSES_PROTECTED_ENVIRONMENTS/);
+      assert.ok((await connectors('prod')).includes('orders-sink'));
+      assert.deepEqual(recorded.json.map((e) => [e.outcome, e.reason]), [['refused', 'no-elicitation']]);
+    });
+
+    it('RS-20 stateless HTTP cannot ask the user, so a protected write is refused', async () => {
+      const { client: c } = await client(await serve(rules(), { stateless: true }), () => ({ action: 'accept', content: { confirm_name: 'orders-sink' } }));
+      const result = await deleteProdSink(c);
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /cannot ask/);
+      assert.ok((await connectors('prod')).includes('orders-sink'));
+    });
+
+    it('RS-20 no tool argument skips the question: an extra "confirm" argument is refused before anything runs', async () => {
+      const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'accept', content: { confirm_name: 'orders-sink' } }));
+      const result = await deleteProdSink(c, { confirm: true, confirm_name: 'orders-sink' });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /unknown arguments "confirm", "confirm_name"/);
+      assert.equal(questions.length, 0);
+      assert.ok((await connectors('prod')).includes('orders-sink'));
+    });
+
+    it('RS-20 a write (not a delete) on prod asks yes or no; false leaves the connector running, true pauses it', async () => {
+      let answer = false;
+      const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'accept', content: { confirm: answer } }));
+      const pause = () => c.callTool({ name: 'set_action_on_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink', action: 'pause' } });
+      const status = async () => {
+        const response = await fetch(`${hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } });
+        return ((await response.json()) as { connectors: Array<{ name: string; status: string }> }).connectors.find((x) => x.name === 'orders-sink')?.status;
+      };
+      assert.equal((await pause()).isError, true);
+      assert.equal(await status(), 'RUNNING');
+      answer = true;
+      const result = await pause();
+      assert.equal(result.isError, undefined, resultText(result));
+      assert.equal(await status(), 'PAUSED');
+      assert.equal(questions.length, 2);
+      assert.match((questions[0].params as { message: string }).message, /^Pause connector orders-sink on cluster connect-prod in prod\?.*Confirm to run it/);
+      assert.deepEqual(recorded.json.map((e) => e.outcome), ['declined', 'run']);
+    });
+
+    it('RS-20 on dev (not protected) no question is asked and the delete runs', async () => {
+      const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'decline' }));
+      const result = await c.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'dev', cluster: 'connect-main', connector: 'payments-file-sink' } });
+      assert.equal(result.isError, undefined, resultText(result));
+      assert.equal(questions.length, 0);
+      assert.ok(!(await connectors('dev')).includes('payments-file-sink'));
+    });
+
+    it('RS-20 an environment listed by name is protected whatever its tier; an empty list protects none', async () => {
+      const byName = await client(await serve(rules({ protectedEnvironments: ['dev'] })), () => ({ action: 'decline' }));
+      await byName.client.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'dev', cluster: 'connect-main', connector: 'payments-file-sink' } });
+      assert.equal(byName.questions.length, 1);
+      assert.ok((await connectors('dev')).includes('payments-file-sink'));
+      await mcp?.close();
+      const none = await client(await serve(rules({ protectedEnvironments: [] })), () => ({ action: 'decline' }));
+      const result = await deleteProdSink(none.client);
+      assert.equal(result.isError, undefined, resultText(result));
+      assert.equal(none.questions.length, 0);
+    });
+
+    it('RS-20 an unknown environment is refused before any question (its tier cannot be read)', async () => {
+      const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'accept', content: { confirm_name: 'x' } }));
+      const result = await c.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'nowhere', cluster: 'c', connector: 'x' } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /the tier of environment "nowhere" could not be read from Lenses/);
+      assert.equal(questions.length, 0);
+    });
+
+    it('asks HQ for the tier once for a burst of writes (cached briefly)', async () => {
+      let environmentGets = 0;
+      const countingFetch: typeof fetch = (input, init) => {
+        if (/\/api\/v1\/environments\/prod$/.test(urlOf(input))) environmentGets += 1;
+        return fetch(input, init);
+      };
+      recorded = new Recorded();
+      mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey), fetch: countingFetch, governance: fixedGovernance(rules(), { audit: new AuditLog(recorded) }) });
+      const { client: c } = await client(mcp.url, () => ({ action: 'decline' }));
+      for (let i = 0; i < 3; i++) await deleteProdSink(c);
+      assert.equal(environmentGets, 1);
+    });
+  });
+
+  describe('audit trail', () => {
+    it('one line per write or delete call with time, token fingerprint, tool, environment, resource, outcome and duration; reads leave none; no secret', async () => {
+      let answer: ElicitResult = { action: 'decline' };
+      const { client: c } = await client(await serve(rules({ disabled: ['create_topic'] })), () => answer);
+      await c.callTool({ name: 'list_topics', arguments: { environment: 'dev' } }); // read: not audited
+      await deleteProdSink(c); // declined
+      await c.callTool({ name: 'create_topic', arguments: { environment: 'dev', topic_name: 'x', partitions: 1, replication: 1 } }); // refused
+      await c.callTool({ name: 'delete_consumer_group', arguments: { environment: 'dev', group_id: 'billing-service' } }); // failed (active group: 409)
+      answer = { action: 'accept', content: { confirm_name: 'orders-sink' } };
+      await deleteProdSink(c); // run
+      assert.deepEqual(
+        recorded.json.map((e) => [e.tool, e.environment, e.resource, e.outcome]),
+        [
+          ['delete_kafka_connector', 'prod', 'orders-sink', 'declined'],
+          ['create_topic', 'dev', 'x', 'refused'],
+          ['delete_consumer_group', 'dev', 'billing-service', 'failed'],
+          ['delete_kafka_connector', 'prod', 'orders-sink', 'run'],
+        ],
+      );
+      for (const entry of recorded.json) {
+        assert.match(String(entry.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        assert.match(String(entry.account), /^token:[0-9a-f]{8}$/);
+        assert.equal(typeof entry.durationMs, 'number');
+        assert.deepEqual(Object.keys(entry).sort(), ['account', 'durationMs', 'environment', 'outcome', 'resource', 'scope', 'time', 'tool', ...(entry.reason ? ['reason'] : [])].sort());
+      }
+      assert.equal(recorded.audit().length, 4);
+      assert.match(recorded.audit()[0], /^Audit: delete_kafka_connector on prod\/orders-sink by token:[0-9a-f]{8}: declined \(declined\) in \d+ ms$/);
+      const everything = JSON.stringify(recorded.json) + recorded.lines.join('\n');
+      assert.ok(!everything.includes(hq.apiKey), 'the API key is never written');
+      assert.ok(!everything.includes(hq.apiKey.slice(4, 16)), 'not even part of it');
+    });
+
+    it('a resource name with a line break cannot forge a second log line', async () => {
+      const { client: c } = await client(await serve(rules({ readOnly: true })));
+      await c.callTool({ name: 'create_kafka_connector', arguments: { environment: 'dev', name: 'x\nAudit: forged', cluster: 'c', configuration: {} } });
+      assert.equal(recorded.audit().length, 1);
+      assert.ok(!recorded.audit()[0].includes('\n'));
+    });
+  });
+});
+
+describe('Governance in OAuth resource-server mode', function () {
+  this.timeout(30_000);
+  it('read-only mode answers a write call from a read-only token with the read-only tool error, not a 403 scope challenge', async () => {
+    const hq = await startHq({ port: 0 });
+    const advertisedUrl = 'https://mcp.example.test';
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new OAuthResourceServerAuthenticator({
+        resource: `${advertisedUrl}/mcp`,
+        resourceMetadataUrl: `${advertisedUrl}/.well-known/oauth-protected-resource/mcp`,
+        scopes: ['read', 'write', 'delete'],
+        introspector: new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 }),
+      }),
+      advertisedUrl,
+      governance: fixedGovernance(rules({ readOnly: true })),
+    });
+    try {
+      const token = (await obtainTokens(hq, { scopes: ['read'], resource: `${advertisedUrl}/mcp` })).accessToken;
+      const client = await connectClient(mcp.url, token);
+      // A 403 insufficient_scope would make callTool throw: the client would try a step-up that cannot help.
+      const result = await client.callTool({ name: 'create_topic', arguments: { environment: 'dev', topic_name: 'x', partitions: 1, replication: 1 } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /read-only mode is on/);
+      await client.close();
+    } finally {
+      await mcp.close();
+      await hq.close();
+    }
+  });
+});
+
+describe('RS-20 the standalone bin over stdio: confirmation through elicitation, audit trail in LENSES_AUDIT_LOG', function () {
+  this.timeout(30_000);
+  let hq: RunningHq;
+  let folder: string;
+  before(async () => {
+    await buildBin();
+    hq = await startHq({ port: 0 });
+    folder = mkdtempSync(join(tmpdir(), 'lenses-audit-'));
+  });
+  after(async () => {
+    await hq?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('RS-20 declined then confirmed delete on prod; the JSON lines name both outcomes and never the API key', async () => {
+    const auditFile = join(folder, 'audit.jsonl');
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [await buildBin()],
+      env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, LENSES_AUDIT_LOG: auditFile },
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const answers: ElicitResult[] = [{ action: 'decline' }, { action: 'accept', content: { confirm_name: 'orders-sink' } }];
+    const client = new Client({ name: 'stdio-governance', version: '1' }, { capabilities: { elicitation: {} } });
+    client.setRequestHandler(ElicitRequestSchema, async () => answers.shift() ?? { action: 'cancel' });
+    await client.connect(transport);
+    try {
+      const args = { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' };
+      assert.equal((await client.callTool({ name: 'delete_kafka_connector', arguments: args })).isError, true);
+      assert.equal((await client.callTool({ name: 'delete_kafka_connector', arguments: args })).isError, undefined);
+    } finally {
+      await client.close();
+    }
+    const lines = readFileSync(auditFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(lines.map((line) => [line.tool, line.environment, line.resource, line.outcome]), [
+      ['delete_kafka_connector', 'prod', 'orders-sink', 'declined'],
+      ['delete_kafka_connector', 'prod', 'orders-sink', 'run'],
+    ]);
+    assert.ok(!readFileSync(auditFile, 'utf8').includes(hq.apiKey));
+    assert.ok(!stderr.includes(hq.apiKey));
+    assert.match(stderr, /Audit: delete_kafka_connector on prod\/orders-sink by token:[0-9a-f]{8}: run \(confirmed\)/);
+  });
+});
