@@ -8,6 +8,9 @@
  * environment name) and the outcome; for HQ calls the HTTP method, status and environment.
  * Never a token, API key, other argument value, URL or path (paths hold topic names).
  */
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -31,6 +34,7 @@ export const startTelemetry: TelemetryModule['startTelemetry'] = (settings: Tele
   // AsyncLocalStorage context: an HQ call made while a tool runs is a child of its MCP span.
   provider.register();
   const tracer = provider.getTracer('lenses-mcp', settings.serviceVersion);
+  traceSqlSockets(tracer);
   return {
     traceTransport: (transport) => new TracedTransport(transport, tracer),
     traceFetch: (inner) => tracedFetch(inner, tracer),
@@ -167,6 +171,41 @@ function tracedFetch(inner: typeof fetch, tracer: Tracer): typeof fetch {
       }
     });
   };
+}
+
+/**
+ * A client span per SQL query: the SQL WebSocket is not a fetch, so its handshake is seen
+ * through Node's `http.client.request.start` diagnostics channel (it runs in the caller's
+ * async context, under the tool's span). The span lasts until the socket closes; `error` when
+ * the handshake is refused or fails.
+ */
+function traceSqlSockets(tracer: Tracer): void {
+  subscribe('http.client.request.start', (message) => {
+    const request = (message as { request?: ClientRequest }).request;
+    if (!request || !request.path.includes('/api/ws/')) return;
+    const attributes: Attributes = { 'lenses.hq.call': 'sql' };
+    const environment = /^\/api\/v1\/environments\/([^/]+)/.exec(request.path)?.[1];
+    if (environment !== undefined && ENVIRONMENT_NAME.test(environment)) attributes['lenses.environment'] = environment;
+    const span = tracer.startSpan('HQ SQL', { kind: SpanKind.CLIENT, attributes });
+    let ended = false;
+    const end = (outcome: 'ok' | 'error', status?: number) => {
+      if (ended) return;
+      ended = true;
+      span.setAttribute('lenses.outcome', outcome);
+      if (status !== undefined) span.setAttribute('http.response.status_code', status);
+      if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    };
+    let upgraded = false;
+    request.once('upgrade', (_response: IncomingMessage, socket: Duplex) => {
+      upgraded = true;
+      socket.once('close', () => end('ok', 101));
+    });
+    request.once('response', (response: IncomingMessage) => end('error', response.statusCode));
+    request.once('error', () => end('error'));
+    // Closed without an upgrade (a handshake timeout, an abort): the query never ran.
+    request.once('close', () => upgraded || end('error'));
+  });
 }
 
 /** OTEL_EXPORTER=console: one JSON line per span on stderr (stdout carries stdio JSON-RPC). */

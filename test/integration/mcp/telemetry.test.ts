@@ -114,6 +114,8 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
       assert.equal((await fetch(new URL('/ready', server.url))).status, 200);
       const client = await connectClient(server.url);
       await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'customers' } });
+      const sql = await client.callTool({ name: 'execute_sql', arguments: { environment: 'dev', sql: 'SELECT * FROM payments LIMIT 2' } });
+      assert.notEqual(sql.isError, true, resultText(sql));
       const missing = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'no-such-topic-4711' } });
       assert.equal(missing.isError, true, resultText(missing));
       await client.close();
@@ -149,7 +151,16 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
         spans.some((span) => span.name === 'initialize'),
         'other MCP requests have spans too',
       );
-      const callIds = new Set(calls.map((call) => call.spanId));
+      const sqlCall = spans.find((span) => span.name === 'tools/call execute_sql');
+      assert.ok(sqlCall, 'execute_sql has a span');
+      const sqlSpans = spans.filter((span) => span.name === 'HQ SQL');
+      assert.equal(sqlSpans.length, 1, 'the SQL WebSocket has a span of its own');
+      assert.equal(sqlSpans[0].parentSpanId, sqlCall.spanId);
+      assert.deepEqual(
+        ['lenses.hq.call', 'lenses.environment', 'lenses.outcome'].map((key) => attribute(sqlSpans[0].attributes, key)),
+        ['sql', 'dev', 'ok'],
+      );
+      const callIds = new Set([...calls, sqlCall].map((call) => call.spanId));
       const hqSpans = spans.filter((span) => span.name.startsWith('HQ '));
       assert.deepEqual(
         hqSpans.filter((span) => !callIds.has(span.parentSpanId)),
@@ -159,7 +170,7 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
 
       const everything = `${receiver.bodies.map((body) => body.toString('latin1')).join('')}${JSON.stringify(requests)}`;
       const { host } = new URL(hq.url);
-      for (const secret of [hq.apiKey, 'customers', 'no-such-topic-4711', host, '/api/', 'Bearer'])
+      for (const secret of [hq.apiKey, 'customers', 'no-such-topic-4711', 'payments', 'SELECT', host, '/api/', 'Bearer'])
         assert.ok(!everything.includes(secret), `"${secret}" appears in the spans`);
     } finally {
       await server.stop();
