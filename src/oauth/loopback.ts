@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { callbackPage, type CallbackOutcome } from './pages';
+import { abortReason } from '../errors';
 
 /** The authorization response as it reached the listener; answer the browser with `respond`. */
 export interface LoopbackCallback {
@@ -89,10 +90,10 @@ export async function startLoopbackListener(onIgnored: () => void = () => {}): P
   return {
     redirectUri,
     waitForCallback(signal: AbortSignal, state: string): Promise<LoopbackCallback> {
-      if (signal.aborted) return Promise.reject(signal.reason);
+      if (signal.aborted) return Promise.reject(abortReason(signal));
       expectedState = state;
       return new Promise<LoopbackCallback>((resolve, reject) => {
-        const onAbort = () => reject(signal.reason);
+        const onAbort = () => reject(abortReason(signal));
         signal.addEventListener('abort', onAbort, { once: true });
         void arrived.then((callback) => {
           signal.removeEventListener('abort', onAbort);

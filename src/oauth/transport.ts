@@ -56,7 +56,7 @@ export class Transport {
       const signal = init.signal ?? (typeof options.signal === 'function' ? options.signal(url) : options.signal);
       const headers: Record<string, string> = {};
       new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
-      const body = init.body === undefined || init.body === null ? undefined : String(init.body);
+      const body = bodyText(init.body);
       return send(url, { method: init.method, headers, body }, { fetch: this.options.fetch, signal, allowInsecureHttp: this.options.allowInsecureHttp });
     };
   }
@@ -85,4 +85,12 @@ function policyError(error: unknown, url?: URL): unknown {
   if (error.code === 'insecure_url') return new OAuthError('insecure_http', `${error.message.replace(/\.$/, '')} in the settings.`);
   if (error.code === 'invalid_url') return new OAuthError('discovery_failed', `${url ? url.origin : 'The address'} is not an http(s) URL.`);
   return new OAuthError('discovery_failed', error.message, { detail: error.code });
+}
+
+/** The request bodies oauth4webapi sends: a form (URLSearchParams) or JSON text. */
+function bodyText(body: unknown): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof URLSearchParams) return body.toString();
+  throw new TypeError('The OAuth transport sends only text or form bodies');
 }

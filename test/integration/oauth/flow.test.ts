@@ -136,7 +136,7 @@ describe('OAuth client against the HQ emulator', function () {
     const session = await client.signIn({ hqUrl: hq.url, scopes: ['read'], timeoutMs: 5000 });
     assert.notEqual(session.clientId, 'client-hq-forgot');
     assert.equal(user.urls.length, 1);
-    assert.equal(JSON.parse(secrets.values.get(`lenses.oauth.client/${hq.url}`) ?? '{}').clientId, session.clientId);
+    assert.equal((JSON.parse(secrets.values.get(`lenses.oauth.client/${hq.url}`) ?? '{}') as { clientId?: string }).clientId, session.clientId);
   });
 
   it('CL-14 no token or refresh token in any log line, error, URL or store key during a full flow', async () => {

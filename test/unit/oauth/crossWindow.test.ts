@@ -118,15 +118,15 @@ describe('LensesOAuthClient across windows sharing one SecretStore', () => {
 
   it('CL-10 invalid_grant after another window stored a renewed session: that session is used, not removed', async () => {
     const renewedElsewhere = storedSession({ accessToken: 'at-other-secretvalue', refreshToken: 'rt-other-secretvalue', expiresAt: 3 * HOUR });
-    let windows: ReturnType<typeof windowsOver> | undefined;
+    const later: { windows?: ReturnType<typeof windowsOver> } = {};
     const fake = fakeHq({
       token: () => {
         // another window (one without the lease, e.g. an older version) rotated the token first
-        windows?.secrets.values.set(SESSIONS_KEY, JSON.stringify([renewedElsewhere]));
+        later.windows?.secrets.values.set(SESSIONS_KEY, JSON.stringify([renewedElsewhere]));
         return json({ error: 'invalid_grant' }, 400);
       },
     });
-    windows = windowsOver(fake);
+    const windows = (later.windows = windowsOver(fake));
     const session = await windows.window().validSession('s1');
     assert.equal(session.accessToken, 'at-other-secretvalue');
     assert.deepEqual(stored(windows.secrets).map((s) => s.refreshToken), ['rt-other-secretvalue']);
@@ -172,7 +172,7 @@ describe('LensesOAuthClient across windows sharing one SecretStore', () => {
     await assert.rejects(window().validSession('s1'), isCode('unreachable'));
     assert.equal(state.refreshes, 0);
     assert.equal(stored(secrets).length, 1);
-    assert.equal(JSON.parse(secrets.values.get(LEASE_KEY) ?? '{}').owner, 'stuck-window', 'another window\'s lease is not deleted');
+    assert.equal((JSON.parse(secrets.values.get(LEASE_KEY) ?? '{}') as { owner?: string }).owner, 'stuck-window', 'another window\'s lease is not deleted');
   });
 
   it('CL-12 a sign-out in another window while this one waits for its refresh ends the session here too', async () => {
