@@ -23,7 +23,11 @@ const builds = [
     entryPoints: ['src/mcp/bin.ts'],
     outfile: 'dist/lenses-mcp.js',
     banner: { js: '#!/usr/bin/env node' },
+    // The npm package holds this one file: no map beside it to point at.
+    ...(production ? { sourcemap: false } : {}),
   },
+  // OpenTelemetry on its own: the bin requires it at run time only when OTEL_ENABLED is on.
+  { ...common, entryPoints: ['src/telemetry/otel.ts'], outfile: 'dist/lenses-mcp-otel.js', ...(production ? { sourcemap: false } : {}) },
 ];
 
 if (watch) {

@@ -24,6 +24,8 @@ echo "== Node 24 for the MCP conformance CLI"
 if ! bash scripts/ensure-node24.sh; then echo "Node 24 could not be installed"; failed=$((failed + 1)); fi
 
 echo "== mocha: unit, emulator, integration, conformance"
+# Debian nginx and HAProxy for the replica tests (installed if missing; they skip otherwise).
+bash scripts/ensure-lb-tools.sh
 : >"$summary"
 # No --exit: a server or timer left open by a test keeps mocha alive, and that is a bug. The
 # timeout turns it into one failure instead of a hang.

@@ -5,6 +5,7 @@ import { toolSetReport } from './governance';
 import { ALL_SCOPES } from '../scopes';
 import { SERVER_VERSION } from './server';
 import { startStandaloneHttp, startStandaloneStdio } from './standalone';
+import { loadTelemetry } from '../telemetry/telemetry';
 
 /** Logs to stderr: stdout belongs to stdio JSON-RPC. LOG_LEVEL=debug for more. */
 function stderrLogger(level: LogLevel): Logger {
@@ -22,7 +23,7 @@ function stderrLogger(level: LogLevel): Logger {
 function help(): string {
   const width = Math.max(...VARIABLES.map((v) => v.name.length));
   return [
-    'lenses-mcp — the Lenses MCP server (stdio or streamable HTTP at /mcp)',
+    'lenses-mcp — the Lenses MCP server (stdio, streamable HTTP at /mcp, or HTTP+SSE at /sse)',
     '',
     'Usage: lenses-mcp [--help] [--version] [--list-tools]   (configured by environment variables)',
     '  --list-tools  prints the tools this configuration offers, and why each other one is off',
@@ -73,19 +74,27 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  for (const notice of config.notices) process.stderr.write(`${notice}\n`);
   const logger = stderrLogger(config.logLevel);
-  const running = config.transport === 'http' ? await startStandaloneHttp(config, { logger }) : await startStandaloneStdio(config, { logger });
+  // OpenTelemetry is a chunk of its own beside this file, loaded only when asked for.
+  const telemetry = config.telemetry.enabled ? loadTelemetry({ exporter: config.telemetry.exporter, serviceName: config.telemetry.serviceName, serviceVersion: SERVER_VERSION }, logger, __dirname) : undefined;
+  const running = config.transport === 'stdio' ? await startStandaloneStdio(config, { logger, telemetry }) : await startStandaloneHttp(config, { logger, telemetry });
+  const graceMs = config.shutdownGraceSeconds * 1000;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 5000);
+    // The drain forces connections closed at the grace period; this is the backstop if closing hangs.
+    const force = setTimeout(() => process.exit(1), graceMs + 5000);
     force.unref();
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    running
+      .close({ graceMs: signal === 'SIGTERM' ? graceMs : 0 })
+      .then(() => telemetry?.shutdown())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

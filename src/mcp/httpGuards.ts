@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLoopbackHost } from '../loopback';
 
 /**
@@ -135,4 +135,38 @@ export function isInitializeRequest(body: unknown): boolean {
 export function isInitializedNotification(body: unknown): boolean {
   const messages = Array.isArray(body) ? body : [body];
   return messages.some((message) => (message as JsonRpcCall | null)?.method === 'notifications/initialized');
+}
+
+/** Headers a browser-based MCP client must be able to read, as the official server exposes them. */
+const EXPOSED_HEADERS = 'Mcp-Session-Id, WWW-Authenticate';
+const CORS_METHODS = 'GET, POST, DELETE, OPTIONS';
+/** A request-header list a preflight may ask for (RFC 9110 tokens separated by commas). */
+const HEADER_LIST = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(\s*,\s*[!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/;
+
+/**
+ * CORS for browser-based MCP clients, as the official server (Starlette's CORSMiddleware
+ * with any origin, no credentials, `Mcp-Session-Id` and `WWW-Authenticate` exposed). It runs
+ * after the Host/Origin check, so only pages from allowed hosts ever get these headers:
+ * `*` is safe because bearer tokens, not cookies, authenticate. Returns true when it
+ * answered a preflight itself.
+ */
+export function applyCors(request: IncomingMessage, response: ServerResponse): boolean {
+  if (request.headers.origin === undefined) return false;
+  const requestedMethod = request.headers['access-control-request-method'];
+  if (request.method === 'OPTIONS' && typeof requestedMethod === 'string') {
+    const requestedHeaders = request.headers['access-control-request-headers']?.trim();
+    const headers: Record<string, string> = {
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Methods': CORS_METHODS,
+      'Access-Control-Max-Age': '600',
+      Vary: 'Access-Control-Request-Method, Access-Control-Request-Headers',
+    };
+    if (requestedHeaders && HEADER_LIST.test(requestedHeaders)) headers['Access-Control-Allow-Headers'] = requestedHeaders;
+    response.writeHead(204, headers);
+    response.end();
+    return true;
+  }
+  response.setHeader('Access-Control-Allow-Origin', '*');
+  response.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+  return false;
 }

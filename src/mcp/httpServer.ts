@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { fingerprint, silentLogger, type Logger } from '../log';
+import type { McpTelemetry } from '../telemetry/telemetry';
 import type { Scope } from '../scopes';
 import type { RequestAuthenticator } from './authentication';
 import { BoundedEventStore } from './eventStore';
-import { calledToolNames, HostAllowList, HttpError, isInitializedNotification, isInitializeRequest, readJsonBody } from './httpGuards';
+import { HEALTH_PATH, HqReadiness, READY_PATH, sendHealth, sendReadiness } from './health';
+import { applyCors, calledToolNames, HostAllowList, HttpError, isInitializedNotification, isInitializeRequest, readJsonBody } from './httpGuards';
+import { attachAccess, createLensesMcpServer, SERVER_VERSION, type ToolAccess } from './server';
+import { DEFAULT_SESSION_LIMITS, EVICTABLE_IDLE_MS, SessionRegistry, type SessionLimits } from './sessionRegistry';
+import { RequestDrain } from './shutdown';
+import { postedSessionId, SSE_MESSAGE_PATH, SSE_STREAM_PATH, SseServerTransport } from './sseTransport';
 import { fixedGovernance, policyRefusal, type Governance } from './governance';
-import { attachAccess, createLensesMcpServer, type ToolAccess } from './server';
-import { DEFAULT_SESSION_LIMITS, EVICTABLE_IDLE_MS, SessionRegistry } from './sessionRegistry';
 import { LENSES_TOOLS } from './tools';
 
 export interface McpHttpServerOptions {
@@ -21,6 +26,12 @@ export interface McpHttpServerOptions {
   authenticator: RequestAuthenticator;
   /** MCP_STATELESS_HTTP: no sessions, one server per request (replicas behind a load balancer). */
   stateless?: boolean;
+  /** `http` (default): streamable HTTP at /mcp; `sse`: the older HTTP+SSE transport at /sse and /messages/. */
+  transport?: 'http' | 'sse';
+  /** MCP_REPLICA_ID: session IDs are `<replicaId>.<uuid>`, so a load balancer can route them. */
+  replicaId?: string;
+  /** OTEL_ENABLED: a span per MCP request (HQ-call spans come from the fetch it is given). */
+  telemetry?: McpTelemetry;
   /** MCP_ADVERTISED_URL (PRM `resource` = this + /mcp); its host is accepted in Host and Origin. */
   advertisedUrl?: string;
   /** MCP_ALLOWED_HOSTS: more host names accepted in Host and Origin (besides loopback names). */
@@ -29,6 +40,8 @@ export interface McpHttpServerOptions {
   protectedResourceMetadata?: object;
   logger?: Logger;
   fetch?: typeof fetch;
+  /** The fetch of /ready's HQ check (default `fetch`): untraced, so probes make no spans. */
+  probeFetch?: typeof fetch;
   /** Timeout of each HQ call (default 30 s). */
   hqTimeoutMs?: number;
   /** Most characters of text per tool answer (see `LensesMcpServerOptions`). */
@@ -56,38 +69,45 @@ export interface McpHttpServerOptions {
 }
 
 export interface RunningMcpHttpServer {
-  /** http://host:port/mcp */
+  /** http://host:port/mcp (or /sse) */
   url: string;
   port: number;
   /** Sends notifications/tools/list_changed to every session. */
   notifyToolsChanged(): void;
-  close(): Promise<void>;
+  /** Stops; with `graceMs`, first stops accepting and lets in-flight requests finish for that long (SIGTERM). */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 const MCP_PATH = '/mcp';
+/** The longest a readiness probe waits for HQ (probes time out quickly themselves). */
+const READY_TIMEOUT_MS = 5000;
 /** Reconnection delay suggested to clients in SSE `retry:` fields. */
 const SSE_RETRY_MS = 1000;
-const PRM_PATHS = new Set(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']);
+const PRM_PATH = '/.well-known/oauth-protected-resource';
 
 /**
- * The Lenses MCP server over streamable HTTP at /mcp: Host/Origin checks on every bind
- * address (RS-12, RS-17), authentication by the given authenticator, RS-13 body limits, the
- * insufficient_scope challenge for tools/call, capped sessions, then the SDK transport.
+ * The Lenses MCP server over streamable HTTP at /mcp (or the older HTTP+SSE transport):
+ * Host/Origin checks on every bind address (RS-12, RS-17), CORS, unauthenticated /health and
+ * /ready, authentication by the given authenticator, RS-13 body limits, the
+ * insufficient_scope challenge for tools/call, capped sessions, then the transport.
  */
 export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<RunningMcpHttpServer> {
   const logger = options.logger ?? silentLogger;
   const authenticator = options.authenticator;
-  const sessions = new SessionRegistry(
-    {
-      maxSessions: options.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions,
-      maxSessionsPerSubject: options.maxSessionsPerSubject ?? DEFAULT_SESSION_LIMITS.maxSessionsPerSubject,
-      idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_LIMITS.idleMs,
-      uninitializedIdleMs: options.uninitializedSessionIdleMs ?? DEFAULT_SESSION_LIMITS.uninitializedIdleMs,
-    },
-    logger,
-    options.now ?? Date.now,
-  );
   const now = options.now ?? Date.now;
+  const limits: SessionLimits = {
+    maxSessions: options.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions,
+    maxSessionsPerSubject: options.maxSessionsPerSubject ?? DEFAULT_SESSION_LIMITS.maxSessionsPerSubject,
+    idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_LIMITS.idleMs,
+    uninitializedIdleMs: options.uninitializedSessionIdleMs ?? DEFAULT_SESSION_LIMITS.uninitializedIdleMs,
+  };
+  const sessions = new SessionRegistry(limits, logger, now);
+  const sseSessions = new SessionRegistry<SseServerTransport>(limits, logger, now);
+  const sse = options.transport === 'sse';
+  const endpointPath = sse ? SSE_STREAM_PATH : MCP_PATH;
+  const newSessionId = () => (options.replicaId ? `${options.replicaId}.${randomUUID()}` : randomUUID());
+  const readiness = new HqReadiness({ lensesUrl: options.lensesUrl, timeoutMs: Math.min(options.hqTimeoutMs ?? 30_000, READY_TIMEOUT_MS), fetch: options.probeFetch ?? options.fetch, now });
+  const prmPaths = new Set([PRM_PATH, `${PRM_PATH}${endpointPath}`]);
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
   const hosts = new HostAllowList({ advertisedUrl: options.advertisedUrl, allowedHosts: options.allowedHosts });
   const refusedHosts = new Set<string>();
@@ -109,6 +129,13 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    drain.track(response, request.method === 'GET' && path === endpointPath);
+    // Probes come from kubelets and balancers that address the pod by IP: no Host rule, and
+    // nothing internal in the answer (status and version only).
+    if (request.method === 'GET' && path === HEALTH_PATH) return sendHealth(response, SERVER_VERSION);
+    if (request.method === 'GET' && path === READY_PATH) return sendReadiness(response, readiness, drain.isDraining, SERVER_VERSION);
     const refusal = hosts.refusal(request);
     if (refusal) {
       // One line per refused name, bounded: a misconfigured proxy shows up, a flood does not fill the log.
@@ -118,14 +145,18 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       }
       return sendError(response, 403, refusal);
     }
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (PRM_PATHS.has(path) && options.protectedResourceMetadata) {
+    if (applyCors(request, response)) return;
+    if (prmPaths.has(path) && options.protectedResourceMetadata) {
       if (request.method !== 'GET') return sendError(response, 405, 'Method not allowed');
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' });
       return void response.end(JSON.stringify(options.protectedResourceMetadata));
     }
-    if (path !== MCP_PATH) return sendError(response, 404, 'Not found: the MCP endpoint is /mcp');
-    if (request.method !== 'POST' && request.method !== 'GET' && request.method !== 'DELETE') return sendError(response, 405, 'Method not allowed', { Allow: 'GET, POST, DELETE' });
+    const ssePost = sse && (path === SSE_MESSAGE_PATH || path === '/messages');
+    if (path !== endpointPath && !ssePost) return sendError(response, 404, `Not found: the MCP endpoint is ${endpointPath}`);
+    if (sse) {
+      const allowed = ssePost ? 'POST' : 'GET';
+      if (request.method !== allowed) return sendError(response, 405, 'Method not allowed', { Allow: allowed });
+    } else if (request.method !== 'POST' && request.method !== 'GET' && request.method !== 'DELETE') return sendError(response, 405, 'Method not allowed', { Allow: 'GET, POST, DELETE' });
 
     const authentication = await authenticator.authenticate(request);
     if (authentication.kind === 'rejected') return sendError(response, authentication.status, authentication.message, authentication.headers);
@@ -147,6 +178,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       }
     }
 
+    if (sse) return ssePost ? handleSsePost(request, response, url, body, access, subject) : openSseStream(request, response, access, subject);
     if (options.stateless) return handleStateless(request, response, body);
 
     const sessionId = request.headers['mcp-session-id'];
@@ -169,7 +201,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
 
     const server = newServer();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+      sessionIdGenerator: newSessionId,
       ...(options.resumableStreams === false ? {} : { eventStore: new BoundedEventStore(), retryInterval: SSE_RETRY_MS }),
       onsessioninitialized: (id) => {
         admission.release();
@@ -183,11 +215,49 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
     try {
-      await server.connect(transport);
+      await server.connect(options.telemetry ? options.telemetry.traceTransport(transport) : transport);
       await transport.handleRequest(request, response, body);
     } finally {
       admission.release();
     }
+  }
+
+  /** GET /sse: a new session whose answers flow on this response. */
+  async function openSseStream(request: IncomingMessage, response: ServerResponse, access: ToolAccess, subject: string | undefined): Promise<void> {
+    const admission = sseSessions.admit(subject);
+    if (typeof admission === 'string') return sendError(response, 503, admission, { 'Retry-After': String(EVICTABLE_IDLE_MS / 1000) });
+    const server = newServer();
+    const transport = new SseServerTransport(newSessionId(), response);
+    const id = transport.sessionId;
+    transport.onclose = () => {
+      sseSessions.delete(id);
+      void server.close().catch(() => {});
+    };
+    try {
+      await server.connect(options.telemetry ? options.telemetry.traceTransport(transport) : transport);
+      // The stream itself is the handshake's carrier: count the session as initialized once it is open.
+      sseSessions.add(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: now(), initialized: true });
+    } finally {
+      admission.release();
+    }
+  }
+
+  /** POST /messages/?session_id=…: one message of an open SSE session; 202, the answer goes on the stream. */
+  function handleSsePost(request: IncomingMessage, response: ServerResponse, url: URL, body: unknown, access: ToolAccess, subject: string | undefined): void {
+    const id = postedSessionId(url);
+    if (id === undefined) return sendText(response, 400, 'session_id is required');
+    const session = sseSessions.get(id);
+    if (!session || (session.subject !== undefined && session.subject !== subject)) return sendText(response, 404, 'Could not find session');
+    session.lastSeen = now();
+    const scopes = scopeKey(access.scopes);
+    if (scopes !== session.scopes) {
+      session.scopes = scopes;
+      logger.info(`Session ${id.slice(0, 8)} now has scopes "${scopes}": tools changed`);
+      void session.server.sendToolListChanged().catch(() => {});
+    }
+    const authInfo = (request as IncomingMessage & { auth?: AuthInfo }).auth;
+    if (!session.transport.receive(body, { authInfo, requestInfo: { headers: request.headers } })) return sendText(response, 400, 'Could not parse message');
+    sendText(response, 202, 'Accepted');
   }
 
   async function handleStateless(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
@@ -198,7 +268,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       void transport.close();
       void server.close();
     });
-    await server.connect(transport);
+    await server.connect(options.telemetry ? options.telemetry.traceTransport(transport) : transport);
     await transport.handleRequest(request, response, body);
   }
 
@@ -212,6 +282,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       sendError(response, 500, 'Internal server error');
     });
   });
+  const drain = new RequestDrain(httpServer);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -224,22 +295,25 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const sweeper = setInterval(() => sessions.sweep(), sessions.sweepIntervalMs);
   sweeper.unref();
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
-  logger.info(`Lenses MCP server listening on http://${hostForUrl}:${port}${MCP_PATH}${options.stateless ? ' (stateless)' : ''}`);
+  logger.info(`Lenses MCP server listening on http://${hostForUrl}:${port}${endpointPath}${sse ? ' (HTTP+SSE transport, messages at /messages/)' : options.stateless ? ' (stateless)' : ''}${options.replicaId ? `, replica ${options.replicaId}` : ''}`);
   logger.info(`Answering Host and Origin: loopback names${hosts.extraNames.length > 0 ? `, ${hosts.extraNames.join(', ')}` : ''}`);
 
   return {
-    url: `http://${hostForUrl}:${port}${MCP_PATH}`,
+    url: `http://${hostForUrl}:${port}${endpointPath}`,
     port,
     notifyToolsChanged() {
-      for (const session of sessions.values()) void session.server.sendToolListChanged().catch(() => {});
+      for (const session of [...sessions.values(), ...sseSessions.values()]) void session.server.sendToolListChanged().catch(() => {});
     },
-    async close() {
+    async close({ graceMs = 0 } = {}) {
       clearInterval(sweeper);
-      await sessions.closeAll();
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeAllConnections();
+      if (graceMs > 0) logger.info(`Draining: no new connections, in-flight requests have ${Math.round(graceMs / 1000)} s`);
+      const closing = drain.drain(httpServer, graceMs);
+      // Sessions (and their GET streams) end once in-flight requests are answered.
+      const { unfinished } = await closing.then(async (result) => {
+        await Promise.all([sessions.closeAll(), sseSessions.closeAll()]);
+        return result;
       });
+      if (unfinished > 0) logger.warn(`Stopped with ${unfinished} request(s) still in flight after the grace period`);
       logger.info('Lenses MCP server stopped');
     },
   };
@@ -247,6 +321,11 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
 
 function scopeKey(scopes: ReadonlySet<Scope>): string {
   return [...scopes].sort().join(' ');
+}
+
+function sendText(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end(text);
 }
 
 function sendError(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}, code = -32600): void {

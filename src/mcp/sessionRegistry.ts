@@ -1,10 +1,11 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { Logger } from '../log';
 
-/** One open MCP session of the streamable HTTP server. */
-export interface McpSession {
-  transport: StreamableHTTPServerTransport;
+/** One open MCP session of the HTTP server (streamable HTTP, or the older HTTP+SSE transport). */
+export interface McpSession<T extends Transport = StreamableHTTPServerTransport> {
+  transport: T;
   server: Server;
   /** The scopes the session last listed tools with; a change sends list_changed. */
   scopes: string;
@@ -43,8 +44,8 @@ export interface SessionAdmission {
  * session makes room for a new one; in total one idle over a minute does, else the new one
  * is refused. A sweep closes idle sessions, soon those that never finished the handshake.
  */
-export class SessionRegistry {
-  private readonly sessions = new Map<string, McpSession>();
+export class SessionRegistry<T extends Transport = StreamableHTTPServerTransport> {
+  private readonly sessions = new Map<string, McpSession<T>>();
   /** Admitted initialize requests whose session is not added yet: they count against the cap. */
   private opening = 0;
 
@@ -58,11 +59,11 @@ export class SessionRegistry {
     return this.sessions.size;
   }
 
-  get(id: string): McpSession | undefined {
+  get(id: string): McpSession<T> | undefined {
     return this.sessions.get(id);
   }
 
-  values(): IterableIterator<McpSession> {
+  values(): IterableIterator<McpSession<T>> {
     return this.sessions.values();
   }
 
@@ -90,7 +91,7 @@ export class SessionRegistry {
     };
   }
 
-  add(id: string, session: McpSession): void {
+  add(id: string, session: McpSession<T>): void {
     this.sessions.set(id, session);
     this.logger.info(`MCP session ${id.slice(0, 8)} opened (${this.sessions.size} open)`);
   }
@@ -124,14 +125,14 @@ export class SessionRegistry {
     }));
   }
 
-  private close([id, session]: [string, McpSession], why: string): void {
+  private close([id, session]: [string, McpSession<T>], why: string): void {
     this.sessions.delete(id);
     this.logger.info(`MCP session ${id.slice(0, 8)} closed: ${why}`);
     void session.transport.close().then(() => session.server.close()).catch(() => {});
   }
 
-  private longestIdle(): [string, McpSession] | undefined {
-    let oldest: [string, McpSession] | undefined;
+  private longestIdle(): [string, McpSession<T>] | undefined {
+    let oldest: [string, McpSession<T>] | undefined;
     for (const entry of this.sessions) if (!oldest || entry[1].lastSeen < oldest[1].lastSeen) oldest = entry;
     return oldest;
   }

@@ -9,7 +9,13 @@ import { isLoopbackHost } from '../loopback';
 import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
 import { createLensesMcpServer } from './server';
+import type { McpTelemetry } from '../telemetry/telemetry';
 import { AuditLog, fileAuditSink, fixedGovernance, type Governance } from './governance';
+
+/** The path of the MCP endpoint, which is also the path of the OAuth resource. */
+export function endpointPath(transport: ServerConfig['transport'] | undefined): string {
+  return transport === 'sse' ? '/sse' : '/mcp';
+}
 
 /** The governance of the standalone server: fixed rules from the variables, the audit trail in the log and LENSES_AUDIT_LOG. */
 export function standaloneGovernance(config: Pick<ServerConfig, 'governance' | 'auditLogPath'>, logger: Logger): Governance {
@@ -24,9 +30,9 @@ export function standaloneGovernance(config: Pick<ServerConfig, 'governance' | '
 }
 
 /** RFC 9728 protected-resource metadata of the standalone server in OAuth mode. */
-export function protectedResourceMetadata(config: Pick<ServerConfig, 'mcpAdvertisedUrl' | 'lensesAdvertisedUrl' | 'scopes'>): object {
+export function protectedResourceMetadata(config: Pick<ServerConfig, 'mcpAdvertisedUrl' | 'lensesAdvertisedUrl' | 'scopes'> & { transport?: ServerConfig['transport'] }): object {
   return {
-    resource: `${config.mcpAdvertisedUrl}/mcp`,
+    resource: `${config.mcpAdvertisedUrl}${endpointPath(config.transport)}`,
     authorization_servers: [config.lensesAdvertisedUrl],
     scopes_supported: config.scopes,
     bearer_methods_supported: ['header'],
@@ -37,19 +43,28 @@ export function protectedResourceMetadata(config: Pick<ServerConfig, 'mcpAdverti
 export interface StandaloneDependencies {
   logger: Logger;
   fetch?: typeof fetch;
+  /** OTEL_ENABLED: spans per MCP request and per HQ call. */
+  telemetry?: McpTelemetry;
+}
+
+/** The fetch HQ calls go through: traced when telemetry is on. */
+function hqFetch(dependencies: StandaloneDependencies): typeof fetch | undefined {
+  return dependencies.telemetry ? dependencies.telemetry.traceFetch(dependencies.fetch ?? fetch) : dependencies.fetch;
 }
 
 /** Starts the standalone server over HTTP as the configuration says (OAuth or API key). */
 export function startStandaloneHttp(config: ServerConfig, dependencies: StandaloneDependencies): Promise<RunningMcpHttpServer> {
   const { logger } = dependencies;
+  const fetchImpl = hqFetch(dependencies);
   let authenticator: RequestAuthenticator;
   let metadata: object | undefined;
   if (config.oauthEnabled) {
-    const resource = `${config.mcpAdvertisedUrl}/mcp`;
-    const introspector = new TokenIntrospector({ url: config.introspectionUrl, cacheTtlSeconds: config.introspectionCacheTtlSeconds, fetch: dependencies.fetch, logger });
+    const path = endpointPath(config.transport);
+    const resource = `${config.mcpAdvertisedUrl}${path}`;
+    const introspector = new TokenIntrospector({ url: config.introspectionUrl, cacheTtlSeconds: config.introspectionCacheTtlSeconds, fetch: fetchImpl, logger });
     authenticator = new OAuthResourceServerAuthenticator({
       resource,
-      resourceMetadataUrl: `${config.mcpAdvertisedUrl}/.well-known/oauth-protected-resource/mcp`,
+      resourceMetadataUrl: `${config.mcpAdvertisedUrl}/.well-known/oauth-protected-resource${path}`,
       scopes: config.scopes,
       introspector,
       logger,
@@ -67,6 +82,8 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     lensesUrl: config.lensesUrl,
     authenticator,
     stateless: config.stateless,
+    transport: config.transport === 'sse' ? 'sse' : 'http',
+    replicaId: config.replicaId,
     advertisedUrl: config.mcpAdvertisedUrl,
     allowedHosts: config.allowedHosts,
     hqTimeoutMs: config.hqTimeoutSeconds * 1000,
@@ -74,7 +91,9 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     maxSessionsPerSubject: config.maxSessionsPerUser,
     protectedResourceMetadata: metadata,
     logger,
-    fetch: dependencies.fetch,
+    fetch: fetchImpl,
+    probeFetch: dependencies.fetch ?? fetch,
+    telemetry: dependencies.telemetry,
     maxToolOutputChars: config.maxToolOutputChars,
     governance: standaloneGovernance(config, logger),
   });
@@ -84,7 +103,7 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
 export async function startStandaloneStdio(config: ServerConfig, dependencies: StandaloneDependencies): Promise<{ close(): Promise<void> }> {
   const server = createLensesMcpServer({
     lensesUrl: config.lensesUrl,
-    fetch: dependencies.fetch,
+    fetch: hqFetch(dependencies),
     logger: dependencies.logger,
     hqTimeoutMs: config.hqTimeoutSeconds * 1000,
     maxToolOutputChars: config.maxToolOutputChars,
@@ -93,7 +112,7 @@ export async function startStandaloneStdio(config: ServerConfig, dependencies: S
     governance: standaloneGovernance(config, dependencies.logger),
   });
   const transport = new StdioServerTransport();
-  await server.connect(transport);
+  await server.connect(dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport);
   dependencies.logger.info('Lenses MCP server on stdio (API-key mode)');
   return { close: () => server.close() };
 }

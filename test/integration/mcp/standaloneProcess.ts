@@ -37,8 +37,8 @@ export interface RunningBin {
 }
 
 /** Runs the bundled bin until it logs the URL it listens on (HTTP transport). */
-export async function startBin(env: Record<string, string>): Promise<RunningBin> {
-  const bin = await buildBin();
+export async function startBin(env: Record<string, string>, binPath?: string): Promise<RunningBin> {
+  const bin = binPath ?? (await buildBin());
   const child = spawn(process.execPath, [bin], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));

@@ -81,6 +81,76 @@ describe('readConfig (the official server\'s environment contract)', () => {
     assert.throws(() => readConfig({ LENSES_API_KEY: 'k', LOG_LEVEL: 'verbose' }), (e: unknown) => e instanceof ConfigError && /^LOG_LEVEL must be info, debug or trace/.test(e.message));
   });
 
+  const refuses = (env: Record<string, string>, prefix: RegExp) =>
+    assert.throws(() => readConfig({ LENSES_API_KEY: 'k', ...env }), (e: unknown) => e instanceof ConfigError && prefix.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));
+
+  it('TRANSPORT accepts stdio, http, streamable-http (same as http) and sse, and names anything else', () => {
+    assert.equal(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'http' }).transport, 'http');
+    assert.equal(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'streamable-http' }).transport, 'http');
+    assert.equal(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'sse' }).transport, 'sse');
+    assert.equal(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'STDIO' }).transport, 'stdio');
+    assert.equal(readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://m.example', TRANSPORT: 'sse' }).transport, 'sse');
+    refuses({ TRANSPORT: 'websocket' }, /^TRANSPORT must be stdio, http, streamable-http or sse, not "websocket"$/);
+    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'sse', FASTMCP_STATELESS_HTTP: 'true' }).notices, ['lenses-mcp: MCP_STATELESS_HTTP is ignored with TRANSPORT=sse (its sessions live on one stream)']);
+  });
+
+  it('FASTMCP_STATELESS_HTTP is a synonym of MCP_STATELESS_HTTP (pydantic booleans); both set and different is one error', () => {
+    for (const [raw, expected] of [['true', true], ['on', true], ['Y', true], ['1', true], ['off', false], ['f', false], ['no', false]] as const) {
+      assert.equal(readConfig({ LENSES_API_KEY: 'k', FASTMCP_STATELESS_HTTP: raw }).stateless, expected, raw);
+    }
+    assert.equal(readConfig({ LENSES_API_KEY: 'k', FASTMCP_STATELESS_HTTP: 'true', MCP_STATELESS_HTTP: 'yes' }).stateless, true);
+    refuses({ FASTMCP_STATELESS_HTTP: 'true', MCP_STATELESS_HTTP: 'false' }, /^MCP_STATELESS_HTTP \(false\) and FASTMCP_STATELESS_HTTP \(true\) disagree/);
+    refuses({ FASTMCP_STATELESS_HTTP: 'sometimes' }, /^FASTMCP_STATELESS_HTTP must be /);
+  });
+
+  it('the legacy LENSES_API_HTTP_URL/_PORT are honoured when LENSES_URL is not set, with a one-line deprecation notice', () => {
+    const legacy = readConfig({ LENSES_API_KEY: 'k', LENSES_API_HTTP_URL: 'https://hq.example.com', LENSES_API_HTTP_PORT: '8443', LENSES_API_WEBSOCKET_URL: 'wss://hq.example.com', LENSES_API_WEBSOCKET_PORT: '8443' });
+    assert.equal(legacy.lensesUrl, 'https://hq.example.com:8443');
+    assert.equal(legacy.introspectionUrl, 'https://hq.example.com:8443/oauth2/introspect');
+    assert.deepEqual(legacy.notices, ['lenses-mcp: LENSES_API_HTTP_URL, LENSES_API_HTTP_PORT, LENSES_API_WEBSOCKET_URL, LENSES_API_WEBSOCKET_PORT are deprecated: set LENSES_URL=https://hq.example.com:8443 instead']);
+    // As the official server: without a port, the one of its default LENSES_URL (9991).
+    assert.equal(readConfig({ LENSES_API_KEY: 'k', LENSES_API_HTTP_URL: 'http://hq' }).lensesUrl, 'http://hq:9991');
+    assert.equal(readConfig({ LENSES_API_KEY: 'k', LENSES_API_WEBSOCKET_URL: 'wss://hq', LENSES_API_WEBSOCKET_PORT: '443' }).lensesUrl, 'https://hq');
+    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k' }).notices, []);
+  });
+
+  it('LENSES_URL wins over the legacy names, which are then reported as ignored', () => {
+    const config = readConfig({ LENSES_API_KEY: 'k', LENSES_URL: 'http://new:9991', LENSES_API_HTTP_URL: 'http://old', LENSES_API_HTTP_PORT: '1' });
+    assert.equal(config.lensesUrl, 'http://new:9991');
+    assert.deepEqual(config.notices, ['lenses-mcp: LENSES_API_HTTP_URL, LENSES_API_HTTP_PORT ignored: LENSES_URL is set (they are deprecated; remove them)']);
+  });
+
+  it('refuses bad legacy values with one line naming the variable', () => {
+    refuses({ LENSES_API_HTTP_URL: 'hq.example.com' }, /^LENSES_API_HTTP_URL is not a URL/);
+    refuses({ LENSES_API_HTTP_URL: 'ftp://hq' }, /^LENSES_API_HTTP_URL must be a http or https URL/);
+    refuses({ LENSES_API_HTTP_URL: 'http://hq:9991' }, /^LENSES_API_HTTP_URL must be only a scheme and host/);
+    refuses({ LENSES_API_HTTP_URL: 'http://hq', LENSES_API_HTTP_PORT: 'http' }, /^LENSES_API_HTTP_PORT must be a whole number from 1 to 65535/);
+    refuses({ LENSES_API_HTTP_PORT: '9991' }, /^LENSES_API_HTTP_PORT is set without LENSES_API_HTTP_URL/);
+    refuses({ LENSES_API_WEBSOCKET_URL: 'http://hq' }, /^LENSES_API_WEBSOCKET_URL must be a ws or wss URL/);
+    refuses({ LENSES_API_HTTP_URL: 'https://hq', LENSES_API_WEBSOCKET_URL: 'wss://other' }, /^LENSES_API_WEBSOCKET_URL\/_PORT \(wss:\/\/other:9991\) must match LENSES_API_HTTP_URL\/_PORT \(wss:\/\/hq:9991\)/);
+  });
+
+  it('MCP_REPLICA_ID and SHUTDOWN_GRACE_SECONDS: defaults, values, and one-line refusals', () => {
+    const defaults = readConfig({ LENSES_API_KEY: 'k' });
+    assert.equal(defaults.replicaId, undefined);
+    assert.equal(defaults.shutdownGraceSeconds, 20);
+    const set = readConfig({ LENSES_API_KEY: 'k', MCP_REPLICA_ID: 'mcp-2', SHUTDOWN_GRACE_SECONDS: '0' });
+    assert.equal(set.replicaId, 'mcp-2');
+    assert.equal(set.shutdownGraceSeconds, 0);
+    refuses({ MCP_REPLICA_ID: 'a.b' }, /^MCP_REPLICA_ID must be 1 to 32 letters, digits, - or _, not "a.b"$/);
+    refuses({ MCP_REPLICA_ID: 'x'.repeat(33) }, /^MCP_REPLICA_ID must be/);
+    refuses({ SHUTDOWN_GRACE_SECONDS: '-1' }, /^SHUTDOWN_GRACE_SECONDS must be a whole number/);
+  });
+
+  it('OTEL_* variables: off by default, otlp over http/protobuf, and one-line refusals for what is not supported', () => {
+    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k' }).telemetry, { enabled: false, exporter: 'otlp', serviceName: 'lenses-mcp' });
+    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k', OTEL_ENABLED: 'yes', OTEL_EXPORTER: 'Console', OTEL_SERVICE_NAME: 'mcp-eu', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).telemetry, { enabled: true, exporter: 'console', serviceName: 'mcp-eu' });
+    refuses({ OTEL_ENABLED: 'sure' }, /^OTEL_ENABLED must be true\/1\/yes or false\/0\/no/);
+    refuses({ OTEL_EXPORTER: 'zipkin' }, /^OTEL_EXPORTER must be otlp or console, not "zipkin"$/);
+    refuses({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, /^OTEL_EXPORTER_OTLP_PROTOCOL must be http\/protobuf, not "grpc"/);
+    refuses({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /^OTEL_EXPORTER_OTLP_ENDPOINT /);
+  });
+
   it('the README\'s variable table lists every variable with the default --help prints', () => {
     const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
     for (const variable of VARIABLES) assert.ok(readme.includes(`| \`${variable.name}\` | ${variable.default} | ${variable.description} |`), variable.name);

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { TELEMETRY_CHUNK } from '../../../src/telemetry/telemetry';
+import { startHq, type RunningHq } from '../../hq/testing';
+import { connectClient, resultText } from './harness';
+import { buildBin, startBin } from './standaloneProcess';
+
+const ROOT = resolve(__dirname, '../../..');
+
+/** OpenTelemetry's own protobuf types (the generated ones of @opentelemetry/otlp-transformer 0.213, an npm alias). */
+interface ProtoType {
+  decode(bytes: Uint8Array): unknown;
+  toObject(message: unknown, options: { longs: StringConstructor; bytes: StringConstructor; defaults: boolean }): unknown;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- protobufjs static code without types of its own
+const protoRoot = require('otlp-proto-types/build/src/generated/root') as {
+  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: ProtoType } } } } };
+};
+const ExportTraceServiceRequest = protoRoot.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+
+interface AnyValue {
+  stringValue?: string;
+  intValue?: string;
+  boolValue?: boolean;
+}
+interface KeyValue {
+  key: string;
+  value: AnyValue;
+}
+interface DecodedSpan {
+  name: string;
+  spanId: string;
+  parentSpanId: string;
+  kind: number;
+  attributes: KeyValue[];
+  status?: { code?: number };
+}
+interface DecodedRequest {
+  resourceSpans: Array<{ resource: { attributes: KeyValue[] }; scopeSpans: Array<{ spans: DecodedSpan[] }> }>;
+}
+
+const attribute = (attributes: KeyValue[], key: string) => {
+  const value = attributes.find((entry) => entry.key === key)?.value;
+  return value?.stringValue ?? value?.intValue ?? value?.boolValue;
+};
+
+/** A loopback OTLP/HTTP receiver: keeps every protobuf body POSTed to /v1/traces. */
+async function startReceiver(): Promise<{ url: string; bodies: Buffer[]; close(): Promise<void> }> {
+  const bodies: Buffer[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.url === '/v1/traces' && request.headers['content-type'] === 'application/x-protobuf') bodies.push(Buffer.concat(chunks));
+      // An empty ExportTraceServiceResponse.
+      response.writeHead(200, { 'Content-Type': 'application/x-protobuf' });
+      response.end();
+    });
+  });
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bodies,
+    close: () =>
+      new Promise((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Bundles the OpenTelemetry chunk next to the test bin, as esbuild.mjs puts it next to dist/lenses-mcp.js. */
+async function buildChunkBeside(bin: string): Promise<void> {
+  await esbuild.build({
+    entryPoints: [join(ROOT, 'src/telemetry/otel.ts')],
+    outfile: join(dirname(bin), TELEMETRY_CHUNK),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+}
+
+describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
+  this.timeout(60_000);
+  let hq: RunningHq;
+  before(async () => {
+    hq = await startHq({ port: 0 });
+  });
+  after(() => hq?.close());
+
+  it('a tool call gives a server span and child HQ spans with tool, environment and outcome; no token, key, argument or URL in any span', async () => {
+    const bin = await buildBin();
+    await buildChunkBeside(bin);
+    const receiver = await startReceiver();
+    const server = await startBin({
+      TRANSPORT: 'http',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LENSES_URL: hq.url,
+      LENSES_API_KEY: hq.apiKey,
+      OTEL_ENABLED: 'true',
+      OTEL_SERVICE_NAME: 'lenses-mcp-test',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+    });
+    try {
+      assert.match(server.stderr(), /OpenTelemetry traces on: OTLP\/HTTP protobuf, service lenses-mcp-test/);
+      assert.equal((await fetch(new URL('/ready', server.url))).status, 200);
+      const client = await connectClient(server.url);
+      await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'customers' } });
+      const sql = await client.callTool({ name: 'execute_sql', arguments: { environment: 'dev', sql: 'SELECT * FROM payments LIMIT 2' } });
+      assert.notEqual(sql.isError, true, resultText(sql));
+      const missing = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'no-such-topic-4711' } });
+      assert.equal(missing.isError, true, resultText(missing));
+      await client.close();
+      assert.equal(await server.stop('SIGTERM'), 0, 'SIGTERM flushes the spans and exits 0');
+
+      const requests = receiver.bodies.map(
+        (body) =>
+          ExportTraceServiceRequest.toObject(ExportTraceServiceRequest.decode(body), { longs: String, bytes: String, defaults: true }) as DecodedRequest,
+      );
+      assert.ok(requests.length > 0, 'the receiver got OTLP protobuf');
+      const resource = requests[0].resourceSpans[0].resource.attributes;
+      assert.equal(attribute(resource, 'service.name'), 'lenses-mcp-test');
+      const spans = requests.flatMap((request) => request.resourceSpans.flatMap((resourceSpans) => resourceSpans.scopeSpans.flatMap((scope) => scope.spans)));
+      const calls = spans.filter((span) => span.name === 'tools/call get_topic');
+      assert.equal(calls.length, 2, spans.map((span) => span.name).join(', '));
+      const outcomes = calls.map((span) => attribute(span.attributes, 'lenses.outcome')).sort();
+      assert.deepEqual(outcomes, ['ok', 'tool_error']);
+      for (const call of calls) {
+        assert.equal(call.kind, 2, 'SERVER');
+        assert.equal(attribute(call.attributes, 'gen_ai.tool.name'), 'get_topic');
+        assert.equal(attribute(call.attributes, 'lenses.environment'), 'dev');
+        assert.equal(attribute(call.attributes, 'mcp.method.name'), 'tools/call');
+        const hqCalls = spans.filter((span) => span.parentSpanId === call.spanId);
+        assert.ok(hqCalls.length >= 1, 'each tool call has an HQ span under it');
+        for (const hqCall of hqCalls) {
+          assert.equal(hqCall.name, 'HQ GET');
+          assert.equal(hqCall.kind, 3, 'CLIENT');
+          assert.equal(attribute(hqCall.attributes, 'lenses.environment'), 'dev');
+          assert.ok(['200', '404'].includes(String(attribute(hqCall.attributes, 'http.response.status_code'))));
+        }
+      }
+      assert.ok(
+        spans.some((span) => span.name === 'initialize'),
+        'other MCP requests have spans too',
+      );
+      const sqlCall = spans.find((span) => span.name === 'tools/call execute_sql');
+      assert.ok(sqlCall, 'execute_sql has a span');
+      const sqlSpans = spans.filter((span) => span.name === 'HQ SQL');
+      assert.equal(sqlSpans.length, 1, 'the SQL WebSocket has a span of its own');
+      assert.equal(sqlSpans[0].parentSpanId, sqlCall.spanId);
+      assert.deepEqual(
+        ['lenses.hq.call', 'lenses.environment', 'lenses.outcome'].map((key) => attribute(sqlSpans[0].attributes, key)),
+        ['sql', 'dev', 'ok'],
+      );
+      const callIds = new Set([...calls, sqlCall].map((call) => call.spanId));
+      const hqSpans = spans.filter((span) => span.name.startsWith('HQ '));
+      assert.deepEqual(
+        hqSpans.filter((span) => !callIds.has(span.parentSpanId)),
+        [],
+        'every HQ span belongs to a tool call (the /ready probe makes none)',
+      );
+
+      const everything = `${receiver.bodies.map((body) => body.toString('latin1')).join('')}${JSON.stringify(requests)}`;
+      const { host } = new URL(hq.url);
+      for (const secret of [hq.apiKey, 'customers', 'no-such-topic-4711', 'payments', 'SELECT', host, '/api/', 'Bearer'])
+        assert.ok(!everything.includes(secret), `"${secret}" appears in the spans`);
+    } finally {
+      await server.stop();
+      await receiver.close();
+    }
+  });
+
+  it('off (the default): the bin holds no OpenTelemetry code and runs without the chunk; on without the chunk: one warning, and it serves', async () => {
+    const bundle = readFileSync(await buildBin(), 'utf8');
+    for (const marker of ['@opentelemetry', 'OTLPTraceExporter', 'BatchSpanProcessor']) assert.ok(!bundle.includes(marker), marker);
+    const { mkdtempSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const alone = join(mkdtempSync(join(tmpdir(), 'lenses-mcp-alone-')), 'lenses-mcp.js');
+    copyFileSync(await buildBin(), alone);
+    for (const enabled of ['false', 'true']) {
+      const server = await startBin(
+        { TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, OTEL_ENABLED: enabled },
+        alone,
+      );
+      try {
+        const warnings = server
+          .stderr()
+          .split('\n')
+          .filter((line) => line.includes('OTEL_ENABLED'));
+        assert.equal(warnings.length, enabled === 'true' ? 1 : 0, server.stderr());
+        const client = await connectClient(server.url);
+        assert.ok((await client.listTools()).tools.length > 0);
+        await client.close();
+      } finally {
+        await server.stop();
+      }
+    }
+  });
+});
