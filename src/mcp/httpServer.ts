@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import type { AuthInfo } from '@modelcontextprotocol/server';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { McpTelemetry } from '../telemetry/telemetry';
 import type { Scope } from '../scopes';
@@ -256,7 +256,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       void session.server.sendToolListChanged().catch(() => {});
     }
     const authInfo = (request as IncomingMessage & { auth?: AuthInfo }).auth;
-    if (!session.transport.receive(body, { authInfo, requestInfo: { headers: request.headers } })) return sendText(response, 400, 'Could not parse message');
+    if (!session.transport.receive(body, { authInfo })) return sendText(response, 400, 'Could not parse message');
     sendText(response, 202, 'Accepted');
   }
 

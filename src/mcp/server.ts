@@ -1,16 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import {
-  CallToolRequestSchema,
-  ErrorCode,
-  GetPromptRequestSchema,
-  ListPromptsRequestSchema,
-  ListToolsRequestSchema,
-  McpError,
-  type CallToolResult,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { LensesApiError, LensesClient } from '../lenses';
 import { fingerprint, silentLogger, type Logger } from '../log';
@@ -115,8 +104,8 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     },
   );
 
-  server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => {
-    const access = accessOf(extra.authInfo, options.defaultAccess);
+  server.setRequestHandler('tools/list', (_request, extra) => {
+    const access = accessOf(extra.http?.authInfo, options.defaultAccess);
     return { tools: toolsFor(access?.scopes ?? new Set(), tools).filter((tool) => !policyRefusal(tool, governance.rules().tools)).map(toolListing) };
   });
 
@@ -125,7 +114,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       {
         governance,
         tool: (name) => byName.get(name),
-        access: (extra) => accessOf(extra.authInfo, options.defaultAccess),
+        access: (extra) => accessOf(extra.http?.authInfo, options.defaultAccess),
         lenses: (token) => new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger }),
         clientCanElicit: () => server.getClientCapabilities()?.elicitation?.form !== undefined,
         elicit: (params, requestOptions) => server.elicitInput(params, requestOptions),
@@ -133,11 +122,11 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       handler,
     );
 
-  server.setRequestHandler(CallToolRequestSchema, governed(async (request, extra): Promise<CallToolResult> => {
+  server.setRequestHandler('tools/call', governed(async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
     const tool = byName.get(name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    const access = accessOf(extra.authInfo, options.defaultAccess);
+    if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const access = accessOf(extra.http?.authInfo, options.defaultAccess);
     if (!access) return errorResult(`${name} cannot run: this request carries no Lenses credential.`);
     if (access.kind === 'signed-out') {
       if (access.reason !== 'unavailable') options.sessionLost?.(`tool ${name} was called while signed out`);
@@ -151,12 +140,12 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     const progressToken = request.params._meta?.progressToken;
     const progress = async (value: number, message?: string) => {
       if (progressToken === undefined) return;
-      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, ...(message ? { message } : {}) } }).catch(() => {});
+      await extra.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, progress: value, ...(message ? { message } : {}) } }).catch(() => {});
     };
     const started = Date.now();
     const maxOutputChars = (typeof options.maxToolOutputChars === 'function' ? options.maxToolOutputChars() : options.maxToolOutputChars) ?? DEFAULT_MAX_TOOL_OUTPUT_CHARS;
     try {
-      const answer = await tool.call(args ?? {}, { lenses, signal: extra.signal, progress, maxOutputChars });
+      const answer = await tool.call(args ?? {}, { lenses, signal: extra.mcpReq.signal, progress, maxOutputChars });
       logger.debug(`Tool ${name} (token ${fingerprint(token)}) succeeded in ${Date.now() - started} ms`);
       return answerResult(answer, maxOutputChars);
     } catch (error) {
@@ -173,7 +162,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     }
   }));
 
-  server.setRequestHandler(ListPromptsRequestSchema, () => ({
+  server.setRequestHandler('prompts/list', () => ({
     prompts: LENSES_PROMPTS.map((prompt) => ({
       name: prompt.name,
       description: prompt.description,
@@ -181,12 +170,12 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     })),
   }));
 
-  server.setRequestHandler(GetPromptRequestSchema, (request) => {
+  server.setRequestHandler('prompts/get', (request) => {
     const prompt = LENSES_PROMPTS.find((candidate) => candidate.name === request.params.name);
-    if (!prompt) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
+    if (!prompt) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${request.params.name}`);
     const args = request.params.arguments ?? {};
     const missing = prompt.arguments.filter((argument) => !args[argument]);
-    if (missing.length > 0) throw new McpError(ErrorCode.InvalidParams, `Prompt ${prompt.name} needs the argument(s): ${missing.join(', ')}`);
+    if (missing.length > 0) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Prompt ${prompt.name} needs the argument(s): ${missing.join(', ')}`);
     return { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text: prompt.text(args) } }] };
   });
 

@@ -1,6 +1,5 @@
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport } from '@modelcontextprotocol/node';
+import type { Server, Transport } from '@modelcontextprotocol/server';
 import type { Logger } from '../log';
 
 /** One open MCP session of the HTTP server (streamable HTTP, or the older HTTP+SSE transport). */

@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { JSONRPCMessageSchema, type JSONRPCMessage, type MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import { parseJSONRPCMessage, type JSONRPCMessage, type MessageExtraInfo, type Transport, type TransportSendOptions } from '@modelcontextprotocol/server';
 
 /** Where clients POST their messages, as FastMCP serves it (`/messages` is accepted too). */
 export const SSE_MESSAGE_PATH = '/messages/';
@@ -48,9 +47,9 @@ export class SseServerTransport implements Transport {
   /** One POSTed JSON-RPC message or batch; false when it is not one (the caller answers 400). */
   receive(body: unknown, extra: MessageExtraInfo): boolean {
     const messages = Array.isArray(body) ? body : [body];
-    const parsed = messages.map((message) => JSONRPCMessageSchema.safeParse(message));
-    if (parsed.length === 0 || parsed.some((result) => !result.success)) return false;
-    for (const result of parsed) if (result.success) this.onmessage?.(result.data, extra);
+    const parsed = messages.map(parseMessage);
+    if (parsed.length === 0 || parsed.some((message) => message === undefined)) return false;
+    for (const message of parsed) if (message) this.onmessage?.(message, extra);
     return true;
   }
 
@@ -77,4 +76,12 @@ export class SseServerTransport implements Transport {
 /** The session ID a POST /messages/ names (`session_id`, or the SDK's `sessionId`). */
 export function postedSessionId(url: URL): string | undefined {
   return url.searchParams.get('session_id') ?? url.searchParams.get('sessionId') ?? undefined;
+}
+
+function parseMessage(message: unknown): JSONRPCMessage | undefined {
+  try {
+    return parseJSONRPCMessage(message);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,4 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../log';
 import { ALL_SCOPES } from '../scopes';
 import { ApiKeyAuthenticator } from './apiKeyAuthenticator';

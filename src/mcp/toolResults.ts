@@ -1,4 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
 import { LensesApiError, LensesConnectionError, UnsafePathSegmentError } from '../lenses';
 import { ToolArgumentError } from './tools';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, ToolAnswer } from './tools/answer';

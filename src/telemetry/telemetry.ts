@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/server';
 import type { Logger } from '../log';
 
 /** OpenTelemetry settings of the standalone server (the SDK reads the standard OTEL_EXPORTER_OTLP_* itself). */

@@ -1,5 +1,4 @@
-import type { RequestHandlerExtra, RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolRequest, CallToolResult, ElicitRequestFormParams, ElicitResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolRequest, CallToolResult, ElicitRequestFormParams, ElicitResult, RequestOptions, ServerContext } from '@modelcontextprotocol/server';
 import { path, type LensesClient } from '../../lenses';
 import { fingerprint } from '../../log';
 import type { ToolAccess } from '../server';
@@ -12,7 +11,7 @@ import { needsTier, protectionReason } from './protectedEnvironments';
 import { describeAction, type DescribedAction } from './toolActions';
 import { policyRefusal, policyRefusalMessage } from './toolPolicy';
 
-export type ToolCallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type ToolCallExtra = ServerContext;
 export type ToolCallHandler = (request: CallToolRequest, extra: ToolCallExtra) => Promise<CallToolResult>;
 
 /** How long the user has to answer a confirmation (people read, then type a name). */
@@ -93,7 +92,7 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
 
     let because: string | undefined;
     try {
-      because = await protection(action.environment, action, access.token, extra.signal);
+      because = await protection(action.environment, action, access.token, extra.mcpReq.signal);
     } catch (error) {
       record('refused', 'tier-unknown');
       return errorResult(
@@ -110,7 +109,7 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
     }
     let answer: ElicitResult;
     try {
-      answer = await dependencies.elicit(confirmationRequest(action, tool.scope, because), { relatedRequestId: extra.requestId, signal: extra.signal, timeout: CONFIRMATION_TIMEOUT_MS });
+      answer = await dependencies.elicit(confirmationRequest(action, tool.scope, because), { relatedRequestId: extra.mcpReq.id, signal: extra.mcpReq.signal, timeout: CONFIRMATION_TIMEOUT_MS });
     } catch {
       record('declined', 'no-answer');
       return errorResult(notConfirmedMessage(tool.name, action, 'no-answer'));
