@@ -14,6 +14,8 @@ const common = {
   minify: production,
   sourcemap: production ? 'linked' : 'inline',
   logLevel: 'info',
+  // The SDK's default JSON Schema validator (Ajv) is most of its size: see src/mcp/sdkShims.ts.
+  alias: { '@modelcontextprotocol/server/_shims': './src/mcp/sdkShims.ts' },
 };
 
 const builds = [
