@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import type { AuthInfo } from '@modelcontextprotocol/server';
+import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { createMcpHandler, isLegacyRequest, type AuthInfo } from '@modelcontextprotocol/server';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { McpTelemetry } from '../telemetry/telemetry';
 import type { Scope } from '../scopes';
@@ -128,6 +128,11 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       governance,
     });
 
+  // 2026-07-28 requests (a `_meta` envelope, no initialize, no session): one server per request.
+  // 2025 requests never reach it (`legacy: 'reject'`); they keep their sessions below.
+  const modern = createMcpHandler(() => newServer(), { legacy: 'reject', onerror: (error) => logger.debug(`MCP 2026-07-28 request: ${error.message}`) });
+  const serveModern = toNodeHandler(modern, { onerror: (error) => logger.error(`MCP 2026-07-28 request failed: ${error.message}`) });
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -178,6 +183,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       }
     }
 
+    // Every guard above (Host/Origin, authentication, body limits, scope challenge) applies to both generations alike.
+    if (!sse && request.method === 'POST' && !(await isLegacyRequest(await toWebRequest(request, body), body))) return serveModern(request, response, body);
     if (sse) return ssePost ? handleSsePost(request, response, url, body, access, subject) : openSseStream(request, response, access, subject);
     if (options.stateless) return handleStateless(request, response, body);
 
@@ -303,6 +310,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     port,
     notifyToolsChanged() {
       for (const session of [...sessions.values(), ...sseSessions.values()]) void session.server.sendToolListChanged().catch(() => {});
+      modern.notify.toolsChanged();
     },
     async close({ graceMs = 0 } = {}) {
       clearInterval(sweeper);
@@ -310,7 +318,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       const closing = drain.drain(httpServer, graceMs);
       // Sessions (and their GET streams) end once in-flight requests are answered.
       const { unfinished } = await closing.then(async (result) => {
-        await Promise.all([sessions.closeAll(), sseSessions.closeAll()]);
+        await Promise.all([sessions.closeAll(), sseSessions.closeAll(), modern.close()]);
         return result;
       });
       if (unfinished > 0) logger.warn(`Stopped with ${unfinished} request(s) still in flight after the grace period`);

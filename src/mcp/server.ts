@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ProtocolError, ProtocolErrorCode, Server, type AuthInfo, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, Server, SUPPORTED_PROTOCOL_VERSIONS, type AuthInfo, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { LensesApiError, LensesClient } from '../lenses';
 import { fingerprint, silentLogger, type Logger } from '../log';
@@ -14,6 +14,10 @@ import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from './tools/answer';
 /** The server name MCP clients show; VS Code and Cursor prefix tools with it (`mcp_lenses_<tool>`). */
 export const SERVER_NAME = 'Lenses';
 export const SERVER_VERSION = '0.1.0';
+/** The revision without `initialize` (server/discover, a `_meta` envelope on every request); the SDK's list holds the 2025 handshake revisions. */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+/** Every revision the server speaks: the 2025 handshake ones answer `initialize`, the modern one answers server/discover. */
+export const PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...SUPPORTED_PROTOCOL_VERSIONS];
 
 /** What the tools may do for one request. */
 export type ToolAccess =
@@ -99,6 +103,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
   const server = new Server(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'Lenses MCP' },
     {
+      supportedProtocolVersions: [...PROTOCOL_VERSIONS],
       capabilities: { tools: { listChanged: true }, prompts: {}, logging: {} },
       instructions: ['Tools for Lenses (Apache Kafka): environments, topics, datasets, connectors, consumer groups, SQL and SQL processors. Most tools take an "environment": call list_environments first.', governanceInstructions(governance.rules(), governance.switches)].filter(Boolean).join(' '),
     },

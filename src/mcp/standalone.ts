@@ -1,4 +1,4 @@
-import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../log';
 import { ALL_SCOPES } from '../scopes';
 import { ApiKeyAuthenticator } from './apiKeyAuthenticator';
@@ -100,8 +100,9 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
 }
 
 /** Serves MCP over stdin/stdout with the API key (stdout carries JSON-RPC only). */
-export async function startStandaloneStdio(config: ServerConfig, dependencies: StandaloneDependencies): Promise<{ close(): Promise<void> }> {
-  const server = createLensesMcpServer({
+export function startStandaloneStdio(config: ServerConfig, dependencies: StandaloneDependencies): Promise<{ close(): Promise<void> }> {
+  const governance = standaloneGovernance(config, dependencies.logger);
+  const newServer = () => createLensesMcpServer({
     lensesUrl: config.lensesUrl,
     fetch: hqFetch(dependencies),
     logger: dependencies.logger,
@@ -109,10 +110,11 @@ export async function startStandaloneStdio(config: ServerConfig, dependencies: S
     maxToolOutputChars: config.maxToolOutputChars,
     defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
     credential: 'api-key',
-    governance: standaloneGovernance(config, dependencies.logger),
+    governance,
   });
   const transport = new StdioServerTransport();
-  await server.connect(dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport);
+  // The opening message picks the generation: initialize (2025) or server/discover (2026-07-28).
+  const served = serveStdio(newServer, { transport: dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport, onerror: (error) => dependencies.logger.debug(`stdio: ${error.message}`) });
   dependencies.logger.info('Lenses MCP server on stdio (API-key mode)');
-  return { close: () => server.close() };
+  return Promise.resolve({ close: () => served.close() });
 }
