@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, Client, PROTOCOL_VERSION_META_KEY, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
+import { startHq, type RunningHq } from '../../hq/testing';
+import { resultJson, startOAuthMcp, type OAuthMcp } from './harness';
+import { buildBin } from './standaloneProcess';
+
+/** A v2 SDK client: `modern` pins 2026-07-28 (server/discover, no initialize), `legacy` runs the 2025 handshake. */
+function v2Client(generation: 'modern' | 'legacy'): Client {
+  return new Client({ name: 'generations-test', version: '1' }, { versionNegotiation: { mode: generation === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy' } });
+}
+
+function httpTransport(url: string, token: string): StreamableHTTPClientTransport {
+  return new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+}
+
+/** A hand-written 2026-07-28 request: the `_meta` envelope and the headers mirroring it, no session. */
+function modernPost(url: string, token: string | undefined, method: string, params: Record<string, unknown> = {}): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': MODERN_PROTOCOL_VERSION, 'Mcp-Method': method, ...(typeof params.name === 'string' ? { 'Mcp-Name': params.name } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method,
+      params: { ...params, _meta: { [PROTOCOL_VERSION_META_KEY]: MODERN_PROTOCOL_VERSION, [CLIENT_INFO_META_KEY]: { name: 'raw', version: '1' }, [CLIENT_CAPABILITIES_META_KEY]: {} } },
+    }),
+  });
+}
+
+describe('both protocol generations on one /mcp endpoint (SDK v2 client)', function () {
+  this.timeout(30_000);
+  let env: OAuthMcp;
+
+  before(async () => {
+    env = await startOAuthMcp();
+  });
+  after(() => env?.close());
+
+  it('a 2026-07-28 client lists the tools of its token and calls one, without initialize or a session', async () => {
+    const client = v2Client('modern');
+    await client.connect(httpTransport(env.mcp.url, await env.token(['read'])));
+    try {
+      assert.equal(client.getNegotiatedProtocolVersion(), MODERN_PROTOCOL_VERSION);
+      const names = (await client.listTools()).tools.map((tool) => tool.name);
+      assert.ok(names.includes('list_topics'));
+      assert.ok(!names.includes('create_topic'), 'a read token must not see write tools');
+      const environments = resultJson(await client.callTool({ name: 'list_environments', arguments: {} })) as Array<{ name: string }>;
+      assert.ok(environments.some((environment) => environment.name === 'dev'));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a 2025 client on the same endpoint still gets a session (so it can receive tools/list_changed)', async () => {
+    const client = v2Client('legacy');
+    const transport = httpTransport(env.mcp.url, await env.token(['read', 'write']));
+    await client.connect(transport);
+    try {
+      assert.match(client.getNegotiatedProtocolVersion() ?? '', /^2025-/);
+      assert.ok(transport.sessionId, 'the 2025 handshake opens a session');
+      assert.ok((await client.listTools()).tools.some((tool) => tool.name === 'create_topic'));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('answers a 2026-07-28 request with no session id, and without a bearer with the same 401 challenge as 2025', async () => {
+    const answered = await modernPost(env.mcp.url, await env.token(['read']), 'tools/list');
+    assert.equal(answered.status, 200);
+    assert.equal(answered.headers.get('mcp-session-id'), null);
+    const refused = await modernPost(env.mcp.url, undefined, 'tools/list');
+    assert.equal(refused.status, 401);
+    assert.match(refused.headers.get('www-authenticate') ?? '', /^Bearer .*resource_metadata=/);
+  });
+
+  it('RS-10 refuses a 2026-07-28 write call with a read-only token by the insufficient_scope challenge, before any tool runs', async () => {
+    const refused = await modernPost(env.mcp.url, await env.token(['read']), 'tools/call', { name: 'create_topic', arguments: { environment: 'dev', name: 'never-created', partitions: 1, replication: 1 } });
+    assert.equal(refused.status, 403);
+    assert.match(refused.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
+    assert.match(refused.headers.get('www-authenticate') ?? '', /scope="[^"]*write/);
+  });
+});
+
+describe('both protocol generations on stdio (the bundled bin, SDK v2 client)', function () {
+  this.timeout(30_000);
+  let hq: RunningHq;
+
+  before(async () => {
+    await buildBin();
+    hq = await startHq({ port: 0 });
+  });
+  after(() => hq?.close());
+
+  for (const generation of ['modern', 'legacy'] as const) {
+    it(`serves a ${generation === 'modern' ? '2026-07-28' : '2025'} client that opens with ${generation === 'modern' ? 'server/discover' : 'initialize'}`, async () => {
+      const transport = new StdioClientTransport({ command: process.execPath, args: [await buildBin()], env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey }, stderr: 'pipe' });
+      const client = v2Client(generation);
+      await client.connect(transport);
+      try {
+        if (generation === 'modern') assert.equal(client.getNegotiatedProtocolVersion(), MODERN_PROTOCOL_VERSION);
+        else assert.match(client.getNegotiatedProtocolVersion() ?? '', /^2025-/);
+        assert.equal((await client.listTools()).tools.length, 45);
+        const environments = resultJson(await client.callTool({ name: 'list_environments', arguments: {} })) as Array<{ name: string }>;
+        assert.ok(environments.some((environment) => environment.name === 'dev'));
+      } finally {
+        await client.close();
+      }
+    });
+  }
+});
