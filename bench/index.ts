@@ -11,10 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { McpServer } from '@modelcontextprotocol/server';
+import { NodeStreamableHTTPServerTransport as StreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { ApiKeyAuthenticator } from '../src/mcp/apiKeyAuthenticator';
 import type { RequestAuthenticator } from '../src/mcp/authentication';
@@ -134,7 +133,7 @@ async function bareSdkServer(): Promise<{ url: string; close(): Promise<void> }>
     let transport = typeof sessionId === 'string' ? transports.get(sessionId) : undefined;
     if (!transport) {
       const server = new McpServer({ name: 'floor', version: '1' });
-      server.registerTool('list_topics', { inputSchema: { environment: z.string() } }, async () => ({ content: [{ type: 'text', text: '[]' }] }));
+      server.registerTool('list_topics', { inputSchema: z.object({ environment: z.string() }) }, async () => ({ content: [{ type: 'text', text: '[]' }] }));
       const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => {
           transports.set(id, created);
         },

@@ -9,9 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from '../src/mcp/tools/answer';
 import { SCALED_ENVIRONMENT, scaledTopicName, WIDE_TOPIC } from '../test/hq/api/scale';
 import { startHq } from '../test/hq/testing';
@@ -53,7 +51,7 @@ async function main(): Promise<void> {
     };
     const toolCall = async (args: Record<string, unknown>) => {
       const t0 = performance.now();
-      const result = (await client.callTool({ name: 'list_topics', arguments: { environment: SCALED_ENVIRONMENT, ...args } })) as CallToolResult;
+      const result = await client.callTool({ name: 'list_topics', arguments: { environment: SCALED_ENVIRONMENT, ...args } });
       if (result.isError) throw new Error(`list_topics failed: ${textOf(result)}`);
       return { ms: performance.now() - t0, text: textOf(result) };
     };
@@ -88,12 +86,12 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 10);
     let firstRecords: number | undefined;
     const sqlStarted = performance.now();
-    const sql = (await client.callTool({ name: 'execute_sql', arguments: { environment: SCALED_ENVIRONMENT, sql: `SELECT * FROM ${WIDE_TOPIC}` } }, CallToolResultSchema, {
+    const sql = (await client.callTool({ name: 'execute_sql', arguments: { environment: SCALED_ENVIRONMENT, sql: `SELECT * FROM ${WIDE_TOPIC}` } }, {
       onprogress: (p) => {
         if (p.progress > 0 && firstRecords === undefined) firstRecords = performance.now() - sqlStarted;
       },
       timeout: 120_000,
-    })) as CallToolResult;
+    }));
     const sqlMs = performance.now() - sqlStarted;
     clearInterval(sampler);
     peak = Math.max(peak, rssMb(pid));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { readConfig } from '../../../src/mcp/config';
 import { startStandaloneHttp } from '../../../src/mcp/standalone';
 import { describeToolError } from '../../../src/mcp/toolResults';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { VARIABLES } from '../../../src/mcp/config';
 import { startHq, type RunningHq } from '../../hq/testing';
 import { connectClient, resultJson, startOAuthMcp } from './harness';

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { ALL_SCOPES } from '../../../src/scopes';
@@ -41,9 +39,9 @@ describe('list_consumer_groups: compact rows by default, groups in full with det
   });
 
   async function page(args: Record<string, unknown>): Promise<Page> {
-    const result = (await client.callTool({ name: 'list_consumer_groups', arguments: { environment: env, ...args } })) as CallToolResult;
+    const result = await client.callTool({ name: 'list_consumer_groups', arguments: { environment: env, ...args } });
     assert.notEqual(result.isError, true);
-    return result.structuredContent as unknown as Page;
+    return result.structuredContent as Page;
   }
   async function hqGroups(): Promise<Array<Record<string, unknown>>> {
     const response = await fetch(`${hq.url}/api/v1/environments/${env}/proxy/api/consumers`, { headers: { Authorization: `Bearer ${hq.apiKey}` } });

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionRejection, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
@@ -54,7 +52,7 @@ async function connectAsEditor(url: string): Promise<EditorConnection> {
     return response;
   };
   const client = new Client({ name: 'vscode-like', version: '1' });
-  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+  client.setNotificationHandler('notifications/tools/list_changed', () => {
     changes += 1;
   });
   await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: watchingFetch, requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));

@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, type ElicitRequest, type ElicitResult, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { AuditLog, areaOf, DEFAULT_RULES, fixedGovernance, parseEnvironmentSelectors, parseToolSelectors, type AuditSink, type GovernanceRules } from '../../../src/mcp/governance';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
@@ -63,7 +61,7 @@ async function connect(url: string, elicit?: ElicitHandler): Promise<{ client: C
   const questions: ElicitRequest[] = [];
   const client = new Client({ name: 'governance-test', version: '1' }, { capabilities: elicit ? { elicitation: {} } : {} });
   if (elicit) {
-    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+    client.setRequestHandler('elicitation/create', async (request) => {
       questions.push(request);
       return elicit(request);
     });
@@ -409,7 +407,7 @@ describe('RS-20 the standalone bin over stdio: confirmation through elicitation,
     transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const answers: ElicitResult[] = [{ action: 'decline' }, { action: 'accept', content: { confirm_name: 'orders-sink' } }];
     const client = new Client({ name: 'stdio-governance', version: '1' }, { capabilities: { elicitation: {} } });
-    client.setRequestHandler(ElicitRequestSchema, async () => answers.shift() ?? { action: 'cancel' });
+    client.setRequestHandler('elicitation/create', async () => answers.shift() ?? { action: 'cancel' });
     await client.connect(transport);
     try {
       const args = { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' };

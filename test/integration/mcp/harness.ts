@@ -1,6 +1,4 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
@@ -80,7 +78,7 @@ export function resultText(result: unknown): string {
 export function resultJson(result: unknown): unknown {
   const call = result as CallToolResult;
   if (call.isError) throw new Error(`tool error: ${resultText(call)}`);
-  const structured = call.structuredContent;
+  const structured = call.structuredContent as Record<string, unknown> | undefined;
   if (structured && Object.keys(structured).length === 1 && 'result' in structured) return structured.result;
   if (structured && Array.isArray(structured.items) && 'next_offset' in structured) return structured.items;
   return structured ?? resultText(call);

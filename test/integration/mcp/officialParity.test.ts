@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { Client, SSEClientTransport } from '@modelcontextprotocol/client';
 import { silentLogger } from '../../../src/log';
 import { readConfig } from '../../../src/mcp/config';
 import type { RunningMcpHttpServer } from '../../../src/mcp/httpServer';

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { DEFAULT_RULES, fixedGovernance } from '../../../src/mcp/governance';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
@@ -304,7 +302,7 @@ describe("HQ requests match the official server's, per tool (stand-in HQ on loop
 
   it('differs on purpose: a value with & or = stays one query parameter (the official pastes it raw, adding parameters)', async () => {
     hq.take();
-    const result = (await client.callTool({ name: 'list_datasets', arguments: { environment: 'dev', search: 'a&pageSize=1000 b' } })) as CallToolResult;
+    const result = await client.callTool({ name: 'list_datasets', arguments: { environment: 'dev', search: 'a&pageSize=1000 b' } });
     assert.notEqual(result.isError, true);
     const [request] = hq.take();
     assert.deepEqual(queryPairs(request.query, false), [...queryPairs(DATASETS_DEFAULT_QUERY, true), ['search', 'a&pageSize=1000 b']]);
@@ -313,7 +311,7 @@ describe("HQ requests match the official server's, per tool (stand-in HQ on loop
   for (const { tool, label, args, official } of CASES) {
     it(`${tool}${label ? `: ${label}` : ''}`, async () => {
       hq.take();
-      const result = (await client.callTool({ name: tool, arguments: args })) as CallToolResult;
+      const result = await client.callTool({ name: tool, arguments: args });
       const text = result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
       assert.notEqual(result.isError, true, `${tool} failed: ${text}`);
       const recorded = hq.take();

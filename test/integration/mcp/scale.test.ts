@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { ALL_SCOPES } from '../../../src/scopes';
@@ -38,7 +36,7 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
   });
 
   async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    const result = await client.callTool({ name, arguments: args });
     assert.notEqual(result.isError, true, `${name}: ${textOf(result)}`);
     return result;
   }
@@ -56,7 +54,7 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
     next_offset: number | null;
     note?: string;
   }
-  const pageOf = <T = Record<string, unknown>>(result: CallToolResult) => result.structuredContent as unknown as Page<T>;
+  const pageOf = <T = Record<string, unknown>>(result: CallToolResult) => result.structuredContent as Page<T>;
 
   const growing: Array<[tool: string, args: Record<string, unknown>]> = [
     ['list_topics', { environment: env }],
@@ -130,7 +128,7 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
         let offset: number | null = 0;
         let pages = 0;
         while (offset !== null) {
-          const result = (await wideClient.callTool({ name: tool, arguments: { environment: env, offset } })) as CallToolResult;
+          const result = await wideClient.callTool({ name: tool, arguments: { environment: env, offset } });
           assert.ok(textOf(result).length <= 400_000);
           const page: Page = pageOf(result);
           pages++;
@@ -197,9 +195,9 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
 
   it('execute_sql over 100,000 records stops at the budget with "truncated after N rows", progress streaming first', async () => {
     const progress: number[] = [];
-    const result = (await client.callTool({ name: 'execute_sql', arguments: { environment: env, sql: `SELECT * FROM ${WIDE_TOPIC}` } }, CallToolResultSchema, {
+    const result = (await client.callTool({ name: 'execute_sql', arguments: { environment: env, sql: `SELECT * FROM ${WIDE_TOPIC}` } }, {
       onprogress: (p) => progress.push(p.progress),
-    })) as CallToolResult;
+    }));
     assert.notEqual(result.isError, true, textOf(result));
     const text = textOf(result);
     assert.ok(text.length <= BUDGET, String(text.length));

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { ALL_SCOPES } from '../../../src/scopes';
@@ -32,7 +30,7 @@ describe('small clusters answer as before (default emulator data)', function () 
   });
 
   async function text(name: string, args: Record<string, unknown>): Promise<string> {
-    const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+    const result = await client.callTool({ name, arguments: args });
     assert.notEqual(result.isError, true, name);
     return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
   }
@@ -81,7 +79,7 @@ describe('small clusters answer as before (default emulator data)', function () 
     assert.deepEqual([detail.topicName, detail.partitions], ['orders..v2', 2]);
     const found = JSON.parse((await text('list_topics', { environment: 'dev', filter: '*..v2' })).split('\n\n')[0]) as Array<{ topicName: string }>;
     assert.deepEqual(found.map((t) => t.topicName), ['orders..v2']);
-    const refused = (await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: '..' } })) as CallToolResult;
+    const refused = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: '..' } });
     assert.equal(refused.isError, true);
     assert.match(refused.content.map((p) => (p.type === 'text' ? p.text : '')).join(''), /Invalid arguments for get_topic: argument "topic_name"/);
   });

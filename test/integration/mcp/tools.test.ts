@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Client } from '@modelcontextprotocol/client';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import { connectClient, resultJson, resultText, startOAuthMcp, type OAuthMcp } from './harness';
 
@@ -95,7 +94,6 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
       const progress: number[] = [];
       const result = await client.callTool(
         { name: 'execute_sql', arguments: { environment: 'dev', sql: 'SELECT * FROM orders LIMIT 5' } },
-        CallToolResultSchema,
         { onprogress: (p) => progress.push(p.progress) },
       );
       const records = resultJson(result) as Array<{ key: string }>;

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { ConfigError, readConfig, VARIABLES } from '../../../src/mcp/config';
 import { createLensesMcpServer } from '../../../src/mcp/server';
 import { readSettings } from '../../../src/vscode/settings';

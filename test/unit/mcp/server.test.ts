@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import tools from './official-tools.json';
 import { createLensesMcpServer, type ToolAccess } from '../../../src/mcp/server';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';

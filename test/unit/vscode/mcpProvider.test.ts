@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { EmbeddedAuthenticator, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
 import { startMcpHttpServer } from '../../../src/mcp/httpServer';
 import type { Scope } from '../../../src/scopes';

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { completeAuthorizationInBrowserless, obtainTokens, startHq, type RunningHq } from '../../hq/testing';
 import { listAuthorizations, revokeAuthorization } from '../../../src/lenses/connectedApps';
 import { EmbeddedAuthenticator } from '../../../src/mcp/embeddedAuthenticator';
@@ -345,7 +343,7 @@ describe('the VS Code layer against the HQ emulator', function () {
       const endpoint = await embedded.ensureStarted(url);
       let changes = 0;
       const client = new Client({ name: 'vscode-like', version: '1' });
-      client.setNotificationHandler(ToolListChangedNotificationSchema, () => void changes++);
+      client.setNotificationHandler('notifications/tools/list_changed', () => void changes++);
       await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: endpoint.headers } }));
       try {
         assert.equal((await client.listTools()).tools.length, 40);
