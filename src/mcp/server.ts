@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { ProtocolError, ProtocolErrorCode, Server, SUPPORTED_PROTOCOL_VERSIONS, type AuthInfo, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode, Server, SUPPORTED_PROTOCOL_VERSIONS, type AuthInfo, type CallToolResult, type ClientCapabilities, type Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { LensesApiError, LensesClient } from '../lenses';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
 import type { RequestAuthentication } from './authentication';
-import { fixedGovernance, governanceInstructions, governToolCalls, policyRefusal, type Governance, type ToolCallHandler } from './governance';
+import { fixedGovernance, governanceInstructions, governToolCalls, isModernRequest, policyRefusal, type Governance, type ToolCallExtra, type ToolCallHandler } from './governance';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
@@ -69,6 +69,19 @@ function isToolAccess(value: unknown): value is ToolAccess {
   return typeof value === 'object' && value !== null && 'kind' in value && 'scopes' in value && (value.kind === 'granted' || value.kind === 'signed-out');
 }
 
+/** The capabilities a 2026-07-28 request declares in its envelope (there is no initialize to carry them). */
+function envelopeCapabilities(extra: ToolCallExtra): ClientCapabilities | undefined {
+  const envelope: Record<string, unknown> = extra.mcpReq.envelope ?? {};
+  const capabilities = envelope[CLIENT_CAPABILITIES_META_KEY];
+  return typeof capabilities === 'object' && capabilities !== null ? capabilities : undefined;
+}
+
+/** Form elicitation declared; an empty `elicitation` object means forms (the specification's default). */
+function canElicitForms(capabilities: ClientCapabilities | undefined): boolean {
+  const elicitation = capabilities?.elicitation;
+  return elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
+}
+
 /** The tools a holder of `scopes` may see and call. */
 export function toolsFor(scopes: ReadonlySet<Scope>, tools: readonly LensesTool[] = LENSES_TOOLS): LensesTool[] {
   return tools.filter((tool) => scopes.has(tool.scope));
@@ -121,7 +134,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
         tool: (name) => byName.get(name),
         access: (extra) => accessOf(extra.http?.authInfo, options.defaultAccess),
         lenses: (token) => new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger }),
-        clientCanElicit: () => server.getClientCapabilities()?.elicitation?.form !== undefined,
+        clientCanElicit: (extra) => (isModernRequest(extra) ? canElicitForms(envelopeCapabilities(extra)) : server.getClientCapabilities()?.elicitation?.form !== undefined),
         elicit: (params, requestOptions) => server.elicitInput(params, requestOptions),
       },
       handler,

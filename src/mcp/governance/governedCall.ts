@@ -1,4 +1,4 @@
-import type { CallToolRequest, CallToolResult, ElicitRequestFormParams, ElicitResult, RequestOptions, ServerContext } from '@modelcontextprotocol/server';
+import { inputRequired, type CallToolRequest, type CallToolResult, type ElicitRequestFormParams, type ElicitResult, type InputRequiredResult, type RequestOptions, type ServerContext } from '@modelcontextprotocol/server';
 import { path, type LensesClient } from '../../lenses';
 import { fingerprint } from '../../log';
 import type { ToolAccess } from '../server';
@@ -13,6 +13,11 @@ import { policyRefusal, policyRefusalMessage } from './toolPolicy';
 
 export type ToolCallExtra = ServerContext;
 export type ToolCallHandler = (request: CallToolRequest, extra: ToolCallExtra) => Promise<CallToolResult>;
+/** A governed call may first answer a 2026-07-28 client with the confirmation to ask (`input_required`). */
+export type GovernedToolCallHandler = (request: CallToolRequest, extra: ToolCallExtra) => Promise<CallToolResult | InputRequiredResult>;
+
+/** The key of the confirmation in a 2026-07-28 `input_required` result and in the retried call's `inputResponses`. */
+export const CONFIRMATION_INPUT = 'lenses_confirmation';
 
 /** How long the user has to answer a confirmation (people read, then type a name). */
 export const CONFIRMATION_TIMEOUT_MS = 10 * 60_000;
@@ -23,8 +28,8 @@ export interface GovernedCallDependencies {
   access(extra: ToolCallExtra): ToolAccess | undefined;
   /** An HQ client carrying `token` (to read an environment's tier). */
   lenses(token: string): Pick<LensesClient, 'get'>;
-  /** Whether the connected client declared form elicitation. */
-  clientCanElicit(): boolean;
+  /** Whether the client declared form elicitation (on the session, or in a 2026-07-28 request's envelope). */
+  clientCanElicit(extra: ToolCallExtra): boolean;
   /** Sends `elicitation/create` to the client (the SDK server's `elicitInput`). */
   elicit(params: ElicitRequestFormParams, options: RequestOptions): Promise<ElicitResult>;
   now?: () => number;
@@ -35,9 +40,10 @@ export interface GovernedCallDependencies {
  * the tool filters (refused with what to change); then, for a valid write or delete call
  * with the needed scope on a protected environment, the user's confirmation through
  * `elicitation/create` (RS-20: declined, cancelled, unanswered or impossible → the handler
- * never runs). Every write or delete call leaves one audit record, whatever its outcome.
+ * never runs). A 2026-07-28 client is asked through an `input_required` result instead, and its
+ * retried call carries the answer. Every write or delete call that ends leaves one audit record.
  */
-export function governToolCalls(dependencies: GovernedCallDependencies, handler: ToolCallHandler): ToolCallHandler {
+export function governToolCalls(dependencies: GovernedCallDependencies, handler: ToolCallHandler): GovernedToolCallHandler {
   const now = dependencies.now ?? Date.now;
   const { governance } = dependencies;
   return async (request, extra) => {
@@ -101,18 +107,27 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
     }
     if (because === undefined) return run(false);
 
-    if (!dependencies.clientCanElicit()) {
+    if (!dependencies.clientCanElicit(extra)) {
       record('refused', 'no-elicitation');
       return errorResult(
         `${action.sentence}: not done, nothing was changed. ${because}: ${tool.name} runs there only after the user confirms it, and this MCP client cannot ask (it did not declare the "elicitation" capability). Tell the user; to allow it, they can use an MCP client that supports elicitation (such as VS Code) over stdio or stateful HTTP, or remove the environment from ${governance.switches.protectedEnvironments}${governance.switches.afterChange}.`,
       );
     }
+    const question = confirmationRequest(action, tool.scope, because);
     let answer: ElicitResult;
-    try {
-      answer = await dependencies.elicit(confirmationRequest(action, tool.scope, because), { relatedRequestId: extra.mcpReq.id, signal: extra.mcpReq.signal, timeout: CONFIRMATION_TIMEOUT_MS });
-    } catch {
-      record('declined', 'no-answer');
-      return errorResult(notConfirmedMessage(tool.name, action, 'no-answer'));
+    if (isModernRequest(extra)) {
+      // 2026-07-28 has no server-to-client request: the question goes back as input_required, and
+      // the retried call (same arguments, checked again above) carries the user's answer.
+      const answered = extra.mcpReq.inputResponses?.[CONFIRMATION_INPUT];
+      if (answered === undefined) return inputRequired({ inputRequests: { [CONFIRMATION_INPUT]: inputRequired.elicit(question) } });
+      answer = isElicitResult(answered) ? answered : { action: 'cancel' };
+    } else {
+      try {
+        answer = await dependencies.elicit(question, { relatedRequestId: extra.mcpReq.id, signal: extra.mcpReq.signal, timeout: CONFIRMATION_TIMEOUT_MS });
+      } catch {
+        record('declined', 'no-answer');
+        return errorResult(notConfirmedMessage(tool.name, action, 'no-answer'));
+      }
     }
     const verdict = confirmationVerdict(answer, action, tool.scope);
     if (verdict !== 'confirmed') {
@@ -133,6 +148,15 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
     if (tier === undefined) return `The tier of ${environment} is unknown, so it is treated as a protected environment`;
     return protectionReason(environment, tier, selectors);
   }
+}
+
+/** A 2026-07-28 request: it carries the per-request `_meta` envelope (2025 requests never do). */
+export function isModernRequest(extra: ToolCallExtra): boolean {
+  return extra.mcpReq.envelope !== undefined;
+}
+
+function isElicitResult(value: unknown): value is ElicitResult {
+  return isRecord(value) && (value.action === 'accept' || value.action === 'decline' || value.action === 'cancel') && (value.content === undefined || isRecord(value.content));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

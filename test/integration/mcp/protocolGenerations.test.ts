@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, Client, PROTOCOL_VERSION_META_KEY, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { startHq, type RunningHq } from '../../hq/testing';
-import { resultJson, startOAuthMcp, type OAuthMcp } from './harness';
+import { resultJson, resultText, startOAuthMcp, type OAuthMcp } from './harness';
 import { buildBin } from './standaloneProcess';
 
 /** A v2 SDK client: `modern` pins 2026-07-28 (server/discover, no initialize), `legacy` runs the 2025 handshake. */
@@ -109,4 +111,66 @@ describe('both protocol generations on stdio (the bundled bin, SDK v2 client)', 
       }
     });
   }
+});
+
+describe('protected-environment confirmation for a 2026-07-28 client (input_required instead of elicitation/create)', function () {
+  this.timeout(30_000);
+  let hq: RunningHq;
+  let mcp: RunningMcpHttpServer;
+  const clients: Client[] = [];
+
+  beforeEach(async () => {
+    hq = await startHq({ port: 0 });
+    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey) });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((client) => client.close()));
+    await mcp.close();
+    await hq.close();
+  });
+
+  /** A 2026-07-28 client; with `answer`, it declares form elicitation and answers every question with it. */
+  async function modernClient(answer?: { action: 'accept' | 'decline'; content?: Record<string, string> }): Promise<{ client: Client; questions: string[] }> {
+    const questions: string[] = [];
+    const client = new Client({ name: 'confirm-test', version: '1' }, { capabilities: answer ? { elicitation: { form: {} } } : {}, versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } });
+    if (answer) {
+      client.setRequestHandler('elicitation/create', (request) => {
+        questions.push(request.params.message);
+        return answer;
+      });
+    }
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url)));
+    clients.push(client);
+    return { client, questions };
+  }
+  async function connectors(environment: string): Promise<string[]> {
+    const response = await fetch(`${hq.url}/api/v1/environments/${environment}/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } });
+    return ((await response.json()) as { connectors: Array<{ name: string }> }).connectors.map((connector) => connector.name);
+  }
+  const deleteProdSink = (client: Client) => client.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' } });
+
+  it('RS-20 delete on prod with the name typed back: asked once through input_required, then the connector is gone', async () => {
+    const { client, questions } = await modernClient({ action: 'accept', content: { confirm_name: 'orders-sink' } });
+    const result = await deleteProdSink(client);
+    assert.notEqual(result.isError, true, resultText(result));
+    assert.equal(questions.length, 1);
+    assert.match(questions[0], /^Delete connector orders-sink in prod\? prod is a protected environment \(tier production\).*Type "orders-sink" to confirm/);
+    assert.ok(!(await connectors('prod')).includes('orders-sink'));
+  });
+
+  it('RS-20 declined through input_required: a tool error saying nothing changed, and the connector stays', async () => {
+    const { client } = await modernClient({ action: 'decline' });
+    const result = await deleteProdSink(client);
+    assert.equal(result.isError, true);
+    assert.match(resultText(result), /^Delete connector orders-sink in prod: not done, nothing was changed\. The user declined/);
+    assert.ok((await connectors('prod')).includes('orders-sink'));
+  });
+
+  it('RS-20 a 2026-07-28 client without the elicitation capability is refused with how to allow it; nothing changes', async () => {
+    const { client } = await modernClient();
+    const result = await deleteProdSink(client);
+    assert.equal(result.isError, true);
+    assert.match(resultText(result), /this MCP client cannot ask \(it did not declare the "elicitation" capability\)/);
+    assert.ok((await connectors('prod')).includes('orders-sink'));
+  });
 });
