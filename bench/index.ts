@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { ApiKeyAuthenticator } from '../src/mcp/apiKeyAuthenticator';
 import type { RequestAuthenticator } from '../src/mcp/authentication';
 import { startMcpHttpServer } from '../src/mcp/httpServer';
+import { MODERN_PROTOCOL_VERSION } from '../src/mcp/server';
 import { TokenIntrospector } from '../src/mcp/introspection';
 import { OAuthResourceServerAuthenticator } from '../src/mcp/oauthResourceServer';
 import { ALL_SCOPES } from '../src/scopes';
@@ -36,11 +37,11 @@ interface Result {
   introspectionsPerCall?: number;
 }
 
-/** CONCURRENCY clients (one MCP session each) connected to one server. */
-async function connectClients(url: string, token: string | undefined): Promise<Client[]> {
+/** CONCURRENCY clients connected to one server: one MCP session each (2025), or none (2026-07-28). */
+async function connectClients(url: string, token: string | undefined, modern = false): Promise<Client[]> {
   return Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      const client = new Client({ name: 'bench', version: '1' });
+      const client = new Client({ name: 'bench', version: '1' }, modern ? { versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } } : {});
       await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: token ? { Authorization: `Bearer ${token}` } : {} } }));
       return client;
     }),
@@ -75,13 +76,15 @@ interface Target {
   url: string;
   token?: string;
   introspections?: () => number;
+  /** Speak 2026-07-28 (no initialize, no session) instead of the 2025 handshake. */
+  modern?: boolean;
 }
 
 /** Modes take turns in rounds of CALLS / ROUNDS so machine noise and GC fall on all of them alike. */
 const ROUNDS = 4;
 
 async function measureAll(targets: Target[]): Promise<Result[]> {
-  const clients = await Promise.all(targets.map((target) => connectClients(target.url, target.token)));
+  const clients = await Promise.all(targets.map((target) => connectClients(target.url, target.token, target.modern)));
   try {
     for (const group of clients) await drive(group, WARMUP);
     const totals = targets.map(() => ({ seconds: 0, latencies: [] as number[] }));
@@ -171,6 +174,8 @@ async function main(): Promise<void> {
     { label: '(a) OAuth, introspection cache', url: a.url, token, introspections: () => cached.count },
     { label: '(b) OAuth, strict (coalesced)', url: b.url, token, introspections: () => strict.count },
     { label: '(c) API key', url: c.url },
+    { label: '(e) API key, 2026-07-28', url: c.url, modern: true },
+    { label: '(f) OAuth cache, 2026-07-28', url: a.url, token, modern: true },
     { label: '(d) bare SDK server, no HQ call', url: d.url },
   ];
   let results: Result[];
@@ -187,9 +192,10 @@ async function main(): Promise<void> {
     const perCall = r.introspectionsPerCall === undefined ? '' : r.introspectionsPerCall.toFixed(4);
     console.log(`${r.label.padEnd(34)} ${r.callsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)}  ${perCall}`);
   }
-  const [ra, rb, rc, rd] = results;
+  const [ra, rb, rc, re, rf, rd] = results;
   const ratio = (r: Result, to: Result) => (r.callsPerSecond / to.callsPerSecond).toFixed(2);
   console.log(`\nb/c = ${ratio(rb, rc)} (strict vs API key, target ≥ 0.85)   a/c = ${ratio(ra, rc)} (target ≥ 0.85)   a/d = ${ratio(ra, rd)}   b/d = ${ratio(rb, rd)}`);
+  console.log(`generations: e/c = ${ratio(re, rc)} (2026-07-28 vs 2025, API key, target ≥ 1.00)   f/a = ${ratio(rf, ra)} (OAuth, target ≥ 1.00)`);
   console.log(`(a) introspections: ${Math.round((ra.introspectionsPerCall ?? 0) * (WARMUP + CALLS))} for one token over ${WARMUP + CALLS} calls, warm-up included (target: at most one per cache period)`);
   console.log(`(b) introspections: ${Math.round((rb.introspectionsPerCall ?? 0) * (WARMUP + CALLS))} over ${WARMUP + CALLS} calls: each call validated by one that started after it arrived, shared by the calls waiting with it`);
 }
