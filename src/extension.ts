@@ -95,7 +95,16 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   embeddedServer = new EmbeddedServerController(
     ({ lensesUrl, linkSecret, sessions }) => {
       const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, output, introspectorsPerHq(lensesUrl, INTROSPECTION_CACHE_SECONDS, output));
-      return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger: output, resumableStreams: false, maxToolOutputChars: () => settings().maxToolOutputChars, governance: governance.governance });
+      return startMcpHttpServer({
+        host: '127.0.0.1',
+        port: 0,
+        lensesUrl,
+        authenticator,
+        logger: output,
+        resumableStreams: false,
+        maxToolOutputChars: () => settings().maxToolOutputChars,
+        governance: governance.governance,
+      });
     },
     sessionSource,
     output,
@@ -106,11 +115,13 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     userSettings: () => trust.userSettings(),
     confirmations: trust.confirmations,
     bearerOrigins: trust.bearerOrigins,
-    discoverIssuer: async (mcpUrl) => (await discoverFromResource(mcpUrl, { allowInsecureHttp: settings().allowInsecureHttp, logger: output })).authorizationServer.issuer,
+    discoverIssuer: async (mcpUrl) =>
+      (await discoverFromResource(mcpUrl, { allowInsecureHttp: settings().allowInsecureHttp, logger: output })).authorizationServer.issuer,
     ui: vscodeAuthUi,
     redirect,
     logger: output,
-    probe: (mcpUrl, accessToken) => probeResource(mcpUrl, { bearer: { token: accessToken, origins: trust.bearerOrigins }, allowInsecureHttp: settings().allowInsecureHttp }),
+    probe: (mcpUrl, accessToken) =>
+      probeResource(mcpUrl, { bearer: { token: accessToken, origins: trust.bearerOrigins }, allowInsecureHttp: settings().allowInsecureHttp }),
     tokenChanged: () => void mcpProvider.configurationChanged((section) => section === 'lenses.mcp.url'),
   });
   const mcpProvider = new LensesMcpServerProvider<vscode.McpHttpServerDefinition>({
@@ -132,13 +143,17 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     currentSession: () => authProvider.validCurrentSession(),
     hqUrl: () => settings().url,
     list: (hqUrl, token) => listAuthorizations(hqUrl, token, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
-    revoke: (hqUrl, token, id) => revokeAuthorization(hqUrl, token, id, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
+    revoke: (hqUrl, token, id) =>
+      revokeAuthorization(hqUrl, token, id, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
     forgetSession: (id) => authProvider.forgetSession(id),
     endSession: (cause, token) => authProvider.endSession(cause, token),
     ui: vscodeConnectedAppsUi,
     logger: output,
   });
-  const treeView = vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, { treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications), showCollapseAll: false });
+  const treeView = vscode.window.createTreeView(CONNECTED_APPS_VIEW_ID, {
+    treeDataProvider: new ConnectedAppsTreeProvider(connectedApplications),
+    showCollapseAll: false,
+  });
 
   const standaloneServer = new StandaloneServerCopy(
     workspaceFileSystem,
@@ -148,7 +163,11 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   );
   void standaloneServer.refreshIfInstalled().catch((error: unknown) => output.warn(`Could not refresh the standalone server copy: ${String(error)}`));
 
-  const accountStatus = new AccountStatus(() => authProvider.currentSession(), () => authProvider.lastEndedSession(), () => settings().url);
+  const accountStatus = new AccountStatus(
+    () => authProvider.currentSession(),
+    () => authProvider.lastEndedSession(),
+    () => settings().url,
+  );
 
   context.subscriptions.push(
     output,
@@ -156,7 +175,10 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     clientSecret,
     registerClientSecretCommand(clientSecret),
     trust,
-    vscode.Disposable.from(authProvider, vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false })),
+    vscode.Disposable.from(
+      authProvider,
+      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false }),
+    ),
     vscode.window.registerUriHandler(callbacks),
     vscode.Disposable.from(mcpProvider, vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider)),
     { dispose: () => void embeddedServer?.dispose() },
@@ -181,7 +203,11 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
       output,
       logger: output,
     }),
-    registerShowAvailableTools({ rules: () => governance.rules, grantedScopes: async () => (await authProvider.currentSession())?.scopes, configuredScopes: () => settings().scopes }),
+    registerShowAvailableTools({
+      rules: () => governance.rules,
+      grantedScopes: async () => (await authProvider.currentSession())?.scopes,
+      configuredScopes: () => settings().scopes,
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!affectsGovernance((section) => event.affectsConfiguration(section))) return;
       warnAboutGovernance();

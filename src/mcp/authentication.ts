@@ -48,7 +48,21 @@ export interface RequestAuthenticator {
 }
 
 export { ApiKeyAuthenticator } from './apiKeyAuthenticator';
-export { EmbeddedAuthenticator, LINK_SECRET_HEADER, SIGNED_OUT_MESSAGE, type EmbeddedSession, type SessionRejection, type SessionSource } from './embeddedAuthenticator';
+export {
+  EmbeddedAuthenticator,
+  LINK_SECRET_HEADER,
+  SIGNED_OUT_MESSAGE,
+  type EmbeddedSession,
+  type SessionRejection,
+  type SessionSource,
+} from './embeddedAuthenticator';
 export { OAuthResourceServerAuthenticator, type OAuthResourceServerOptions } from './oauthResourceServer';
-export { IntrospectionBusyError, IntrospectionRefusedError, IntrospectionUnavailableError, TokenIntrospector, type IntrospectionAnswer, type TokenIntrospectorOptions } from './introspection';
+export {
+  IntrospectionBusyError,
+  IntrospectionRefusedError,
+  IntrospectionUnavailableError,
+  TokenIntrospector,
+  type IntrospectionAnswer,
+  type TokenIntrospectorOptions,
+} from './introspection';
 export { introspectionEndpointFromMetadata } from './introspectionEndpoint';

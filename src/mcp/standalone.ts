@@ -30,7 +30,9 @@ export function standaloneGovernance(config: Pick<ServerConfig, 'governance' | '
 }
 
 /** RFC 9728 protected-resource metadata of the standalone server in OAuth mode. */
-export function protectedResourceMetadata(config: Pick<ServerConfig, 'mcpAdvertisedUrl' | 'lensesAdvertisedUrl' | 'scopes'> & { transport?: ServerConfig['transport'] }): object {
+export function protectedResourceMetadata(
+  config: Pick<ServerConfig, 'mcpAdvertisedUrl' | 'lensesAdvertisedUrl' | 'scopes'> & { transport?: ServerConfig['transport'] },
+): object {
   return {
     resource: `${config.mcpAdvertisedUrl}${endpointPath(config.transport)}`,
     authorization_servers: [config.lensesAdvertisedUrl],
@@ -61,7 +63,12 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
   if (config.oauthEnabled) {
     const path = endpointPath(config.transport);
     const resource = `${config.mcpAdvertisedUrl}${path}`;
-    const introspector = new TokenIntrospector({ url: config.introspectionUrl, cacheTtlSeconds: config.introspectionCacheTtlSeconds, fetch: fetchImpl, logger });
+    const introspector = new TokenIntrospector({
+      url: config.introspectionUrl,
+      cacheTtlSeconds: config.introspectionCacheTtlSeconds,
+      fetch: fetchImpl,
+      logger,
+    });
     authenticator = new OAuthResourceServerAuthenticator({
       resource,
       resourceMetadataUrl: `${config.mcpAdvertisedUrl}/.well-known/oauth-protected-resource${path}`,
@@ -70,7 +77,9 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
       logger,
     });
     metadata = protectedResourceMetadata(config);
-    logger.info(`OAuth resource-server mode: resource ${resource}, authorization server ${config.lensesAdvertisedUrl}, ${config.introspectionCacheTtlSeconds > 0 ? `introspection answers cached up to ${config.introspectionCacheTtlSeconds} s` : 'every request validated with HQ'}`);
+    logger.info(
+      `OAuth resource-server mode: resource ${resource}, authorization server ${config.lensesAdvertisedUrl}, ${config.introspectionCacheTtlSeconds > 0 ? `introspection answers cached up to ${config.introspectionCacheTtlSeconds} s` : 'every request validated with HQ'}`,
+    );
   } else {
     authenticator = new ApiKeyAuthenticator(config.apiKey ?? '', ALL_SCOPES);
     if (!isLoopbackHost(config.host)) logger.warn(`API-key mode on ${config.host}: anyone who can reach this port acts with the API key`);
@@ -102,19 +111,23 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
 /** Serves MCP over stdin/stdout with the API key (stdout carries JSON-RPC only). */
 export function startStandaloneStdio(config: ServerConfig, dependencies: StandaloneDependencies): Promise<{ close(): Promise<void> }> {
   const governance = standaloneGovernance(config, dependencies.logger);
-  const newServer = () => createLensesMcpServer({
-    lensesUrl: config.lensesUrl,
-    fetch: hqFetch(dependencies),
-    logger: dependencies.logger,
-    hqTimeoutMs: config.hqTimeoutSeconds * 1000,
-    maxToolOutputChars: config.maxToolOutputChars,
-    defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
-    credential: 'api-key',
-    governance,
-  });
+  const newServer = () =>
+    createLensesMcpServer({
+      lensesUrl: config.lensesUrl,
+      fetch: hqFetch(dependencies),
+      logger: dependencies.logger,
+      hqTimeoutMs: config.hqTimeoutSeconds * 1000,
+      maxToolOutputChars: config.maxToolOutputChars,
+      defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
+      credential: 'api-key',
+      governance,
+    });
   const transport = new StdioServerTransport();
   // The opening message picks the generation: initialize (2025) or server/discover (2026-07-28).
-  const served = serveStdio(newServer, { transport: dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport, onerror: (error) => dependencies.logger.debug(`stdio: ${error.message}`) });
+  const served = serveStdio(newServer, {
+    transport: dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport,
+    onerror: (error) => dependencies.logger.debug(`stdio: ${error.message}`),
+  });
   dependencies.logger.info('Lenses MCP server on stdio (API-key mode)');
   return Promise.resolve({ close: () => served.close() });
 }

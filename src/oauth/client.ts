@@ -89,7 +89,12 @@ export class LensesOAuthClient {
   private async signInOnce(options: SignInOptions, signal: AbortSignal): Promise<OAuthSession> {
     const { as, resource, discovered } = await this.target(options, signal);
     assertPkceS256(as);
-    const scopes = selectScopes({ explicit: options.scopes, challenge: discovered?.challenge, scopesSupported: discovered?.scopesSupported, held: options.heldScopes });
+    const scopes = selectScopes({
+      explicit: options.scopes,
+      challenge: discovered?.challenge,
+      scopesSupported: discovered?.scopesSupported,
+      held: options.heldScopes,
+    });
     const strategy: RedirectStrategy = options.redirect ?? { kind: 'loopback' };
     const redirectUris = strategy.kind === 'uri' ? [LOOPBACK_REDIRECT_URI, strategy.redirectUri] : [LOOPBACK_REDIRECT_URI];
 
@@ -121,7 +126,9 @@ export class LensesOAuthClient {
     };
     await this.store.put(session);
     const partial = scopes.some((scope) => !tokens.scopes.includes(scope)) ? ` (asked for "${scopes.join(' ')}")` : '';
-    this.logger.info(`OAuth: signed in to ${as.issuer} as ${account.label} with scopes "${tokens.scopes.join(' ')}"${partial}; token ${fingerprint(tokens.accessToken)}, session ${session.id}`);
+    this.logger.info(
+      `OAuth: signed in to ${as.issuer} as ${account.label} with scopes "${tokens.scopes.join(' ')}"${partial}; token ${fingerprint(tokens.accessToken)}, session ${session.id}`,
+    );
     return session;
   }
 
@@ -139,7 +146,10 @@ export class LensesOAuthClient {
     const session = await this.store.get(sessionId);
     if (!session) throw notSignedIn();
     if (this.isFresh(session)) return session;
-    return abortable(this.refreshes.run(sessionId, () => this.refresh(sessionId)), signal);
+    return abortable(
+      this.refreshes.run(sessionId, () => this.refresh(sessionId)),
+      signal,
+    );
   }
 
   /** Revokes the session's tokens at HQ (RFC 7009) and forgets it, even if HQ cannot be reached. */
@@ -168,10 +178,18 @@ export class LensesOAuthClient {
     return session.expiresAt - this.now() > this.refreshMarginMs;
   }
 
-  private async target(options: SignInOptions, signal?: AbortSignal): Promise<{ as: oauth.AuthorizationServer; resource: string; discovered?: DiscoveredResource }> {
+  private async target(
+    options: SignInOptions,
+    signal?: AbortSignal,
+  ): Promise<{ as: oauth.AuthorizationServer; resource: string; discovered?: DiscoveredResource }> {
     const allowInsecureHttp = this.options.allowInsecureHttp ?? false;
     if (options.mcpUrl) {
-      const discovered = await discoverResourceWith(options.mcpUrl, this.transport, { signal, logger: this.logger, allowInsecureHttp, challenge: options.challenge });
+      const discovered = await discoverResourceWith(options.mcpUrl, this.transport, {
+        signal,
+        logger: this.logger,
+        allowInsecureHttp,
+        challenge: options.challenge,
+      });
       this.metadata.set(discovered.authorizationServer.issuer, discovered.authorizationServer);
       return { as: discovered.authorizationServer, resource: discovered.resource, discovered };
     }
@@ -202,7 +220,10 @@ export class LensesOAuthClient {
       this.logger.debug(`OAuth: using the configured client ${configured.clientId} with ${as.issuer}${configured.clientSecret ? ' (confidential)' : ''}`);
       return { clientId: configured.clientId, redirectUris, method: 'configured' };
     }
-    if (this.options.clientId) this.logger.info(`OAuth: the configured client ${this.options.clientId} belongs to ${this.options.clientIssuer ?? 'another issuer'}, not ${as.issuer}: not using it there`);
+    if (this.options.clientId)
+      this.logger.info(
+        `OAuth: the configured client ${this.options.clientId} belongs to ${this.options.clientIssuer ?? 'another issuer'}, not ${as.issuer}: not using it there`,
+      );
     const document = this.registry.metadataDocumentClient(as, redirectUris);
     if (document) {
       this.logger.info(`OAuth: using the client metadata document ${document.clientId} as client ID with ${as.issuer}`);
@@ -222,8 +243,13 @@ export class LensesOAuthClient {
 
   /** One browser round trip: authorization request, callback, code exchange. */
   private async authorize(
-    as: oauth.AuthorizationServer, client: RegisteredClient, resource: string, scopes: readonly string[],
-    strategy: RedirectStrategy, timeoutMs: number, signal?: AbortSignal,
+    as: oauth.AuthorizationServer,
+    client: RegisteredClient,
+    resource: string,
+    scopes: readonly string[],
+    strategy: RedirectStrategy,
+    timeoutMs: number,
+    signal?: AbortSignal,
   ): Promise<TokenSet> {
     let ignored = 0;
     const channel = await openCallbackChannel(strategy, () => {
@@ -240,10 +266,14 @@ export class LensesOAuthClient {
       const joined = AbortSignal.any(signal ? [signal, deadline, browser.signal] : [deadline, browser.signal]);
       const arriving = channel.waitForCallback(joined, request.state);
 
-      this.logger.info(`OAuth: opening the browser to sign in at ${as.issuer} (client ${client.clientId}, ${scopes.length > 0 ? `scopes "${scopes.join(' ')}"` : 'no scope asked'}, redirect ${redirectUri})`);
+      this.logger.info(
+        `OAuth: opening the browser to sign in at ${as.issuer} (client ${client.clientId}, ${scopes.length > 0 ? `scopes "${scopes.join(' ')}"` : 'no scope asked'}, redirect ${redirectUri})`,
+      );
       // Not awaited before the callback: an opener may only return once the page is done.
       this.options.openBrowser(request.url.href).then(
-        (opened) => { if (!opened) browser.abort(new OAuthError('browser_unavailable', 'Could not open the browser to sign in to Lenses.')); },
+        (opened) => {
+          if (!opened) browser.abort(new OAuthError('browser_unavailable', 'Could not open the browser to sign in to Lenses.'));
+        },
         () => browser.abort(new OAuthError('browser_unavailable', 'Could not open the browser to sign in to Lenses.')),
       );
 
@@ -253,7 +283,10 @@ export class LensesOAuthClient {
       } catch (error) {
         if (signal?.aborted) throw new OAuthError('cancelled', 'Sign-in was cancelled.');
         if (deadline.aborted && ignored > 0) {
-          throw new OAuthError('state_mismatch', `Sign-in was not completed within ${Math.round(timeoutMs / 1000)} s. ${ignored === 1 ? 'A sign-in response' : `${ignored} sign-in responses`} that did not belong to this sign-in (state mismatch) ${ignored === 1 ? 'was' : 'were'} ignored; nothing was exchanged. Try again.`);
+          throw new OAuthError(
+            'state_mismatch',
+            `Sign-in was not completed within ${Math.round(timeoutMs / 1000)} s. ${ignored === 1 ? 'A sign-in response' : `${ignored} sign-in responses`} that did not belong to this sign-in (state mismatch) ${ignored === 1 ? 'was' : 'were'} ignored; nothing was exchanged. Try again.`,
+          );
         }
         if (deadline.aborted) throw new OAuthError('timed_out', `Sign-in was not completed in the browser within ${Math.round(timeoutMs / 1000)} s.`);
         if (browser.signal.aborted && browser.signal.reason instanceof OAuthError) throw browser.signal.reason;
@@ -262,7 +295,18 @@ export class LensesOAuthClient {
       this.logger.info('OAuth: received the authorization response');
       try {
         const params = validateCallback(as, client.clientId, callback.url, request.state);
-        const tokens = await exchangeCode(this.transport, as, this.registry.tokenClient(as, client.clientId), params, redirectUri, request.codeVerifier, resource, scopes, this.now, signal);
+        const tokens = await exchangeCode(
+          this.transport,
+          as,
+          this.registry.tokenClient(as, client.clientId),
+          params,
+          redirectUri,
+          request.codeVerifier,
+          resource,
+          scopes,
+          this.now,
+          signal,
+        );
         callback.respond({ ok: true });
         return tokens;
       } catch (error) {
@@ -346,11 +390,22 @@ export class LensesOAuthClient {
     const as = await this.metadataFor(current.issuer);
     let tokens: TokenSet;
     try {
-      tokens = await refreshTokens(this.transport, as, this.registry.tokenClient(as, current.clientId), refreshToken, current.resource, current.scopes, this.now);
+      tokens = await refreshTokens(
+        this.transport,
+        as,
+        this.registry.tokenClient(as, current.clientId),
+        refreshToken,
+        current.resource,
+        current.scopes,
+        this.now,
+      );
     } catch (error) {
       if (!(error instanceof OAuthError) || error.code !== 'session_expired') throw error;
       if (!error.oauthError || (error.status !== undefined && error.status >= 500)) {
-        throw new OAuthError('unreachable', 'Lenses HQ could not renew the session right now. Try again shortly.', { status: error.status, detail: error.detail });
+        throw new OAuthError('unreachable', 'Lenses HQ could not renew the session right now. Try again shortly.', {
+          status: error.status,
+          detail: error.detail,
+        });
       }
       return this.refused(current, refreshToken, error, retried);
     }
@@ -363,7 +418,9 @@ export class LensesOAuthClient {
       throw notSignedIn();
     }
     if (outcome.kind === 'newer') {
-      this.logger.warn(`OAuth: another window stored newer tokens for session ${current.id} during its refresh; keeping theirs (token ${fingerprint(outcome.session.accessToken)})`);
+      this.logger.warn(
+        `OAuth: another window stored newer tokens for session ${current.id} during its refresh; keeping theirs (token ${fingerprint(outcome.session.accessToken)})`,
+      );
       return outcome.session;
     }
     const rotated = tokens.refreshToken !== refreshToken ? ', refresh token rotated' : '';
@@ -432,8 +489,14 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
     );
   });
 }

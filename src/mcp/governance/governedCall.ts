@@ -1,4 +1,13 @@
-import { inputRequired, type CallToolRequest, type CallToolResult, type ElicitRequestFormParams, type ElicitResult, type InputRequiredResult, type RequestOptions, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  inputRequired,
+  type CallToolRequest,
+  type CallToolResult,
+  type ElicitRequestFormParams,
+  type ElicitResult,
+  type InputRequiredResult,
+  type RequestOptions,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { path, type LensesClient } from '../../lenses';
 import { fingerprint } from '../../log';
 import type { ToolAccess } from '../server';
@@ -156,7 +165,11 @@ export function isModernRequest(extra: ToolCallExtra): boolean {
 }
 
 function isElicitResult(value: unknown): value is ElicitResult {
-  return isRecord(value) && (value.action === 'accept' || value.action === 'decline' || value.action === 'cancel') && (value.content === undefined || isRecord(value.content));
+  return (
+    isRecord(value) &&
+    (value.action === 'accept' || value.action === 'decline' || value.action === 'cancel') &&
+    (value.content === undefined || isRecord(value.content))
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

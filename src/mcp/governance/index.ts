@@ -2,7 +2,16 @@
 export { AuditLog, fileAuditSink, type AuditEntry, type AuditOutcome, type AuditSink } from './auditLog';
 export { DEFAULT_RULES, fixedGovernance, governanceInstructions, type Governance, type GovernanceRules } from './governance';
 export { GOVERNANCE_VARIABLES, GovernanceConfigError, readGovernanceConfig, type GovernanceConfig } from './governanceConfig';
-export { CONFIRMATION_INPUT, CONFIRMATION_TIMEOUT_MS, governToolCalls, isModernRequest, type GovernedCallDependencies, type GovernedToolCallHandler, type ToolCallExtra, type ToolCallHandler } from './governedCall';
+export {
+  CONFIRMATION_INPUT,
+  CONFIRMATION_TIMEOUT_MS,
+  governToolCalls,
+  isModernRequest,
+  type GovernedCallDependencies,
+  type GovernedToolCallHandler,
+  type ToolCallExtra,
+  type ToolCallHandler,
+} from './governedCall';
 export {
   DEFAULT_PROTECTED_ENVIRONMENTS,
   EnvironmentTierCache,

@@ -41,7 +41,12 @@ describe('API-key mode: HQ rejects the key', function () {
   });
 
   it('over stdio: the same', async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [await buildBin()], env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: 'not-the-key' }, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [await buildBin()],
+      env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: 'not-the-key' },
+      stderr: 'pipe',
+    });
     const client = new Client({ name: 'stdio-test', version: '1' });
     await client.connect(transport);
     try {

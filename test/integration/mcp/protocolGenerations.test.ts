@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, Client, PROTOCOL_VERSION_META_KEY, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  Client,
+  PROTOCOL_VERSION_META_KEY,
+  StreamableHTTPClientTransport,
+} from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
@@ -10,7 +16,10 @@ import { buildBin } from './standaloneProcess';
 
 /** A v2 SDK client: `modern` pins 2026-07-28 (server/discover, no initialize), `legacy` runs the 2025 handshake. */
 function v2Client(generation: 'modern' | 'legacy'): Client {
-  return new Client({ name: 'generations-test', version: '1' }, { versionNegotiation: { mode: generation === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy' } });
+  return new Client(
+    { name: 'generations-test', version: '1' },
+    { versionNegotiation: { mode: generation === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy' } },
+  );
 }
 
 function httpTransport(url: string, token: string): StreamableHTTPClientTransport {
@@ -21,12 +30,26 @@ function httpTransport(url: string, token: string): StreamableHTTPClientTranspor
 function modernPost(url: string, token: string | undefined, method: string, params: Record<string, unknown> = {}): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': MODERN_PROTOCOL_VERSION, 'Mcp-Method': method, ...(typeof params.name === 'string' ? { 'Mcp-Name': params.name } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      'MCP-Protocol-Version': MODERN_PROTOCOL_VERSION,
+      'Mcp-Method': method,
+      ...(typeof params.name === 'string' ? { 'Mcp-Name': params.name } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({
       jsonrpc: '2.0',
       id: 1,
       method,
-      params: { ...params, _meta: { [PROTOCOL_VERSION_META_KEY]: MODERN_PROTOCOL_VERSION, [CLIENT_INFO_META_KEY]: { name: 'raw', version: '1' }, [CLIENT_CAPABILITIES_META_KEY]: {} } },
+      params: {
+        ...params,
+        _meta: {
+          [PROTOCOL_VERSION_META_KEY]: MODERN_PROTOCOL_VERSION,
+          [CLIENT_INFO_META_KEY]: { name: 'raw', version: '1' },
+          [CLIENT_CAPABILITIES_META_KEY]: {},
+        },
+      },
     }),
   });
 }
@@ -78,7 +101,10 @@ describe('both protocol generations on one /mcp endpoint (SDK v2 client)', funct
   });
 
   it('RS-10 refuses a 2026-07-28 write call with a read-only token by the insufficient_scope challenge, before any tool runs', async () => {
-    const refused = await modernPost(env.mcp.url, await env.token(['read']), 'tools/call', { name: 'create_topic', arguments: { environment: 'dev', name: 'never-created', partitions: 1, replication: 1 } });
+    const refused = await modernPost(env.mcp.url, await env.token(['read']), 'tools/call', {
+      name: 'create_topic',
+      arguments: { environment: 'dev', name: 'never-created', partitions: 1, replication: 1 },
+    });
     assert.equal(refused.status, 403);
     assert.match(refused.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
     assert.match(refused.headers.get('www-authenticate') ?? '', /scope="[^"]*write/);
@@ -97,7 +123,12 @@ describe('both protocol generations on stdio (the bundled bin, SDK v2 client)', 
 
   for (const generation of ['modern', 'legacy'] as const) {
     it(`serves a ${generation === 'modern' ? '2026-07-28' : '2025'} client that opens with ${generation === 'modern' ? 'server/discover' : 'initialize'}`, async () => {
-      const transport = new StdioClientTransport({ command: process.execPath, args: [await buildBin()], env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey }, stderr: 'pipe' });
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: [await buildBin()],
+        env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey },
+        stderr: 'pipe',
+      });
       const client = v2Client(generation);
       await client.connect(transport);
       try {
@@ -132,7 +163,10 @@ describe('protected-environment confirmation for a 2026-07-28 client (input_requ
   /** A 2026-07-28 client; with `answer`, it declares form elicitation and answers every question with it. */
   async function modernClient(answer?: { action: 'accept' | 'decline'; content?: Record<string, string> }): Promise<{ client: Client; questions: string[] }> {
     const questions: string[] = [];
-    const client = new Client({ name: 'confirm-test', version: '1' }, { capabilities: answer ? { elicitation: { form: {} } } : {}, versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } });
+    const client = new Client(
+      { name: 'confirm-test', version: '1' },
+      { capabilities: answer ? { elicitation: { form: {} } } : {}, versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } },
+    );
     if (answer) {
       client.setRequestHandler('elicitation/create', (request) => {
         questions.push(request.params.message);
@@ -144,10 +178,13 @@ describe('protected-environment confirmation for a 2026-07-28 client (input_requ
     return { client, questions };
   }
   async function connectors(environment: string): Promise<string[]> {
-    const response = await fetch(`${hq.url}/api/v1/environments/${environment}/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } });
+    const response = await fetch(`${hq.url}/api/v1/environments/${environment}/proxy/api/kafka-connect/connectors`, {
+      headers: { Authorization: `Bearer ${hq.apiKey}` },
+    });
     return ((await response.json()) as { connectors: Array<{ name: string }> }).connectors.map((connector) => connector.name);
   }
-  const deleteProdSink = (client: Client) => client.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' } });
+  const deleteProdSink = (client: Client) =>
+    client.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' } });
 
   it('RS-20 delete on prod with the name typed back: asked once through input_required, then the connector is gone', async () => {
     const { client, questions } = await modernClient({ action: 'accept', content: { confirm_name: 'orders-sink' } });
