@@ -40,3 +40,12 @@ export const workspaceFileSystem: CopyFileSystem = {
   copy: async (from, to) => vscode.workspace.fs.copy(vscode.Uri.file(from), vscode.Uri.file(to), { overwrite: true }),
   exists: async (path) => vscode.workspace.fs.stat(vscode.Uri.file(path)).then(() => true, () => false),
 };
+
+/** Asks VS Code for a Lenses session, signing in if there is none; false when declined or failed. */
+export async function ensureSessionThroughVsCode(providerId: string, scopes: readonly string[]): Promise<boolean> {
+  try {
+    return (await vscode.authentication.getSession(providerId, scopes, { createIfNone: true })) !== undefined;
+  } catch {
+    return false;
+  }
+}
