@@ -38,7 +38,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * activated the extension, so running "Lenses: Show Logs" afterwards cannot be what activates it.
  */
 async function waitForActivationEvent(userDataDir: string, timeoutMs = 60_000): Promise<{ event: string; startedAt: number }> {
-  const pattern = new RegExp(`^(\\S+) (\\S+) \\[info\\] ExtensionService#_doActivateExtension ${extensionId.replace(/\./g, '\\.')}, .*activationEvent: '([^']+)'`, 'm');
+  const pattern = new RegExp(
+    `^(\\S+) (\\S+) \\[info\\] ExtensionService#_doActivateExtension ${extensionId.replace(/\./g, '\\.')}, .*activationEvent: '([^']+)'`,
+    'm',
+  );
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const logs = path.join(userDataDir, 'logs');
@@ -129,10 +132,22 @@ function table(runs: readonly Run[], vsix: PackagedVsix): string {
   return [
     `| ${'Extension (code-server 4.139.1, Code 1.139.1)'.padEnd(44)} | ${'min'.padStart(8)} | ${'median'.padStart(8)} |`,
     `| ${'-'.repeat(44)} | ${'-'.repeat(7)}: | ${'-'.repeat(7)}: |`,
-    row('activate() ("Activated in N ms")', runs.map((r) => r.activationMs)),
-    row('bundle load + activate() (extension host)', runs.map((r) => r.loadAndActivateMs)),
-    row('page load → workbench ready', runs.map((r) => r.workbenchMs)),
-    row('page load → extension activated', runs.map((r) => r.activatedAfterMs)),
+    row(
+      'activate() ("Activated in N ms")',
+      runs.map((r) => r.activationMs),
+    ),
+    row(
+      'bundle load + activate() (extension host)',
+      runs.map((r) => r.loadAndActivateMs),
+    ),
+    row(
+      'page load → workbench ready',
+      runs.map((r) => r.workbenchMs),
+    ),
+    row(
+      'page load → extension activated',
+      runs.map((r) => r.activatedAfterMs),
+    ),
     '',
     `VSIX: ${path.basename(vsix.file)}, ${vsix.bytes.toLocaleString('en-US')} bytes (${kib(vsix.bytes)}); ${runs.length} runs, fresh user-data dir each.`,
   ].join('\n');

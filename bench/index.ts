@@ -135,7 +135,9 @@ async function bareSdkServer(): Promise<{ url: string; close(): Promise<void> }>
     if (!transport) {
       const server = new McpServer({ name: 'floor', version: '1' });
       server.registerTool('list_topics', { inputSchema: { environment: z.string() } }, async () => ({ content: [{ type: 'text', text: '[]' }] }));
-      const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => {
+      const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
           transports.set(id, created);
         },
       });
@@ -190,9 +192,15 @@ async function main(): Promise<void> {
   }
   const [ra, rb, rc, rd] = results;
   const ratio = (r: Result, to: Result) => (r.callsPerSecond / to.callsPerSecond).toFixed(2);
-  console.log(`\nb/c = ${ratio(rb, rc)} (strict vs API key, target ≥ 0.85)   a/c = ${ratio(ra, rc)} (target ≥ 0.85)   a/d = ${ratio(ra, rd)}   b/d = ${ratio(rb, rd)}`);
-  console.log(`(a) introspections: ${Math.round((ra.introspectionsPerCall ?? 0) * (WARMUP + CALLS))} for one token over ${WARMUP + CALLS} calls, warm-up included (target: at most one per cache period)`);
-  console.log(`(b) introspections: ${Math.round((rb.introspectionsPerCall ?? 0) * (WARMUP + CALLS))} over ${WARMUP + CALLS} calls: each call validated by one that started after it arrived, shared by the calls waiting with it`);
+  console.log(
+    `\nb/c = ${ratio(rb, rc)} (strict vs API key, target ≥ 0.85)   a/c = ${ratio(ra, rc)} (target ≥ 0.85)   a/d = ${ratio(ra, rd)}   b/d = ${ratio(rb, rd)}`,
+  );
+  console.log(
+    `(a) introspections: ${Math.round((ra.introspectionsPerCall ?? 0) * (WARMUP + CALLS))} for one token over ${WARMUP + CALLS} calls, warm-up included (target: at most one per cache period)`,
+  );
+  console.log(
+    `(b) introspections: ${Math.round((rb.introspectionsPerCall ?? 0) * (WARMUP + CALLS))} over ${WARMUP + CALLS} calls: each call validated by one that started after it arrived, shared by the calls waiting with it`,
+  );
 }
 
 main().catch((error: unknown) => {

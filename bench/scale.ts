@@ -29,7 +29,9 @@ function percentile(values: number[], p: number): number {
 
 /** Resident set size of process `pid` in MB (Linux /proc). */
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024;
 }
 
@@ -88,12 +90,16 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 10);
     let firstRecords: number | undefined;
     const sqlStarted = performance.now();
-    const sql = (await client.callTool({ name: 'execute_sql', arguments: { environment: SCALED_ENVIRONMENT, sql: `SELECT * FROM ${WIDE_TOPIC}` } }, CallToolResultSchema, {
-      onprogress: (p) => {
-        if (p.progress > 0 && firstRecords === undefined) firstRecords = performance.now() - sqlStarted;
+    const sql = (await client.callTool(
+      { name: 'execute_sql', arguments: { environment: SCALED_ENVIRONMENT, sql: `SELECT * FROM ${WIDE_TOPIC}` } },
+      CallToolResultSchema,
+      {
+        onprogress: (p) => {
+          if (p.progress > 0 && firstRecords === undefined) firstRecords = performance.now() - sqlStarted;
+        },
+        timeout: 120_000,
       },
-      timeout: 120_000,
-    })) as CallToolResult;
+    )) as CallToolResult;
     const sqlMs = performance.now() - sqlStarted;
     clearInterval(sampler);
     peak = Math.max(peak, rssMb(pid));
@@ -103,15 +109,29 @@ async function main(): Promise<void> {
     const p50 = (values: number[]) => percentile(values, 50);
     const ratio = p50(tool) / p50(raw);
     const line = (label: string, value: string, target = '') => console.log(`${label.padEnd(52)} ${value.padStart(14)}  ${target}`);
-    console.log(`\nscale: emulator at --scale ${SCALE} (10,001 topics, 2,500 consumer groups, 500 connectors, 100,000-record topic), lenses-mcp bin as its own process (Node ${process.version})\n`);
+    console.log(
+      `\nscale: emulator at --scale ${SCALE} (10,001 topics, 2,500 consumer groups, 500 connectors, 100,000-record topic), lenses-mcp bin as its own process (Node ${process.version})\n`,
+    );
     line('emulator start-up', `${startupSeconds.toFixed(2)} s`, '(target < 5 s)');
-    line('default list_topics: characters returned', defaultText.length.toLocaleString('en-US'), `(budget ${DEFAULT_MAX_TOOL_OUTPUT_CHARS.toLocaleString('en-US')}; full answer would be ${officialChars.toLocaleString('en-US')} characters)`);
+    line(
+      'default list_topics: characters returned',
+      defaultText.length.toLocaleString('en-US'),
+      `(budget ${DEFAULT_MAX_TOOL_OUTPUT_CHARS.toLocaleString('en-US')}; full answer would be ${officialChars.toLocaleString('en-US')} characters)`,
+    );
     line('  its last line', '', defaultText.slice(defaultText.lastIndexOf('\n') + 1));
     line('raw HQ GET /api/topics p50', `${p50(raw).toFixed(1)} ms`, `(${rawText.length.toLocaleString('en-US')} bytes)`);
     line('list_topics through the server p50', `${p50(tool).toFixed(1)} ms`);
     line('  server p50 / raw HQ p50', ratio.toFixed(2), '(target ≤ 1.5)');
-    line('filtered list_topics p50 (one topic by name)', `${p50(filtered).toFixed(1)} ms`, `(filter "${filter}": ${filteredText.length.toLocaleString('en-US')} characters)`);
-    line('execute_sql of 100,000 rows: server RSS growth', `${(peak - before).toFixed(1)} MB`, `(target ≤ 50 MB; ${before.toFixed(0)} → ${peak.toFixed(0)} MB)`);
+    line(
+      'filtered list_topics p50 (one topic by name)',
+      `${p50(filtered).toFixed(1)} ms`,
+      `(filter "${filter}": ${filteredText.length.toLocaleString('en-US')} characters)`,
+    );
+    line(
+      'execute_sql of 100,000 rows: server RSS growth',
+      `${(peak - before).toFixed(1)} MB`,
+      `(target ≤ 50 MB; ${before.toFixed(0)} → ${peak.toFixed(0)} MB)`,
+    );
     line('  first progress with records', firstRecords === undefined ? 'none' : `${firstRecords.toFixed(0)} ms`, '(target ≤ 1 s)');
     line('  whole call', `${sqlMs.toFixed(0)} ms`, `(${sqlText.length.toLocaleString('en-US')} characters: ${sqlNote})`);
   } finally {

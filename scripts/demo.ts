@@ -53,22 +53,42 @@ export function parseDemoArguments(args: readonly string[]): DemoOptions {
       return next;
     };
     switch (flag) {
-      case '--port': options.port = portNumber(flag, value()); break;
-      case '--hq-port': options.hqPort = portNumber(flag, value()); break;
-      case '--host': options.host = nonEmpty(flag, value()); break;
-      case '--no-package': options.package = false; break;
-      case '--vsix': options.vsix = path.resolve(nonEmpty(flag, value())); options.package = false; break;
-      case '--scale': options.scale = scaleOf(flag, value()); break;
-      case '--verbose': options.verbose = true; break;
-      case '--help': case '-h': options.help = true; break;
-      default: throw new Error(`unknown flag ${JSON.stringify(argument)}`);
+      case '--port':
+        options.port = portNumber(flag, value());
+        break;
+      case '--hq-port':
+        options.hqPort = portNumber(flag, value());
+        break;
+      case '--host':
+        options.host = nonEmpty(flag, value());
+        break;
+      case '--no-package':
+        options.package = false;
+        break;
+      case '--vsix':
+        options.vsix = path.resolve(nonEmpty(flag, value()));
+        options.package = false;
+        break;
+      case '--scale':
+        options.scale = scaleOf(flag, value());
+        break;
+      case '--verbose':
+        options.verbose = true;
+        break;
+      case '--help':
+      case '-h':
+        options.help = true;
+        break;
+      default:
+        throw new Error(`unknown flag ${JSON.stringify(argument)}`);
     }
   }
   return options;
 }
 
 function scaleOf(flag: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_SCALE) throw new Error(`${flag} must be a whole number from 1 to ${MAX_SCALE}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_SCALE)
+    throw new Error(`${flag} must be a whole number from 1 to ${MAX_SCALE}, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -121,7 +141,12 @@ export function vsixAt(file: string = projectVsix()): PackagedVsix {
 
 /** The last `count` non-empty lines of `text`, indented. */
 export function lastLines(text: string, count: number): string {
-  return text.split('\n').filter((line) => line.trim()).slice(-count).map((line) => `  | ${line}`).join('\n');
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .slice(-count)
+    .map((line) => `  | ${line}`)
+    .join('\n');
 }
 
 /** "812 KiB" */
@@ -143,7 +168,9 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The README the demo workspace opens with: what to try. */
 export function demoReadme(hqUrl: string): string {
-  const logins = Object.keys(USERS).map((name) => `\`${name}\` / \`${USERS[name]}\``).join(' or ');
+  const logins = Object.keys(USERS)
+    .map((name) => `\`${name}\` / \`${USERS[name]}\``)
+    .join(' or ');
   return `# Lenses MCP demo
 
 This VS Code runs the Lenses MCP extension against a Lenses HQ emulator at ${hqUrl}
@@ -164,7 +191,7 @@ This VS Code runs the Lenses MCP extension against a Lenses HQ emulator at ${hqU
 
 function demoLogger(verbose: boolean): Logger {
   const write = (level: string) => (message: string | Error) => {
-    process.stderr.write(`hq ${level}: ${message instanceof Error ? message.stack ?? message.message : message}\n`);
+    process.stderr.write(`hq ${level}: ${message instanceof Error ? (message.stack ?? message.message) : message}\n`);
   };
   const skip = () => {};
   return {
@@ -178,7 +205,10 @@ function demoLogger(verbose: boolean): Logger {
 
 /** An error the demo reports in one line and exits with `exitCode`. */
 class DemoStop extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
   }
 }

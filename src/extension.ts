@@ -95,7 +95,8 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     currentSession: () => authProvider.validCurrentSession(),
     hqUrl: () => settings().url,
     list: (hqUrl, token) => listAuthorizations(hqUrl, token, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
-    revoke: (hqUrl, token, id) => revokeAuthorization(hqUrl, token, id, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
+    revoke: (hqUrl, token, id) =>
+      revokeAuthorization(hqUrl, token, id, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
     forgetSession: (id) => authProvider.forgetSession(id),
     endSession: (cause, token) => authProvider.endSession(cause, token),
     ui: vscodeConnectedAppsUi,
@@ -110,10 +111,25 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   );
   void standaloneServer.refreshIfInstalled().catch((error: unknown) => output.warn(`Could not refresh the standalone server copy: ${String(error)}`));
 
-  const accountStatus = new AccountStatus(() => authProvider.currentSession(), () => authProvider.lastEndedSession(), () => settings().url);
+  const accountStatus = new AccountStatus(
+    () => authProvider.currentSession(),
+    () => authProvider.lastEndedSession(),
+    () => settings().url,
+  );
   const accountViews = new AccountViews(connectedApplications, accountStatus);
-  const governanceWarnings = new GovernanceWarnings(governance, (warning) => void showUserMessage('warning', warning), () => embeddedServer?.notifyToolsChanged());
-  const settingsChange = new SettingsChangeHandler({ auth: authProvider, mcp: mcpProvider, views: accountViews, hqUrl: () => settings().url, announceSetAside, logger: output });
+  const governanceWarnings = new GovernanceWarnings(
+    governance,
+    (warning) => void showUserMessage('warning', warning),
+    () => embeddedServer?.notifyToolsChanged(),
+  );
+  const settingsChange = new SettingsChangeHandler({
+    auth: authProvider,
+    mcp: mcpProvider,
+    views: accountViews,
+    hqUrl: () => settings().url,
+    announceSetAside,
+    logger: output,
+  });
 
   context.subscriptions.push(
     output,
@@ -121,7 +137,10 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     clientSecret,
     registerClientSecretCommand(clientSecret),
     trust,
-    vscode.Disposable.from(authProvider, vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false })),
+    vscode.Disposable.from(
+      authProvider,
+      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false }),
+    ),
     vscode.window.registerUriHandler(callbacks),
     vscode.Disposable.from(mcpProvider, vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider)),
     { dispose: () => void embeddedServer?.dispose() },
@@ -136,7 +155,11 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
       output,
       logger: output,
     }),
-    registerShowAvailableTools({ rules: () => governance.rules, grantedScopes: async () => (await authProvider.currentSession())?.scopes, configuredScopes: () => settings().scopes }),
+    registerShowAvailableTools({
+      rules: () => governance.rules,
+      grantedScopes: async () => (await authProvider.currentSession())?.scopes,
+      configuredScopes: () => settings().scopes,
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => governanceWarnings.configurationChanged((section) => event.affectsConfiguration(section))),
     fanOutSessionChanges(authProvider.onDidChangeSessions, mcpProvider, accountViews),
     vscode.workspace.onDidChangeConfiguration((event) => void settingsChange.configurationChanged((section) => event.affectsConfiguration(section))),

@@ -14,7 +14,8 @@ export interface BearerOrigins {
 export function sameOriginAs(base: string | URL): BearerOrigins {
   const origin = originOf(base);
   return {
-    refusal: (url) => (origin !== undefined && url.origin === origin ? undefined : `a Lenses token goes only to ${origin ?? 'the configured Lenses URL'}, not to ${url.origin}`),
+    refusal: (url) =>
+      origin !== undefined && url.origin === origin ? undefined : `a Lenses token goes only to ${origin ?? 'the configured Lenses URL'}, not to ${url.origin}`,
   };
 }
 

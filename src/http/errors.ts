@@ -4,14 +4,14 @@
  * their own words and keep the HttpError as `cause`.
  */
 export type HttpErrorCode =
-  | 'invalid_url'      // not an http(s)/ws(s) URL
-  | 'insecure_url'     // plain http to a host that is not loopback, not allowed (CL-13)
-  | 'bearer_refused'   // the bearer rule refuses this origin (CL-16)
-  | 'timeout'          // no answer within the timeout
-  | 'cancelled'        // the caller's signal aborted
-  | 'unreachable'      // refused, reset, DNS, TLS
-  | 'redirected'       // a 3xx answer: never followed
-  | 'too_large';       // the answer exceeds the size limit
+  | 'invalid_url' // not an http(s)/ws(s) URL
+  | 'insecure_url' // plain http to a host that is not loopback, not allowed (CL-13)
+  | 'bearer_refused' // the bearer rule refuses this origin (CL-16)
+  | 'timeout' // no answer within the timeout
+  | 'cancelled' // the caller's signal aborted
+  | 'unreachable' // refused, reset, DNS, TLS
+  | 'redirected' // a 3xx answer: never followed
+  | 'too_large'; // the answer exceeds the size limit
 
 /** An outbound request that failed before a usable answer; `cause` keeps what was thrown underneath. */
 export class HttpError extends Error {
@@ -19,7 +19,11 @@ export class HttpError extends Error {
   /** HTTP status of the answer, for `redirected` and `too_large`. */
   readonly status?: number;
 
-  constructor(readonly code: HttpErrorCode, message: string, options: { cause?: unknown; status?: number } = {}) {
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    options: { cause?: unknown; status?: number } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status;
   }

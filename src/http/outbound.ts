@@ -45,7 +45,11 @@ export interface OutboundResponse {
  * Runs `work` under a timeout joined to the caller's signal; an abort becomes HttpError
  * `cancelled` (the caller's) or `timeout` (ours), anything else is rethrown as is.
  */
-export async function withTimeout<T>(timeoutMs: number | undefined, signal: AbortSignal | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+export async function withTimeout<T>(
+  timeoutMs: number | undefined,
+  signal: AbortSignal | undefined,
+  work: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
   const clock = startClock(timeoutMs, signal);
   try {
     return await work(clock.signal);
@@ -109,18 +113,26 @@ export async function request(url: string | URL, init: OutboundInit, options: Ou
  * introspection: `postForm(url, { token, token_type_hint: 'access_token' }, { timeoutMs: 5000, maxResponseBytes: 64 * 1024 })`.
  */
 export function postForm(url: string | URL, fields: Record<string, string>, options: OutboundOptions): Promise<OutboundResponse> {
-  return request(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams(fields).toString(),
-  }, options);
+  return request(
+    url,
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams(fields).toString(),
+    },
+    options,
+  );
 }
 
 /**
  * The headers for a request to `url` after the URL policy and the bearer rule: the one
  * place an `Authorization: Bearer` header is made. Also used by the SQL WebSocket handshake.
  */
-export function preparedHeaders(url: URL, given: Record<string, string> | undefined, options: Pick<OutboundOptions, 'allowInsecureHttp' | 'bearer'>): Record<string, string> {
+export function preparedHeaders(
+  url: URL,
+  given: Record<string, string> | undefined,
+  options: Pick<OutboundOptions, 'allowInsecureHttp' | 'bearer'>,
+): Record<string, string> {
   assertSecureUrl(url, options.allowInsecureHttp ?? false);
   const headers: Record<string, string> = { ...given };
   for (const name of Object.keys(headers)) {
@@ -161,7 +173,11 @@ function limitedResponse(response: Response, maxBytes: number, aborted: (cause: 
         if (done) controller.close();
         else controller.enqueue(value);
       } catch (error) {
-        controller.error(error instanceof HttpError ? error : (aborted(error) ?? new HttpError('unreachable', `the answer broke off (${networkFailureReason(error)})`, { cause: error })));
+        controller.error(
+          error instanceof HttpError
+            ? error
+            : (aborted(error) ?? new HttpError('unreachable', `the answer broke off (${networkFailureReason(error)})`, { cause: error })),
+        );
       }
     },
     cancel(reason) {

@@ -108,18 +108,23 @@ export class LensesClient {
     const started = Date.now();
     let response: OutboundResponse;
     try {
-      response = await outboundRequest(url, { method, headers, body }, {
-        fetch: this.fetchImpl,
-        timeoutMs: this.timeoutMs,
-        signal: options.signal,
-        allowInsecureHttp: this.allowInsecureHttp,
-        bearer: { token: await this.token(), origins: this.bearerOrigins },
-        maxResponseBytes: this.maxResponseBytes,
-      });
+      response = await outboundRequest(
+        url,
+        { method, headers, body },
+        {
+          fetch: this.fetchImpl,
+          timeoutMs: this.timeoutMs,
+          signal: options.signal,
+          allowInsecureHttp: this.allowInsecureHttp,
+          bearer: { token: await this.token(), origins: this.bearerOrigins },
+          maxResponseBytes: this.maxResponseBytes,
+        },
+      );
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       // The URL goes to the log only: tool errors reach remote MCP clients (RS-16).
-      if (error.code !== 'cancelled') this.logger.warn(`Lenses at ${this.baseUrl} (${method} ${route}): ${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`);
+      if (error.code !== 'cancelled')
+        this.logger.warn(`Lenses at ${this.baseUrl} (${method} ${route}): ${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`);
       throw connectionErrorOf(error, `${method} ${route}`, this.timeoutMs);
     }
     const { text } = response;
@@ -145,4 +150,3 @@ function appendQuery(url: URL, query: Record<string, QueryValue> | undefined): v
     for (const item of values) url.searchParams.append(key, String(item));
   }
 }
-

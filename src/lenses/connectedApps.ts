@@ -51,13 +51,17 @@ async function call(method: string, hqUrl: string, route: string, token: string,
   const base = hqUrl.replace(/\/+$/, '');
   let response: OutboundResponse;
   try {
-    response = await request(base + route, { method, headers: { Accept: 'application/json' } }, {
-      fetch: options.fetch,
-      timeoutMs,
-      signal: options.signal,
-      allowInsecureHttp: options.allowInsecureHttp,
-      bearer: { token, origins: options.bearerOrigins ?? sameOriginAs(base) },
-    });
+    response = await request(
+      base + route,
+      { method, headers: { Accept: 'application/json' } },
+      {
+        fetch: options.fetch,
+        timeoutMs,
+        signal: options.signal,
+        allowInsecureHttp: options.allowInsecureHttp,
+        bearer: { token, origins: options.bearerOrigins ?? sameOriginAs(base) },
+      },
+    );
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     throw connectionErrorOf(error, `${method} ${AUTHORIZATIONS_PATH}`, timeoutMs);

@@ -54,7 +54,10 @@ export function connectionErrorOf(error: HttpError, what: string, timeoutMs: num
     case 'unreachable':
       return new LensesConnectionError(`Could not reach Lenses HQ (${error.message})`, { cause: error });
     case 'redirected':
-      return new LensesConnectionError(`Lenses answered ${what} with a redirect (HTTP ${error.status}); redirects are not followed, so the token goes nowhere else`, { cause: error });
+      return new LensesConnectionError(
+        `Lenses answered ${what} with a redirect (HTTP ${error.status}); redirects are not followed, so the token goes nowhere else`,
+        { cause: error },
+      );
     case 'too_large':
       return new LensesConnectionError(`Lenses ${error.message} to ${what}`, { cause: error });
     default:
@@ -66,7 +69,9 @@ export function connectionErrorOf(error: HttpError, what: string, timeoutMs: num
 export class UnsafePathSegmentError extends Error {
   override readonly name = 'UnsafePathSegmentError';
   constructor(readonly value: string) {
-    super(`"${printable(value)}" is not allowed in a Lenses path: it must not be empty, '.' or '..', longer than 1024 characters, or contain '/', '\\', '%', '?', '#' or control characters`);
+    super(
+      `"${printable(value)}" is not allowed in a Lenses path: it must not be empty, '.' or '..', longer than 1024 characters, or contain '/', '\\', '%', '?', '#' or control characters`,
+    );
   }
 }
 

@@ -10,7 +10,10 @@ export class ApiKeyAuthenticator implements RequestAuthenticator {
   private readonly scopes: ReadonlySet<Scope>;
   readonly credential = 'api-key';
 
-  constructor(private readonly apiKey: string, scopes: readonly Scope[] = ALL_SCOPES) {
+  constructor(
+    private readonly apiKey: string,
+    scopes: readonly Scope[] = ALL_SCOPES,
+  ) {
     if (!apiKey) throw new Error('LENSES_API_KEY is empty');
     this.scopes = new Set(scopes);
   }

@@ -10,7 +10,8 @@ import { loadTelemetry } from '../telemetry/telemetry';
 /** Logs to stderr: stdout belongs to stdio JSON-RPC. LOG_LEVEL=debug for more. */
 function stderrLogger(level: LogLevel): Logger {
   const debug = level === 'debug' || level === 'trace';
-  const write = (tag: string, message: string | Error) => process.stderr.write(`${new Date().toISOString()} ${tag} ${message instanceof Error ? message.message : message}\n`);
+  const write = (tag: string, message: string | Error) =>
+    process.stderr.write(`${new Date().toISOString()} ${tag} ${message instanceof Error ? message.message : message}\n`);
   return {
     trace: (m) => level === 'trace' && write('trace', m),
     debug: (m) => debug && write('debug', m),
@@ -77,8 +78,11 @@ async function main(): Promise<void> {
   for (const notice of config.notices) process.stderr.write(`${notice}\n`);
   const logger = stderrLogger(config.logLevel);
   // OpenTelemetry is a chunk of its own beside this file, loaded only when asked for.
-  const telemetry = config.telemetry.enabled ? loadTelemetry({ exporter: config.telemetry.exporter, serviceName: config.telemetry.serviceName, serviceVersion: SERVER_VERSION }, logger, __dirname) : undefined;
-  const running = config.transport === 'stdio' ? await startStandaloneStdio(config, { logger, telemetry }) : await startStandaloneHttp(config, { logger, telemetry });
+  const telemetry = config.telemetry.enabled
+    ? loadTelemetry({ exporter: config.telemetry.exporter, serviceName: config.telemetry.serviceName, serviceVersion: SERVER_VERSION }, logger, __dirname)
+    : undefined;
+  const running =
+    config.transport === 'stdio' ? await startStandaloneStdio(config, { logger, telemetry }) : await startStandaloneHttp(config, { logger, telemetry });
   const graceMs = config.shutdownGraceSeconds * 1000;
   let stopping = false;
   const stop = (signal: string) => {

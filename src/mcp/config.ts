@@ -69,31 +69,90 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'LENSES_API_KEY', default: '(none; required when OAuth is off)', description: 'Lenses API key, sent to HQ as a bearer token.' },
   { name: 'LENSES_TIMEOUT_SECONDS', default: '30', description: 'Seconds one HQ call (or one SQL query) may take before the tool reports a timeout.' },
   { name: 'OAUTH_ENABLED', default: 'false', description: 'true/1/yes: OAuth 2.1 resource-server mode (HTTP only).' },
-  { name: 'MCP_ADVERTISED_URL', default: '(none; required with OAuth)', description: 'Public base URL of this server; the resource is this + /mcp (/sse with TRANSPORT=sse), and its host is accepted in Host and Origin.' },
+  {
+    name: 'MCP_ADVERTISED_URL',
+    default: '(none; required with OAuth)',
+    description: 'Public base URL of this server; the resource is this + /mcp (/sse with TRANSPORT=sse), and its host is accepted in Host and Origin.',
+  },
   { name: 'LENSES_ADVERTISED_URL', default: 'LENSES_URL', description: 'Public HQ URL advertised as the authorization server.' },
   { name: 'MCP_SCOPES', default: 'read,write,delete', description: 'Scopes advertised and asked for in challenges.' },
-  { name: 'LENSES_API_HTTP_URL', default: '(none)', description: 'Legacy (the official server\'s old names): HQ scheme and host, used with LENSES_API_HTTP_PORT only when LENSES_URL is not set; prints a deprecation notice.' },
+  {
+    name: 'LENSES_API_HTTP_URL',
+    default: '(none)',
+    description:
+      "Legacy (the official server's old names): HQ scheme and host, used with LENSES_API_HTTP_PORT only when LENSES_URL is not set; prints a deprecation notice.",
+  },
   { name: 'LENSES_API_HTTP_PORT', default: '9991', description: 'Legacy: HQ port for LENSES_API_HTTP_URL.' },
-  { name: 'LENSES_API_WEBSOCKET_URL', default: '(none)', description: 'Legacy: HQ WebSocket scheme and host (SQL); must be the same host as the HTTP one (ws for http, wss for https).' },
+  {
+    name: 'LENSES_API_WEBSOCKET_URL',
+    default: '(none)',
+    description: 'Legacy: HQ WebSocket scheme and host (SQL); must be the same host as the HTTP one (ws for http, wss for https).',
+  },
   { name: 'LENSES_API_WEBSOCKET_PORT', default: '9991', description: 'Legacy: HQ WebSocket port; must equal the HTTP port.' },
-  { name: 'TRANSPORT', default: 'http with OAuth, else stdio', description: 'stdio; http or its synonym streamable-http (streamable HTTP at /mcp); sse (the older HTTP+SSE transport: GET /sse and POST /messages/).' },
+  {
+    name: 'TRANSPORT',
+    default: 'http with OAuth, else stdio',
+    description: 'stdio; http or its synonym streamable-http (streamable HTTP at /mcp); sse (the older HTTP+SSE transport: GET /sse and POST /messages/).',
+  },
   { name: 'HOST', default: '0.0.0.0', description: 'HTTP bind address.' },
   { name: 'PORT', default: '8000', description: 'HTTP port.' },
-  { name: 'MCP_ALLOWED_HOSTS', default: '(none)', description: 'Comma list of host names clients use to reach this server, accepted in Host and Origin besides loopback names and the host of MCP_ADVERTISED_URL; any other gets 403 (DNS-rebinding protection, on every bind address).' },
+  {
+    name: 'MCP_ALLOWED_HOSTS',
+    default: '(none)',
+    description:
+      'Comma list of host names clients use to reach this server, accepted in Host and Origin besides loopback names and the host of MCP_ADVERTISED_URL; any other gets 403 (DNS-rebinding protection, on every bind address).',
+  },
   { name: 'INTROSPECTION_URL', default: '{LENSES_URL}/oauth2/introspect', description: 'RFC 7662 endpoint (never discovered from the advertised issuer).' },
-  { name: 'INTROSPECTION_CACHE_TTL', default: '0', description: '0: every request is validated with HQ (requests with one token share one introspection that started after they arrived). Above 0: seconds an active answer is reused, never past the token expiry.' },
-  { name: 'MCP_MAX_SESSIONS', default: MAX_SESSIONS, description: 'Open MCP sessions at most; past it the session idle longest (over a minute) is closed, else new sessions get 503.' },
-  { name: 'MCP_MAX_SESSIONS_PER_USER', default: MAX_SESSIONS_PER_USER, description: 'Open MCP sessions per OAuth user (subject); past it that user\'s session idle longest is closed.' },
+  {
+    name: 'INTROSPECTION_CACHE_TTL',
+    default: '0',
+    description:
+      '0: every request is validated with HQ (requests with one token share one introspection that started after they arrived). Above 0: seconds an active answer is reused, never past the token expiry.',
+  },
+  {
+    name: 'MCP_MAX_SESSIONS',
+    default: MAX_SESSIONS,
+    description: 'Open MCP sessions at most; past it the session idle longest (over a minute) is closed, else new sessions get 503.',
+  },
+  {
+    name: 'MCP_MAX_SESSIONS_PER_USER',
+    default: MAX_SESSIONS_PER_USER,
+    description: "Open MCP sessions per OAuth user (subject); past it that user's session idle longest is closed.",
+  },
   { name: 'MCP_STATELESS_HTTP', default: 'false', description: 'true: no MCP sessions (replicas behind a load balancer).' },
-  { name: 'FASTMCP_STATELESS_HTTP', default: 'MCP_STATELESS_HTTP', description: 'Synonym of MCP_STATELESS_HTTP (the FastMCP name the official server reads; also on/off, t/f, y/n); both set and different is an error.' },
-  { name: 'MCP_REPLICA_ID', default: '(none)', description: 'Letters, digits, - or _ (at most 32): session IDs start with it and a dot, so a load balancer can route each session to its replica.' },
-  { name: 'SHUTDOWN_GRACE_SECONDS', default: '20', description: 'On SIGTERM: stop accepting, let in-flight requests finish for up to this long, then close what is left.' },
-  { name: 'OTEL_ENABLED', default: 'false', description: 'true/1/yes: OpenTelemetry traces (a span per MCP request and per HQ call); off, nothing of OpenTelemetry is loaded.' },
+  {
+    name: 'FASTMCP_STATELESS_HTTP',
+    default: 'MCP_STATELESS_HTTP',
+    description: 'Synonym of MCP_STATELESS_HTTP (the FastMCP name the official server reads; also on/off, t/f, y/n); both set and different is an error.',
+  },
+  {
+    name: 'MCP_REPLICA_ID',
+    default: '(none)',
+    description: 'Letters, digits, - or _ (at most 32): session IDs start with it and a dot, so a load balancer can route each session to its replica.',
+  },
+  {
+    name: 'SHUTDOWN_GRACE_SECONDS',
+    default: '20',
+    description: 'On SIGTERM: stop accepting, let in-flight requests finish for up to this long, then close what is left.',
+  },
+  {
+    name: 'OTEL_ENABLED',
+    default: 'false',
+    description: 'true/1/yes: OpenTelemetry traces (a span per MCP request and per HQ call); off, nothing of OpenTelemetry is loaded.',
+  },
   { name: 'OTEL_EXPORTER', default: 'otlp', description: 'otlp (OTLP/HTTP) or console (spans on stderr).' },
   { name: 'OTEL_SERVICE_NAME', default: 'lenses-mcp', description: 'The service.name of the spans.' },
   { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', default: 'http/protobuf', description: 'http/protobuf only (grpc is refused: its exporter would add ~700 KB).' },
-  { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', default: 'http://localhost:4318', description: 'OTLP/HTTP base URL (/v1/traces is appended); the other standard OTEL_EXPORTER_OTLP_* variables apply as the SDK defines them.' },
-  { name: 'LENSES_MAX_TOOL_OUTPUT_CHARS', default: String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), description: `Most characters of text per tool answer (${MIN_TOOL_OUTPUT_CHARS}-${MAX_TOOL_OUTPUT_CHARS}); longer lists are cut at whole items with a note on how to page.` },
+  {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    default: 'http://localhost:4318',
+    description: 'OTLP/HTTP base URL (/v1/traces is appended); the other standard OTEL_EXPORTER_OTLP_* variables apply as the SDK defines them.',
+  },
+  {
+    name: 'LENSES_MAX_TOOL_OUTPUT_CHARS',
+    default: String(DEFAULT_MAX_TOOL_OUTPUT_CHARS),
+    description: `Most characters of text per tool answer (${MIN_TOOL_OUTPUT_CHARS}-${MAX_TOOL_OUTPUT_CHARS}); longer lists are cut at whole items with a note on how to page.`,
+  },
   ...GOVERNANCE_VARIABLES,
   { name: 'LOG_LEVEL', default: 'info', description: 'info, debug or trace (logs go to stderr; tokens only as fingerprints).' },
 ];
@@ -126,7 +185,8 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
   // As FastMCP: the HTTP+SSE transport always has sessions (the stream is one).
   if (stateless && transport === 'sse') notices.push('lenses-mcp: MCP_STATELESS_HTTP is ignored with TRANSPORT=sse (its sessions live on one stream)');
   const replicaId = value('MCP_REPLICA_ID');
-  if (replicaId !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(replicaId)) throw new ConfigError(`MCP_REPLICA_ID must be 1 to 32 letters, digits, - or _, not "${replicaId}"`);
+  if (replicaId !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(replicaId))
+    throw new ConfigError(`MCP_REPLICA_ID must be 1 to 32 letters, digits, - or _, not "${replicaId}"`);
   const port = integer('PORT', value('PORT') ?? '8000', 0, 65535);
   return {
     lensesUrl,
@@ -150,7 +210,12 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     replicaId,
     telemetry: telemetryConfig(value),
     notices,
-    maxToolOutputChars: integer('LENSES_MAX_TOOL_OUTPUT_CHARS', value('LENSES_MAX_TOOL_OUTPUT_CHARS') ?? String(DEFAULT_MAX_TOOL_OUTPUT_CHARS), MIN_TOOL_OUTPUT_CHARS, MAX_TOOL_OUTPUT_CHARS),
+    maxToolOutputChars: integer(
+      'LENSES_MAX_TOOL_OUTPUT_CHARS',
+      value('LENSES_MAX_TOOL_OUTPUT_CHARS') ?? String(DEFAULT_MAX_TOOL_OUTPUT_CHARS),
+      MIN_TOOL_OUTPUT_CHARS,
+      MAX_TOOL_OUTPUT_CHARS,
+    ),
     ...governanceConfig(env),
   };
 }
@@ -160,7 +225,9 @@ type Read = (name: string) => string | undefined;
 /** LENSES_URL, else the legacy LENSES_API_HTTP_URL + _PORT (and the WebSocket pair, which must agree with it). */
 function hqUrl(value: Read, notices: string[]): string {
   const url = value('LENSES_URL');
-  const legacy = ['LENSES_API_HTTP_URL', 'LENSES_API_HTTP_PORT', 'LENSES_API_WEBSOCKET_URL', 'LENSES_API_WEBSOCKET_PORT'].filter((name) => value(name) !== undefined);
+  const legacy = ['LENSES_API_HTTP_URL', 'LENSES_API_HTTP_PORT', 'LENSES_API_WEBSOCKET_URL', 'LENSES_API_WEBSOCKET_PORT'].filter(
+    (name) => value(name) !== undefined,
+  );
   if (url !== undefined || legacy.length === 0) {
     if (legacy.length > 0) notices.push(`lenses-mcp: ${legacy.join(', ')} ignored: LENSES_URL is set (they are deprecated; remove them)`);
     return httpUrl('LENSES_URL', url ?? 'http://localhost:9991');
@@ -171,7 +238,10 @@ function hqUrl(value: Read, notices: string[]): string {
     const expected = new URL(http.href);
     expected.protocol = http.protocol === 'https:' ? 'wss:' : 'ws:';
     // The SQL WebSocket is derived from the HTTP URL; a different WebSocket host would be silently ignored.
-    if (expected.host !== ws.host || expected.protocol !== ws.protocol) throw new ConfigError(`LENSES_API_WEBSOCKET_URL/_PORT (${ws.protocol}//${ws.host}) must match LENSES_API_HTTP_URL/_PORT (${expected.protocol}//${expected.host}): one HQ serves both; set LENSES_URL`);
+    if (expected.host !== ws.host || expected.protocol !== ws.protocol)
+      throw new ConfigError(
+        `LENSES_API_WEBSOCKET_URL/_PORT (${ws.protocol}//${ws.host}) must match LENSES_API_HTTP_URL/_PORT (${expected.protocol}//${expected.host}): one HQ serves both; set LENSES_URL`,
+      );
   }
   const base = http ? http.origin : `${ws?.protocol === 'wss:' ? 'https' : 'http'}://${ws?.host}`;
   notices.push(`lenses-mcp: ${legacy.join(', ')} ${legacy.length === 1 ? 'is' : 'are'} deprecated: set LENSES_URL=${base} instead`);
@@ -192,9 +262,11 @@ function legacyBase(prefix: string, value: Read, protocols: string[]): URL | und
   } catch {
     throw new ConfigError(`${prefix}_URL is not a URL: "${raw}"`);
   }
-  if (!protocols.includes(url.protocol)) throw new ConfigError(`${prefix}_URL must be a ${protocols.map((p) => p.slice(0, -1)).join(' or ')} URL, not "${raw}"`);
+  if (!protocols.includes(url.protocol))
+    throw new ConfigError(`${prefix}_URL must be a ${protocols.map((p) => p.slice(0, -1)).join(' or ')} URL, not "${raw}"`);
   if (url.username || url.password) throw new ConfigError(`${prefix}_URL must not contain credentials`);
-  if (url.port || url.pathname.replace(/\/+$/, '') || url.search || url.hash) throw new ConfigError(`${prefix}_URL must be only a scheme and host (the port goes in ${prefix}_PORT), not "${raw}"`);
+  if (url.port || url.pathname.replace(/\/+$/, '') || url.search || url.hash)
+    throw new ConfigError(`${prefix}_URL must be only a scheme and host (the port goes in ${prefix}_PORT), not "${raw}"`);
   // As the official server: without a port, the one of its default LENSES_URL.
   url.port = String(integer(`${prefix}_PORT`, port ?? '9991', 1, 65535));
   return url;
@@ -217,7 +289,8 @@ function statelessFlag(ours: string | undefined, fastmcp: string | undefined): b
     else if (['0', 'false', 'f', 'no', 'n', 'off'].includes(lower)) fromFastmcp = false;
     else throw new ConfigError(`FASTMCP_STATELESS_HTTP must be true/1/yes/on or false/0/no/off, not "${fastmcp}"`);
   }
-  if (fromOurs !== undefined && fromFastmcp !== undefined && fromOurs !== fromFastmcp) throw new ConfigError(`MCP_STATELESS_HTTP (${ours}) and FASTMCP_STATELESS_HTTP (${fastmcp}) disagree: set one of them`);
+  if (fromOurs !== undefined && fromFastmcp !== undefined && fromOurs !== fromFastmcp)
+    throw new ConfigError(`MCP_STATELESS_HTTP (${ours}) and FASTMCP_STATELESS_HTTP (${fastmcp}) disagree: set one of them`);
   return fromOurs ?? fromFastmcp ?? false;
 }
 
@@ -226,7 +299,8 @@ function telemetryConfig(value: Read): TelemetryConfig {
   const exporter = (value('OTEL_EXPORTER') ?? 'otlp').toLowerCase();
   if (exporter !== 'otlp' && exporter !== 'console') throw new ConfigError(`OTEL_EXPORTER must be otlp or console, not "${value('OTEL_EXPORTER')}"`);
   const protocol = (value('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf').toLowerCase();
-  if (protocol !== 'http/protobuf') throw new ConfigError(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf, not "${value('OTEL_EXPORTER_OTLP_PROTOCOL')}" (grpc is not bundled)`);
+  if (protocol !== 'http/protobuf')
+    throw new ConfigError(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf, not "${value('OTEL_EXPORTER_OTLP_PROTOCOL')}" (grpc is not bundled)`);
   const endpoint = value('OTEL_EXPORTER_OTLP_ENDPOINT');
   if (endpoint !== undefined) httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint);
   return { enabled, exporter, serviceName: value('OTEL_SERVICE_NAME') ?? 'lenses-mcp' };
@@ -275,11 +349,16 @@ function integer(name: string, raw: string, min: number, max: number): number {
 
 function hostList(name: string, raw: string | undefined): string[] {
   if (raw === undefined) return [];
-  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    const hostname = allowedHostName(entry);
-    if (hostname === undefined) throw new ConfigError(`${name} entry "${entry}" is not a host name: list names or IP addresses separated by commas, without scheme or port`);
-    return hostname;
-  });
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const hostname = allowedHostName(entry);
+      if (hostname === undefined)
+        throw new ConfigError(`${name} entry "${entry}" is not a host name: list names or IP addresses separated by commas, without scheme or port`);
+      return hostname;
+    });
 }
 
 function scopeList(raw: string | undefined): Scope[] {

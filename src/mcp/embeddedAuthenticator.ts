@@ -91,7 +91,12 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
       // The session is still stored (e.g. HQ unreachable during a refresh): keep the tools, say why calls fail.
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn(`Could not get the Lenses session: ${reason}`);
-      return { kind: 'signed-out', reason: 'unavailable', scopes: new Set(this.lastScopes), message: `Lenses cannot be used right now: ${reason} Your sign-in is kept; retry in a moment.` };
+      return {
+        kind: 'signed-out',
+        reason: 'unavailable',
+        scopes: new Set(this.lastScopes),
+        message: `Lenses cannot be used right now: ${reason} Your sign-in is kept; retry in a moment.`,
+      };
     }
     if (!session) return this.signedOut();
     let scopes: readonly Scope[] | undefined;
@@ -100,7 +105,12 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
     } catch (error) {
       // HQ's setting, not the session: the introspector logged it once; every tool answer says what HQ needs.
       if (!(error instanceof IntrospectionRefusedError)) throw error;
-      return { kind: 'signed-out', reason: 'unavailable', scopes: new Set(session.scopes), message: `Lenses cannot check your sign-in: ${error.message}. Then retry.` };
+      return {
+        kind: 'signed-out',
+        reason: 'unavailable',
+        scopes: new Set(session.scopes),
+        message: `Lenses cannot check your sign-in: ${error.message}. Then retry.`,
+      };
     }
     if (!scopes) return this.signedOut();
     this.lastScopes = scopes;

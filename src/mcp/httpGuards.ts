@@ -31,12 +31,14 @@ export class HostAllowList {
     const host = request.headers.host;
     const hostname = host ? hostnameOf(`http://${host}`) : undefined;
     if (hostname === undefined) return 'The Host header is missing or malformed';
-    if (!this.allows(hostname)) return `Host "${hostname}" is not a name this server answers to (DNS-rebinding protection): add it to MCP_ALLOWED_HOSTS if clients reach the server under that name`;
+    if (!this.allows(hostname))
+      return `Host "${hostname}" is not a name this server answers to (DNS-rebinding protection): add it to MCP_ALLOWED_HOSTS if clients reach the server under that name`;
     const origin = request.headers.origin;
     if (origin === undefined) return undefined;
     const originHost = hostnameOf(origin);
     if (originHost === undefined) return 'Requests from an opaque or malformed Origin are refused';
-    if (!this.allows(originHost)) return `Requests from Origin "${originHost}" are refused (DNS-rebinding protection): add it to MCP_ALLOWED_HOSTS to allow web pages from there`;
+    if (!this.allows(originHost))
+      return `Requests from Origin "${originHost}" are refused (DNS-rebinding protection): add it to MCP_ALLOWED_HOSTS to allow web pages from there`;
     return undefined;
   }
 
@@ -84,7 +86,11 @@ function hostnameOf(url: string): string | undefined {
 }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly jsonRpcCode = -32600) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly jsonRpcCode = -32600,
+  ) {
     super(message);
   }
 }

@@ -106,7 +106,12 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const sse = options.transport === 'sse';
   const endpointPath = sse ? SSE_STREAM_PATH : MCP_PATH;
   const newSessionId = () => (options.replicaId ? `${options.replicaId}.${randomUUID()}` : randomUUID());
-  const readiness = new HqReadiness({ lensesUrl: options.lensesUrl, timeoutMs: Math.min(options.hqTimeoutMs ?? 30_000, READY_TIMEOUT_MS), fetch: options.probeFetch ?? options.fetch, now });
+  const readiness = new HqReadiness({
+    lensesUrl: options.lensesUrl,
+    timeoutMs: Math.min(options.hqTimeoutMs ?? 30_000, READY_TIMEOUT_MS),
+    fetch: options.probeFetch ?? options.fetch,
+    now,
+  });
   const prmPaths = new Set([PRM_PATH, `${PRM_PATH}${endpointPath}`]);
   const toolScopes = new Map(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
   const hosts = new HostAllowList({ advertisedUrl: options.advertisedUrl, allowedHosts: options.allowedHosts });
@@ -156,12 +161,15 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     if (sse) {
       const allowed = ssePost ? 'POST' : 'GET';
       if (request.method !== allowed) return sendError(response, 405, 'Method not allowed', { Allow: allowed });
-    } else if (request.method !== 'POST' && request.method !== 'GET' && request.method !== 'DELETE') return sendError(response, 405, 'Method not allowed', { Allow: 'GET, POST, DELETE' });
+    } else if (request.method !== 'POST' && request.method !== 'GET' && request.method !== 'DELETE')
+      return sendError(response, 405, 'Method not allowed', { Allow: 'GET, POST, DELETE' });
 
     const authentication = await authenticator.authenticate(request);
     if (authentication.kind === 'rejected') return sendError(response, authentication.status, authentication.message, authentication.headers);
     const access: ToolAccess =
-      authentication.kind === 'granted' ? { kind: 'granted', token: authentication.token, scopes: authentication.scopes, lensesUrl: authentication.lensesUrl } : authentication;
+      authentication.kind === 'granted'
+        ? { kind: 'granted', token: authentication.token, scopes: authentication.scopes, lensesUrl: authentication.lensesUrl }
+        : authentication;
     const subject = authentication.kind === 'granted' ? authentication.subject : undefined;
     attachAccess(request, access);
 
@@ -184,7 +192,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     const sessionId = request.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = sessions.get(sessionId);
-      if (!session || (session.subject !== undefined && session.subject !== subject)) return sendError(response, 404, 'Session not found: initialize a new one', {}, -32001);
+      if (!session || (session.subject !== undefined && session.subject !== subject))
+        return sendError(response, 404, 'Session not found: initialize a new one', {}, -32001);
       session.lastSeen = now();
       if (isInitializedNotification(body)) session.initialized = true;
       const scopes = scopeKey(access.scopes);
@@ -275,13 +284,21 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
   // requestTimeout covers receiving the request (headers and body), not the response: SSE
   // streams stay open, while a body trickled in too slowly gets 408 (checked every interval).
-  const httpServer = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(30_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeoutMs / 4)) }, (request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendError(response, error.status, error.message, error.status === 413 ? { Connection: 'close' } : {}, error.jsonRpcCode);
-      logger.error(`MCP HTTP request failed: ${error instanceof Error ? error.message : String(error)}`);
-      sendError(response, 500, 'Internal server error');
-    });
-  });
+  const httpServer = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(30_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, requestTimeoutMs / 4)),
+    },
+    (request, response) => {
+      handle(request, response).catch((error: unknown) => {
+        if (error instanceof HttpError)
+          return sendError(response, error.status, error.message, error.status === 413 ? { Connection: 'close' } : {}, error.jsonRpcCode);
+        logger.error(`MCP HTTP request failed: ${error instanceof Error ? error.message : String(error)}`);
+        sendError(response, 500, 'Internal server error');
+      });
+    },
+  );
   const drain = new RequestDrain(httpServer);
 
   await new Promise<void>((resolve, reject) => {
@@ -295,7 +312,9 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const sweeper = setInterval(() => sessions.sweep(), sessions.sweepIntervalMs);
   sweeper.unref();
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
-  logger.info(`Lenses MCP server listening on http://${hostForUrl}:${port}${endpointPath}${sse ? ' (HTTP+SSE transport, messages at /messages/)' : options.stateless ? ' (stateless)' : ''}${options.replicaId ? `, replica ${options.replicaId}` : ''}`);
+  logger.info(
+    `Lenses MCP server listening on http://${hostForUrl}:${port}${endpointPath}${sse ? ' (HTTP+SSE transport, messages at /messages/)' : options.stateless ? ' (stateless)' : ''}${options.replicaId ? `, replica ${options.replicaId}` : ''}`,
+  );
   logger.info(`Answering Host and Origin: loopback names${hosts.extraNames.length > 0 ? `, ${hosts.extraNames.join(', ')}` : ''}`);
 
   return {

@@ -34,7 +34,7 @@ export class IntrospectionRefusedError extends IntrospectionUnavailableError {
 }
 
 /** What HQ needs so this server can check tokens (said in logs, 503s and tool answers). */
-export const UNAUTHENTICATED_INTROSPECTION_HINT = 'ask your Lenses admin to set `unauthenticatedIntrospection: true` in Lenses HQ\'s OAuth configuration';
+export const UNAUTHENTICATED_INTROSPECTION_HINT = "ask your Lenses admin to set `unauthenticatedIntrospection: true` in Lenses HQ's OAuth configuration";
 
 export interface TokenIntrospectorOptions {
   /**
@@ -169,7 +169,9 @@ export class TokenIntrospector {
     if (this.inFlight >= (known ? this.maxInFlight : this.maxInFlightUnknown)) {
       if (this.now() - this.busyLoggedAt >= 60_000) {
         this.busyLoggedAt = this.now();
-        this.logger.warn(`${this.inFlight} token introspections in flight (the cap is ${this.maxInFlight}, ${this.maxInFlightUnknown} for tokens not seen active): refusing more with 503 for now`);
+        this.logger.warn(
+          `${this.inFlight} token introspections in flight (the cap is ${this.maxInFlight}, ${this.maxInFlightUnknown} for tokens not seen active): refusing more with 503 for now`,
+        );
       }
       throw new IntrospectionBusyError(`Too many access tokens are being checked with Lenses right now (${this.inFlight} at once)`);
     }
@@ -213,7 +215,8 @@ export class TokenIntrospector {
     }
     if (refusesUnauthenticated(reply)) {
       const refusal = `Lenses HQ refuses unauthenticated token introspection (HTTP ${reply.status}${reply.error ? ` ${reply.error}` : ''})`;
-      if (!this.refusalLogged) this.logger.error(`${refusal} at ${url}: access tokens cannot be checked until it is allowed; ${UNAUTHENTICATED_INTROSPECTION_HINT}.`);
+      if (!this.refusalLogged)
+        this.logger.error(`${refusal} at ${url}: access tokens cannot be checked until it is allowed; ${UNAUTHENTICATED_INTROSPECTION_HINT}.`);
       this.refusalLogged = true;
       throw new IntrospectionRefusedError(`${refusal}: ${UNAUTHENTICATED_INTROSPECTION_HINT}`);
     }
@@ -239,7 +242,9 @@ export class TokenIntrospector {
     const finding = (this.endpoint ??= url().catch((error: unknown) => {
       if (this.endpoint === finding) this.endpoint = undefined;
       if (error instanceof IntrospectionUnavailableError) throw error;
-      throw new IntrospectionUnavailableError(`The Lenses token introspection endpoint could not be found: ${error instanceof Error ? error.message : String(error)}`);
+      throw new IntrospectionUnavailableError(
+        `The Lenses token introspection endpoint could not be found: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }));
     return finding;
   }
@@ -259,7 +264,11 @@ interface IntrospectionReply {
  */
 async function postIntrospection(fetchImpl: typeof fetch, url: string, token: string, timeoutMs: number): Promise<IntrospectionReply> {
   // INTROSPECTION_URL is often a plain-http in-cluster address: the https rule is the operator's call here.
-  const response = await postForm(url, { token, token_type_hint: 'access_token' }, { fetch: fetchImpl, timeoutMs, maxResponseBytes: MAX_ANSWER_BYTES, allowInsecureHttp: true });
+  const response = await postForm(
+    url,
+    { token, token_type_hint: 'access_token' },
+    { fetch: fetchImpl, timeoutMs, maxResponseBytes: MAX_ANSWER_BYTES, allowInsecureHttp: true },
+  );
   return { status: response.status, body: response.text, error: response.status === 200 ? undefined : oauthErrorOf(response.text) };
 }
 
@@ -280,10 +289,13 @@ function oauthErrorOf(body: string): string | undefined {
 
 /** RFC 7662 §2.2 field types: an answer that breaks them is no answer (fail closed), never a crash. */
 function checkedAnswer(answer: unknown): IntrospectionAnswer {
-  if (!answer || typeof answer !== 'object' || Array.isArray(answer)) throw new IntrospectionUnavailableError('The Lenses token introspection answer is not a JSON object');
+  if (!answer || typeof answer !== 'object' || Array.isArray(answer))
+    throw new IntrospectionUnavailableError('The Lenses token introspection answer is not a JSON object');
   const fields = answer as Record<string, unknown>;
   if (typeof fields.active !== 'boolean') throw new IntrospectionUnavailableError('The Lenses token introspection answer has no boolean "active"');
-  const wrong: string[] = ['scope', 'token_type', 'sub', 'username', 'client_id'].filter((name) => fields[name] !== undefined && typeof fields[name] !== 'string');
+  const wrong: string[] = ['scope', 'token_type', 'sub', 'username', 'client_id'].filter(
+    (name) => fields[name] !== undefined && typeof fields[name] !== 'string',
+  );
   if (fields.exp !== undefined && typeof fields.exp !== 'number') wrong.push('exp');
   const aud = fields.aud;
   if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((item) => typeof item === 'string'))) wrong.push('aud');

@@ -35,7 +35,8 @@ export async function introspectionEndpointFromMetadata(hqUrl: string, options: 
       throw new IntrospectionUnavailableError(`Lenses HQ's OAuth metadata names an introspection_endpoint that is not a URL`);
     }
     // The token goes in the request: never to another origin than the HQ it was issued by.
-    if (parsed.origin !== issuer.origin) throw new IntrospectionUnavailableError(`Lenses HQ's introspection_endpoint ${parsed.origin} is not on ${issuer.origin}; refusing to send tokens there`);
+    if (parsed.origin !== issuer.origin)
+      throw new IntrospectionUnavailableError(`Lenses HQ's introspection_endpoint ${parsed.origin} is not on ${issuer.origin}; refusing to send tokens there`);
     return parsed.href;
   }
   throw new IntrospectionUnavailableError(`Lenses HQ at ${issuerId} publishes no OAuth metadata (tried RFC 8414 and OpenID discovery)`);
@@ -46,7 +47,11 @@ async function getMetadata(fetchImpl: typeof fetch, url: string, timeoutMs: numb
   let response: OutboundResponse;
   try {
     // No token goes with it; a redirect is an answer like any other non-200 (not there).
-    response = await request(url, { headers: { Accept: 'application/json' } }, { fetch: fetchImpl, timeoutMs, maxResponseBytes: MAX_METADATA_BYTES, allowInsecureHttp: true });
+    response = await request(
+      url,
+      { headers: { Accept: 'application/json' } },
+      { fetch: fetchImpl, timeoutMs, maxResponseBytes: MAX_METADATA_BYTES, allowInsecureHttp: true },
+    );
   } catch (error) {
     if (httpErrorIn(error)?.code === 'redirected') return undefined;
     throw new IntrospectionUnavailableError(`Lenses HQ's OAuth metadata (${url}) ${outboundFailure(error)}`);

@@ -53,7 +53,12 @@ export class OAuthResourceServerAuthenticator implements RequestAuthenticator {
     } catch (error) {
       if (error instanceof IntrospectionUnavailableError) {
         const retry = error.retryAfterSeconds;
-        return { kind: 'rejected', status: 503, headers: { 'Retry-After': String(retry) }, message: `Cannot validate the access token right now: ${error.message}. Try again in ${retry} s.` };
+        return {
+          kind: 'rejected',
+          status: 503,
+          headers: { 'Retry-After': String(retry) },
+          message: `Cannot validate the access token right now: ${error.message}. Try again in ${retry} s.`,
+        };
       }
       throw error;
     }
@@ -101,7 +106,12 @@ export class OAuthResourceServerAuthenticator implements RequestAuthenticator {
   }
 
   private badRequest(message: string): RequestAuthentication {
-    return { kind: 'rejected', status: 400, headers: { 'WWW-Authenticate': `Bearer error="invalid_request", resource_metadata="${this.options.resourceMetadataUrl}"` }, message };
+    return {
+      kind: 'rejected',
+      status: 400,
+      headers: { 'WWW-Authenticate': `Bearer error="invalid_request", resource_metadata="${this.options.resourceMetadataUrl}"` },
+      message,
+    };
   }
 }
 

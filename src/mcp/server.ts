@@ -28,7 +28,12 @@ export const SERVER_VERSION = '0.1.0';
 
 /** What the tools may do for one request. */
 export type ToolAccess =
-  | { kind: 'granted'; token: string; scopes: ReadonlySet<Scope>; /** The HQ the token is for, when not the server's own (embedded mode). */ lensesUrl?: string }
+  | {
+      kind: 'granted';
+      token: string;
+      scopes: ReadonlySet<Scope>;
+      /** The HQ the token is for, when not the server's own (embedded mode). */ lensesUrl?: string;
+    }
   /** Embedded mode without a session: list the tools of `scopes`, answer calls with `message`. */
   | Extract<RequestAuthentication, { kind: 'signed-out' }>;
 
@@ -91,7 +96,14 @@ export function toolListing(tool: LensesTool): Tool {
     delete (inputSchema as Record<string, unknown>).$schema;
     const outputSchema = tool.outputSchema ? (z.toJSONSchema(tool.outputSchema, { io: 'output', target: 'draft-2020-12' }) as Tool['outputSchema']) : undefined;
     if (outputSchema) delete (outputSchema as Record<string, unknown>).$schema;
-    listed = { name: tool.name, title: tool.title, description: tool.description, inputSchema, ...(outputSchema ? { outputSchema } : {}), annotations: { title: tool.title, ...tool.annotations } };
+    listed = {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema,
+      ...(outputSchema ? { outputSchema } : {}),
+      annotations: { title: tool.title, ...tool.annotations },
+    };
     listedTools.set(tool, listed);
   }
   return listed;
@@ -111,13 +123,22 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'Lenses MCP' },
     {
       capabilities: { tools: { listChanged: true }, prompts: {}, logging: {} },
-      instructions: ['Tools for Lenses (Apache Kafka): environments, topics, datasets, connectors, consumer groups, SQL and SQL processors. Most tools take an "environment": call list_environments first.', governanceInstructions(governance.rules(), governance.switches)].filter(Boolean).join(' '),
+      instructions: [
+        'Tools for Lenses (Apache Kafka): environments, topics, datasets, connectors, consumer groups, SQL and SQL processors. Most tools take an "environment": call list_environments first.',
+        governanceInstructions(governance.rules(), governance.switches),
+      ]
+        .filter(Boolean)
+        .join(' '),
     },
   );
 
   server.setRequestHandler(ListToolsRequestSchema, (_request, extra) => {
     const access = accessOf(extra.authInfo, options.defaultAccess);
-    return { tools: toolsFor(access?.scopes ?? new Set(), tools).filter((tool) => !policyRefusal(tool, governance.rules().tools)).map(toolListing) };
+    return {
+      tools: toolsFor(access?.scopes ?? new Set(), tools)
+        .filter((tool) => !policyRefusal(tool, governance.rules().tools))
+        .map(toolListing),
+    };
   });
 
   const governed = (handler: ToolCallHandler) =>
@@ -133,45 +154,57 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       handler,
     );
 
-  server.setRequestHandler(CallToolRequestSchema, governed(async (request, extra): Promise<CallToolResult> => {
-    const { name, arguments: args } = request.params;
-    const tool = byName.get(name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
-    const access = accessOf(extra.authInfo, options.defaultAccess);
-    if (!access) return errorResult(`${name} cannot run: this request carries no Lenses credential.`);
-    if (access.kind === 'signed-out') {
-      if (access.reason !== 'unavailable') options.sessionLost?.(`tool ${name} was called while signed out`);
-      return errorResult(access.message);
-    }
-    if (!access.scopes.has(tool.scope)) {
-      return errorResult(`${name} needs the Lenses "${tool.scope}" scope, which this session was not granted. Sign in again and grant "${tool.scope}".`);
-    }
-    const token = access.token;
-    const lenses = new LensesClient({ baseUrl: access.lensesUrl ?? options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger });
-    const progressToken = request.params._meta?.progressToken;
-    const progress = async (value: number, message?: string) => {
-      if (progressToken === undefined) return;
-      await extra.sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, ...(message ? { message } : {}) } }).catch(() => {});
-    };
-    const started = Date.now();
-    const maxOutputChars = (typeof options.maxToolOutputChars === 'function' ? options.maxToolOutputChars() : options.maxToolOutputChars) ?? DEFAULT_MAX_TOOL_OUTPUT_CHARS;
-    try {
-      const answer = await tool.call(args ?? {}, { lenses, signal: extra.signal, progress, maxOutputChars });
-      logger.debug(`Tool ${name} (token ${fingerprint(token)}) succeeded in ${Date.now() - started} ms`);
-      return answerResult(answer, maxOutputChars);
-    } catch (error) {
-      if (error instanceof LensesApiError && error.status === 401) {
-        logger.warn(`HQ rejected token ${fingerprint(token)} on ${name}; evicting it`);
-        options.tokenRejected?.(token);
-      } else if (isExpectedToolError(error)) {
-        logger.debug(`Tool ${name} (token ${fingerprint(token)}) failed: ${error.message}`);
-      } else {
-        // The stack goes to the log only; the model gets one sentence.
-        logger.error(`Tool ${name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  server.setRequestHandler(
+    CallToolRequestSchema,
+    governed(async (request, extra): Promise<CallToolResult> => {
+      const { name, arguments: args } = request.params;
+      const tool = byName.get(name);
+      if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+      const access = accessOf(extra.authInfo, options.defaultAccess);
+      if (!access) return errorResult(`${name} cannot run: this request carries no Lenses credential.`);
+      if (access.kind === 'signed-out') {
+        if (access.reason !== 'unavailable') options.sessionLost?.(`tool ${name} was called while signed out`);
+        return errorResult(access.message);
       }
-      return errorResult(describeToolError(name, error, options.credential));
-    }
-  }));
+      if (!access.scopes.has(tool.scope)) {
+        return errorResult(`${name} needs the Lenses "${tool.scope}" scope, which this session was not granted. Sign in again and grant "${tool.scope}".`);
+      }
+      const token = access.token;
+      const lenses = new LensesClient({
+        baseUrl: access.lensesUrl ?? options.lensesUrl,
+        token: () => token,
+        fetch: options.fetch,
+        timeoutMs: options.hqTimeoutMs,
+        logger,
+      });
+      const progressToken = request.params._meta?.progressToken;
+      const progress = async (value: number, message?: string) => {
+        if (progressToken === undefined) return;
+        await extra
+          .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: value, ...(message ? { message } : {}) } })
+          .catch(() => {});
+      };
+      const started = Date.now();
+      const maxOutputChars =
+        (typeof options.maxToolOutputChars === 'function' ? options.maxToolOutputChars() : options.maxToolOutputChars) ?? DEFAULT_MAX_TOOL_OUTPUT_CHARS;
+      try {
+        const answer = await tool.call(args ?? {}, { lenses, signal: extra.signal, progress, maxOutputChars });
+        logger.debug(`Tool ${name} (token ${fingerprint(token)}) succeeded in ${Date.now() - started} ms`);
+        return answerResult(answer, maxOutputChars);
+      } catch (error) {
+        if (error instanceof LensesApiError && error.status === 401) {
+          logger.warn(`HQ rejected token ${fingerprint(token)} on ${name}; evicting it`);
+          options.tokenRejected?.(token);
+        } else if (isExpectedToolError(error)) {
+          logger.debug(`Tool ${name} (token ${fingerprint(token)}) failed: ${error.message}`);
+        } else {
+          // The stack goes to the log only; the model gets one sentence.
+          logger.error(`Tool ${name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        }
+        return errorResult(describeToolError(name, error, options.credential));
+      }
+    }),
+  );
 
   server.setRequestHandler(ListPromptsRequestSchema, () => ({
     prompts: LENSES_PROMPTS.map((prompt) => ({

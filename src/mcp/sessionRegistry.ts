@@ -71,7 +71,8 @@ export class SessionRegistry<T extends Transport = StreamableHTTPServerTransport
   admit(subject: string | undefined): SessionAdmission | string {
     if (subject !== undefined) {
       const own = [...this.sessions].filter(([, session]) => session.subject === subject).sort((a, b) => a[1].lastSeen - b[1].lastSeen);
-      for (const entry of own.slice(0, Math.max(0, own.length - this.limits.maxSessionsPerSubject + 1))) this.close(entry, `its user has ${own.length} open sessions (the most allowed)`);
+      for (const entry of own.slice(0, Math.max(0, own.length - this.limits.maxSessionsPerSubject + 1)))
+        this.close(entry, `its user has ${own.length} open sessions (the most allowed)`);
     }
     if (this.sessions.size + this.opening >= this.limits.maxSessions) {
       const oldest = this.longestIdle();
@@ -106,7 +107,8 @@ export class SessionRegistry<T extends Transport = StreamableHTTPServerTransport
     const at = this.now();
     for (const entry of this.sessions) {
       const [, session] = entry;
-      if (!session.initialized && at - session.lastSeen >= this.limits.uninitializedIdleMs) this.close(entry, `never sent notifications/initialized within ${this.limits.uninitializedIdleMs / 1000} s`);
+      if (!session.initialized && at - session.lastSeen >= this.limits.uninitializedIdleMs)
+        this.close(entry, `never sent notifications/initialized within ${this.limits.uninitializedIdleMs / 1000} s`);
       else if (at - session.lastSeen >= this.limits.idleMs) this.close(entry, `idle for ${Math.round(this.limits.idleMs / 1000)} s`);
     }
   }
@@ -119,16 +121,21 @@ export class SessionRegistry<T extends Transport = StreamableHTTPServerTransport
   async closeAll(): Promise<void> {
     const open = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.allSettled(open.map(async (session) => {
-      await session.transport.close();
-      await session.server.close();
-    }));
+    await Promise.allSettled(
+      open.map(async (session) => {
+        await session.transport.close();
+        await session.server.close();
+      }),
+    );
   }
 
   private close([id, session]: [string, McpSession<T>], why: string): void {
     this.sessions.delete(id);
     this.logger.info(`MCP session ${id.slice(0, 8)} closed: ${why}`);
-    void session.transport.close().then(() => session.server.close()).catch(() => {});
+    void session.transport
+      .close()
+      .then(() => session.server.close())
+      .catch(() => {});
   }
 
   private longestIdle(): [string, McpSession<T>] | undefined {

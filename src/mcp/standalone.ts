@@ -30,7 +30,9 @@ export function standaloneGovernance(config: Pick<ServerConfig, 'governance' | '
 }
 
 /** RFC 9728 protected-resource metadata of the standalone server in OAuth mode. */
-export function protectedResourceMetadata(config: Pick<ServerConfig, 'mcpAdvertisedUrl' | 'lensesAdvertisedUrl' | 'scopes'> & { transport?: ServerConfig['transport'] }): object {
+export function protectedResourceMetadata(
+  config: Pick<ServerConfig, 'mcpAdvertisedUrl' | 'lensesAdvertisedUrl' | 'scopes'> & { transport?: ServerConfig['transport'] },
+): object {
   return {
     resource: `${config.mcpAdvertisedUrl}${endpointPath(config.transport)}`,
     authorization_servers: [config.lensesAdvertisedUrl],
@@ -61,7 +63,12 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
   if (config.oauthEnabled) {
     const path = endpointPath(config.transport);
     const resource = `${config.mcpAdvertisedUrl}${path}`;
-    const introspector = new TokenIntrospector({ url: config.introspectionUrl, cacheTtlSeconds: config.introspectionCacheTtlSeconds, fetch: fetchImpl, logger });
+    const introspector = new TokenIntrospector({
+      url: config.introspectionUrl,
+      cacheTtlSeconds: config.introspectionCacheTtlSeconds,
+      fetch: fetchImpl,
+      logger,
+    });
     authenticator = new OAuthResourceServerAuthenticator({
       resource,
       resourceMetadataUrl: `${config.mcpAdvertisedUrl}/.well-known/oauth-protected-resource${path}`,
@@ -70,7 +77,9 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
       logger,
     });
     metadata = protectedResourceMetadata(config);
-    logger.info(`OAuth resource-server mode: resource ${resource}, authorization server ${config.lensesAdvertisedUrl}, ${config.introspectionCacheTtlSeconds > 0 ? `introspection answers cached up to ${config.introspectionCacheTtlSeconds} s` : 'every request validated with HQ'}`);
+    logger.info(
+      `OAuth resource-server mode: resource ${resource}, authorization server ${config.lensesAdvertisedUrl}, ${config.introspectionCacheTtlSeconds > 0 ? `introspection answers cached up to ${config.introspectionCacheTtlSeconds} s` : 'every request validated with HQ'}`,
+    );
   } else {
     authenticator = new ApiKeyAuthenticator(config.apiKey ?? '', ALL_SCOPES);
     if (!isLoopbackHost(config.host)) logger.warn(`API-key mode on ${config.host}: anyone who can reach this port acts with the API key`);

@@ -11,12 +11,14 @@ import { countThatFits, pretty } from './tools/paging';
  * not page are still held to `maxChars`, by whole items or lines, never a cut value.
  */
 export function answerResult(value: unknown, maxChars = DEFAULT_MAX_TOOL_OUTPUT_CHARS): CallToolResult {
-  if (value instanceof ToolAnswer) return { content: [{ type: 'text', text: value.text }], ...(value.structured ? { structuredContent: value.structured } : {}) };
+  if (value instanceof ToolAnswer)
+    return { content: [{ type: 'text', text: value.text }], ...(value.structured ? { structuredContent: value.structured } : {}) };
   if (typeof value === 'string') {
     if (value.length === 0) return { content: [{ type: 'text', text: '(empty answer)' }] };
     return { content: [{ type: 'text', text: value.length <= maxChars ? value : firstLines(value, maxChars) }] };
   }
-  if (value === null || value === undefined) return { content: [{ type: 'text', text: 'Done: Lenses accepted the request.' }], structuredContent: { result: null } };
+  if (value === null || value === undefined)
+    return { content: [{ type: 'text', text: 'Done: Lenses accepted the request.' }], structuredContent: { result: null } };
   const text = pretty(value);
   if (text.length > maxChars) return oversizedResult(value, text.length, maxChars);
   const structured = isPlainObject(value) ? value : { result: value };
@@ -44,7 +46,12 @@ function oversizedResult(value: unknown, length: number, maxChars: number): Call
     }
   }
   return {
-    content: [{ type: 'text', text: `The answer from Lenses is ${length.toLocaleString('en-US')} characters, over the ${maxChars.toLocaleString('en-US')}-character answer budget, and has no list to shorten by whole items. Ask for something narrower, or raise the budget (LENSES_MAX_TOOL_OUTPUT_CHARS, or lenses.mcp.maxToolOutputChars in VS Code).` }],
+    content: [
+      {
+        type: 'text',
+        text: `The answer from Lenses is ${length.toLocaleString('en-US')} characters, over the ${maxChars.toLocaleString('en-US')}-character answer budget, and has no list to shorten by whole items. Ask for something narrower, or raise the budget (LENSES_MAX_TOOL_OUTPUT_CHARS, or lenses.mcp.maxToolOutputChars in VS Code).`,
+      },
+    ],
     isError: true,
   };
 }
@@ -98,14 +105,21 @@ export function describeToolError(tool: string, error: unknown, credential: Cred
   if (error instanceof ToolArgumentError) return `Invalid arguments for ${tool}: ${error.message}.`;
   if (error instanceof UnsafePathSegmentError) return `Invalid arguments for ${tool}: ${error.message}.`;
   if (error instanceof LensesApiError) {
-    if (error.status === 401 && credential === 'api-key') return `${API_KEY_REJECTED} (HTTP 401 on ${tool}). The server's operator must set a valid key and restart it.`;
+    if (error.status === 401 && credential === 'api-key')
+      return `${API_KEY_REJECTED} (HTTP 401 on ${tool}). The server's operator must set a valid key and restart it.`;
     if (error.status === 401) return `Lenses rejected the access token (HTTP 401) for ${tool}. Re-authenticate (sign in to Lenses again) and retry.`;
     const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
-    const hint = error.status === 403 ? ' Your Lenses user lacks the permission for this; ask an administrator.' : error.status === 404 ? ' Check the names with a list tool.' : '';
+    const hint =
+      error.status === 403
+        ? ' Your Lenses user lacks the permission for this; ask an administrator.'
+        : error.status === 404
+          ? ' Check the names with a list tool.'
+          : '';
     return `${tool} failed: ${error.message}${requestId}.${hint}`;
   }
   if (error instanceof LensesConnectionError) return `${tool} failed: ${error.message}.`;
-  if (error instanceof UnexpectedLensesAnswerError) return `${tool} failed: ${error.message}; this Lenses version may answer differently from the ones this server knows.`;
+  if (error instanceof UnexpectedLensesAnswerError)
+    return `${tool} failed: ${error.message}; this Lenses version may answer differently from the ones this server knows.`;
   return `${tool} failed because of an unexpected error in the Lenses MCP server; see its log.`;
 }
 

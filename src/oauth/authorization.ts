@@ -14,7 +14,10 @@ export interface AuthorizationRequest {
 /** Refuses an authorization server that does not offer PKCE S256 (CL-04). */
 export function assertPkceS256(as: oauth.AuthorizationServer): void {
   if (!as.code_challenge_methods_supported?.includes('S256')) {
-    throw new OAuthError('pkce_unsupported', `The authorization server ${as.issuer} does not advertise PKCE S256, so signing in would not be safe. Ask your Lenses admin to enable PKCE.`);
+    throw new OAuthError(
+      'pkce_unsupported',
+      `The authorization server ${as.issuer} does not advertise PKCE S256, so signing in would not be safe. Ask your Lenses admin to enable PKCE.`,
+    );
   }
 }
 
@@ -22,7 +25,13 @@ export function assertPkceS256(as: oauth.AuthorizationServer): void {
  * The authorization code request (RFC 6749 §4.1.1) with PKCE S256 (RFC 7636),
  * `state`, the resource indicator (RFC 8707 §2), and `scope` only when there is one.
  */
-export async function buildAuthorizationRequest(as: oauth.AuthorizationServer, clientId: string, redirectUri: string, scopes: readonly string[], resource: string): Promise<AuthorizationRequest> {
+export async function buildAuthorizationRequest(
+  as: oauth.AuthorizationServer,
+  clientId: string,
+  redirectUri: string,
+  scopes: readonly string[],
+  resource: string,
+): Promise<AuthorizationRequest> {
   assertPkceS256(as);
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();

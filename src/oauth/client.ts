@@ -98,7 +98,12 @@ export class LensesOAuthClient {
   private async signInOnce(options: SignInOptions, signal: AbortSignal): Promise<OAuthSession> {
     const { as, resource, discovered } = await this.target(options, signal);
     assertPkceS256(as);
-    const scopes = selectScopes({ explicit: options.scopes, challenge: discovered?.challenge, scopesSupported: discovered?.scopesSupported, held: options.heldScopes });
+    const scopes = selectScopes({
+      explicit: options.scopes,
+      challenge: discovered?.challenge,
+      scopesSupported: discovered?.scopesSupported,
+      held: options.heldScopes,
+    });
     const strategy: RedirectStrategy = options.redirect ?? { kind: 'loopback' };
     const redirectUris = strategy.kind === 'uri' ? [LOOPBACK_REDIRECT_URI, strategy.redirectUri] : [LOOPBACK_REDIRECT_URI];
 
@@ -130,7 +135,9 @@ export class LensesOAuthClient {
     };
     await this.store.put(session);
     const partial = scopes.some((scope) => !tokens.scopes.includes(scope)) ? ` (asked for "${scopes.join(' ')}")` : '';
-    this.logger.info(`OAuth: signed in to ${as.issuer} as ${account.label} with scopes "${tokens.scopes.join(' ')}"${partial}; token ${fingerprint(tokens.accessToken)}, session ${session.id}`);
+    this.logger.info(
+      `OAuth: signed in to ${as.issuer} as ${account.label} with scopes "${tokens.scopes.join(' ')}"${partial}; token ${fingerprint(tokens.accessToken)}, session ${session.id}`,
+    );
     return session;
   }
 
@@ -173,10 +180,18 @@ export class LensesOAuthClient {
     if (removed) this.logger.info(`OAuth: forgot session ${sessionId} of ${removed.account.label}`);
   }
 
-  private async target(options: SignInOptions, signal?: AbortSignal): Promise<{ as: oauth.AuthorizationServer; resource: string; discovered?: DiscoveredResource }> {
+  private async target(
+    options: SignInOptions,
+    signal?: AbortSignal,
+  ): Promise<{ as: oauth.AuthorizationServer; resource: string; discovered?: DiscoveredResource }> {
     const allowInsecureHttp = this.options.allowInsecureHttp ?? false;
     if (options.mcpUrl) {
-      const discovered = await discoverResourceWith(options.mcpUrl, this.transport, { signal, logger: this.logger, allowInsecureHttp, challenge: options.challenge });
+      const discovered = await discoverResourceWith(options.mcpUrl, this.transport, {
+        signal,
+        logger: this.logger,
+        allowInsecureHttp,
+        challenge: options.challenge,
+      });
       this.metadata.set(discovered.authorizationServer.issuer, discovered.authorizationServer);
       return { as: discovered.authorizationServer, resource: discovered.resource, discovered };
     }
@@ -207,7 +222,10 @@ export class LensesOAuthClient {
       this.logger.debug(`OAuth: using the configured client ${configured.clientId} with ${as.issuer}${configured.clientSecret ? ' (confidential)' : ''}`);
       return { clientId: configured.clientId, redirectUris, method: 'configured' };
     }
-    if (this.options.clientId) this.logger.info(`OAuth: the configured client ${this.options.clientId} belongs to ${this.options.clientIssuer ?? 'another issuer'}, not ${as.issuer}: not using it there`);
+    if (this.options.clientId)
+      this.logger.info(
+        `OAuth: the configured client ${this.options.clientId} belongs to ${this.options.clientIssuer ?? 'another issuer'}, not ${as.issuer}: not using it there`,
+      );
     const document = this.registry.metadataDocumentClient(as, redirectUris);
     if (document) {
       this.logger.info(`OAuth: using the client metadata document ${document.clientId} as client ID with ${as.issuer}`);
@@ -227,8 +245,13 @@ export class LensesOAuthClient {
 
   /** One browser round trip: authorization request, callback, code exchange. */
   private async authorize(
-    as: oauth.AuthorizationServer, client: RegisteredClient, resource: string, scopes: readonly string[],
-    strategy: RedirectStrategy, timeoutMs: number, signal?: AbortSignal,
+    as: oauth.AuthorizationServer,
+    client: RegisteredClient,
+    resource: string,
+    scopes: readonly string[],
+    strategy: RedirectStrategy,
+    timeoutMs: number,
+    signal?: AbortSignal,
   ): Promise<TokenSet> {
     let ignored = 0;
     const channel = await openCallbackChannel(strategy, () => {
@@ -245,10 +268,14 @@ export class LensesOAuthClient {
       const joined = AbortSignal.any(signal ? [signal, deadline, browser.signal] : [deadline, browser.signal]);
       const arriving = channel.waitForCallback(joined, request.state);
 
-      this.logger.info(`OAuth: opening the browser to sign in at ${as.issuer} (client ${client.clientId}, ${scopes.length > 0 ? `scopes "${scopes.join(' ')}"` : 'no scope asked'}, redirect ${redirectUri})`);
+      this.logger.info(
+        `OAuth: opening the browser to sign in at ${as.issuer} (client ${client.clientId}, ${scopes.length > 0 ? `scopes "${scopes.join(' ')}"` : 'no scope asked'}, redirect ${redirectUri})`,
+      );
       // Not awaited before the callback: an opener may only return once the page is done.
       this.options.openBrowser(request.url.href).then(
-        (opened) => { if (!opened) browser.abort(new OAuthError('browser_unavailable', 'Could not open the browser to sign in to Lenses.')); },
+        (opened) => {
+          if (!opened) browser.abort(new OAuthError('browser_unavailable', 'Could not open the browser to sign in to Lenses.'));
+        },
         () => browser.abort(new OAuthError('browser_unavailable', 'Could not open the browser to sign in to Lenses.')),
       );
 
@@ -258,7 +285,10 @@ export class LensesOAuthClient {
       } catch (error) {
         if (signal?.aborted) throw new OAuthError('cancelled', 'Sign-in was cancelled.');
         if (deadline.aborted && ignored > 0) {
-          throw new OAuthError('state_mismatch', `Sign-in was not completed within ${Math.round(timeoutMs / 1000)} s. ${ignored === 1 ? 'A sign-in response' : `${ignored} sign-in responses`} that did not belong to this sign-in (state mismatch) ${ignored === 1 ? 'was' : 'were'} ignored; nothing was exchanged. Try again.`);
+          throw new OAuthError(
+            'state_mismatch',
+            `Sign-in was not completed within ${Math.round(timeoutMs / 1000)} s. ${ignored === 1 ? 'A sign-in response' : `${ignored} sign-in responses`} that did not belong to this sign-in (state mismatch) ${ignored === 1 ? 'was' : 'were'} ignored; nothing was exchanged. Try again.`,
+          );
         }
         if (deadline.aborted) throw new OAuthError('timed_out', `Sign-in was not completed in the browser within ${Math.round(timeoutMs / 1000)} s.`);
         if (browser.signal.aborted && browser.signal.reason instanceof OAuthError) throw browser.signal.reason;
@@ -267,7 +297,18 @@ export class LensesOAuthClient {
       this.logger.info('OAuth: received the authorization response');
       try {
         const params = validateCallback(as, client.clientId, callback.url, request.state);
-        const tokens = await exchangeCode(this.transport, as, this.registry.tokenClient(as, client.clientId), params, redirectUri, request.codeVerifier, resource, scopes, this.now, signal);
+        const tokens = await exchangeCode(
+          this.transport,
+          as,
+          this.registry.tokenClient(as, client.clientId),
+          params,
+          redirectUri,
+          request.codeVerifier,
+          resource,
+          scopes,
+          this.now,
+          signal,
+        );
         callback.respond({ ok: true });
         return tokens;
       } catch (error) {
@@ -309,8 +350,14 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
     );
   });
 }

@@ -27,7 +27,10 @@ export function confidentialTokenClient(as: oauth.AuthorizationServer, clientId:
   const supported = as.token_endpoint_auth_methods_supported;
   if (!supported || supported.includes('client_secret_basic')) return { clientId, method: 'client_secret_basic', auth: oauth.ClientSecretBasic(clientSecret) };
   if (supported.includes('client_secret_post')) return { clientId, method: 'client_secret_post', auth: oauth.ClientSecretPost(clientSecret) };
-  throw new OAuthError('registration_failed', `The authorization server ${as.issuer} accepts no client secret at its token endpoint (it lists ${supported.join(', ') || 'no methods'}), so the configured client secret cannot be used.`);
+  throw new OAuthError(
+    'registration_failed',
+    `The authorization server ${as.issuer} accepts no client secret at its token endpoint (it lists ${supported.join(', ') || 'no methods'}), so the configured client secret cannot be used.`,
+  );
 }
 
 /** oauth4webapi's client object for a TokenClient. */

@@ -75,7 +75,12 @@ export function authorizationServerMetadataUrls(issuer: URL): MetadataLocation[]
  * valid metadata (an HTML page answering 200): the next location is tried, and only when
  * none is usable does discovery fail, saying what each answered.
  */
-export async function discoverAuthorizationServer(issuer: string, transport: Transport, signal?: AbortSignal, logger: Logger = silentLogger): Promise<oauth.AuthorizationServer> {
+export async function discoverAuthorizationServer(
+  issuer: string,
+  transport: Transport,
+  signal?: AbortSignal,
+  logger: Logger = silentLogger,
+): Promise<oauth.AuthorizationServer> {
   let issuerAsUrl: URL;
   try {
     issuerAsUrl = new URL(issuer);
@@ -102,9 +107,17 @@ export async function discoverAuthorizationServer(issuer: string, transport: Tra
     logger.debug(`OAuth: ${location.name} metadata of ${issuer} not used (${outcome.refused})`);
   }
   if (mismatched !== undefined) {
-    throw new OAuthError('issuer_mismatch', `The authorization server at ${issuer} published metadata for another issuer (${mismatched.slice(0, 200)}), which is never used. Check the URL (it must be the authorization server's own address).`, { detail: refusals.join('; ') });
+    throw new OAuthError(
+      'issuer_mismatch',
+      `The authorization server at ${issuer} published metadata for another issuer (${mismatched.slice(0, 200)}), which is never used. Check the URL (it must be the authorization server's own address).`,
+      { detail: refusals.join('; ') },
+    );
   }
-  throw new OAuthError('discovery_failed', `${issuer} publishes no usable OAuth metadata (tried ${refusals.join('; ')}). Check the URL and that OAuth is enabled there.`, { detail: refusals.join('; ') });
+  throw new OAuthError(
+    'discovery_failed',
+    `${issuer} publishes no usable OAuth metadata (tried ${refusals.join('; ')}). Check the URL and that OAuth is enabled there.`,
+    { detail: refusals.join('; ') },
+  );
 }
 
 /** A GET with the step's fetch and signal (oauth4webapi has no helper for some forms). */
@@ -173,7 +186,12 @@ export interface ResourceDiscoveryOptions {
 export async function discoverFromResource(mcpUrl: string, options: ResourceDiscoveryOptions = {}): Promise<DiscoveredResource> {
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
   const transport = new Transport({ fetch: options.fetch ?? fetch, timeoutMs: options.timeoutMs ?? 30_000, allowInsecureHttp });
-  return discoverResourceWith(mcpUrl, transport, { signal: options.signal, logger: options.logger ?? silentLogger, allowInsecureHttp, challenge: options.challenge });
+  return discoverResourceWith(mcpUrl, transport, {
+    signal: options.signal,
+    logger: options.logger ?? silentLogger,
+    allowInsecureHttp,
+    challenge: options.challenge,
+  });
 }
 
 /** One place protected-resource metadata may be, and the `resource` it must then name (RFC 9728 §3.3). */
@@ -223,21 +241,26 @@ export async function discoverResourceWith(mcpUrl: string, transport: Transport,
   const resourceUrl = mcpResourceUrl(mcpUrl);
   assertSecureUrl(resourceUrl, step.allowInsecureHttp);
 
-  const challenge = typeof step.challenge === 'string' ? parseBearerChallenge(step.challenge) : (step.challenge ?? await probe(resourceUrl, transport, signal, logger));
+  const challenge =
+    typeof step.challenge === 'string' ? parseBearerChallenge(step.challenge) : (step.challenge ?? (await probe(resourceUrl, transport, signal, logger)));
   const refusals: string[] = [];
   for (const location of resourceMetadataLocations(resourceUrl, challenge, logger)) {
-    const outcome = await transport.run(`resource metadata of ${resourceUrl.host}`, signal, async (options): Promise<{ metadata: oauth.ResourceServer } | { refused: string }> => {
-      const response = await plainGet(location.url, options);
-      if (response.status !== 200) {
-        await response.body?.cancel();
-        return { refused: `HTTP ${response.status}` };
-      }
-      try {
-        return { metadata: await oauth.processResourceDiscoveryResponse(location.expected, response) };
-      } catch (error) {
-        return { refused: `not valid for ${location.expected.href} (${errorMessage(error).slice(0, 120)})` };
-      }
-    });
+    const outcome = await transport.run(
+      `resource metadata of ${resourceUrl.host}`,
+      signal,
+      async (options): Promise<{ metadata: oauth.ResourceServer } | { refused: string }> => {
+        const response = await plainGet(location.url, options);
+        if (response.status !== 200) {
+          await response.body?.cancel();
+          return { refused: `HTTP ${response.status}` };
+        }
+        try {
+          return { metadata: await oauth.processResourceDiscoveryResponse(location.expected, response) };
+        } catch (error) {
+          return { refused: `not valid for ${location.expected.href} (${errorMessage(error).slice(0, 120)})` };
+        }
+      },
+    );
     if (!('metadata' in outcome)) {
       refusals.push(`${location.name}: ${outcome.refused}`);
       logger.debug(`OAuth: protected-resource metadata of ${resourceUrl.href} at ${location.url.href} not used (${outcome.refused})`);
@@ -245,12 +268,17 @@ export async function discoverResourceWith(mcpUrl: string, transport: Transport,
     }
     const { metadata } = outcome;
     const server = metadata.authorization_servers?.find((entry) => typeof entry === 'string' && entry.length > 0);
-    if (!server) throw new OAuthError('discovery_failed', `${resourceUrl.href} names no authorization server in its metadata (RFC 9728 authorization_servers).`);
+    if (!server)
+      throw new OAuthError('discovery_failed', `${resourceUrl.href} names no authorization server in its metadata (RFC 9728 authorization_servers).`);
     logger.info(`OAuth: ${metadata.resource} is protected by ${server} (metadata from ${location.name})`);
     const authorizationServer = await discoverAuthorizationServer(server, transport, signal, logger);
     return { resource: metadata.resource, authorizationServer, scopesSupported: metadata.scopes_supported, challenge };
   }
-  throw new OAuthError('discovery_failed', `${resourceUrl.href} publishes no usable protected-resource metadata (RFC 9728; tried ${refusals.join('; ')}). Is it an OAuth-protected MCP server?`, { detail: refusals.join('; ') });
+  throw new OAuthError(
+    'discovery_failed',
+    `${resourceUrl.href} publishes no usable protected-resource metadata (RFC 9728; tried ${refusals.join('; ')}). Is it an OAuth-protected MCP server?`,
+    { detail: refusals.join('; ') },
+  );
 }
 
 /** The MCP URL as a resource: as given (the canonical URI keeps its path), without a fragment. */
@@ -271,11 +299,16 @@ function mcpResourceUrl(mcpUrl: string): URL {
  * metadata. Anything else means no challenge: the well-known URIs are tried.
  */
 async function probe(resource: URL, transport: Transport, signal: AbortSignal | undefined, logger: Logger): Promise<BearerChallenge | undefined> {
-  const response = await transport.fetch(`probe of ${resource.host}`, resource, {
-    method: 'POST',
-    headers: { accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-protocol-version': MCP_PROTOCOL_VERSION },
-    body: JSON.stringify(initializeRequest()),
-  }, signal);
+  const response = await transport.fetch(
+    `probe of ${resource.host}`,
+    resource,
+    {
+      method: 'POST',
+      headers: { accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-protocol-version': MCP_PROTOCOL_VERSION },
+      body: JSON.stringify(initializeRequest()),
+    },
+    signal,
+  );
   await response.body?.cancel().catch(() => undefined);
   const challenge = response.status === 401 || response.status === 403 ? parseBearerChallenge(response.headers.get('www-authenticate')) : undefined;
   logger.debug(`OAuth: ${resource.href} answered an unauthenticated initialize with HTTP ${response.status}${challenge ? ' and a Bearer challenge' : ''}`);

@@ -4,22 +4,22 @@
  * contain a token, a code or a verifier.
  */
 export type OAuthErrorCode =
-  | 'unreachable'            // HQ did not answer (refused, DNS, timeout)
-  | 'discovery_failed'       // no usable RFC 8414 / OIDC / RFC 9728 metadata
-  | 'issuer_mismatch'        // metadata `issuer` differs from the discovered URL (CL-03)
-  | 'pkce_unsupported'       // no S256 in code_challenge_methods_supported (CL-04)
-  | 'dcr_unavailable'        // no registration endpoint and no configured client ID
-  | 'registration_failed'    // DCR answered badly (CL-08)
-  | 'state_mismatch'         // callback `state` differs (CL-01)
-  | 'iss_mismatch'           // callback `iss` differs or is missing (CL-02)
-  | 'access_denied'          // the user denied consent (CL-05)
-  | 'authorization_failed'   // any other authorization error response
-  | 'browser_unavailable'    // the browser could not be opened
-  | 'timed_out'              // the browser step took longer than its timeout (CL-06)
-  | 'cancelled'              // the caller aborted
-  | 'token_exchange_failed'  // the token endpoint refused the code
-  | 'session_expired'        // refresh refused (CL-11) or no such session
-  | 'insecure_http';         // plain http to a non-loopback host (CL-13)
+  | 'unreachable' // HQ did not answer (refused, DNS, timeout)
+  | 'discovery_failed' // no usable RFC 8414 / OIDC / RFC 9728 metadata
+  | 'issuer_mismatch' // metadata `issuer` differs from the discovered URL (CL-03)
+  | 'pkce_unsupported' // no S256 in code_challenge_methods_supported (CL-04)
+  | 'dcr_unavailable' // no registration endpoint and no configured client ID
+  | 'registration_failed' // DCR answered badly (CL-08)
+  | 'state_mismatch' // callback `state` differs (CL-01)
+  | 'iss_mismatch' // callback `iss` differs or is missing (CL-02)
+  | 'access_denied' // the user denied consent (CL-05)
+  | 'authorization_failed' // any other authorization error response
+  | 'browser_unavailable' // the browser could not be opened
+  | 'timed_out' // the browser step took longer than its timeout (CL-06)
+  | 'cancelled' // the caller aborted
+  | 'token_exchange_failed' // the token endpoint refused the code
+  | 'session_expired' // refresh refused (CL-11) or no such session
+  | 'insecure_http'; // plain http to a non-loopback host (CL-13)
 
 export interface OAuthErrorDetails {
   /** HTTP status of the answer that caused the error, when there was one. */
@@ -37,7 +37,11 @@ export class OAuthError extends Error {
   readonly oauthError?: string;
   readonly detail?: string;
 
-  constructor(readonly code: OAuthErrorCode, message: string, details: OAuthErrorDetails = {}) {
+  constructor(
+    readonly code: OAuthErrorCode,
+    message: string,
+    details: OAuthErrorDetails = {},
+  ) {
     super(message);
     this.status = details.status;
     this.oauthError = details.oauthError;

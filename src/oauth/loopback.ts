@@ -26,7 +26,8 @@ export interface LoopbackListener {
 export const CALLBACK_PATH = '/callback';
 
 /** The page for a callback that does not belong to the sign-in in progress. */
-export const IGNORED_CALLBACK_MESSAGE = 'This sign-in response does not belong to the sign-in VS Code is waiting for (wrong or missing state), so it was ignored.';
+export const IGNORED_CALLBACK_MESSAGE =
+  'This sign-in response does not belong to the sign-in VS Code is waiting for (wrong or missing state), so it was ignored.';
 
 /**
  * Starts a listener bound to 127.0.0.1 only (CL-07) that takes one callback: other
@@ -68,12 +69,14 @@ export async function startLoopbackListener(onIgnored: () => void = () => {}): P
   }
 
   function writePage(response: ServerResponse, outcome: CallbackOutcome): void {
-    response.writeHead(outcome.ok ? 200 : 400, {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      connection: 'close',
-    }).end(callbackPage(outcome));
+    response
+      .writeHead(outcome.ok ? 200 : 400, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        connection: 'close',
+      })
+      .end(callbackPage(outcome));
   }
 
   await new Promise<void>((resolve, reject) => {

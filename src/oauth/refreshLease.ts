@@ -29,7 +29,10 @@ export interface RefreshCoordinationOptions {
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Lease { owner: string; until: number }
+interface Lease {
+  owner: string;
+  until: number;
+}
 
 /**
  * A short lease per session in the shared SecretStore, so that of several windows (each its

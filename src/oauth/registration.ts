@@ -118,7 +118,10 @@ export class ClientRegistry {
     if (!url || as.client_id_metadata_document_supported !== true) return undefined;
     const problem = clientMetadataUrlProblem(url);
     if (problem) {
-      throw new OAuthError('registration_failed', `The client metadata document URL (lenses.oauth.clientMetadataUrl) "${url}" cannot be a client ID: ${problem}.`);
+      throw new OAuthError(
+        'registration_failed',
+        `The client metadata document URL (lenses.oauth.clientMetadataUrl) "${url}" cannot be a client ID: ${problem}.`,
+      );
     }
     return { clientId: url, redirectUris, method: 'cimd' };
   }
@@ -152,7 +155,10 @@ export class ClientRegistry {
   async register(as: oauth.AuthorizationServer, redirectUris: string[], signal?: AbortSignal): Promise<RegisteredClient> {
     if (!as.registration_endpoint) {
       const metadataUrl = this.options.clientMetadataUrl ? '' : ' or a client metadata document URL in lenses.oauth.clientMetadataUrl';
-      throw new OAuthError('dcr_unavailable', `The authorization server ${as.issuer} does not allow dynamic client registration${as.client_id_metadata_document_supported === true ? '' : ' nor client metadata documents'}. Ask its admin for an OAuth client ID and set lenses.oauth.clientId${metadataUrl}.`);
+      throw new OAuthError(
+        'dcr_unavailable',
+        `The authorization server ${as.issuer} does not allow dynamic client registration${as.client_id_metadata_document_supported === true ? '' : ' nor client metadata documents'}. Ask its admin for an OAuth client ID and set lenses.oauth.clientId${metadataUrl}.`,
+      );
     }
     const answer = await this.transport.run('client registration', signal, async (options) => {
       const response = await oauth.dynamicClientRegistrationRequest(as, registrationMetadata(this.options.clientName, redirectUris), options);
@@ -160,11 +166,15 @@ export class ClientRegistry {
     });
     const registered = registrationAnswer(as.issuer, answer);
     if ('client_secret' in registered) {
-      this.logger.warn(`OAuth: ${as.issuer} returned a client secret nobody asked for with client ${registered.client_id}; ignoring it (not stored or sent): this stays a public client`);
+      this.logger.warn(
+        `OAuth: ${as.issuer} returned a client secret nobody asked for with client ${registered.client_id}; ignoring it (not stored or sent): this stays a public client`,
+      );
     }
     const method = registered.token_endpoint_auth_method;
     if (method !== undefined && method !== 'none') {
-      this.logger.warn(`OAuth: ${as.issuer} registered client ${registered.client_id} with client authentication "${typeof method === 'string' ? method.slice(0, 40) : JSON.stringify(method)}" although "none" was asked; going on as a public client (the token endpoint may refuse it)`);
+      this.logger.warn(
+        `OAuth: ${as.issuer} registered client ${registered.client_id} with client authentication "${typeof method === 'string' ? method.slice(0, 40) : JSON.stringify(method)}" although "none" was asked; going on as a public client (the token endpoint may refuse it)`,
+      );
     }
     const client: RegisteredClient = { clientId: registered.client_id, redirectUris, method: 'dcr' };
     await this.secrets.store(clientKey(as.issuer), JSON.stringify({ clientId: client.clientId, redirectUris, issuer: as.issuer }));
@@ -204,7 +214,10 @@ interface RegistrationAnswer {
  * `registration_failed` that says what came back — the OAuth error and its description, or
  * the status and content type — and never echoes the body (it may hold a secret).
  */
-export function registrationAnswer(issuer: string, answer: RegistrationAnswer): { client_id: string; client_secret?: unknown; token_endpoint_auth_method?: unknown } {
+export function registrationAnswer(
+  issuer: string,
+  answer: RegistrationAnswer,
+): { client_id: string; client_secret?: unknown; token_endpoint_auth_method?: unknown } {
   let body: unknown;
   try {
     body = answer.text ? JSON.parse(answer.text) : undefined;
@@ -212,11 +225,12 @@ export function registrationAnswer(issuer: string, answer: RegistrationAnswer): 
     body = undefined;
   }
   const object = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  const refused = (what: string, oauthError?: string) => new OAuthError('registration_failed', `The authorization server ${issuer} did not register this app: ${what}.`, {
-    status: answer.status,
-    oauthError,
-    detail: `HTTP ${answer.status}, ${answer.contentType || 'no content type'}`,
-  });
+  const refused = (what: string, oauthError?: string) =>
+    new OAuthError('registration_failed', `The authorization server ${issuer} did not register this app: ${what}.`, {
+      status: answer.status,
+      oauthError,
+      detail: `HTTP ${answer.status}, ${answer.contentType || 'no content type'}`,
+    });
   if (answer.status !== 201 && answer.status !== 200) {
     const error = typeof object?.error === 'string' ? object.error.slice(0, 80) : undefined;
     const description = typeof object?.error_description === 'string' ? object.error_description.slice(0, 200) : undefined;

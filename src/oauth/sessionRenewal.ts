@@ -126,7 +126,10 @@ export class SessionRenewal {
     } catch (error) {
       if (!(error instanceof OAuthError) || error.code !== 'session_expired') throw error;
       if (!error.oauthError || (error.status !== undefined && error.status >= 500)) {
-        throw new OAuthError('unreachable', 'Lenses HQ could not renew the session right now. Try again shortly.', { status: error.status, detail: error.detail });
+        throw new OAuthError('unreachable', 'Lenses HQ could not renew the session right now. Try again shortly.', {
+          status: error.status,
+          detail: error.detail,
+        });
       }
       return this.refused(current, refreshToken, error, retried);
     }
@@ -139,7 +142,9 @@ export class SessionRenewal {
       throw notSignedIn();
     }
     if (outcome.kind === 'newer') {
-      logger.warn(`OAuth: another window stored newer tokens for session ${current.id} during its refresh; keeping theirs (token ${fingerprint(outcome.session.accessToken)})`);
+      logger.warn(
+        `OAuth: another window stored newer tokens for session ${current.id} during its refresh; keeping theirs (token ${fingerprint(outcome.session.accessToken)})`,
+      );
       return outcome.session;
     }
     const rotated = tokens.refreshToken !== refreshToken ? ', refresh token rotated' : '';

@@ -22,10 +22,7 @@ interface Change<R> {
 }
 
 /** What `replace` found: stored (ours now), a newer session another window stored, or gone. */
-export type ReplaceOutcome =
-  | { kind: 'replaced'; session: OAuthSession }
-  | { kind: 'newer'; session: OAuthSession }
-  | { kind: 'gone' };
+export type ReplaceOutcome = { kind: 'replaced'; session: OAuthSession } | { kind: 'newer'; session: OAuthSession } | { kind: 'gone' };
 
 /**
  * Sessions in the SecretStore under one key. Several windows (extension hosts) share that
@@ -44,7 +41,10 @@ export class SessionStore {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly verifyMs: number;
 
-  constructor(private readonly secrets: SecretStore, options: SessionStoreOptions = {}) {
+  constructor(
+    private readonly secrets: SecretStore,
+    options: SessionStoreOptions = {},
+  ) {
     this.sleep = options.sleep ?? realSleep;
     this.verifyMs = options.verifyMs ?? 100;
   }
@@ -138,8 +138,17 @@ export class SessionStore {
 function isSession(value: unknown): value is OAuthSession {
   if (typeof value !== 'object' || value === null) return false;
   const s = value as Partial<OAuthSession>;
-  return typeof s.id === 'string' && typeof s.issuer === 'string' && typeof s.clientId === 'string'
-    && typeof s.resource === 'string' && typeof s.accessToken === 'string' && typeof s.expiresAt === 'number'
-    && Array.isArray(s.scopes) && s.scopes.every((scope) => typeof scope === 'string') // any server's scope strings
-    && typeof s.account === 'object' && s.account !== null && typeof s.account.label === 'string';
+  return (
+    typeof s.id === 'string' &&
+    typeof s.issuer === 'string' &&
+    typeof s.clientId === 'string' &&
+    typeof s.resource === 'string' &&
+    typeof s.accessToken === 'string' &&
+    typeof s.expiresAt === 'number' &&
+    Array.isArray(s.scopes) &&
+    s.scopes.every((scope) => typeof scope === 'string') && // any server's scope strings
+    typeof s.account === 'object' &&
+    s.account !== null &&
+    typeof s.account.label === 'string'
+  );
 }

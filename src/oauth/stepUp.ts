@@ -17,7 +17,8 @@ export class StepUpAttempts {
     if (challenge?.error !== 'insufficient_scope') return { kind: 'refused', reason: 'the answer is not an insufficient_scope challenge' };
     const needed = challenge.scopes ?? [];
     if (needed.length === 0) return { kind: 'refused', reason: 'the insufficient_scope challenge names no scope' };
-    if (needed.every((scope) => held.includes(scope))) return { kind: 'refused', reason: `the server refused although the session holds "${needed.join(' ')}"` };
+    if (needed.every((scope) => held.includes(scope)))
+      return { kind: 'refused', reason: `the server refused although the session holds "${needed.join(' ')}"` };
     const scopes = unionScopes(held, needed);
     const key = [...scopes].sort().join(' ');
     if (this.lastAsked.get(resource) === key) return { kind: 'refused', reason: `"${scopes.join(' ')}" was asked for already` };

@@ -59,8 +59,16 @@ async function challengeBodyError(response: Response): Promise<string | undefine
 
 /** Exchanges the code (RFC 6749 §4.1.3) with the PKCE verifier and the resource (RFC 8707 §2.2). */
 export async function exchangeCode(
-  transport: Transport, as: oauth.AuthorizationServer, tokenClient: TokenClient, callbackParams: URLSearchParams,
-  redirectUri: string, codeVerifier: string, resource: string, asked: readonly string[], now: () => number, signal?: AbortSignal,
+  transport: Transport,
+  as: oauth.AuthorizationServer,
+  tokenClient: TokenClient,
+  callbackParams: URLSearchParams,
+  redirectUri: string,
+  codeVerifier: string,
+  resource: string,
+  asked: readonly string[],
+  now: () => number,
+  signal?: AbortSignal,
 ): Promise<TokenSet> {
   const client = oauthClientOf(tokenClient);
   return transport.run('code exchange', signal, async (options) => {
@@ -78,8 +86,14 @@ export async function exchangeCode(
 
 /** Refreshes (RFC 6749 §6) with the resource; `invalid_grant` keeps its oauthError for the caller. */
 export async function refreshTokens(
-  transport: Transport, as: oauth.AuthorizationServer, tokenClient: TokenClient, refreshToken: string, resource: string,
-  previousScopes: readonly string[], now: () => number, signal?: AbortSignal,
+  transport: Transport,
+  as: oauth.AuthorizationServer,
+  tokenClient: TokenClient,
+  refreshToken: string,
+  resource: string,
+  previousScopes: readonly string[],
+  now: () => number,
+  signal?: AbortSignal,
 ): Promise<TokenSet> {
   const client = oauthClientOf(tokenClient);
   return transport.run('token refresh', signal, async (options) => {
@@ -97,7 +111,12 @@ export async function refreshTokens(
 
 /** Revokes one token (RFC 7009 §2.1). */
 export async function revokeToken(
-  transport: Transport, as: oauth.AuthorizationServer, tokenClient: TokenClient, token: string, hint: 'access_token' | 'refresh_token', signal?: AbortSignal,
+  transport: Transport,
+  as: oauth.AuthorizationServer,
+  tokenClient: TokenClient,
+  token: string,
+  hint: 'access_token' | 'refresh_token',
+  signal?: AbortSignal,
 ): Promise<void> {
   if (!as.revocation_endpoint) throw new OAuthError('discovery_failed', `${as.issuer} has no revocation endpoint.`);
   await transport.run('revocation', signal, async (options) => {
@@ -117,7 +136,12 @@ const unauthenticated: oauth.ClientAuth = () => {};
  * HQ allows): `sub` is the id, `username` the label. "Lenses user" when HQ will not say.
  */
 export async function introspectAccount(
-  transport: Transport, as: oauth.AuthorizationServer, clientId: string, accessToken: string, logger: Logger, signal?: AbortSignal,
+  transport: Transport,
+  as: oauth.AuthorizationServer,
+  clientId: string,
+  accessToken: string,
+  logger: Logger,
+  signal?: AbortSignal,
 ): Promise<{ id: string; label: string }> {
   const fallback = { id: 'lenses-user', label: 'Lenses user' };
   if (!as.introspection_endpoint) return fallback;

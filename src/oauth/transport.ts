@@ -55,7 +55,9 @@ export class Transport {
     return (url: string, init: { method?: string; headers?: HeadersInit; body?: unknown; signal?: AbortSignal | null }): Promise<Response> => {
       const signal = init.signal ?? (typeof options.signal === 'function' ? options.signal(url) : options.signal);
       const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
+      new Headers(init.headers).forEach((value, name) => {
+        headers[name] = value;
+      });
       const body = bodyText(init.body);
       return send(url, { method: init.method, headers, body }, { fetch: this.options.fetch, signal, allowInsecureHttp: this.options.allowInsecureHttp });
     };
@@ -69,9 +71,15 @@ export class Transport {
       case 'cancelled':
         return new OAuthError('cancelled', `Sign-in was cancelled (${step}).`);
       case 'timeout':
-        return new OAuthError('unreachable', `Lenses HQ did not answer within ${Math.round(this.options.timeoutMs / 1000)} s (${step}). Check the URL and your network, then try again.`, { detail: http.message });
+        return new OAuthError(
+          'unreachable',
+          `Lenses HQ did not answer within ${Math.round(this.options.timeoutMs / 1000)} s (${step}). Check the URL and your network, then try again.`,
+          { detail: http.message },
+        );
       case 'unreachable':
-        return new OAuthError('unreachable', `Could not reach Lenses HQ (${step}). Check the URL and your network, then try again.`, { detail: `${http.message}: ${errorMessage(http.cause)}` });
+        return new OAuthError('unreachable', `Could not reach Lenses HQ (${step}). Check the URL and your network, then try again.`, {
+          detail: `${http.message}: ${errorMessage(http.cause)}`,
+        });
       case 'too_large':
         return new OAuthError('discovery_failed', `Lenses HQ ${http.message} (${step}).`, { status: http.status, detail: http.message });
       default:

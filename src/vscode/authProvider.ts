@@ -187,9 +187,11 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
 
   /** Re-reads the stored sessions and fires added/removed/changed for what differs. */
   reconcile(): Promise<void> {
-    this.reconciling = this.reconciling.then(() => this.diffAndFire()).catch((error: unknown) => {
-      this.deps.logger.error(`Could not read the stored Lenses sessions: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    this.reconciling = this.reconciling
+      .then(() => this.diffAndFire())
+      .catch((error: unknown) => {
+        this.deps.logger.error(`Could not read the stored Lenses sessions: ${error instanceof Error ? error.message : String(error)}`);
+      });
     return this.reconciling;
   }
 

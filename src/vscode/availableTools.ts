@@ -29,7 +29,11 @@ export function registerShowAvailableTools(deps: ShowAvailableToolsDeps): vscode
         fix: tool.off?.fix,
       })),
     ]);
-    const picked = await vscode.window.showQuickPick(items, { title: `Lenses Tools: ${report.summary}`, placeHolder: 'Tools that are off say why; pick one to turn it on', matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Lenses Tools: ${report.summary}`,
+      placeHolder: 'Tools that are off say why; pick one to turn it on',
+      matchOnDescription: true,
+    });
     if (picked?.fix) await applyFix(picked.fix, deps);
   });
 }
@@ -49,7 +53,9 @@ async function applyFix(fix: ToolFix, deps: ShowAvailableToolsDeps): Promise<voi
         return;
       }
       try {
-        await vscode.authentication.getSession(AUTH_PROVIDER_ID, [...deps.configuredScopes()], { forceNewSession: { detail: `Sign in to Lenses again and grant "${fix.scope}" so the tools that need it can be used.` } });
+        await vscode.authentication.getSession(AUTH_PROVIDER_ID, [...deps.configuredScopes()], {
+          forceNewSession: { detail: `Sign in to Lenses again and grant "${fix.scope}" so the tools that need it can be used.` },
+        });
       } catch {
         // Cancelled, or the provider already said what went wrong.
       }

@@ -1,10 +1,23 @@
-import { areaLabel, areaOf, environmentSelectorText, offReasonText, policyRefusal, TOOL_AREAS, VSCODE_SWITCHES, type GovernanceRules, type ToolOffReason } from '../mcp/governance';
+import {
+  areaLabel,
+  areaOf,
+  environmentSelectorText,
+  offReasonText,
+  policyRefusal,
+  TOOL_AREAS,
+  VSCODE_SWITCHES,
+  type GovernanceRules,
+  type ToolOffReason,
+} from '../mcp/governance';
 import { LENSES_TOOLS, type LensesTool } from '../mcp/tools';
 import type { Scope } from '../scopes';
 import { GOVERNANCE_SETTING } from './governanceSettings';
 
 /** What would turn a tool on. */
-export type ToolFix = { kind: 'openSettings'; setting: string; label: 'Open Settings' } | { kind: 'changeScopes'; scope: Scope; label: 'Change Granted Scopes…' } | { kind: 'signIn'; label: 'Sign In' };
+export type ToolFix =
+  | { kind: 'openSettings'; setting: string; label: 'Open Settings' }
+  | { kind: 'changeScopes'; scope: Scope; label: 'Change Granted Scopes…' }
+  | { kind: 'signIn'; label: 'Sign In' };
 
 export interface AvailableTool {
   name: string;
@@ -49,10 +62,19 @@ function fixFor(reason: ToolOffReason): ToolFix {
 export function availableTools(rules: GovernanceRules, granted: readonly Scope[] | undefined, tools: readonly LensesTool[] = LENSES_TOOLS): AvailableTools {
   const held = new Set(granted ?? []);
   const describe = (tool: LensesTool): AvailableTool => {
-    const reason: ToolOffReason | undefined = policyRefusal(tool, rules.tools) ?? (granted === undefined ? { kind: 'signed-out' } : held.has(tool.scope) ? undefined : { kind: 'scope', scope: tool.scope });
-    return { name: tool.name, title: tool.title, scope: tool.scope, ...(reason ? { off: { reason: offReasonText(reason, VSCODE_SWITCHES), fix: fixFor(reason) } } : {}) };
+    const reason: ToolOffReason | undefined =
+      policyRefusal(tool, rules.tools) ??
+      (granted === undefined ? { kind: 'signed-out' } : held.has(tool.scope) ? undefined : { kind: 'scope', scope: tool.scope });
+    return {
+      name: tool.name,
+      title: tool.title,
+      scope: tool.scope,
+      ...(reason ? { off: { reason: offReasonText(reason, VSCODE_SWITCHES), fix: fixFor(reason) } } : {}),
+    };
   };
-  const areas = TOOL_AREAS.map((area) => ({ label: areaLabel(area), tools: tools.filter((tool) => areaOf(tool.name) === area).map(describe) })).filter((area) => area.tools.length > 0);
+  const areas = TOOL_AREAS.map((area) => ({ label: areaLabel(area), tools: tools.filter((tool) => areaOf(tool.name) === area).map(describe) })).filter(
+    (area) => area.tools.length > 0,
+  );
   const on = areas.reduce((count, area) => count + area.tools.filter((tool) => !tool.off).length, 0);
   const protectedText = rules.protectedEnvironments.length > 0 ? rules.protectedEnvironments.map(environmentSelectorText).join(', ') : 'none';
   return {

@@ -35,9 +35,11 @@ export class BearerTrust implements vscode.Disposable {
     this.command = vscode.commands.registerCommand(COMMAND.forgetRemoteMcpConfirmations, async () => {
       const count = await this.confirmations.forgetAll();
       onForgotten();
-      void vscode.window.showInformationMessage(count === 0
-        ? 'No remote MCP server was allowed to receive your Lenses sign-in.'
-        : `Forgot ${count} remote MCP server confirmation${count === 1 ? '' : 's'}: Lenses will ask again before sending your sign-in.`);
+      void vscode.window.showInformationMessage(
+        count === 0
+          ? 'No remote MCP server was allowed to receive your Lenses sign-in.'
+          : `Forgot ${count} remote MCP server confirmation${count === 1 ? '' : 's'}: Lenses will ask again before sending your sign-in.`,
+      );
     });
   }
 

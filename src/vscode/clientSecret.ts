@@ -32,7 +32,11 @@ export class ClientSecret {
   /** Resolves once the stored value was read. */
   readonly ready: Promise<void>;
 
-  constructor(private readonly storage: ClientSecretStorage, private readonly logger: Logger, private readonly changed: () => void = () => undefined) {
+  constructor(
+    private readonly storage: ClientSecretStorage,
+    private readonly logger: Logger,
+    private readonly changed: () => void = () => undefined,
+  ) {
     this.ready = this.reload();
     this.subscription = storage.onDidChange((event) => {
       if (event.key === CLIENT_SECRET_KEY) void this.reload().then(() => this.changed());
@@ -54,7 +58,7 @@ export class ClientSecret {
       await this.storage.store(CLIENT_SECRET_KEY, secret);
       this.value = secret;
       this.logger.info('OAuth client secret stored in SecretStorage');
-      ui.showInfo('The OAuth client secret is stored in VS Code\'s secret storage. It is used with lenses.oauth.clientId on the next sign-in.');
+      ui.showInfo("The OAuth client secret is stored in VS Code's secret storage. It is used with lenses.oauth.clientId on the next sign-in.");
     } else {
       await this.storage.delete(CLIENT_SECRET_KEY);
       this.value = undefined;

@@ -4,12 +4,13 @@ import { SET_CLIENT_SECRET_COMMAND, type ClientSecret, type ClientSecretUi } fro
 
 /** The window side of "Lenses: Set OAuth Client Secret…": a password input box and a notification. */
 const vscodeClientSecretUi: ClientSecretUi = {
-  askForSecret: async (hasOne) => vscode.window.showInputBox({
-    title: 'Lenses: OAuth Client Secret',
-    prompt: `The secret of the pre-registered OAuth client in ${SETTING.clientId}. Kept in VS Code's secret storage only.${hasOne ? ' Leave empty to remove the stored one.' : ''}`,
-    password: true,
-    ignoreFocusOut: true,
-  }),
+  askForSecret: async (hasOne) =>
+    vscode.window.showInputBox({
+      title: 'Lenses: OAuth Client Secret',
+      prompt: `The secret of the pre-registered OAuth client in ${SETTING.clientId}. Kept in VS Code's secret storage only.${hasOne ? ' Leave empty to remove the stored one.' : ''}`,
+      password: true,
+      ignoreFocusOut: true,
+    }),
   showInfo: (text) => void vscode.window.showInformationMessage(text),
 };
 

@@ -85,7 +85,12 @@ function issuedAt(value: string | undefined): string {
   const numeric = /^\d+$/.test(value) ? Number(value) : NaN;
   // Seconds or milliseconds since the epoch, or an ISO date.
   const date = Number.isFinite(numeric) ? new Date(numeric < 1e12 ? numeric * 1000 : numeric) : new Date(value);
-  return Number.isNaN(date.getTime()) ? value : date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return Number.isNaN(date.getTime())
+    ? value
+    : date
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC');
 }
 
 /** Escapes what could turn a name into a link, emphasis or HTML (values never start a line). */

@@ -117,7 +117,7 @@ export class ConnectedApplications {
       return false;
     }
     if (node.isSelf || node.clientId === session.clientId) {
-      logger.info('Revoked this VS Code\'s own grant: signing out');
+      logger.info("Revoked this VS Code's own grant: signing out");
       await this.deps.forgetSession(session.id);
     }
     ui.showMessage('info', { text: `Revoked access for "${node.label}".`, actions: [] });
@@ -166,7 +166,8 @@ export class ConnectedApplications {
   }
 
   private failed(error: unknown, hqUrl: string): ApplicationNode[] {
-    const kind: ViewProblemKind = error instanceof LensesConnectionError || isOAuthError(error, 'unreachable') ? 'unreachable' : error instanceof LensesApiError ? 'refused' : 'failed';
+    const kind: ViewProblemKind =
+      error instanceof LensesConnectionError || isOAuthError(error, 'unreachable') ? 'unreachable' : error instanceof LensesApiError ? 'refused' : 'failed';
     const text = describeLensesError(error, 'list applications', hqUrl).text;
     this.deps.logger.warn(text);
     this.deps.ui.setEmpty(false);

@@ -38,7 +38,11 @@ export async function redirectForWindow(extensionId: string, callbacks: AuthCall
 export const workspaceFileSystem: CopyFileSystem = {
   createDirectory: async (path) => vscode.workspace.fs.createDirectory(vscode.Uri.file(path)),
   copy: async (from, to) => vscode.workspace.fs.copy(vscode.Uri.file(from), vscode.Uri.file(to), { overwrite: true }),
-  exists: async (path) => vscode.workspace.fs.stat(vscode.Uri.file(path)).then(() => true, () => false),
+  exists: async (path) =>
+    vscode.workspace.fs.stat(vscode.Uri.file(path)).then(
+      () => true,
+      () => false,
+    ),
 };
 
 /** Asks VS Code for a Lenses session, signing in if there is none; false when declined or failed. */

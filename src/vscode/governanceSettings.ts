@@ -63,11 +63,19 @@ export function governanceRulesOf(values: GovernanceSettingValues): { rules: Gov
   const warnUnknown = (setting: string, unknown: string[], what: string) => {
     if (unknown.length === 0) return;
     const names = unknown.map((entry) => `"${entry}"`).join(', ');
-    warnings.push({ text: `The "${setting}" setting names ${names}, which ${unknown.length > 1 ? 'are' : 'is'} not ${what}; ${unknown.length > 1 ? 'they are' : 'it is'} ignored.`, actions: ['openSettings'], setting });
+    warnings.push({
+      text: `The "${setting}" setting names ${names}, which ${unknown.length > 1 ? 'are' : 'is'} not ${what}; ${unknown.length > 1 ? 'they are' : 'it is'} ignored.`,
+      actions: ['openSettings'],
+      setting,
+    });
   };
   warnUnknown(GOVERNANCE_SETTING.enabledTools, unknownToolSelectors(values.enabledTools), 'a Lenses tool, area or scope');
   warnUnknown(GOVERNANCE_SETTING.disabledTools, unknownToolSelectors(values.disabledTools), 'a Lenses tool, area or scope');
-  warnUnknown(GOVERNANCE_SETTING.protectedEnvironments, invalidEnvironmentSelectors(values.protectedEnvironments), 'an environment name or tier:development/staging/production');
+  warnUnknown(
+    GOVERNANCE_SETTING.protectedEnvironments,
+    invalidEnvironmentSelectors(values.protectedEnvironments),
+    'an environment name or tier:development/staging/production',
+  );
   const enabled = knownToolSelectors(values.enabledTools);
   return {
     rules: {

@@ -25,7 +25,11 @@ export function introspectorsPerHq(defaultHqUrl: string, cacheTtlSeconds: number
 /** Sign In's cheap check of a stored session: one uncached RFC 7662 introspection at HQ. */
 export async function checkSessionWithHq(hqUrl: string, accessToken: string, fetchImpl?: typeof fetch): Promise<SessionCheck> {
   try {
-    const answer = await new TokenIntrospector({ url: () => introspectionEndpointFromMetadata(hqUrl, { fetch: fetchImpl }), cacheTtlSeconds: 0, fetch: fetchImpl }).introspect(accessToken);
+    const answer = await new TokenIntrospector({
+      url: () => introspectionEndpointFromMetadata(hqUrl, { fetch: fetchImpl }),
+      cacheTtlSeconds: 0,
+      fetch: fetchImpl,
+    }).introspect(accessToken);
     return answer.active ? 'active' : 'inactive';
   } catch (error) {
     if (error instanceof IntrospectionUnavailableError) return 'unreachable';

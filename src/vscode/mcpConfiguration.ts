@@ -30,7 +30,11 @@ export interface McpConfigurationChoice {
 export function mcpConfigurationChoices(mcpUrl: string): McpConfigurationChoice[] {
   const server = mcpUrl || 'your running lenses-mcp server';
   return [
-    { kind: 'bundled', label: 'Claude Desktop / Cursor — stdio, bundled server', detail: `Runs the Lenses MCP server shipped with this extension (needs ${NODE_REQUIREMENT}) with LENSES_URL and a Lenses API key` },
+    {
+      kind: 'bundled',
+      label: 'Claude Desktop / Cursor — stdio, bundled server',
+      detail: `Runs the Lenses MCP server shipped with this extension (needs ${NODE_REQUIREMENT}) with LENSES_URL and a Lenses API key`,
+    },
     { kind: 'http', label: 'Claude / Cursor — HTTP with OAuth', detail: `Connects to ${server}; the client signs in to Lenses itself` },
     { kind: 'vscode', label: 'VS Code (mcp.json) — HTTP with OAuth', detail: `"servers" with "type": "http" for ${server}; VS Code signs in to Lenses itself` },
   ];
@@ -61,9 +65,11 @@ export function copiedMessage(choice: McpConfigurationChoice, inputs: McpConfigu
   const parts = [`Copied the Lenses MCP configuration (${choice.label}) to the clipboard and opened it in an editor.`];
   if (choice.kind === 'bundled') {
     parts.push('Replace the API key placeholder with your key.');
-    parts.push(inputs.remoteName
-      ? `The server path is on the remote machine (${inputs.remoteName}), not on this computer: use the configuration there, with ${NODE_REQUIREMENT} on its PATH.`
-      : `It needs ${NODE_REQUIREMENT} on the PATH.`);
+    parts.push(
+      inputs.remoteName
+        ? `The server path is on the remote machine (${inputs.remoteName}), not on this computer: use the configuration there, with ${NODE_REQUIREMENT} on its PATH.`
+        : `It needs ${NODE_REQUIREMENT} on the PATH.`,
+    );
   } else if (!inputs.mcpUrl) {
     parts.push('Replace the server URL placeholder with the URL of your lenses-mcp server (or set lenses.mcp.url and copy again).');
   }

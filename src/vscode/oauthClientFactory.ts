@@ -7,7 +7,10 @@ import { hqResource } from './sessionResources';
 import type { LensesSettings } from './settings';
 
 /** Builds the core OAuth client for the current settings, over VS Code's SecretStorage and the system browser. */
-export function oauthClientFactory(secrets: vscode.SecretStorage, logger: Logger): (current: LensesSettings, clientSecret: string | undefined) => CoreOAuthClient {
+export function oauthClientFactory(
+  secrets: vscode.SecretStorage,
+  logger: Logger,
+): (current: LensesSettings, clientSecret: string | undefined) => CoreOAuthClient {
   return (current, secret) =>
     new LensesOAuthClient({
       secrets: secretStoreOf(secrets),

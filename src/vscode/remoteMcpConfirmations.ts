@@ -22,7 +22,11 @@ export interface ConfirmationUi {
  * forgotten on demand ("Lenses: Forget Remote MCP Server Confirmations").
  */
 export class RemoteMcpConfirmations {
-  constructor(private readonly memento: OriginMemento, private readonly ui: ConfirmationUi, private readonly logger: Logger) {}
+  constructor(
+    private readonly memento: OriginMemento,
+    private readonly ui: ConfirmationUi,
+    private readonly logger: Logger,
+  ) {}
 
   /** The confirmed origins, as the bearer rule reads them on every check. */
   origins(): readonly string[] {

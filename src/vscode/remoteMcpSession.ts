@@ -22,7 +22,10 @@ export interface RemoteToken {
  */
 export class RemoteMcpRefusedError extends Error {
   override readonly name = 'RemoteMcpRefusedError';
-  constructor(message: string, readonly summary: string) {
+  constructor(
+    message: string,
+    readonly summary: string,
+  ) {
     super(message);
   }
 }
@@ -73,14 +76,24 @@ export class RemoteMcpSessions {
     const { ui } = this.deps;
     const user = this.deps.userSettings();
     if (!user.hqUrl) {
-      ui.showMessage('error', { text: 'Set lenses.url in your user settings to your Lenses HQ before using a remote Lenses MCP server (lenses.mcp.url).', actions: ['openSettings'], setting: SETTING.url });
+      ui.showMessage('error', {
+        text: 'Set lenses.url in your user settings to your Lenses HQ before using a remote Lenses MCP server (lenses.mcp.url).',
+        actions: ['openSettings'],
+        setting: SETTING.url,
+      });
       return undefined;
     }
     if (originOf(mcpUrl) === undefined || originOf(mcpUrl) !== originOf(user.mcpUrl)) {
-      throw this.refused(`Lenses sends no sign-in to ${mcpUrl}: lenses.mcp.url is read from your user settings only, and there it is ${user.mcpUrl ? `"${user.mcpUrl}"` : 'not set'}.`, 'lenses.mcp.url must be in user settings');
+      throw this.refused(
+        `Lenses sends no sign-in to ${mcpUrl}: lenses.mcp.url is read from your user settings only, and there it is ${user.mcpUrl ? `"${user.mcpUrl}"` : 'not set'}.`,
+        'lenses.mcp.url must be in user settings',
+      );
     }
     if (!(await this.deps.confirmations.confirm(mcpUrl, user.hqUrl))) {
-      throw this.refused(`Lenses sends no sign-in to ${originOf(mcpUrl)}: you did not confirm it. Start the server again to be asked again.`, `sign-in not sent to ${new URL(mcpUrl).host}: not confirmed`);
+      throw this.refused(
+        `Lenses sends no sign-in to ${originOf(mcpUrl)}: you did not confirm it. Start the server again to be asked again.`,
+        `sign-in not sent to ${new URL(mcpUrl).host}: not confirmed`,
+      );
     }
     const token = await this.tokenFor(mcpUrl, user.hqUrl);
     if (!token) return undefined;
@@ -154,8 +167,11 @@ export class RemoteMcpSessions {
 
   /** One interactive sign-in for the remote server; the earlier session goes once the new one is stored. */
   private async reauthorize(
-    mcpUrl: string, hqUrl: string, previous: LensesSession | undefined,
-    ask: { scopes?: readonly string[]; challenge?: string; heldScopes?: readonly string[] }, announce = true,
+    mcpUrl: string,
+    hqUrl: string,
+    previous: LensesSession | undefined,
+    ask: { scopes?: readonly string[]; challenge?: string; heldScopes?: readonly string[] },
+    announce = true,
   ): Promise<RemoteToken | undefined> {
     const { oauth, logger, ui } = this.deps;
     try {
@@ -163,7 +179,9 @@ export class RemoteMcpSessions {
       const redirect = await this.deps.redirect();
       const session = await ui.withSignInProgress((signal) => oauth.signIn({ hqUrl, mcpUrl, ...ask, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }));
       if (previous && previous.id !== session.id) await oauth.forget(previous.id);
-      logger.info(`Signed in again for the remote Lenses MCP server ${mcpUrl} with "${heldScopes(session).join(' ')}": token ${fingerprint(session.accessToken)}`);
+      logger.info(
+        `Signed in again for the remote Lenses MCP server ${mcpUrl} with "${heldScopes(session).join(' ')}": token ${fingerprint(session.accessToken)}`,
+      );
       if (announce) this.deps.tokenChanged?.();
       return { accessToken: session.accessToken, expiresAt: session.expiresAt };
     } catch (error) {
@@ -192,9 +210,7 @@ export class RemoteMcpSessions {
       if (!(await this.trusts(mcpUrl, hqUrl))) return undefined;
       const redirect = await this.deps.redirect();
       // No scopes from the Lenses setting: the core asks what the server's challenge names, else its scopes_supported, else none.
-      const session = await ui.withSignInProgress((signal) =>
-        oauth.signIn({ hqUrl, mcpUrl, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }),
-      );
+      const session = await ui.withSignInProgress((signal) => oauth.signIn({ hqUrl, mcpUrl, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }));
       logger.info(`Signed in for the remote Lenses MCP server ${mcpUrl}: token ${fingerprint(session.accessToken)}`);
       return { accessToken: session.accessToken, expiresAt: session.expiresAt };
     } catch (error) {

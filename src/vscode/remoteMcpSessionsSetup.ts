@@ -31,11 +31,13 @@ export function createRemoteMcpSessions(parts: RemoteMcpSessionsParts): RemoteMc
     userSettings: () => trust.userSettings(),
     confirmations: trust.confirmations,
     bearerOrigins: trust.bearerOrigins,
-    discoverIssuer: async (mcpUrl) => (await discoverFromResource(mcpUrl, { allowInsecureHttp: settings().allowInsecureHttp, logger })).authorizationServer.issuer,
+    discoverIssuer: async (mcpUrl) =>
+      (await discoverFromResource(mcpUrl, { allowInsecureHttp: settings().allowInsecureHttp, logger })).authorizationServer.issuer,
     ui,
     redirect,
     logger,
-    probe: (mcpUrl, accessToken) => probeResource(mcpUrl, { bearer: { token: accessToken, origins: trust.bearerOrigins }, allowInsecureHttp: settings().allowInsecureHttp }),
+    probe: (mcpUrl, accessToken) =>
+      probeResource(mcpUrl, { bearer: { token: accessToken, origins: trust.bearerOrigins }, allowInsecureHttp: settings().allowInsecureHttp }),
     tokenChanged,
   });
 }

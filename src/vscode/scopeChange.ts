@@ -42,7 +42,9 @@ export async function changeGrantedScopes(deps: ScopeChangeDeps): Promise<ScopeC
     return 'unchanged';
   }
   if (current) {
-    deps.logger.info(`Changing the granted scopes of ${current.account.label} from [${current.scopes.join(' ')}] to [${wanted.join(' ')}]: revoking the old grant first`);
+    deps.logger.info(
+      `Changing the granted scopes of ${current.account.label} from [${current.scopes.join(' ')}] to [${wanted.join(' ')}]: revoking the old grant first`,
+    );
     await deps.signOut(current.id);
   }
   try {
@@ -51,7 +53,11 @@ export async function changeGrantedScopes(deps: ScopeChangeDeps): Promise<ScopeC
     return 'changed';
   } catch {
     // signIn told the user why (or they cancelled); say where that leaves them.
-    if (current) deps.showMessage('warning', { text: 'The scope change was not completed, and the earlier Lenses session was ended. Sign in to keep using the Lenses tools.', actions: ['signIn'] });
+    if (current)
+      deps.showMessage('warning', {
+        text: 'The scope change was not completed, and the earlier Lenses session was ended. Sign in to keep using the Lenses tools.',
+        actions: ['signIn'],
+      });
     return 'failed';
   }
 }

@@ -35,12 +35,28 @@ const SETTINGS_AND_LOGS: MessageAction[] = ['openSettings', 'showLogs'];
  * text. `undefined` = silent (the user cancelled). Exhaustive, so a new code fails to compile.
  */
 const SIGN_IN_MESSAGES: Record<OAuthErrorCode, UserMessage | undefined> = {
-  unreachable: unreachable(''),  // with the origin: describeSignInError
-  discovery_failed: { text: 'Lenses HQ did not publish its OAuth configuration at this URL. Check the lenses.url setting.', actions: SETTINGS_AND_LOGS, setting: SETTING.url },
-  issuer_mismatch: { text: 'Lenses HQ announced a different issuer than lenses.url, so sign-in was stopped. Check the lenses.url setting.', actions: SETTINGS_AND_LOGS, setting: SETTING.url },
+  unreachable: unreachable(''), // with the origin: describeSignInError
+  discovery_failed: {
+    text: 'Lenses HQ did not publish its OAuth configuration at this URL. Check the lenses.url setting.',
+    actions: SETTINGS_AND_LOGS,
+    setting: SETTING.url,
+  },
+  issuer_mismatch: {
+    text: 'Lenses HQ announced a different issuer than lenses.url, so sign-in was stopped. Check the lenses.url setting.',
+    actions: SETTINGS_AND_LOGS,
+    setting: SETTING.url,
+  },
   pkce_unsupported: { text: 'Lenses HQ does not support PKCE (S256), so VS Code cannot sign in safely.', actions: SHOW_LOGS },
-  dcr_unavailable: { text: 'Lenses HQ has Dynamic Client Registration turned off. Ask your Lenses admin for a client ID and set it in lenses.oauth.clientId.', actions: SETTINGS_AND_LOGS, setting: SETTING.clientId },
-  registration_failed: { text: 'Lenses HQ refused to register VS Code as an OAuth client. Set a pre-registered client ID in lenses.oauth.clientId.', actions: SETTINGS_AND_LOGS, setting: SETTING.clientId },
+  dcr_unavailable: {
+    text: 'Lenses HQ has Dynamic Client Registration turned off. Ask your Lenses admin for a client ID and set it in lenses.oauth.clientId.',
+    actions: SETTINGS_AND_LOGS,
+    setting: SETTING.clientId,
+  },
+  registration_failed: {
+    text: 'Lenses HQ refused to register VS Code as an OAuth client. Set a pre-registered client ID in lenses.oauth.clientId.',
+    actions: SETTINGS_AND_LOGS,
+    setting: SETTING.clientId,
+  },
   state_mismatch: { text: 'Sign-in was stopped: the browser answer did not match this sign-in. Try again.', actions: SHOW_LOGS },
   iss_mismatch: { text: 'Sign-in was stopped: the answer came from a different authorization server. Try again.', actions: SHOW_LOGS },
   access_denied: { text: 'Sign-in was cancelled: access to Lenses was not granted.', actions: SHOW_LOGS },
@@ -50,7 +66,11 @@ const SIGN_IN_MESSAGES: Record<OAuthErrorCode, UserMessage | undefined> = {
   cancelled: undefined,
   token_exchange_failed: { text: 'Lenses HQ refused to issue tokens for this sign-in. Try again.', actions: SHOW_LOGS },
   session_expired: { text: 'Your Lenses session has ended. Sign in again to keep using Lenses tools.', actions: ['signIn'] },
-  insecure_http: { text: 'Lenses HQ uses plain http:// on a non-local address, which would expose your tokens. Use https://, or allow it with lenses.allowInsecureHttp.', actions: SETTINGS_AND_LOGS, setting: SETTING.allowInsecureHttp },
+  insecure_http: {
+    text: 'Lenses HQ uses plain http:// on a non-local address, which would expose your tokens. Use https://, or allow it with lenses.allowInsecureHttp.',
+    actions: SETTINGS_AND_LOGS,
+    setting: SETTING.allowInsecureHttp,
+  },
 };
 
 /**
@@ -59,7 +79,8 @@ const SIGN_IN_MESSAGES: Record<OAuthErrorCode, UserMessage | undefined> = {
  */
 export function describeSignInError(error: unknown, hqUrl = ''): UserMessage | undefined {
   if (isCancellation(error)) return undefined;
-  if (error instanceof InvalidLensesUrlError) return { text: `\`lenses.url\` is not a valid URL: ${error.message}.`, actions: ['openSettings'], setting: SETTING.url };
+  if (error instanceof InvalidLensesUrlError)
+    return { text: `\`lenses.url\` is not a valid URL: ${error.message}.`, actions: ['openSettings'], setting: SETTING.url };
   if (isOAuthError(error, 'unreachable') || error instanceof LensesConnectionError) return unreachable(hqUrl);
   if (isOAuthError(error)) return SIGN_IN_MESSAGES[error.code];
   return { text: 'Could not sign in to Lenses. See the logs for details.', actions: SHOW_LOGS };
@@ -68,7 +89,11 @@ export function describeSignInError(error: unknown, hqUrl = ''): UserMessage | u
 /** "Could not reach Lenses HQ at <origin>…": every such message names the origin it tried. */
 function unreachable(hqUrl: string): UserMessage {
   const where = hqUrl ? ` at ${originOf(hqUrl)}` : '';
-  return { text: `Could not reach Lenses HQ${where}. Check the lenses.url setting and your network, then sign in again.`, actions: SETTINGS_AND_LOGS, setting: SETTING.url };
+  return {
+    text: `Could not reach Lenses HQ${where}. Check the lenses.url setting and your network, then sign in again.`,
+    actions: SETTINGS_AND_LOGS,
+    setting: SETTING.url,
+  };
 }
 
 /** The message for a failed call to HQ outside sign-in (e.g. the applications list); `hqUrl` is the HQ it asked. */

@@ -15,7 +15,8 @@ const ACTION_TITLES: Record<MessageAction, string> = {
 
 /** Shows one message with its buttons and runs the one clicked. */
 export async function showUserMessage(severity: 'error' | 'warning' | 'info', message: UserMessage): Promise<void> {
-  const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const show =
+    severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const titles = message.actions.map((action) => ACTION_TITLES[action]);
   const picked = await show(message.text, ...titles);
   const action = message.actions.find((candidate) => ACTION_TITLES[candidate] === picked);
@@ -114,6 +115,9 @@ export async function pickScopes(ticked: readonly Scope[]): Promise<Scope[] | un
 
 /** The status bar's account menu; runs the picked command. */
 export async function showAccountMenu(title: string): Promise<void> {
-  const picked = await vscode.window.showQuickPick(ACCOUNT_MENU.map((entry) => ({ ...entry })), { title, placeHolder: 'Lenses' });
+  const picked = await vscode.window.showQuickPick(
+    ACCOUNT_MENU.map((entry) => ({ ...entry })),
+    { title, placeHolder: 'Lenses' },
+  );
   if (picked) await vscode.commands.executeCommand(picked.command);
 }

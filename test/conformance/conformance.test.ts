@@ -32,7 +32,9 @@ describe('MCP conformance (server scenarios) against the standalone lenses-mcp',
     const found = conformanceNode();
     if (!found) {
       // `npm test` installs Node 24 first (scripts/test.sh), so this only skips in a bare `npm run test:unit`.
-      console.log(`    skipped: the conformance CLI needs Node >= 22; run \`bash scripts/ensure-node24.sh\` (installs it into ~/.cache/lenses-mcp), then \`npm run test:unit\` again`);
+      console.log(
+        `    skipped: the conformance CLI needs Node >= 22; run \`bash scripts/ensure-node24.sh\` (installs it into ~/.cache/lenses-mcp), then \`npm run test:unit\` again`,
+      );
       this.skip();
     }
     node = found;
@@ -48,7 +50,10 @@ describe('MCP conformance (server scenarios) against the standalone lenses-mcp',
 
   it('passes every scenario but the fixture-only ones listed in expected-failures.yml, dns-rebinding-protection included', async () => {
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolveRun) => {
-      const child = spawn(node, [CLI, 'server', '--url', bin.url, '--suite', 'all', '--expected-failures', EXPECTED_FAILURES], { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(node, [CLI, 'server', '--url', bin.url, '--suite', 'all', '--expected-failures', EXPECTED_FAILURES], {
+        cwd: workDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let text = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));

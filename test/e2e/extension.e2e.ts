@@ -20,12 +20,27 @@ import {
   waitUntil,
   type ToolDump,
 } from './harness';
-import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
+import {
+  VS_CODE_CLIENT_NAME,
+  adminObserver,
+  publishScreenshot,
+  signInThroughBrowser,
+  startLensesE2e,
+  type HqAuthorization,
+  type LensesE2e,
+  stepsOfOneStory,
+} from './fixtures/lensesUi';
 
 const OTHER_APPLICATION = 'Claude Desktop';
 /** 45 Lenses tools: 24 read, 16 write, 5 delete (/work/shared/lenses-mcp-tools.json); read + write = 40. */
 const READ_WRITE_TOOL_COUNT = 40;
-const DELETE_TOOLS = ['delete_kafka_connector', 'delete_consumer_group_offsets', 'delete_consumer_partition_offset', 'delete_consumer_group', 'delete_sql_processor'];
+const DELETE_TOOLS = [
+  'delete_kafka_connector',
+  'delete_consumer_group_offsets',
+  'delete_consumer_partition_offset',
+  'delete_consumer_group',
+  'delete_sql_processor',
+];
 
 /** The dev environment's topics in the emulator's seed, without Kafka's internal ones. */
 function seededDevTopics(): string[] {
@@ -52,7 +67,11 @@ async function dumpToolsUntil(env: LensesE2e, done: (dump: ToolDump) => boolean,
 
 /** A tree item's description once it is `expected`, else (after `timeoutMs`) the last one shown, for the assertion to report. */
 async function waitForDescription(item: Locator, expected: string, timeoutMs = 10_000): Promise<string> {
-  return waitUntil(() => description(item), (text) => text === expected, { timeoutMs }).catch(() => description(item));
+  return waitUntil(
+    () => description(item),
+    (text) => text === expected,
+    { timeoutMs },
+  ).catch(() => description(item));
 }
 
 /** Clicks the Connected Applications view's "Refresh" title button (in the side bar's title when it is the only view). */
@@ -116,7 +135,10 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
     const rows = await waitForQuickPickRow(env.page, /^Lenses\b/, 15_000).catch(() => readQuickPick(env.page));
     const shot = await screenshot(env.page, 'extension-2-mcp-list-servers');
     await closeQuickInput(env.page);
-    assert.ok(rows.some((row) => /^Lenses\b/.test(row)), `the MCP servers list shows Lenses: ${JSON.stringify(rows)}`);
+    assert.ok(
+      rows.some((row) => /^Lenses\b/.test(row)),
+      `the MCP servers list shows Lenses: ${JSON.stringify(rows)}`,
+    );
     assert.ok(shot);
   });
 
@@ -127,7 +149,10 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
     const dump = await dumpToolsUntil(env, (d) => d.names.length >= READ_WRITE_TOOL_COUNT, 10_000);
     toolNames = dump.names;
     await screenshot(env.page, 'extension-2-tools-started');
-    assert.ok(toolNames.every((name) => name.startsWith('mcp_lenses_')), `tool names are mcp_lenses_<tool>: ${JSON.stringify(toolNames)}`);
+    assert.ok(
+      toolNames.every((name) => name.startsWith('mcp_lenses_')),
+      `tool names are mcp_lenses_<tool>: ${JSON.stringify(toolNames)}`,
+    );
     assert.equal(toolNames.length, READ_WRITE_TOOL_COUNT, `tools: ${JSON.stringify(toolNames)}`);
     for (const tool of DELETE_TOOLS) assert.ok(!toolNames.some((name) => toolSuffix(name, tool)), `${tool} is not offered without the delete scope`);
     assert.ok(toolNames.some((name) => toolSuffix(name, 'list_topics')));
@@ -190,7 +215,6 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
     assert.deepEqual(dump.names, [], 'no Lenses tool is offered after sign-out');
     assert.equal((await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME).length, 0, 'no new grant');
   });
-
 });
 
 /** Shows the "MCP: Lenses" output (Discovered N tools) for the README's screenshot. */
@@ -201,9 +225,19 @@ async function showToolsInOutput(page: Page): Promise<void> {
     const lenses = rows.find((row) => /^Lenses\b/.test(row));
     if (!lenses) return;
     publishScreenshot(await screenshot(page, 'extension-2-mcp-list-servers-running'), 'mcp-list-servers');
-    await page.locator('.quick-input-widget .monaco-list-row[role="option"]').filter({ hasText: /^Lenses/ }).first().click();
-    const showOutput = page.locator('.quick-input-widget .monaco-list-row[role="option"]').filter({ hasText: /Show Output/ }).first();
-    const hasShowOutput = await showOutput.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+    await page
+      .locator('.quick-input-widget .monaco-list-row[role="option"]')
+      .filter({ hasText: /^Lenses/ })
+      .first()
+      .click();
+    const showOutput = page
+      .locator('.quick-input-widget .monaco-list-row[role="option"]')
+      .filter({ hasText: /Show Output/ })
+      .first();
+    const hasShowOutput = await showOutput.waitFor({ state: 'visible', timeout: 5000 }).then(
+      () => true,
+      () => false,
+    );
     await screenshot(page, 'extension-2-mcp-server-actions');
     if (hasShowOutput) {
       await showOutput.click();

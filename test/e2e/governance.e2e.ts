@@ -4,7 +4,18 @@
 // Declining leaves the connector; typing its name and confirming deletes it (RS-20).
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { closeQuickInput, currentDialogMessage, handleDialog, runCommand, screenshot, waitForQuickPickRow, waitForStatusBarText, waitForText, waitUntil, type InvokeOutcome } from './harness';
+import {
+  closeQuickInput,
+  currentDialogMessage,
+  handleDialog,
+  runCommand,
+  screenshot,
+  waitForQuickPickRow,
+  waitForStatusBarText,
+  waitForText,
+  waitUntil,
+  type InvokeOutcome,
+} from './harness';
 import { publishScreenshot, signInThroughBrowser, startLensesE2e, stepsOfOneStory, type LensesE2e } from './fixtures/lensesUi';
 
 const QUESTION = /Delete connector orders-sink in prod\?/;
@@ -37,7 +48,9 @@ describe('Protected environments in VS Code: the user confirms a delete through 
 
   /** The connectors of `prod`, read from the emulator directly. */
   async function prodConnectors(): Promise<string[]> {
-    const response = await fetch(`${env.hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${env.hq.apiKey}` } });
+    const response = await fetch(`${env.hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, {
+      headers: { Authorization: `Bearer ${env.hq.apiKey}` },
+    });
     return ((await response.json()) as { connectors: Array<{ name: string }> }).connectors.map((c) => c.name);
   }
 
@@ -53,11 +66,20 @@ describe('Protected environments in VS Code: the user confirms a delete through 
 
   it('signs in with read, write and delete; the delete tools are offered', async function () {
     await waitForStatusBarText(env.page, /Lenses: Sign In/);
-    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), { username: 'admin', password: 'admin', scopes: ['read', 'write', 'delete'], shots: 'governance-1' });
+    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), {
+      username: 'admin',
+      password: 'admin',
+      scopes: ['read', 'write', 'delete'],
+      shots: 'governance-1',
+    });
     await waitForStatusBarText(env.page, /admin\s*·\s*read write delete$/, 30_000);
     const start = await env.probe.startMcpServers(60_000);
     assert.ok(start.ok, `tools appeared after start: ${JSON.stringify(start)}`);
-    const dump = await waitUntil(() => env.probe.dumpTools(), (d) => d.names.some((n) => n.endsWith('_delete_kafka_connector')), { timeoutMs: 15_000, intervalMs: 500, what: 'delete_kafka_connector in vscode.lm.tools' });
+    const dump = await waitUntil(
+      () => env.probe.dumpTools(),
+      (d) => d.names.some((n) => n.endsWith('_delete_kafka_connector')),
+      { timeoutMs: 15_000, intervalMs: 500, what: 'delete_kafka_connector in vscode.lm.tools' },
+    );
     deleteTool = dump.names.find((n) => n.endsWith('_delete_kafka_connector')) ?? '';
     assert.ok(deleteTool);
   });
@@ -70,7 +92,10 @@ describe('Protected environments in VS Code: the user confirms a delete through 
     await screenshot(env.page, 'governance-available-tools');
     await closeQuickInput(env.page);
     assert.match(title, /45 of 45 tools on · read-only mode off · protected environments: tier:production/);
-    assert.ok(rows.some((row) => /^check\s+create_topic, write$/.test(row)), JSON.stringify(rows));
+    assert.ok(
+      rows.some((row) => /^check\s+create_topic, write$/.test(row)),
+      JSON.stringify(rows),
+    );
   });
 
   it('RS-20 VS Code shows the question for a delete on prod; declining leaves the connector', async function () {
@@ -84,7 +109,10 @@ describe('Protected environments in VS Code: the user confirms a delete through 
     // "Cancel" is the notification's secondary action: in its "More Actions" menu.
     await toast.hover();
     await toast.locator('.action-label.codicon-notification-configure, .action-label[aria-label^="More Actions"]').first().click({ timeout: 5000 });
-    const cancel = env.page.locator('.context-view .action-label, .monaco-menu .action-label').filter({ hasText: /^Cancel$/ }).first();
+    const cancel = env.page
+      .locator('.context-view .action-label, .monaco-menu .action-label')
+      .filter({ hasText: /^Cancel$/ })
+      .first();
     await cancel.waitFor({ state: 'visible', timeout: 5000 });
     await env.page.waitForTimeout(300); // a click right after a menu opens can be dropped (VSCODE-E2E.md)
     await cancel.click();
@@ -100,12 +128,20 @@ describe('Protected environments in VS Code: the user confirms a delete through 
   it('RS-20 confirming with the connector name typed back removes it', async function () {
     const done = await env.probe.begin<InvokeOutcome>('invokeTool', { name: deleteTool, input: PROD_SINK }, 90_000);
     await waitForQuestion(env.page);
-    await questionToast(env.page).locator('.monaco-button').filter({ hasText: /^Respond$/ }).first().click({ timeout: 5000 });
+    await questionToast(env.page)
+      .locator('.monaco-button')
+      .filter({ hasText: /^Respond$/ })
+      .first()
+      .click({ timeout: 5000 });
     const input = env.page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await env.page.locator('.quick-input-widget').filter({ hasText: 'Type "orders-sink" to confirm' }).waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill('orders-sink');
-    await env.page.locator('.quick-input-widget .monaco-list-row[role="option"]').filter({ hasText: 'orders-sink' }).first().waitFor({ state: 'visible', timeout: 5000 });
+    await env.page
+      .locator('.quick-input-widget .monaco-list-row[role="option"]')
+      .filter({ hasText: 'orders-sink' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 5000 });
     publishScreenshot(await screenshot(env.page, 'governance-3-type-the-name'), 'protected-environment-type-the-name');
     await env.page.keyboard.press('Enter');
     const outcome = await done();

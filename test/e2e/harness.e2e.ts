@@ -68,7 +68,11 @@ describe('e2e harness (code-server + Chromium)', function () {
 
   it('reads vscode.lm.tools through the probe: built-in tools, no Lenses tools without a Lenses server', async function () {
     // Built-in tools register while the workbench starts: wait for them rather than read once.
-    const dump = await waitUntil(() => probe.dumpTools(), (d) => d.total > 0, { timeoutMs: 20_000, what: 'vscode.lm.tools to list the built-in tools' });
+    const dump = await waitUntil(
+      () => probe.dumpTools(),
+      (d) => d.total > 0,
+      { timeoutMs: 20_000, what: 'vscode.lm.tools to list the built-in tools' },
+    );
     assert.deepEqual(dump.names, []);
   });
 

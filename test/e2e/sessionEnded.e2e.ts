@@ -5,8 +5,27 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { obtainTokens, startHq, type RunningHq } from '../hq/testing';
-import { closeQuickInput, focusView, runCommand, screenshot, waitForNotification, waitForQuickPickRow, waitForStatusBarText, waitUntil, type ToolDump } from './harness';
-import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
+import {
+  closeQuickInput,
+  focusView,
+  runCommand,
+  screenshot,
+  waitForNotification,
+  waitForQuickPickRow,
+  waitForStatusBarText,
+  waitUntil,
+  type ToolDump,
+} from './harness';
+import {
+  VS_CODE_CLIENT_NAME,
+  adminObserver,
+  publishScreenshot,
+  signInThroughBrowser,
+  startLensesE2e,
+  type HqAuthorization,
+  type LensesE2e,
+  stepsOfOneStory,
+} from './fixtures/lensesUi';
 
 /** 45 Lenses tools: 24 read, 16 write, 5 delete; read + write = 40. */
 const READ_WRITE_TOOL_COUNT = 40;
@@ -86,7 +105,12 @@ describe('Sessions that end elsewhere (issue 8)', function () {
 
   it(`1. signs in with read write; the embedded server offers ${READ_WRITE_TOOL_COUNT} tools`, async function () {
     await waitForStatusBarText(env.page, SIGNED_OUT);
-    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), { username: 'admin', password: 'admin', scopes: ['read', 'write'], shots: 'session-ended-1' });
+    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), {
+      username: 'admin',
+      password: 'admin',
+      scopes: ['read', 'write'],
+      shots: 'session-ended-1',
+    });
     assert.match(await waitForStatusBarText(env.page, /admin\s*·/, 30_000), SIGNED_IN_READ_WRITE);
     const start = await env.probe.startMcpServers(60_000);
     assert.ok(start.ok, JSON.stringify(start));
@@ -114,7 +138,12 @@ describe('Sessions that end elsewhere (issue 8)', function () {
   });
 
   it(`3. Lenses: Sign In opens HQ's page; completed, it is signed in again with ${READ_WRITE_TOOL_COUNT} tools, no reload, no Sign Out`, async function () {
-    const result = await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), { username: 'admin', password: 'admin', scopes: ['read', 'write'], shots: 'session-ended-3' });
+    const result = await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), {
+      username: 'admin',
+      password: 'admin',
+      scopes: ['read', 'write'],
+      shots: 'session-ended-3',
+    });
     assert.equal(result.consentClientName, VS_CODE_CLIENT_NAME);
     const item = await statusBarItem(env.page, /admin\s*·/, 30_000);
     assert.match(item.text, SIGNED_IN_READ_WRITE);
@@ -144,7 +173,12 @@ describe('Sessions that end elsewhere (issue 8)', function () {
   });
 
   it(`5. Lenses: Sign In signs in to the restarted HQ (a fresh registration), ${READ_WRITE_TOOL_COUNT} tools again`, async function () {
-    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), { username: 'admin', password: 'admin', scopes: ['read', 'write'], shots: 'session-ended-5' });
+    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), {
+      username: 'admin',
+      password: 'admin',
+      scopes: ['read', 'write'],
+      shots: 'session-ended-5',
+    });
     assert.match((await statusBarItem(env.page, /admin\s*·/, 30_000)).text, SIGNED_IN_READ_WRITE);
     const dump = await toolsUntil(env, (d) => d.names.length === READ_WRITE_TOOL_COUNT, 20_000);
     assert.equal(dump.names.length, READ_WRITE_TOOL_COUNT);
@@ -152,9 +186,16 @@ describe('Sessions that end elsewhere (issue 8)', function () {
 
   it('6. Lenses: Sign In while the session is alive says "Already signed in as admin (read write)"', async function () {
     await runCommand(env.page, 'Lenses: Sign In');
-    const toast = env.page.locator('.notifications-toasts .notification-list-item').filter({ hasText: /Already signed in to Lenses as admin \(read write\)/ }).first();
+    const toast = env.page
+      .locator('.notifications-toasts .notification-list-item')
+      .filter({ hasText: /Already signed in to Lenses as admin \(read write\)/ })
+      .first();
     await toast.waitFor({ state: 'visible', timeout: 15_000 });
-    await toast.locator('.monaco-button').filter({ hasText: /^Change Granted Scopes…$/ }).first().waitFor({ state: 'visible', timeout: 5000 });
+    await toast
+      .locator('.monaco-button')
+      .filter({ hasText: /^Change Granted Scopes…$/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 5000 });
     assert.equal(env.page.context().pages().length, 1, 'no browser page opened: no sign-in over a live session');
   });
 
@@ -166,13 +207,19 @@ describe('Sessions that end elsewhere (issue 8)', function () {
         // A multi-select pick: its rows are checkboxes (role "checkbox", aria-checked).
         const rows = env.page.locator('.quick-input-widget .monaco-list-row[role="checkbox"]');
         const ticked = await waitUntil(
-          () => rows.evaluateAll((elements) => elements.map((row) => `${(row.getAttribute('aria-label') ?? '').split(',')[0].trim()}:${row.getAttribute('aria-checked')}`)),
+          () =>
+            rows.evaluateAll((elements) =>
+              elements.map((row) => `${(row.getAttribute('aria-label') ?? '').split(',')[0].trim()}:${row.getAttribute('aria-checked')}`),
+            ),
           (labels) => labels.length === 3,
           { timeoutMs: 10_000, what: 'the three scope rows' },
         );
         assert.deepEqual(ticked, ['read:true', 'write:true', 'delete:false'], 'the granted scopes are ticked');
         publishScreenshot(await screenshot(env.page, 'session-ended-7-scopes'), 'change-granted-scopes');
-        await rows.filter({ hasText: /^delete/ }).first().click();
+        await rows
+          .filter({ hasText: /^delete/ })
+          .first()
+          .click();
         await env.page.keyboard.press('Enter');
       },
       { username: 'admin', password: 'admin', scopes: ['read', 'write', 'delete'], shots: 'session-ended-7' },
@@ -188,7 +235,11 @@ describe('Sessions that end elsewhere (issue 8)', function () {
 
   it('8. the status bar item opens the account menu: Change Granted Scopes…, Connected Applications, Show Logs, Sign Out', async function () {
     await closeQuickInput(env.page);
-    await env.page.locator('.statusbar-item').filter({ hasText: /admin\s*·/ }).first().click();
+    await env.page
+      .locator('.statusbar-item')
+      .filter({ hasText: /admin\s*·/ })
+      .first()
+      .click();
     // The list may fill in row by row: wait for the whole menu rather than the first match.
     const options = env.page.locator('.quick-input-widget .monaco-list-row[role="option"]');
     const rows = await waitUntil(
@@ -198,14 +249,20 @@ describe('Sessions that end elsewhere (issue 8)', function () {
     ).catch(() => options.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? '')));
     await screenshot(env.page, 'session-ended-8-account-menu');
     await closeQuickInput(env.page);
-    assert.deepEqual(rows.map((row) => row.replace(/^\S+ /, '').split(',')[0].trim()), ['Change Granted Scopes…', 'Connected Applications', 'Show Logs', 'Sign Out']);
+    assert.deepEqual(
+      rows.map((row) => row.replace(/^\S+ /, '').split(',')[0].trim()),
+      ['Change Granted Scopes…', 'Connected Applications', 'Show Logs', 'Sign Out'],
+    );
   });
 
   it('9. HQ unreachable: the view says so in its welcome content, with Retry and Sign In buttons; the session is kept', async function () {
     await env.hq.close();
     await focusView(env.page, 'Connected Applications');
     await clickRefresh(env.page);
-    const welcome = env.page.locator('.part.sidebar .welcome-view-content').filter({ hasText: /Could not list applications/ }).first();
+    const welcome = env.page
+      .locator('.part.sidebar .welcome-view-content')
+      .filter({ hasText: /Could not list applications/ })
+      .first();
     await welcome.waitFor({ state: 'visible', timeout: 20_000 });
     assert.match(await welcome.innerText(), /Lenses HQ could not be reached\. Check your network and the address in the lenses\.url setting/);
     await welcome.getByRole('button', { name: 'Retry' }).waitFor({ state: 'visible', timeout: 10_000 });
@@ -234,7 +291,12 @@ describe('Sessions that end elsewhere (issue 8)', function () {
   });
 
   it(`11. signing in to the new HQ brings the ${READ_WRITE_TOOL_COUNT} tools back with no Start Server by hand`, async function () {
-    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), { username: 'admin', password: 'admin', scopes: ['read', 'write'], shots: 'session-ended-11' });
+    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), {
+      username: 'admin',
+      password: 'admin',
+      scopes: ['read', 'write'],
+      shots: 'session-ended-11',
+    });
     assert.match((await statusBarItem(env.page, /admin\s*·/, 30_000)).text, SIGNED_IN_READ_WRITE);
     const dump = await toolsUntil(env, (d) => d.names.length === READ_WRITE_TOOL_COUNT, 30_000);
     assert.equal(dump.names.length, READ_WRITE_TOOL_COUNT);

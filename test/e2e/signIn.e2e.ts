@@ -2,7 +2,16 @@
 // through the HQ emulator's login and consent pages, with the packaged VSIX installed.
 import * as assert from 'node:assert/strict';
 import { runCommand, screenshot, waitForNotification, waitForStatusBarText, waitUntil } from './harness';
-import { VS_CODE_CLIENT_NAME, adminObserver, publishScreenshot, signInThroughBrowser, startLensesE2e, type HqAuthorization, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
+import {
+  VS_CODE_CLIENT_NAME,
+  adminObserver,
+  publishScreenshot,
+  signInThroughBrowser,
+  startLensesE2e,
+  type HqAuthorization,
+  type LensesE2e,
+  stepsOfOneStory,
+} from './fixtures/lensesUi';
 
 const SIGNED_OUT = /Lenses: Sign In/;
 const SIGNED_IN_READ_WRITE = /admin\s*·\s*read write$/;

@@ -26,7 +26,12 @@ describe('Lenses sign-in across access-token expiry in VS Code (issue 4)', funct
 
   it(`signs in with read while HQ's access tokens live ${TOKEN_TTL_SECONDS} s`, async function () {
     await waitForStatusBarText(env.page, /Lenses: Sign In/);
-    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), { username: 'admin', password: 'admin', scopes: ['read'], shots: 'token-expiry-1' });
+    await signInThroughBrowser(env, () => runCommand(env.page, 'Lenses: Sign In'), {
+      username: 'admin',
+      password: 'admin',
+      scopes: ['read'],
+      shots: 'token-expiry-1',
+    });
     assert.match(await waitForStatusBarText(env.page, /admin\s*·/, 30_000), SIGNED_IN_READ);
   });
 
@@ -37,7 +42,11 @@ describe('Lenses sign-in across access-token expiry in VS Code (issue 4)', funct
     // This VS Code's tokens at HQ: the sign-in's (authorization_code) and any refreshed since.
     const vsCodeTokens = () => env.hqAccessTokens().filter((t) => t.clientName === VS_CODE_CLIENT_NAME);
     const signInToken = (t: HqAccessToken) => t.grantType === 'authorization_code';
-    const before = await waitUntil(async () => vsCodeTokens(), (tokens) => tokens.some(signInToken), { what: "the sign-in's access token at HQ" });
+    const before = await waitUntil(
+      async () => vsCodeTokens(),
+      (tokens) => tokens.some(signInToken),
+      { what: "the sign-in's access token at HQ" },
+    );
     const original = before.filter(signInToken).sort((a, b) => a.issuedAt - b.issuedAt)[0];
 
     // Wait (condition, not sleep) until every token this VS Code held so far has expired at HQ.

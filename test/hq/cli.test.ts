@@ -4,7 +4,11 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `npm run hq` the way it is defined (tsx test/hq/main.ts), without npm's own output. */
 function hq(args: string[], onStdout?: (text: string, stop: () => void) => void): Promise<Run> {
@@ -17,7 +21,9 @@ function hq(args: string[], onStdout?: (text: string, stop: () => void) => void)
       stdout += chunk.toString();
       onStdout?.(stdout, () => child.kill('SIGTERM'));
     });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -43,7 +49,9 @@ describe('HQ emulator: the npm run hq process', () => {
     const run = await hq(['--port', '0', '--api-key', 'cli-test-key', '--token-ttl', '120'], (stdout, stop) => {
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
       if (!url || served || !stdout.includes('state:')) return;
-      served = fetch(`${url}/.well-known/oauth-authorization-server`).then((response) => response.status).finally(stop);
+      served = fetch(`${url}/.well-known/oauth-authorization-server`)
+        .then((response) => response.status)
+        .finally(stop);
     });
     assert.equal(await served, 200);
     assert.equal(run.code, 0, run.stderr);

@@ -3,7 +3,14 @@ import { obtainTokens, postForm, startHq, type RunningHq } from './testing/index
 
 const PATH = '/api/v0/users/me/oauth2/authorizations';
 
-interface Item { authorization_id: string; authorization_issued_at: string; client_id: string; client_name: string; scopes: string[]; registration_method: string }
+interface Item {
+  authorization_id: string;
+  authorization_issued_at: string;
+  client_id: string;
+  client_name: string;
+  scopes: string[];
+  registration_method: string;
+}
 
 async function list(hq: RunningHq, token: string): Promise<Item[]> {
   const response = await fetch(`${hq.url}${PATH}`, { headers: { authorization: `Bearer ${token}` } });
@@ -17,10 +24,14 @@ function remove(hq: RunningHq, token: string, id: string): Promise<Response> {
 
 describe('HQ emulator: connected applications', () => {
   let hq: RunningHq;
-  before(async () => { hq = await startHq({ port: 0 }); });
-  after(async () => { await hq.close(); });
+  before(async () => {
+    hq = await startHq({ port: 0 });
+  });
+  after(async () => {
+    await hq.close();
+  });
 
-  it('lists the caller\'s authorizations with client name, scopes and registration method', async () => {
+  it("lists the caller's authorizations with client name, scopes and registration method", async () => {
     const tokens = await obtainTokens(hq, { username: 'admin', scopes: ['read', 'delete'], clientName: 'Listed app' });
     const item = (await list(hq, tokens.accessToken)).find((entry) => entry.client_id === tokens.clientId);
     assert.ok(item);
@@ -31,7 +42,7 @@ describe('HQ emulator: connected applications', () => {
     assert.ok(Math.abs(Date.parse(item.authorization_issued_at) - Date.now()) < 60_000);
   });
 
-  it('keeps users apart: alice can neither see nor delete admin\'s authorizations', async () => {
+  it("keeps users apart: alice can neither see nor delete admin's authorizations", async () => {
     const admin = await obtainTokens(hq, { username: 'admin', scopes: ['read'], clientName: 'Admin app' });
     const alice = await obtainTokens(hq, { username: 'alice', scopes: ['read'], clientName: 'Alice app' });
     const adminItems = await list(hq, admin.accessToken);
@@ -39,7 +50,7 @@ describe('HQ emulator: connected applications', () => {
     const adminGrant = adminItems.find((item) => item.client_id === admin.clientId);
     assert.ok(adminGrant);
     assert.ok(aliceItems.some((item) => item.client_id === alice.clientId));
-    assert.ok(!aliceItems.some((item) => item.client_id === admin.clientId), 'alice sees none of admin\'s apps');
+    assert.ok(!aliceItems.some((item) => item.client_id === admin.clientId), "alice sees none of admin's apps");
     assert.ok(!aliceItems.some((item) => adminItems.some((other) => other.authorization_id === item.authorization_id)));
 
     const refused = await remove(hq, alice.accessToken, adminGrant.authorization_id);
@@ -49,7 +60,7 @@ describe('HQ emulator: connected applications', () => {
     assert.equal(problem.status, 404);
     assert.equal(typeof problem.title, 'string');
     assert.equal(typeof problem.request_id, 'string');
-    assert.equal((await hq.introspect(admin.accessToken)).active, true, 'admin\'s token is untouched');
+    assert.equal((await hq.introspect(admin.accessToken)).active, true, "admin's token is untouched");
   });
 
   it('answers 404 for an unknown authorization id', async () => {
@@ -57,7 +68,7 @@ describe('HQ emulator: connected applications', () => {
     assert.equal((await remove(hq, tokens.accessToken, 'no-such-grant')).status, 404);
   });
 
-  it('deleting the caller\'s own current authorization works once and ends its token', async () => {
+  it("deleting the caller's own current authorization works once and ends its token", async () => {
     const tokens = await obtainTokens(hq, { username: 'alice', scopes: ['read'], clientName: 'Self revoke' });
     const item = (await list(hq, tokens.accessToken)).find((entry) => entry.client_id === tokens.clientId);
     assert.ok(item);
@@ -71,12 +82,20 @@ describe('HQ emulator: connected applications', () => {
     ['Basic credentials', { authorization: 'Basic YWRtaW46YWRtaW4=' }],
   ] as const) {
     it(`answers 401 with an RFC 7807 body for ${label}`, async () => {
-      for (const [method, path] of [['GET', PATH], ['DELETE', `${PATH}/anything`]] as const) {
+      for (const [method, path] of [
+        ['GET', PATH],
+        ['DELETE', `${PATH}/anything`],
+      ] as const) {
         const response = await fetch(`${hq.url}${path}`, { method, headers });
         assert.equal(response.status, 401, `${method} ${path}`);
         assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer/);
         const body = (await response.json()) as Record<string, unknown>;
-        assert.deepEqual(Object.keys(body).filter((key) => ['type', 'title', 'status', 'request_id'].includes(key)).sort(), ['request_id', 'status', 'title', 'type']);
+        assert.deepEqual(
+          Object.keys(body)
+            .filter((key) => ['type', 'title', 'status', 'request_id'].includes(key))
+            .sort(),
+          ['request_id', 'status', 'title', 'type'],
+        );
         assert.equal(body.status, 401);
       }
     });
@@ -96,14 +115,24 @@ describe('HQ emulator: connected applications', () => {
 describe('HQ emulator: DCR off and pre-registered clients', () => {
   let hq: RunningHq;
   before(async () => {
-    hq = await startHq({ port: 0, dcr: false, preRegisteredClients: [{ client_id: 'vscode-lenses', client_name: 'Lenses MCP for VS Code', redirect_uris: ['http://127.0.0.1/callback'] }] });
+    hq = await startHq({
+      port: 0,
+      dcr: false,
+      preRegisteredClients: [{ client_id: 'vscode-lenses', client_name: 'Lenses MCP for VS Code', redirect_uris: ['http://127.0.0.1/callback'] }],
+    });
   });
-  after(async () => { await hq.close(); });
+  after(async () => {
+    await hq.close();
+  });
 
   it('advertises no registration endpoint and refuses DCR', async () => {
     const metadata = (await (await fetch(`${hq.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
     assert.equal(metadata.registration_endpoint, undefined);
-    const response = await fetch(`${hq.url}/oauth2/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['http://127.0.0.1/callback'] }) });
+    const response = await fetch(`${hq.url}/oauth2/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['http://127.0.0.1/callback'] }),
+    });
     assert.notEqual(response.status, 201);
   });
 
@@ -121,8 +150,12 @@ describe('HQ emulator: DCR off and pre-registered clients', () => {
 
 describe('HQ emulator: token lifetime', () => {
   let hq: RunningHq;
-  before(async () => { hq = await startHq({ port: 0, tokenTtlSeconds: 5 }); });
-  after(async () => { await hq.close(); });
+  before(async () => {
+    hq = await startHq({ port: 0, tokenTtlSeconds: 5 });
+  });
+  after(async () => {
+    await hq.close();
+  });
 
   it('issues access tokens with the configured TTL', async () => {
     const tokens = await obtainTokens(hq, { scopes: ['read'], resource: 'http://127.0.0.1:8000/mcp' });

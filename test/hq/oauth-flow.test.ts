@@ -7,8 +7,12 @@ import { completeAuthorizationInBrowserless, createPkce, obtainTokens, postForm,
 
 describe('HQ emulator: the OAuth flow', () => {
   let hq: RunningHq;
-  before(async () => { hq = await startHq({ port: 0 }); });
-  after(async () => { await hq.close(); });
+  before(async () => {
+    hq = await startHq({ port: 0 });
+  });
+  after(async () => {
+    await hq.close();
+  });
 
   it('publishes RFC 8414 metadata at Lenses paths', async () => {
     const response = await fetch(`${hq.url}/.well-known/oauth-authorization-server`);
@@ -30,7 +34,13 @@ describe('HQ emulator: the OAuth flow', () => {
     const registration = await fetch(`${hq.url}/oauth2/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: 'Flow test', redirect_uris: [redirectUri], token_endpoint_auth_method: 'none', application_type: 'native', grant_types: ['authorization_code', 'refresh_token'] }),
+      body: JSON.stringify({
+        client_name: 'Flow test',
+        redirect_uris: [redirectUri],
+        token_endpoint_auth_method: 'none',
+        application_type: 'native',
+        grant_types: ['authorization_code', 'refresh_token'],
+      }),
     });
     assert.equal(registration.status, 201);
     const client = (await registration.json()) as Record<string, unknown>;
@@ -42,14 +52,29 @@ describe('HQ emulator: the OAuth flow', () => {
     const state = randomBytes(8).toString('hex');
     const resource = 'http://127.0.0.1:8000/mcp';
     const authorize = new URL(`${hq.url}/oauth2/authorize`);
-    authorize.search = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'read write delete', state, code_challenge: pkce.challenge, code_challenge_method: 'S256', resource }).toString();
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      scope: 'read write delete',
+      state,
+      code_challenge: pkce.challenge,
+      code_challenge_method: 'S256',
+      resource,
+    }).toString();
     const callback = await completeAuthorizationInBrowserless(authorize.href, { username: 'alice', password: 'alice', tick: ['read', 'write', 'delete'] });
     assert.equal(callback.searchParams.get('state'), state);
     assert.equal(callback.searchParams.get('iss'), hq.url);
     const code = callback.searchParams.get('code');
     assert.ok(code);
 
-    const exchanged = await postForm(`${hq.url}/oauth2/token`, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce.verifier, client_id: clientId });
+    const exchanged = await postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: pkce.verifier,
+      client_id: clientId,
+    });
     assert.equal(exchanged.status, 200);
     assert.equal(exchanged.body.token_type, 'Bearer');
     assert.equal(exchanged.body.scope, 'read write delete');
@@ -68,7 +93,11 @@ describe('HQ emulator: the OAuth flow', () => {
     assert.equal(introspection.token_type, 'Bearer');
     assert.ok(Number(introspection.exp) > Number(introspection.iat));
 
-    const refreshed = await postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: String(exchanged.body.refresh_token), client_id: clientId });
+    const refreshed = await postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: String(exchanged.body.refresh_token),
+      client_id: clientId,
+    });
     assert.equal(refreshed.status, 200);
     assert.notEqual(refreshed.body.refresh_token, exchanged.body.refresh_token, 'refresh tokens rotate');
     assert.equal(refreshed.body.scope, 'read write delete');
@@ -91,7 +120,15 @@ describe('HQ emulator: the OAuth flow', () => {
   it('shows the login form again with an error after a wrong password', async () => {
     const clientId = await registerClient(hq, 'Wrong password', 'http://127.0.0.1/callback');
     const authorize = new URL(`${hq.url}/oauth2/authorize`);
-    authorize.search = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: 'http://127.0.0.1/callback', scope: 'read', state: 's', code_challenge: createPkce().challenge, code_challenge_method: 'S256' }).toString();
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: 'http://127.0.0.1/callback',
+      scope: 'read',
+      state: 's',
+      code_challenge: createPkce().challenge,
+      code_challenge_method: 'S256',
+    }).toString();
     await assert.rejects(
       completeAuthorizationInBrowserless(authorize.href, { username: 'admin', password: 'nope', tick: ['read'] }),
       /refused the sign-in of admin: .*Wrong username or password/,
@@ -101,7 +138,15 @@ describe('HQ emulator: the OAuth flow', () => {
   it('sends access_denied to the client when the user presses Deny', async () => {
     const clientId = await registerClient(hq, 'Denied', 'http://127.0.0.1/callback');
     const authorize = new URL(`${hq.url}/oauth2/authorize`);
-    authorize.search = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: 'http://127.0.0.1/callback', scope: 'read write', state: 'st', code_challenge: createPkce().challenge, code_challenge_method: 'S256' }).toString();
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: 'http://127.0.0.1/callback',
+      scope: 'read write',
+      state: 'st',
+      code_challenge: createPkce().challenge,
+      code_challenge_method: 'S256',
+    }).toString();
     const callback = await completeAuthorizationInBrowserless(authorize.href, { username: 'admin', password: 'admin', tick: [], deny: true });
     assert.equal(callback.searchParams.get('error'), 'access_denied');
     assert.equal(callback.searchParams.get('state'), 'st');
@@ -111,11 +156,23 @@ describe('HQ emulator: the OAuth flow', () => {
   it('shows the client name and one ticked checkbox per requested scope on the consent page', async () => {
     const clientId = await registerClient(hq, 'Consent <page>', 'http://127.0.0.1/callback');
     const authorize = new URL(`${hq.url}/oauth2/authorize`);
-    authorize.search = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: 'http://127.0.0.1/callback', scope: 'read delete', state: 's', code_challenge: createPkce().challenge, code_challenge_method: 'S256' }).toString();
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: 'http://127.0.0.1/callback',
+      scope: 'read delete',
+      state: 's',
+      code_challenge: createPkce().challenge,
+      code_challenge_method: 'S256',
+    }).toString();
     const jar = new CookieJar();
     const get = async (url: string | URL, init: RequestInit = {}) => {
       const cookie = jar.header();
-      const answer = await fetch(new URL(url, hq.url), { ...init, redirect: 'manual', headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string>) } });
+      const answer = await fetch(new URL(url, hq.url), {
+        ...init,
+        redirect: 'manual',
+        headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string>) },
+      });
       jar.store(answer);
       return answer;
     };
@@ -142,7 +199,12 @@ describe('HQ emulator: the OAuth flow', () => {
     const response = await fetch(`${hq.url}/oauth2/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: 'Scoped', redirect_uris: ['http://127.0.0.1/callback'], token_endpoint_auth_method: 'none', scope: 'read write delete' }),
+      body: JSON.stringify({
+        client_name: 'Scoped',
+        redirect_uris: ['http://127.0.0.1/callback'],
+        token_endpoint_auth_method: 'none',
+        scope: 'read write delete',
+      }),
     });
     assert.equal(response.status, 201);
     const { client_id: clientId } = (await response.json()) as { client_id: string };
@@ -161,7 +223,15 @@ describe('HQ emulator: the OAuth flow', () => {
       const { port } = listener.address() as AddressInfo;
       const clientId = await registerClient(hq, 'Listener', 'http://127.0.0.1/callback');
       const authorize = new URL(`${hq.url}/oauth2/authorize`);
-      authorize.search = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: `http://127.0.0.1:${port}/callback`, scope: 'read', state: 'x', code_challenge: createPkce().challenge, code_challenge_method: 'S256' }).toString();
+      authorize.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: `http://127.0.0.1:${port}/callback`,
+        scope: 'read',
+        state: 'x',
+        code_challenge: createPkce().challenge,
+        code_challenge_method: 'S256',
+      }).toString();
       const callback = await completeAuthorizationInBrowserless(authorize.href, { username: 'admin', password: 'admin', tick: ['read'], deliver: true });
       assert.equal(received.length, 1);
       assert.equal(new URL(received[0], callback).searchParams.get('code'), callback.searchParams.get('code'));

@@ -7,9 +7,16 @@ import { obtainTokens, postForm, startHq, type RunningHq } from './testing/index
 describe('HQ emulator: --data keeps state across a restart', () => {
   let directory: string;
   let hq: RunningHq | undefined;
-  before(() => { directory = mkdtempSync(join(tmpdir(), 'lenses-hq-')); });
-  afterEach(async () => { await hq?.close(); hq = undefined; });
-  after(() => { rmSync(directory, { recursive: true, force: true }); });
+  before(() => {
+    directory = mkdtempSync(join(tmpdir(), 'lenses-hq-'));
+  });
+  afterEach(async () => {
+    await hq?.close();
+    hq = undefined;
+  });
+  after(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
 
   it('keeps OAuth clients, grants, tokens and the Lenses API state', async () => {
     const dataFile = join(directory, 'hq.json');
@@ -29,8 +36,15 @@ describe('HQ emulator: --data keeps state across a restart', () => {
     assert.equal((await hq.introspect(tokens.accessToken)).active, true, 'access token survives');
     const listed = await fetch(`${hq.url}/api/v0/users/me/oauth2/authorizations`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
     const { items } = (await listed.json()) as { items: Array<{ client_id: string; client_name: string }> };
-    assert.deepEqual(items.map((item) => item.client_name), ['Survivor']);
-    const refreshed = await postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken ?? '', client_id: tokens.clientId });
+    assert.deepEqual(
+      items.map((item) => item.client_name),
+      ['Survivor'],
+    );
+    const refreshed = await postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refreshToken ?? '',
+      client_id: tokens.clientId,
+    });
     assert.equal(refreshed.status, 200, 'refresh token and client survive');
     const again = await obtainTokens(hq, { clientId: tokens.clientId, scopes: ['read'] });
     assert.equal(again.scope, 'read', 'the registered client can sign in again');

@@ -10,11 +10,19 @@ describe('HQ emulator: AS security cases', () => {
     hq = await startHq({ port: 0 });
     clientId = await registerClient(hq, 'AS cases', REDIRECT_URI);
   });
-  after(async () => { await hq.close(); });
+  after(async () => {
+    await hq.close();
+  });
 
   function authorizeUrl(params: Record<string, string | undefined>): string {
     const url = new URL(`${hq.url}/oauth2/authorize`);
-    const defaults: Record<string, string | undefined> = { response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'read write', state: 'state-1' };
+    const defaults: Record<string, string | undefined> = {
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      scope: 'read write',
+      state: 'state-1',
+    };
     for (const [key, value] of Object.entries({ ...defaults, ...params })) if (value !== undefined) url.searchParams.set(key, value);
     return url.href;
   }
@@ -22,12 +30,22 @@ describe('HQ emulator: AS security cases', () => {
   /** Authorizes as admin and returns the code with its verifier. */
   async function authorizationCode(): Promise<{ code: string; verifier: string }> {
     const pkce = createPkce();
-    const callback = await completeAuthorizationInBrowserless(authorizeUrl({ code_challenge: pkce.challenge, code_challenge_method: 'S256' }), { username: 'admin', password: 'admin', tick: ['read', 'write'] });
+    const callback = await completeAuthorizationInBrowserless(authorizeUrl({ code_challenge: pkce.challenge, code_challenge_method: 'S256' }), {
+      username: 'admin',
+      password: 'admin',
+      tick: ['read', 'write'],
+    });
     return { code: callback.searchParams.get('code') ?? '', verifier: pkce.verifier };
   }
 
   function exchange(code: string, verifier?: string) {
-    return postForm(`${hq.url}/oauth2/token`, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: clientId, ...(verifier === undefined ? {} : { code_verifier: verifier }) });
+    return postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: clientId,
+      ...(verifier === undefined ? {} : { code_verifier: verifier }),
+    });
   }
 
   for (const [label, params] of [
@@ -68,7 +86,11 @@ describe('HQ emulator: AS security cases', () => {
     assert.equal(replay.status, 400);
     assert.equal(replay.body.error, 'invalid_grant');
     assert.deepEqual(await hq.introspect(String(first.body.access_token)), { active: false });
-    const refresh = await postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: String(first.body.refresh_token), client_id: clientId });
+    const refresh = await postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: String(first.body.refresh_token),
+      client_id: clientId,
+    });
     assert.equal(refresh.body.error, 'invalid_grant');
   });
 
@@ -77,7 +99,9 @@ describe('HQ emulator: AS security cases', () => {
     ['host', 'http://attacker.example/callback'],
   ] as const) {
     it(`AS-04 unregistered redirect URI (${label}) shows an error page and does not redirect`, async () => {
-      const response = await fetch(authorizeUrl({ redirect_uri: redirectUri, code_challenge: createPkce().challenge, code_challenge_method: 'S256' }), { redirect: 'manual' });
+      const response = await fetch(authorizeUrl({ redirect_uri: redirectUri, code_challenge: createPkce().challenge, code_challenge_method: 'S256' }), {
+        redirect: 'manual',
+      });
       assert.equal(response.status, 400);
       assert.equal(response.headers.get('location'), null);
       const html = await response.text();
@@ -94,13 +118,20 @@ describe('HQ emulator: AS security cases', () => {
     );
     assert.equal(callback.origin, 'http://127.0.0.1:54321');
     const code = callback.searchParams.get('code') ?? '';
-    const answer = await postForm(`${hq.url}/oauth2/token`, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:54321/callback', client_id: clientId, code_verifier: pkce.verifier });
+    const answer = await postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'http://127.0.0.1:54321/callback',
+      client_id: clientId,
+      code_verifier: pkce.verifier,
+    });
     assert.equal(answer.status, 200);
   });
 
   it('AS-06 refresh-token reuse after rotation gets invalid_grant and revokes the whole grant', async () => {
     const tokens = await obtainTokens(hq, { clientId, scopes: ['read'] });
-    const refresh = (refreshToken: string) => postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
+    const refresh = (refreshToken: string) =>
+      postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId });
     const rotated = await refresh(tokens.refreshToken ?? '');
     assert.equal(rotated.status, 200);
     const reuse = await refresh(tokens.refreshToken ?? '');
@@ -119,7 +150,11 @@ describe('HQ emulator: AS security cases', () => {
     const answer = await exchange(callback.searchParams.get('code') ?? '', pkce.verifier);
     assert.equal(answer.body.scope, 'read');
     assert.equal((await hq.introspect(String(answer.body.access_token))).scope, 'read');
-    const refreshed = await postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: String(answer.body.refresh_token), client_id: clientId });
+    const refreshed = await postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: String(answer.body.refresh_token),
+      client_id: clientId,
+    });
     assert.equal(refreshed.body.scope, 'read');
   });
 
@@ -158,10 +193,17 @@ describe('HQ emulator: AS security cases', () => {
     const { items } = (await list.json()) as { items: Array<{ authorization_id: string; client_id: string }> };
     const target = items.find((item) => item.client_id === tokens.clientId);
     assert.ok(target);
-    const deleted = await fetch(`${hq.url}/api/v0/users/me/oauth2/authorizations/${encodeURIComponent(target.authorization_id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${observer.accessToken}` } });
+    const deleted = await fetch(`${hq.url}/api/v0/users/me/oauth2/authorizations/${encodeURIComponent(target.authorization_id)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${observer.accessToken}` },
+    });
     assert.equal(deleted.status, 204);
     assert.deepEqual(await hq.introspect(tokens.accessToken), { active: false });
-    const refresh = await postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken ?? '', client_id: tokens.clientId });
+    const refresh = await postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refreshToken ?? '',
+      client_id: tokens.clientId,
+    });
     assert.equal(refresh.body.error, 'invalid_grant');
     assert.equal((await hq.introspect(observer.accessToken)).active, true, 'other authorizations are untouched');
   });

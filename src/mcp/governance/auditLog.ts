@@ -49,7 +49,9 @@ export class AuditLog {
   record(entry: AuditEntry): void {
     const clean: AuditEntry = { ...entry, environment: safeName(entry.environment), resource: safeName(entry.resource) };
     const target = [clean.environment, clean.resource].filter(Boolean).join('/') || '-';
-    this.logger.info(`Audit: ${clean.tool} on ${target} by ${clean.account}: ${clean.outcome}${clean.reason ? ` (${clean.reason})` : ''} in ${clean.durationMs} ms`);
+    this.logger.info(
+      `Audit: ${clean.tool} on ${target} by ${clean.account}: ${clean.outcome}${clean.reason ? ` (${clean.reason})` : ''} in ${clean.durationMs} ms`,
+    );
     this.sink?.append(JSON.stringify(clean));
   }
 }

@@ -22,7 +22,9 @@ export function confirmationRequest(action: DescribedAction, scope: Scope, becau
   const requestedSchema: ElicitRequestFormParams['requestedSchema'] = typeBack
     ? {
         type: 'object',
-        properties: { [CONFIRM_NAME_FIELD]: { type: 'string', title: `Type "${action.resource}" to confirm`, description: `${action.sentence}: type the name to confirm` } },
+        properties: {
+          [CONFIRM_NAME_FIELD]: { type: 'string', title: `Type "${action.resource}" to confirm`, description: `${action.sentence}: type the name to confirm` },
+        },
         required: [CONFIRM_NAME_FIELD],
       }
     : {

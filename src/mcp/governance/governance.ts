@@ -24,8 +24,16 @@ export interface Governance {
 export const DEFAULT_RULES: GovernanceRules = { tools: OPEN_POLICY, protectedEnvironments: DEFAULT_PROTECTED_ENVIRONMENTS };
 
 /** Governance with fixed rules (the standalone server; the defaults when nothing is configured). */
-export function fixedGovernance(rules: GovernanceRules = DEFAULT_RULES, options: { logger?: Logger; audit?: AuditLog; switches?: GovernanceSwitches } = {}): Governance {
-  return { rules: () => rules, switches: options.switches ?? STANDALONE_SWITCHES, audit: options.audit ?? new AuditLog(options.logger), tiers: new EnvironmentTierCache() };
+export function fixedGovernance(
+  rules: GovernanceRules = DEFAULT_RULES,
+  options: { logger?: Logger; audit?: AuditLog; switches?: GovernanceSwitches } = {},
+): Governance {
+  return {
+    rules: () => rules,
+    switches: options.switches ?? STANDALONE_SWITCHES,
+    audit: options.audit ?? new AuditLog(options.logger),
+    tiers: new EnvironmentTierCache(),
+  };
 }
 
 /** The part of the server's `instructions` that says which switches are on, so the model can say why it cannot act. */
@@ -37,7 +45,9 @@ export function governanceInstructions(rules: GovernanceRules, switches: Governa
   }
   if (rules.protectedEnvironments.length > 0) {
     const which = rules.protectedEnvironments.map(environmentSelectorText).join(', ');
-    lines.push(`Writes and deletes on protected environments (${which}) first ask the user to confirm in the client; if the user declines, do not retry or work around it.`);
+    lines.push(
+      `Writes and deletes on protected environments (${which}) first ask the user to confirm in the client; if the user declines, do not retry or work around it.`,
+    );
   }
   return lines.join(' ');
 }

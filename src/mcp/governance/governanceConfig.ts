@@ -17,10 +17,24 @@ export class GovernanceConfigError extends Error {
 /** The variables --help lists (appended to the server's own). */
 export const GOVERNANCE_VARIABLES = [
   { name: 'LENSES_READ_ONLY', default: 'false', description: 'true: only read tools are listed and callable, whatever the scopes.' },
-  { name: 'LENSES_ENABLED_TOOLS', default: '(all)', description: 'Comma list of tools, areas (environments, topics, datasets, connectors, consumer_groups, sql, sql_processors, approvals) or scopes (read, write, delete) to offer; others are off.' },
+  {
+    name: 'LENSES_ENABLED_TOOLS',
+    default: '(all)',
+    description:
+      'Comma list of tools, areas (environments, topics, datasets, connectors, consumer_groups, sql, sql_processors, approvals) or scopes (read, write, delete) to offer; others are off.',
+  },
   { name: 'LENSES_DISABLED_TOOLS', default: '(none)', description: 'Comma list of tools, areas or scopes to turn off (applied after LENSES_ENABLED_TOOLS).' },
-  { name: 'LENSES_PROTECTED_ENVIRONMENTS', default: 'tier:production', description: 'Comma list of environment names and/or tier:<tier>; writes and deletes there run only after the user confirms in the client (MCP elicitation). Empty ("") protects none.' },
-  { name: 'LENSES_AUDIT_LOG', default: '(none)', description: 'File to append one JSON line per write or delete call to (outcome, tool, environment; never a token or payload).' },
+  {
+    name: 'LENSES_PROTECTED_ENVIRONMENTS',
+    default: 'tier:production',
+    description:
+      'Comma list of environment names and/or tier:<tier>; writes and deletes there run only after the user confirms in the client (MCP elicitation). Empty ("") protects none.',
+  },
+  {
+    name: 'LENSES_AUDIT_LOG',
+    default: '(none)',
+    description: 'File to append one JSON line per write or delete call to (outcome, tool, environment; never a token or payload).',
+  },
 ] as const;
 
 /** Reads the governance variables; throws `GovernanceConfigError` naming the first bad one. */
@@ -36,7 +50,8 @@ export function readGovernanceConfig(env: Readonly<Record<string, string | undef
           disabled: parseToolSelectors(list('LENSES_DISABLED_TOOLS'), 'LENSES_DISABLED_TOOLS'),
         },
         // Unset: the default; set to "" (or only commas): no environment is protected.
-        protectedEnvironments: protectedRaw === undefined ? DEFAULT_PROTECTED_ENVIRONMENTS : parseEnvironmentSelectors(protectedRaw.split(','), 'LENSES_PROTECTED_ENVIRONMENTS'),
+        protectedEnvironments:
+          protectedRaw === undefined ? DEFAULT_PROTECTED_ENVIRONMENTS : parseEnvironmentSelectors(protectedRaw.split(','), 'LENSES_PROTECTED_ENVIRONMENTS'),
       },
       auditLogPath: env.LENSES_AUDIT_LOG?.trim() || undefined,
     };

@@ -1,5 +1,12 @@
 import type { RequestHandlerExtra, RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolRequest, CallToolResult, ElicitRequestFormParams, ElicitResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  CallToolRequest,
+  CallToolResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  ServerNotification,
+  ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import { path, type LensesClient } from '../../lenses';
 import { fingerprint } from '../../log';
 import type { ToolAccess } from '../server';
@@ -110,7 +117,11 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
     }
     let answer: ElicitResult;
     try {
-      answer = await dependencies.elicit(confirmationRequest(action, tool.scope, because), { relatedRequestId: extra.requestId, signal: extra.signal, timeout: CONFIRMATION_TIMEOUT_MS });
+      answer = await dependencies.elicit(confirmationRequest(action, tool.scope, because), {
+        relatedRequestId: extra.requestId,
+        signal: extra.signal,
+        timeout: CONFIRMATION_TIMEOUT_MS,
+      });
     } catch {
       record('declined', 'no-answer');
       return errorResult(notConfirmedMessage(tool.name, action, 'no-answer'));

@@ -20,7 +20,9 @@ export function invalidEnvironmentSelectors(list: readonly string[]): string[] {
 export function parseEnvironmentSelectors(list: readonly string[], source: string): EnvironmentSelector[] {
   const invalid = invalidEnvironmentSelectors(list);
   if (invalid.length > 0) {
-    throw new ProtectedEnvironmentError(`${source} has invalid ${invalid.length > 1 ? 'entries' : 'entry'} ${invalid.map((e) => `"${e}"`).join(', ')}: use environment names or tier:${ENVIRONMENT_TIERS.join(', tier:')}`);
+    throw new ProtectedEnvironmentError(
+      `${source} has invalid ${invalid.length > 1 ? 'entries' : 'entry'} ${invalid.map((e) => `"${e}"`).join(', ')}: use environment names or tier:${ENVIRONMENT_TIERS.join(', tier:')}`,
+    );
   }
   return knownEnvironmentSelectors(list);
 }
@@ -50,7 +52,8 @@ function parseOne(entry: string): EnvironmentSelector | undefined {
 /** Why an environment is protected ("it is listed", "its tier is production"), or undefined when it is not. */
 export function protectionReason(environment: string, tier: string | undefined, selectors: readonly EnvironmentSelector[]): string | undefined {
   if (selectors.some((s) => s.kind === 'name' && s.name === environment)) return `${environment} is a protected environment`;
-  if (tier !== undefined && selectors.some((s) => s.kind === 'tier' && s.tier === tier.toLowerCase())) return `${environment} is a protected environment (tier ${tier})`;
+  if (tier !== undefined && selectors.some((s) => s.kind === 'tier' && s.tier === tier.toLowerCase()))
+    return `${environment} is a protected environment (tier ${tier})`;
   return undefined;
 }
 

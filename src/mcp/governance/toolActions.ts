@@ -21,23 +21,52 @@ const list = (value: unknown): string => (Array.isArray(value) ? value.map(text)
 /** Per tool: the sentence and the resource, from the validated arguments. */
 const DESCRIBERS: Readonly<Record<string, Describer>> = {
   request_topic_creation: (a, env) => ({ resource: text(a.topic_name), sentence: `Request the creation of topic ${text(a.topic_name)} in ${env}` }),
-  create_environment: (a) => ({ environment: text(a.name), statedTier: text(a.tier) || undefined, resource: text(a.name), sentence: `Create environment ${text(a.name)}${text(a.tier) ? ` (tier ${text(a.tier)})` : ''}` }),
+  create_environment: (a) => ({
+    environment: text(a.name),
+    statedTier: text(a.tier) || undefined,
+    resource: text(a.name),
+    sentence: `Create environment ${text(a.name)}${text(a.tier) ? ` (tier ${text(a.tier)})` : ''}`,
+  }),
   create_kafka_connector: (a, env) => ({ resource: text(a.name), sentence: `Create connector ${text(a.name)} on cluster ${text(a.cluster)} in ${env}` }),
-  set_action_on_kafka_connector: (a, env) => ({ resource: text(a.connector), sentence: `${capitalized(text(a.action))} connector ${text(a.connector)} on cluster ${text(a.cluster)} in ${env}` }),
-  restart_kafka_connector_task: (a, env) => ({ resource: text(a.connector), sentence: `Restart task ${text(a.task_id)} of connector ${text(a.connector)} in ${env}` }),
+  set_action_on_kafka_connector: (a, env) => ({
+    resource: text(a.connector),
+    sentence: `${capitalized(text(a.action))} connector ${text(a.connector)} on cluster ${text(a.cluster)} in ${env}`,
+  }),
+  restart_kafka_connector_task: (a, env) => ({
+    resource: text(a.connector),
+    sentence: `Restart task ${text(a.task_id)} of connector ${text(a.connector)} in ${env}`,
+  }),
   delete_kafka_connector: (a, env) => ({ resource: text(a.connector), sentence: `Delete connector ${text(a.connector)} in ${env}` }),
-  update_consumer_group_offsets: (a, env) => ({ resource: text(a.group_id), sentence: `Reset the offsets of consumer group ${text(a.group_id)} to ${text(a.reset_to)} in ${env}` }),
-  delete_consumer_group_offsets: (a, env) => ({ resource: text(a.group_id), sentence: `Delete the offsets of consumer group ${text(a.group_id)}${list(a.topics) ? ` for ${list(a.topics)}` : ''} in ${env}` }),
-  update_consumer_partition_offset: (a, env) => ({ resource: text(a.group_id), sentence: `Set the offset of consumer group ${text(a.group_id)} on ${text(a.topic)} partition ${text(a.partition)} to ${text(a.offset)} in ${env}` }),
-  delete_consumer_partition_offset: (a, env) => ({ resource: text(a.group_id), sentence: `Delete the offset of consumer group ${text(a.group_id)} on ${text(a.topic)} partition ${text(a.partition)} in ${env}` }),
+  update_consumer_group_offsets: (a, env) => ({
+    resource: text(a.group_id),
+    sentence: `Reset the offsets of consumer group ${text(a.group_id)} to ${text(a.reset_to)} in ${env}`,
+  }),
+  delete_consumer_group_offsets: (a, env) => ({
+    resource: text(a.group_id),
+    sentence: `Delete the offsets of consumer group ${text(a.group_id)}${list(a.topics) ? ` for ${list(a.topics)}` : ''} in ${env}`,
+  }),
+  update_consumer_partition_offset: (a, env) => ({
+    resource: text(a.group_id),
+    sentence: `Set the offset of consumer group ${text(a.group_id)} on ${text(a.topic)} partition ${text(a.partition)} to ${text(a.offset)} in ${env}`,
+  }),
+  delete_consumer_partition_offset: (a, env) => ({
+    resource: text(a.group_id),
+    sentence: `Delete the offset of consumer group ${text(a.group_id)} on ${text(a.topic)} partition ${text(a.partition)} in ${env}`,
+  }),
   delete_consumer_group: (a, env) => ({ resource: text(a.group_id), sentence: `Delete consumer group ${text(a.group_id)} in ${env}` }),
   create_sql_processor: (a, env) => ({ resource: text(a.name), sentence: `Create SQL processor ${text(a.name)} in ${env}` }),
   delete_sql_processor: (a, env) => ({ resource: text(a.sql_processor_id), sentence: `Delete SQL processor ${text(a.sql_processor_id)} in ${env}` }),
   create_topic: (a, env) => ({ resource: text(a.topic_name), sentence: `Create topic ${text(a.topic_name)} in ${env}` }),
   create_topic_with_schema: (a, env) => ({ resource: text(a.name), sentence: `Create topic ${text(a.name)} with a schema in ${env}` }),
   update_topic_config: (a, env) => ({ resource: text(a.topic_name), sentence: `Change the configuration of topic ${text(a.topic_name)} in ${env}` }),
-  add_topic_partitions: (a, env) => ({ resource: text(a.topic_name), sentence: `Add partitions to topic ${text(a.topic_name)} (partitions: ${text(a.partitions)}) in ${env}` }),
-  resend_message: (a, env) => ({ resource: text(a.topic_name), sentence: `Resend the message at partition ${text(a.partition)}, offset ${text(a.offset)} of topic ${text(a.topic_name)} in ${env}` }),
+  add_topic_partitions: (a, env) => ({
+    resource: text(a.topic_name),
+    sentence: `Add partitions to topic ${text(a.topic_name)} (partitions: ${text(a.partitions)}) in ${env}`,
+  }),
+  resend_message: (a, env) => ({
+    resource: text(a.topic_name),
+    sentence: `Resend the message at partition ${text(a.partition)}, offset ${text(a.offset)} of topic ${text(a.topic_name)} in ${env}`,
+  }),
   update_topic_metadata: (a, env) => {
     const topic = typeof a.metadata === 'object' && a.metadata !== null && 'topicName' in a.metadata ? text(a.metadata.topicName) : '';
     return { resource: topic || undefined, sentence: `Update the metadata of ${topic ? `topic ${topic}` : 'a topic'} in ${env}` };

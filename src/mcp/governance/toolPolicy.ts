@@ -19,11 +19,7 @@ export const OPEN_POLICY: ToolPolicy = { readOnly: false, enabled: [], disabled:
 
 /** Why a tool is off, most basic reason first. */
 export type ToolOffReason =
-  | { kind: 'read-only' }
-  | { kind: 'not-enabled' }
-  | { kind: 'disabled'; by: string }
-  | { kind: 'scope'; scope: Scope }
-  | { kind: 'signed-out' };
+  { kind: 'read-only' } | { kind: 'not-enabled' } | { kind: 'disabled'; by: string } | { kind: 'scope'; scope: Scope } | { kind: 'signed-out' };
 
 /** How the switches are named where this server runs (variables standalone, settings in VS Code). */
 export interface GovernanceSwitches {
@@ -58,7 +54,9 @@ export class UnknownToolSelectorError extends Error {
     readonly source: string,
     readonly entries: readonly string[],
   ) {
-    super(`${source} names unknown ${entries.length > 1 ? 'entries' : 'entry'} ${entries.map((e) => `"${e}"`).join(', ')}: use tool names (lenses-mcp --list-tools), areas (${TOOL_AREAS.join(', ')}) or scopes (read, write, delete)`);
+    super(
+      `${source} names unknown ${entries.length > 1 ? 'entries' : 'entry'} ${entries.map((e) => `"${e}"`).join(', ')}: use tool names (lenses-mcp --list-tools), areas (${TOOL_AREAS.join(', ')}) or scopes (read, write, delete)`,
+    );
   }
 }
 

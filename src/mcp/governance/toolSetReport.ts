@@ -9,7 +9,11 @@ import { offReasonText, STANDALONE_SWITCHES, toolOffReason, type GovernanceSwitc
  * `lenses-mcp --list-tools`: every tool, on or off, with the reason each one off is off.
  * `scopes`: what the credential holds (API-key mode: all three; OAuth mode: each token's own).
  */
-export function toolSetReport(rules: GovernanceRules, scopes: ReadonlySet<Scope>, options: { scopesNote?: string; switches?: GovernanceSwitches; tools?: readonly LensesTool[] } = {}): string {
+export function toolSetReport(
+  rules: GovernanceRules,
+  scopes: ReadonlySet<Scope>,
+  options: { scopesNote?: string; switches?: GovernanceSwitches; tools?: readonly LensesTool[] } = {},
+): string {
   const switches = options.switches ?? STANDALONE_SWITCHES;
   const tools = options.tools ?? LENSES_TOOLS;
   const rows = tools.map((tool) => {
@@ -22,6 +26,8 @@ export function toolSetReport(rules: GovernanceRules, scopes: ReadonlySet<Scope>
   return [
     `${on} of ${tools.length} tools on${options.scopesNote ? ` (${options.scopesNote})` : ''}. Read-only mode: ${rules.tools.readOnly ? 'on' : 'off'}. Protected environments (writes and deletes need the user's confirmation): ${protectedText}.`,
     '',
-    ...rows.map(({ tool, reason }) => `${reason ? 'off' : 'on '}  ${tool.name.padEnd(nameWidth)}  ${tool.scope.padEnd(6)}  ${(areaOf(tool.name) ?? '-').padEnd(15)}${reason ? `  ${reason}` : ''}`.trimEnd()),
+    ...rows.map(({ tool, reason }) =>
+      `${reason ? 'off' : 'on '}  ${tool.name.padEnd(nameWidth)}  ${tool.scope.padEnd(6)}  ${(areaOf(tool.name) ?? '-').padEnd(15)}${reason ? `  ${reason}` : ''}`.trimEnd(),
+    ),
   ].join('\n');
 }

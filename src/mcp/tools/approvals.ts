@@ -54,16 +54,24 @@ export const approvalTools: LensesTool[] = [
     annotations: ANNOTATIONS.READS,
     input: {
       environment: environmentArgument(),
-      statuses: z.array(z.enum(['Pending', 'Approved', 'Rejected', 'Failed'])).nullish().describe('Filter by status: "Pending", "Approved", "Rejected", "Failed".'),
+      statuses: z
+        .array(z.enum(['Pending', 'Approved', 'Rejected', 'Failed']))
+        .nullish()
+        .describe('Filter by status: "Pending", "Approved", "Rejected", "Failed".'),
       entity_name: queryText().nullish().describe('Filter by matching topic name (substring).'),
       page: z.number().int().positive().default(1).describe('Page number (default: 1).'),
       page_size: z.number().int().positive().max(1000).default(25).describe('Items per page (default: 25).'),
-      sort_field: z.enum(['entityName', 'createdBy', 'createdAt']).or(z.literal('')).nullish().describe('Field to sort by: "entityName", "createdBy", "createdAt" (default: "createdAt", newest first).'),
+      sort_field: z
+        .enum(['entityName', 'createdBy', 'createdAt'])
+        .or(z.literal(''))
+        .nullish()
+        .describe('Field to sort by: "entityName", "createdBy", "createdAt" (default: "createdAt", newest first).'),
       sort_order: z.enum(['asc', 'desc']).or(z.literal('')).nullish().describe('Sorting order - "asc" or "desc".'),
       ...navigationArguments('approval requests', "in Lenses' order"),
     },
     output: pageSchema(lensesObject),
-    check: ({ page, offset, limit }) => (page !== 1 && (offset != null || limit != null) ? 'argument "page": use either page/page_size or offset/limit, not both' : undefined),
+    check: ({ page, offset, limit }) =>
+      page !== 1 && (offset != null || limit != null) ? 'argument "page": use either page/page_size or offset/limit, not both' : undefined,
     run: ({ environment, statuses, entity_name, page, page_size, sort_field, sort_order, filter, offset, limit }, { lenses, maxOutputChars }) => {
       const spec = {
         noun: 'approval requests',
@@ -72,14 +80,24 @@ export const approvalTools: LensesTool[] = [
         fetchPage: async (pageNumber: number, pageSize: number): Promise<LensesPage> => {
           const answer = await lenses.get(lenses.environmentPath(environment, path`/api/v1/approvals`), {
             // The official order; '' (like an absent value) sends no parameter at all.
-            query: { page: pageNumber, pageSize, approvalStatus: statuses ?? undefined, entityName: givenOrUndefined(entity_name), sortField: givenOrUndefined(sort_field), sortOrder: givenOrUndefined(sort_order) },
+            query: {
+              page: pageNumber,
+              pageSize,
+              approvalStatus: statuses ?? undefined,
+              entityName: givenOrUndefined(entity_name),
+              sortField: givenOrUndefined(sort_field),
+              sortOrder: givenOrUndefined(sort_order),
+            },
           });
           const values = listOf(answer, 'values');
           return { values, total: field(answer, 'totalCount', 'number') ?? values.length, answer };
         },
       };
       if (filter != null || offset != null || limit != null) return navigatedAnswer(spec, { filter, offset, limit }, maxOutputChars);
-      return officialPageAnswer({ ...spec, page, pageSize: page_size, envelope: (rows, got) => ({ ...(got.answer as object), values: rows }), depth: 2 }, maxOutputChars);
+      return officialPageAnswer(
+        { ...spec, page, pageSize: page_size, envelope: (rows, got) => ({ ...(got.answer as object), values: rows }), depth: 2 },
+        maxOutputChars,
+      );
     },
   }),
   defineTool({

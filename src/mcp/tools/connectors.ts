@@ -4,7 +4,8 @@ import { field, listOf } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, queryList, segment, type LensesTool } from './types';
 
-const PAGING = 'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "s3-*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
+const PAGING =
+  'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "s3-*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
 /** Kafka Connect connectors, through the environment proxy. */
 export const connectorTools: LensesTool[] = [
@@ -23,13 +24,15 @@ export const connectorTools: LensesTool[] = [
     output: pageSchema(lensesObject),
     run: async ({ environment, cluster, class_name, ...navigation }, { lenses, maxOutputChars }) => {
       // As the official: each name repeats its key, empty lists send nothing. Unlike it, values are percent-encoded (it pastes them raw).
-      const answer = await lenses.get(lenses.environmentPath(environment, path`/api/kafka-connect/connectors`), { query: { cluster: cluster ?? undefined, className: class_name ?? undefined } });
+      const answer = await lenses.get(lenses.environmentPath(environment, path`/api/kafka-connect/connectors`), {
+        query: { cluster: cluster ?? undefined, className: class_name ?? undefined },
+      });
       return listAnswer(listOf(answer, 'connectors'), navigation, maxOutputChars, {
         noun: 'connectors',
         nameOf: (connector) => field(connector, 'name', 'string') ?? '',
         envelope: (connectors) => ({ ...(answer as object), connectors }),
         depth: 2,
-        detail: 'get_kafka_connector_target_definition has one connector\'s definition.',
+        detail: "get_kafka_connector_target_definition has one connector's definition.",
       });
     },
   }),
@@ -59,7 +62,8 @@ export const connectorTools: LensesTool[] = [
       cluster: z.string().describe('The cluster name where the connector will be deployed.'),
       configuration: z.record(z.string(), z.unknown()).describe('The connector configuration as a dictionary.'),
     },
-    run: ({ environment, name, cluster, configuration }, { lenses }) => lenses.post(lenses.environmentPath(environment, path`/api/kafka-connect/connectors`), { name, cluster, configuration }),
+    run: ({ environment, name, cluster, configuration }, { lenses }) =>
+      lenses.post(lenses.environmentPath(environment, path`/api/kafka-connect/connectors`), { name, cluster, configuration }),
   }),
   defineTool({
     name: 'set_action_on_kafka_connector',
@@ -71,7 +75,9 @@ export const connectorTools: LensesTool[] = [
       environment: environmentArgument(),
       cluster: segment().describe('The cluster name.'),
       connector: segment().describe('The connector name.'),
-      action: z.enum(['start', 'stop', 'restart', 'pause', 'resume']).describe('The action to perform. Options: "start", "stop", "restart", "pause", "resume".'),
+      action: z
+        .enum(['start', 'stop', 'restart', 'pause', 'resume'])
+        .describe('The action to perform. Options: "start", "stop", "restart", "pause", "resume".'),
     },
     run: ({ environment, cluster, connector, action }, { lenses }) =>
       lenses.put(lenses.environmentPath(environment, path`/api/kafka-connect/clusters/${cluster}/connectors/${connector}/${action}`)),
@@ -102,7 +108,8 @@ export const connectorTools: LensesTool[] = [
       cluster: segment().describe('The cluster name.'),
       connector: segment().describe('The connector name.'),
     },
-    run: ({ environment, cluster, connector }, { lenses }) => lenses.delete(lenses.environmentPath(environment, path`/api/kafka-connect/clusters/${cluster}/connectors/${connector}`)),
+    run: ({ environment, cluster, connector }, { lenses }) =>
+      lenses.delete(lenses.environmentPath(environment, path`/api/kafka-connect/clusters/${cluster}/connectors/${connector}`)),
   }),
   defineTool({
     name: 'validate_connector_configuration',
@@ -116,6 +123,7 @@ export const connectorTools: LensesTool[] = [
       cluster: z.string().describe('The cluster name.'),
       configuration: z.record(z.string(), z.unknown()).describe('The connector configuration to validate.'),
     },
-    run: ({ environment, name, cluster, configuration }, { lenses }) => lenses.post(lenses.environmentPath(environment, path`/api/kafka-connect/validate`), { name, cluster, configuration }),
+    run: ({ environment, name, cluster, configuration }, { lenses }) =>
+      lenses.post(lenses.environmentPath(environment, path`/api/kafka-connect/validate`), { name, cluster, configuration }),
   }),
 ];

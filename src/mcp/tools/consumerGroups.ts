@@ -4,7 +4,8 @@ import { arrayOf, field, listOf } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, segment, topicName, type LensesTool } from './types';
 
-const PAGING = 'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "billing*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
+const PAGING =
+  'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "billing*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
 const groupId = (group: unknown) => field(group, 'id', 'string') ?? '';
 
@@ -43,7 +44,12 @@ export const consumerGroupTools: LensesTool[] = [
     input: {
       environment: environmentArgument(),
       ...navigationArguments('consumer groups'),
-      detail: z.boolean().default(false).describe('true: each group in full as Lenses answers it (members, per-partition offsets and lag); fewer groups fit in one answer. Default false: compact rows.'),
+      detail: z
+        .boolean()
+        .default(false)
+        .describe(
+          'true: each group in full as Lenses answers it (members, per-partition offsets and lag); fewer groups fit in one answer. Default false: compact rows.',
+        ),
     },
     output: pageSchema(lensesObject),
     run: async ({ environment, detail, ...navigation }, { lenses, maxOutputChars }) =>
@@ -51,7 +57,9 @@ export const consumerGroupTools: LensesTool[] = [
         noun: 'consumer groups',
         nameOf: groupId,
         ...(detail ? {} : { row: compactGroup }),
-        detail: detail ? 'list_consumer_groups_by_topic lists the groups of one topic.' : 'detail: true (with filter) or list_consumer_groups_by_topic has groups in full.',
+        detail: detail
+          ? 'list_consumer_groups_by_topic lists the groups of one topic.'
+          : 'detail: true (with filter) or list_consumer_groups_by_topic has groups in full.',
       }),
   }),
   defineTool({
@@ -75,19 +83,32 @@ export const consumerGroupTools: LensesTool[] = [
   defineTool({
     name: 'update_consumer_group_offsets',
     title: 'Reset consumer group offsets',
-    description: 'Resets the offsets of every partition of one or more topics in a consumer group to the start, the end or a timestamp. The group must be inactive.',
+    description:
+      'Resets the offsets of every partition of one or more topics in a consumer group to the start, the end or a timestamp. The group must be inactive.',
     scope: 'write',
     annotations: ANNOTATIONS.OVERWRITES,
     input: {
       environment: environmentArgument(),
       group_id: segment().describe('The ID of the consumer group.'),
       topics: z.array(topicName('A topic name.')).min(1).describe('One or more topic names to reset.'),
-      reset_to: z.enum(['start', 'end', 'timestamp']).describe('Where to reset offsets to: "start" (earliest), "end" (latest), or "timestamp" (the offset committed for each partition becomes the first record at or after `target`).'),
-      target: z.iso.datetime({ offset: true }).nullish().describe('RFC 3339 / ISO 8601 timestamp (e.g. "2026-04-28T10:00:00Z"). Required when reset_to == "timestamp", ignored otherwise.'),
+      reset_to: z
+        .enum(['start', 'end', 'timestamp'])
+        .describe(
+          'Where to reset offsets to: "start" (earliest), "end" (latest), or "timestamp" (the offset committed for each partition becomes the first record at or after `target`).',
+        ),
+      target: z.iso
+        .datetime({ offset: true })
+        .nullish()
+        .describe('RFC 3339 / ISO 8601 timestamp (e.g. "2026-04-28T10:00:00Z"). Required when reset_to == "timestamp", ignored otherwise.'),
     },
-    check: ({ reset_to, target }) => (reset_to === 'timestamp' && !target ? 'argument "target" (an RFC 3339 timestamp) is required when reset_to is "timestamp"' : undefined),
+    check: ({ reset_to, target }) =>
+      reset_to === 'timestamp' && !target ? 'argument "target" (an RFC 3339 timestamp) is required when reset_to is "timestamp"' : undefined,
     run: ({ environment, group_id, topics, reset_to, target }, { lenses }) =>
-      lenses.put(lenses.environmentPath(environment, path`/api/consumers/${group_id}/offsets`), { type: reset_to, topics, ...(reset_to === 'timestamp' ? { target } : {}) }),
+      lenses.put(lenses.environmentPath(environment, path`/api/consumers/${group_id}/offsets`), {
+        type: reset_to,
+        topics,
+        ...(reset_to === 'timestamp' ? { target } : {}),
+      }),
   }),
   defineTool({
     name: 'delete_consumer_group_offsets',
@@ -100,7 +121,8 @@ export const consumerGroupTools: LensesTool[] = [
       group_id: segment().describe('The ID of the consumer group.'),
       topics: z.array(topicName('A topic name.')).min(1).describe('One or more topic names whose committed offsets should be deleted from the group.'),
     },
-    run: ({ environment, group_id, topics }, { lenses }) => lenses.post(lenses.environmentPath(environment, path`/api/consumers/${group_id}/offsets/delete`), { topics }),
+    run: ({ environment, group_id, topics }, { lenses }) =>
+      lenses.post(lenses.environmentPath(environment, path`/api/consumers/${group_id}/offsets/delete`), { topics }),
   }),
   defineTool({
     name: 'update_consumer_partition_offset',
@@ -116,7 +138,10 @@ export const consumerGroupTools: LensesTool[] = [
       offset: z.number().int().nonnegative().describe('The new offset value.'),
     },
     run: ({ environment, group_id, topic, partition, offset }, { lenses }) =>
-      lenses.put(lenses.environmentPath(environment, path`/api/consumers/${group_id}/offsets/topics/${topic}/partitions/${partition}`), { type: 'absolute', offset }),
+      lenses.put(lenses.environmentPath(environment, path`/api/consumers/${group_id}/offsets/topics/${topic}/partitions/${partition}`), {
+        type: 'absolute',
+        offset,
+      }),
   }),
   defineTool({
     name: 'delete_consumer_partition_offset',

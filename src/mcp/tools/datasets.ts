@@ -56,7 +56,8 @@ export const datasetTools: LensesTool[] = [
       ...navigationArguments('datasets', "in Lenses' order"),
     },
     output: pageSchema(datasetRow),
-    check: ({ page, offset, limit }) => (page !== 1 && (offset != null || limit != null) ? 'argument "page": use either page/page_size or offset/limit, not both' : undefined),
+    check: ({ page, offset, limit }) =>
+      page !== 1 && (offset != null || limit != null) ? 'argument "page": use either page/page_size or offset/limit, not both' : undefined,
     run: ({ environment, filter, offset, limit, ...filters }, { lenses, maxOutputChars }) => {
       const spec = datasetPages(lenses, environment, filters);
       if (filter != null || offset != null || limit != null) return navigatedAnswer(spec, { filter, offset, limit }, maxOutputChars);
@@ -86,7 +87,8 @@ export const datasetTools: LensesTool[] = [
       environment: environmentArgument(),
       entity_name: segment().describe("The dataset's entity name."),
     },
-    run: ({ environment, entity_name }, { lenses }) => lenses.get(lenses.environmentPath(environment, path`/api/v1/datasets/kafka/${entity_name}/messages/metrics`)),
+    run: ({ environment, entity_name }, { lenses }) =>
+      lenses.get(lenses.environmentPath(environment, path`/api/v1/datasets/kafka/${entity_name}/messages/metrics`)),
   }),
   defineTool({
     name: 'update_dataset_topic_description',
@@ -100,7 +102,8 @@ export const datasetTools: LensesTool[] = [
       description: z.string().nullish().describe('The description of the topic.'),
     },
     // HQ refuses an empty description; the official tool sends null for it (clears it).
-    run: ({ environment, topic_name, description }, { lenses }) => lenses.put(lenses.environmentPath(environment, path`/api/v1/datasets/kafka/${topic_name}/description`), { description: description || null }),
+    run: ({ environment, topic_name, description }, { lenses }) =>
+      lenses.put(lenses.environmentPath(environment, path`/api/v1/datasets/kafka/${topic_name}/description`), { description: description || null }),
   }),
   defineTool({
     name: 'update_dataset_topic_tags',
@@ -126,7 +129,9 @@ function datasetPages(lenses: LensesClient, environment: string, filters: Datase
     row: compactDataset,
     detail: "get_dataset has one dataset's fields and policies.",
     fetchPage: async (page, pageSize): Promise<LensesPage> => {
-      const answer = await lenses.get(lenses.environmentPath(environment, path`/api/v1/datasets`), { query: datasetQuery({ ...filters, page, page_size: pageSize }) });
+      const answer = await lenses.get(lenses.environmentPath(environment, path`/api/v1/datasets`), {
+        query: datasetQuery({ ...filters, page, page_size: pageSize }),
+      });
       const datasets = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>).datasets : undefined;
       const values = listOf(datasets, 'values');
       return { values, total: field(datasets, 'totalCount', 'number') ?? values.length, answer };

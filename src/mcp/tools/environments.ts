@@ -43,9 +43,17 @@ export const environmentTools: LensesTool[] = [
     scope: 'write',
     annotations: ANNOTATIONS.CREATES,
     input: {
-      name: z.string().min(1, 'Environment name is required').max(63).regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be lowercase alphanumeric or hyphens, not start or end with a hyphen, at most 63 characters').describe('The name of the new environment. Must be a valid resource name (lowercase alphanumeric or hyphens, max 63 chars).'),
+      name: z
+        .string()
+        .min(1, 'Environment name is required')
+        .max(63)
+        .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'must be lowercase alphanumeric or hyphens, not start or end with a hyphen, at most 63 characters')
+        .describe('The name of the new environment. Must be a valid resource name (lowercase alphanumeric or hyphens, max 63 chars).'),
       display_name: z.string().nullish().describe("The display name of the environment. If not provided, 'name' will be used."),
-      tier: z.enum(['development', 'staging', 'production']).default('development').describe('The environment tier. Options: "development", "staging", "production". Default: "development".'),
+      tier: z
+        .enum(['development', 'staging', 'production'])
+        .default('development')
+        .describe('The environment tier. Options: "development", "staging", "production". Default: "development".'),
       metadata: z.record(z.string(), z.unknown()).nullish().describe('Additional metadata as key-value pairs.'),
     },
     run: ({ name, display_name, tier, metadata }, { lenses }) =>

@@ -25,7 +25,9 @@ export function arrayOf(value: unknown, key: string): unknown[] {
 export function listOf(answer: unknown, key?: string): unknown[] {
   const list = key === undefined ? answer : typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>)[key] : undefined;
   if (Array.isArray(list)) return list;
-  throw new UnexpectedLensesAnswerError(`Lenses answered with ${describe(answer)} where ${key === undefined ? 'a list' : `an object with a "${key}" list`} was expected`);
+  throw new UnexpectedLensesAnswerError(
+    `Lenses answered with ${describe(answer)} where ${key === undefined ? 'a list' : `an object with a "${key}" list`} was expected`,
+  );
 }
 
 function describe(value: unknown): string {

@@ -29,8 +29,20 @@ export function navigationArguments(noun: string, order = 'pages are in name ord
       .max(MAX_FILTER_LENGTH)
       .nullish()
       .describe(`Only ${noun} whose name contains this text (case-insensitive), or matches it as a glob when it has * (e.g. "orders*", "*.v2").`),
-    offset: z.number().int().nonnegative().max(MAX_OFFSET).nullish().describe(`Skip this many ${noun} (${order}); pass the next_offset of the previous answer to get the next page.`),
-    limit: z.number().int().positive().max(MAX_PAGE_ITEMS).nullish().describe(`At most this many ${noun} (up to ${MAX_PAGE_ITEMS}); an answer holds fewer when they do not fit its size budget.`),
+    offset: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(MAX_OFFSET)
+      .nullish()
+      .describe(`Skip this many ${noun} (${order}); pass the next_offset of the previous answer to get the next page.`),
+    limit: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_PAGE_ITEMS)
+      .nullish()
+      .describe(`At most this many ${noun} (up to ${MAX_PAGE_ITEMS}); an answer holds fewer when they do not fit its size budget.`),
   };
 }
 
@@ -223,7 +235,12 @@ export function linesAnswer(text: string, navigation: Navigation, budget: number
   if (count === 0 && start < lines.length) {
     note = `Line ${number(start + 1)} of the ${number(lines.length)} ${noun}${matching} alone is longer than the ${number(budget)}-character answer budget; pass offset=${start + 1} to skip it.`;
   } else if (count === 0) {
-    note = lines.length === 0 ? (navigation.filter ? `No ${noun} match the filter "${navigation.filter}".` : `There are no ${noun}.`) : `Offset ${start} is past the end: there are ${number(lines.length)} ${noun}${matching}.`;
+    note =
+      lines.length === 0
+        ? navigation.filter
+          ? `No ${noun} match the filter "${navigation.filter}".`
+          : `There are no ${noun}.`
+        : `Offset ${start} is past the end: there are ${number(lines.length)} ${noun}${matching}.`;
   } else if (!paged && start > 0) {
     note = `showing ${noun} ${number(start + 1)}–${number(end)} of ${number(lines.length)}${matching} (the most recent); pass offset=0 (and limit) to read from the start${narrow}.`;
   } else if (end < lines.length) {

@@ -5,7 +5,8 @@ import { field, listOf } from './lensesAnswers';
 import { linesAnswer, lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, optionalSegment, segment, type LensesTool } from './types';
 
-const PAGING = 'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "orders*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
+const PAGING =
+  'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "orders*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
 /** SQL processors (streaming queries) and where they run, through the environment proxy. */
 export const sqlProcessorTools: LensesTool[] = [
@@ -27,7 +28,7 @@ export const sqlProcessorTools: LensesTool[] = [
         nameOf: (processor) => field(processor, 'name', 'string') ?? '',
         envelope: (processors) => ({ ...(answer as object), processors }),
         depth: 2,
-        detail: 'get_sql_processor has one processor\'s detail.',
+        detail: "get_sql_processor has one processor's detail.",
       });
     },
   }),
@@ -53,7 +54,12 @@ export const sqlProcessorTools: LensesTool[] = [
       environment: environmentArgument(),
       name: z.string().describe('The name of the SQL processor.'),
       sql: z.string().min(1).describe('The SQL query/statement for the processor.'),
-      deployment: z.record(z.string(), z.unknown()).nullish().describe("Deployment configuration (mode, runners, cluster, namespace). Use 'in process' mode when no deployment targets exist: {{mode: \"IN_PROC\"}}"),
+      deployment: z
+        .record(z.string(), z.unknown())
+        .nullish()
+        .describe(
+          'Deployment configuration (mode, runners, cluster, namespace). Use \'in process\' mode when no deployment targets exist: {{mode: "IN_PROC"}}',
+        ),
       sql_processor_id: optionalSegment().nullish().describe('Optional processor ID. If not provided, will be auto-generated.'),
       description: z.string().nullish().describe('Optional description of the processor.'),
       tags: z.array(z.string()).nullish().describe('Optional list of tags for the processor.'),

@@ -4,7 +4,8 @@ import { arrayOf, field, listOf } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, segment, topicName, type LensesTool } from './types';
 
-const PAGING = 'Answers are bounded: whole rows only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "orders*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
+const PAGING =
+  'Answers are bounded: whole rows only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "orders*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
 /** One compact row per topic: what a model needs to pick one; get_topic has the rest. */
 const topicRow = z.object({
@@ -125,9 +126,13 @@ export const topicTools: LensesTool[] = [
     input: {
       environment: environmentArgument(),
       topic_name: segment().describe('Name of the topic.'),
-      configs: z.array(z.strictObject({ key: z.string().min(1), value: z.string() })).min(1).describe('List of config key-value pairs [{"key": "retention.ms", "value": "86400000"}].'),
+      configs: z
+        .array(z.strictObject({ key: z.string().min(1), value: z.string() }))
+        .min(1)
+        .describe('List of config key-value pairs [{"key": "retention.ms", "value": "86400000"}].'),
     },
-    run: ({ environment, topic_name, configs }, { lenses }) => lenses.put(lenses.environmentPath(environment, path`/api/configs/topics/${topic_name}`), { configs }),
+    run: ({ environment, topic_name, configs }, { lenses }) =>
+      lenses.put(lenses.environmentPath(environment, path`/api/configs/topics/${topic_name}`), { configs }),
   }),
   defineTool({
     name: 'get_topic_broker_configs',
@@ -152,7 +157,8 @@ export const topicTools: LensesTool[] = [
       topic_name: segment().describe('Name of the topic.'),
       partitions: z.number().int().positive().describe('New total number of partitions.'),
     },
-    run: ({ environment, topic_name, partitions }, { lenses }) => lenses.put(lenses.environmentPath(environment, path`/api/v1/kafka/topics/${topic_name}/partitions`), { partitions }),
+    run: ({ environment, topic_name, partitions }, { lenses }) =>
+      lenses.put(lenses.environmentPath(environment, path`/api/v1/kafka/topics/${topic_name}/partitions`), { partitions }),
   }),
   defineTool({
     name: 'resend_message',
@@ -166,7 +172,8 @@ export const topicTools: LensesTool[] = [
       partition: z.number().int().nonnegative().describe('Kafka partition number.'),
       offset: z.number().int().nonnegative().describe('Kafka offset.'),
     },
-    run: ({ environment, topic_name, partition, offset }, { lenses }) => lenses.put(lenses.environmentPath(environment, path`/api/topics/${topic_name}/${partition}/${offset}/resend`)),
+    run: ({ environment, topic_name, partition, offset }, { lenses }) =>
+      lenses.put(lenses.environmentPath(environment, path`/api/topics/${topic_name}/${partition}/${offset}/resend`)),
   }),
   defineTool({
     name: 'list_topic_metadata',
@@ -206,7 +213,11 @@ export const topicTools: LensesTool[] = [
     annotations: ANNOTATIONS.OVERWRITES,
     input: {
       environment: environmentArgument(),
-      metadata: z.looseObject({ topicName: z.string().min(1), keyType: z.string().min(1), valueType: z.string().min(1) }).describe('Metadata dict with keys: topicName, keyType, valueType, keySchema, keySchemaVersion, keySchemaInlined, valueSchema, valueSchemaVersion, valueSchemaInlined, description, tags (list of {"name": "text"}), additionalInfo.'),
+      metadata: z
+        .looseObject({ topicName: z.string().min(1), keyType: z.string().min(1), valueType: z.string().min(1) })
+        .describe(
+          'Metadata dict with keys: topicName, keyType, valueType, keySchema, keySchemaVersion, keySchemaInlined, valueSchema, valueSchemaVersion, valueSchemaInlined, description, tags (list of {"name": "text"}), additionalInfo.',
+        ),
     },
     run: ({ environment, metadata }, { lenses }) => lenses.post(lenses.environmentPath(environment, path`/api/v1/metadata/topics`), metadata),
   }),
@@ -215,7 +226,12 @@ export const topicTools: LensesTool[] = [
 type FormatSide = { format: string; schema?: string };
 
 /** The `format` block of create_topic_with_schema, only with the sides that were given. */
-function topicFormat(keyFormat?: string | null, keySchema?: string | null, valueFormat?: string | null, valueSchema?: string | null): { format?: { key?: FormatSide; value?: FormatSide } } {
+function topicFormat(
+  keyFormat?: string | null,
+  keySchema?: string | null,
+  valueFormat?: string | null,
+  valueSchema?: string | null,
+): { format?: { key?: FormatSide; value?: FormatSide } } {
   if (!keyFormat && !valueFormat) return {};
   const side = (format: string, schema?: string | null): FormatSide => (schema ? { format, schema } : { format });
   return { format: { ...(keyFormat ? { key: side(keyFormat, keySchema) } : {}), ...(valueFormat ? { value: side(valueFormat, valueSchema) } : {}) } };

@@ -126,7 +126,11 @@ export function environmentArgument(): z.ZodString {
 
 /** A string that becomes one HQ path segment: refused before any HQ call if it could change the route or is too long. */
 export function segment(): z.ZodString {
-  return z.string().min(1, { message: 'must not be empty', abort: true }).max(MAX_PATH_SEGMENT_LENGTH, { message: `must be at most ${MAX_PATH_SEGMENT_LENGTH} characters`, abort: true }).refine(isSafePathSegment, SEGMENT_RULE);
+  return z
+    .string()
+    .min(1, { message: 'must not be empty', abort: true })
+    .max(MAX_PATH_SEGMENT_LENGTH, { message: `must be at most ${MAX_PATH_SEGMENT_LENGTH} characters`, abort: true })
+    .refine(isSafePathSegment, SEGMENT_RULE);
 }
 
 /**

@@ -117,10 +117,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   mkdirSync(options.workspace, { recursive: true });
-  writeFileSync(
-    path.join(dirs.userData, 'User', 'settings.json'),
-    JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2),
-  );
+  writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...defaultSettings, ...options.settings }, null, 2));
 
   const env = childEnv({
     XDG_CONFIG_HOME: dirs.config,
@@ -144,7 +141,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
     tools.codeServerEntry,
-    '--config', configFile,
+    '--config',
+    configFile,
     ...common,
     '--disable-telemetry',
     '--disable-update-check',
@@ -152,7 +150,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     '--disable-getting-started-override',
     '--ignore-last-opened',
     // Without this a closed page leaves its extension host (and MCP servers) running for minutes.
-    '--reconnection-grace-time', '5',
+    '--reconnection-grace-time',
+    '5',
     ...(options.args ?? []),
     options.workspace,
   ];

@@ -16,7 +16,16 @@ export {
   type DialogOptions,
   type NewPageOptions,
 } from './workbenchUi';
-export { Probe, type ToolDump, type DumpedTool, type InvokeResult, type StartResult, type ExecuteResult, type InvokeOptions, type InvokeOutcome } from './probe';
+export {
+  Probe,
+  type ToolDump,
+  type DumpedTool,
+  type InvokeResult,
+  type StartResult,
+  type ExecuteResult,
+  type InvokeOptions,
+  type InvokeOutcome,
+} from './probe';
 export { packageVsix, probeExtensionDir, projectVsix } from './vsix';
 export { ensureE2eTools, e2eToolPaths, repoRoot } from './tools';
 export { artifactsDir } from './artifacts';

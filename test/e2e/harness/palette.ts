@@ -63,7 +63,10 @@ async function openCommandPalette(page: Page): Promise<Locator> {
       return input;
     } catch {
       // Focus may be outside the workbench right after load: click the editor area and retry.
-      await page.locator('.monaco-workbench .part.editor').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+      await page
+        .locator('.monaco-workbench .part.editor')
+        .click({ position: { x: 5, y: 5 } })
+        .catch(() => undefined);
     }
   }
   throw new Error('the command palette did not open (F1)');
@@ -82,7 +85,10 @@ export async function runCommand(page: Page, title: string, timeoutMs = 15_000):
   const row = quickPickRow(page, title);
   for (;;) {
     const left = deadline - Date.now();
-    const shown = await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(2000, left)) }).then(() => true, () => false);
+    const shown = await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(2000, left)) }).then(
+      () => true,
+      () => false,
+    );
     if (shown) break;
     if (Date.now() >= deadline) {
       const entries = await readQuickPick(page, 1000).catch(() => []);

@@ -24,8 +24,7 @@ export interface ToolDump {
 
 /** invoke-result.json */
 export type InvokeResult =
-  | { ok: true; name: string; text: string; parts: { kind: 'text' | 'other'; value: string }[]; ms: number }
-  | { ok: false; error: string; ms: number };
+  { ok: true; name: string; text: string; parts: { kind: 'text' | 'other'; value: string }[]; ms: number } | { ok: false; error: string; ms: number };
 
 /** What to do with VS Code's "Run <tool>?" confirmation while a tool is invoked. */
 export interface InvokeOptions {

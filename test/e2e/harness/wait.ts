@@ -60,6 +60,9 @@ export async function waitForText(page: Page, selector: string, pattern: RegExp,
       .locator(selector)
       .evaluateAll((elements) => elements.map((e) => (e as HTMLElement).innerText.replace(/\u00a0/g, ' ').slice(0, 300)))
       .catch(() => []);
-    throw new Error(`no ${selector} showed ${pattern} within ${timeoutMs} ms; shown: ${JSON.stringify(shown)} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`, { cause: error });
+    throw new Error(
+      `no ${selector} showed ${pattern} within ${timeoutMs} ms; shown: ${JSON.stringify(shown)} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+      { cause: error },
+    );
   }
 }

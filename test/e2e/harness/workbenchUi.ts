@@ -63,7 +63,10 @@ export async function currentDialogMessage(page: Page): Promise<string | undefin
 // A one-line dialog shows its text as the "detail"; a titled one as text + detail.
 async function dialogMessage(dialog: Locator): Promise<string> {
   const parts = await dialog.locator('.dialog-message-text, .dialog-message-detail').allTextContents();
-  return parts.map((p) => p.trim()).filter(Boolean).join('\n');
+  return parts
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** A row of any tree (custom views, Explorer) by its label. */
@@ -88,13 +91,23 @@ export async function contextMenu(page: Page, label: string | RegExp, entry: str
   await item.waitFor({ state: 'visible', timeout: timeoutMs });
   await item.click({ button: 'right' });
   const menu = page.locator('.monaco-menu');
-  const action = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(entry)}\\s*$`) }) }).first();
+  const action = menu
+    .locator('.action-item')
+    .filter({ has: page.locator('.action-label', { hasText: new RegExp(`^\\s*${escapeRegExp(entry)}\\s*$`) }) })
+    .first();
   await action.waitFor({ state: 'visible', timeout: 5000 });
   await action.hover();
   // The menu marks the hovered entry (its .action-item) "focused" once it takes input.
-  await waitUntil(() => action.evaluate((element) => element.classList.contains('focused')), (focused) => focused, { timeoutMs: 2000, intervalMs: 50 }).catch(() => undefined);
+  await waitUntil(
+    () => action.evaluate((element) => element.classList.contains('focused')),
+    (focused) => focused,
+    { timeoutMs: 2000, intervalMs: 50 },
+  ).catch(() => undefined);
   await action.click();
-  const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(() => true, () => false);
+  const closed = await menu.waitFor({ state: 'hidden', timeout: 2000 }).then(
+    () => true,
+    () => false,
+  );
   if (closed) return;
   if (await action.isVisible()) await page.keyboard.press('Enter');
   await menu.waitFor({ state: 'hidden', timeout: 5000 });
@@ -108,19 +121,21 @@ export async function contextMenu(page: Page, label: string | RegExp, entry: str
 export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   const find = (within: number) =>
-    page.waitForFunction(
-      ({ source, flags }) => {
-        const re = new RegExp(source, flags);
-        const rows = document.querySelectorAll('.notifications-toasts .monaco-list-row, .notifications-center .monaco-list-row');
-        for (const row of Array.from(rows)) {
-          const text = row.getAttribute('aria-label') || (row.textContent ?? '').trim();
-          if (re.test(text)) return text;
-        }
-        return false;
-      },
-      { source: pattern.source, flags: pattern.flags },
-      { timeout: Math.max(1, within), polling: 200 },
-    ).then(async (handle) => String(await handle.jsonValue()));
+    page
+      .waitForFunction(
+        ({ source, flags }) => {
+          const re = new RegExp(source, flags);
+          const rows = document.querySelectorAll('.notifications-toasts .monaco-list-row, .notifications-center .monaco-list-row');
+          for (const row of Array.from(rows)) {
+            const text = row.getAttribute('aria-label') || (row.textContent ?? '').trim();
+            if (re.test(text)) return text;
+          }
+          return false;
+        },
+        { source: pattern.source, flags: pattern.flags },
+        { timeout: Math.max(1, within), polling: 200 },
+      )
+      .then(async (handle) => String(await handle.jsonValue()));
   try {
     return await find(Math.min(3000, timeoutMs));
   } catch {
@@ -138,7 +153,11 @@ export async function waitForNotification(page: Page, pattern: RegExp, timeoutMs
 async function hideNotificationCentre(page: Page): Promise<void> {
   const centre = page.locator('.notifications-center');
   if (!(await centre.isVisible())) return;
-  await centre.locator('.action-label[aria-label^="Hide Notifications"]').first().click({ timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
+  await centre
+    .locator('.action-label[aria-label^="Hide Notifications"]')
+    .first()
+    .click({ timeout: 5000 })
+    .catch(() => page.keyboard.press('Escape'));
   await centre.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
 }
 

@@ -62,7 +62,10 @@ async function invokeTool() {
     const parts = result.content.map((part) =>
       part instanceof vscode.LanguageModelTextPart ? { kind: 'text', value: part.value } : { kind: 'other', value: JSON.stringify(part) },
     );
-    const text = parts.filter((p) => p.kind === 'text').map((p) => p.value).join('\n');
+    const text = parts
+      .filter((p) => p.kind === 'text')
+      .map((p) => p.value)
+      .join('\n');
     writeResult('invoke-result.json', { ok: true, name, text, parts, ms: Date.now() - started });
   } catch (error) {
     writeResult('invoke-result.json', { ok: false, error: errorText(error), ms: Date.now() - started });

@@ -114,11 +114,19 @@ describe('Lenses API emulator: access control and errors', () => {
     const problem = assertProblem(await hq.agent('POST', '/api/topics', { token: 'rw', body: { topicName: 'bad name!', partitions: 0, replication: 9 } }), 400);
     assert.deepEqual(problem.invalid_fields?.map((f) => f.field).sort(), ['partitions', 'replication', 'topicName']);
     assertProblem(await hq.agent('POST', '/api/topics', { token: 'rw', body: '{not json', headers: { 'Content-Type': 'application/json' } }), 400);
-    assertProblem(await hq.agent('POST', '/api/topics', { token: 'rw', body: 'topicName=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 415);
+    assertProblem(
+      await hq.agent('POST', '/api/topics', { token: 'rw', body: 'topicName=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+      415,
+    );
   });
 
   it('leaves OAuth, well-known and connected-application paths to others', async () => {
-    for (const path of ['/oauth2/token', '/.well-known/oauth-authorization-server', '/api/v0/users/me/oauth2/authorizations', '/api/v0/users/me/oauth2/authorizations/abc']) {
+    for (const path of [
+      '/oauth2/token',
+      '/.well-known/oauth-authorization-server',
+      '/api/v0/users/me/oauth2/authorizations',
+      '/api/v0/users/me/oauth2/authorizations/abc',
+    ]) {
       const response = await hq.request('GET', path, { token: 'rwd' });
       assert.equal(response.text, 'not the Lenses API', path);
     }

@@ -19,7 +19,12 @@ const REQUEST = {
   type: 'CreateNewEntity',
   entityName: 'topic-invoices',
   entityType: 'KafkaTopic',
-  settings: { replication: 2, partitions: 5, topicConfig: { 'delete.retention.ms': '30000' }, capacity: { recordsSize: 15, dataProducedPerDay: null, consumers: null } },
+  settings: {
+    replication: 2,
+    partitions: 5,
+    topicConfig: { 'delete.retention.ms': '30000' },
+    capacity: { recordsSize: 15, dataProducedPerDay: null, consumers: null },
+  },
   metadata: { reason: 'Invoice records from billing app Foo', tags: ['billing', 'invoices'] },
 };
 
@@ -32,17 +37,32 @@ describe('Lenses API emulator: approval requests', () => {
 
   it('lists requests newest first, filtered by status and entity name', async () => {
     const all = await list('?page=1&pageSize=25');
-    assert.deepEqual(all.values.map((a) => a.entityName), ['invoices', 'shipments', 'tmp-test']);
+    assert.deepEqual(
+      all.values.map((a) => a.entityName),
+      ['invoices', 'shipments', 'tmp-test'],
+    );
     assert.equal(all.totalCount, 3);
-    assert.deepEqual((await list('?pageSize=25&approvalStatus=Pending&approvalStatus=Rejected')).values.map((a) => a.approvalStatus), ['Pending', 'Rejected']);
-    assert.deepEqual((await list('?pageSize=25&entityName=SHIP')).values.map((a) => a.entityName), ['shipments']);
-    assert.deepEqual((await list('?pageSize=1&page=2&sortField=entityName&sortOrder=asc')).values.map((a) => a.entityName), ['shipments']);
+    assert.deepEqual(
+      (await list('?pageSize=25&approvalStatus=Pending&approvalStatus=Rejected')).values.map((a) => a.approvalStatus),
+      ['Pending', 'Rejected'],
+    );
+    assert.deepEqual(
+      (await list('?pageSize=25&entityName=SHIP')).values.map((a) => a.entityName),
+      ['shipments'],
+    );
+    assert.deepEqual(
+      (await list('?pageSize=1&page=2&sortField=entityName&sortOrder=asc')).values.map((a) => a.entityName),
+      ['shipments'],
+    );
   });
 
   it('refuses a list without pageSize or with a bad status or sort field', async () => {
     const response = await hq.agent('GET', '/api/v1/approvals?approvalStatus=pending&sortField=reviewedAt', { token: 'r' });
     assert.equal(response.status, 400);
-    assert.deepEqual(body<{ invalid_fields: Array<{ field: string }> }>(response).invalid_fields.map((f) => f.field), ['pageSize', 'approvalStatus', 'sortField']);
+    assert.deepEqual(
+      body<{ invalid_fields: Array<{ field: string }> }>(response).invalid_fields.map((f) => f.field),
+      ['pageSize', 'approvalStatus', 'sortField'],
+    );
   });
 
   it('creates a Pending request that can then be read and listed', async () => {
@@ -65,7 +85,10 @@ describe('Lenses API emulator: approval requests', () => {
     assert.match(String(body(exists).detail), /Topic orders already exists/);
     const { type: _type, ...untyped } = REQUEST;
     const noType = await hq.agent('POST', '/api/v1/approvals', { token: 'rw', body: { ...untyped, metadata: { tags: [] } } });
-    assert.deepEqual(body<{ invalid_fields: Array<{ field: string }> }>(noType).invalid_fields.map((f) => f.field), ['type', 'metadata.reason']);
+    assert.deepEqual(
+      body<{ invalid_fields: Array<{ field: string }> }>(noType).invalid_fields.map((f) => f.field),
+      ['type', 'metadata.reason'],
+    );
   });
 
   it('answers 400 for an id that is not a UUID and 404 for an unknown one', async () => {

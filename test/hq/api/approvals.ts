@@ -47,7 +47,14 @@ function listQuery(query: URLSearchParams) {
   const sortOrder = query.get('sortOrder') ?? 'desc';
   if (sortOrder !== 'asc' && sortOrder !== 'desc') problems.push({ field: 'sortOrder', message: 'must be asc or desc' });
   if (problems.length > 0) throw badRequest(problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
-  return { pageSize, page, statuses, entityName: query.get('entityName')?.toLowerCase() ?? '', sortField: sortField as (typeof SORT_FIELDS)[number], sortOrder };
+  return {
+    pageSize,
+    page,
+    statuses,
+    entityName: query.get('entityName')?.toLowerCase() ?? '',
+    sortField: sortField as (typeof SORT_FIELDS)[number],
+    sortOrder,
+  };
 }
 
 export const approvalRoutes: AgentRoute[] = [
@@ -59,7 +66,8 @@ export const approvalRoutes: AgentRoute[] = [
       const options = listQuery(query);
       const matches = agent.approvals.filter(
         (approval) =>
-          (options.statuses.length === 0 || options.statuses.includes(approval.approvalStatus)) && approval.entityName.toLowerCase().includes(options.entityName),
+          (options.statuses.length === 0 || options.statuses.includes(approval.approvalStatus)) &&
+          approval.entityName.toLowerCase().includes(options.entityName),
       );
       const direction = options.sortOrder === 'asc' ? 1 : -1;
       matches.sort((a, b) => a[options.sortField].localeCompare(b[options.sortField]) * direction);
@@ -109,7 +117,8 @@ export const approvalRoutes: AgentRoute[] = [
       const tags = metadata?.stringList('tags', { item: RESOURCE_NAME, itemMessage: 'is not a valid tag' }) ?? [];
       fields.adopt(metadata);
       fields.done();
-      if (agent.topics.some((topic) => topic.name === entityName)) throw badRequest(`Topic ${entityName} already exists`, [{ field: 'entityName', message: 'already exists' }]);
+      if (agent.topics.some((topic) => topic.name === entityName))
+        throw badRequest(`Topic ${entityName} already exists`, [{ field: 'entityName', message: 'already exists' }]);
       if (agent.approvals.some((approval) => approval.entityName === entityName && approval.approvalStatus === 'Pending')) {
         throw conflict(`A Pending request to create topic ${entityName} already exists`);
       }

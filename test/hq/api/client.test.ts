@@ -25,11 +25,20 @@ describe('Lenses API emulator: seen through the project HQ client', () => {
     await assert.rejects(lenses.post(lenses.environmentPath('dev', '/api/topics'), { topicName: 'x', replication: 9 }), (error: unknown) => {
       assert.ok(error instanceof LensesApiError);
       assert.equal(error.status, 400);
-      assert.deepEqual(error.invalidFields.map((f) => f.field), ['replication']);
+      assert.deepEqual(
+        error.invalidFields.map((f) => f.field),
+        ['replication'],
+      );
       assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
       return true;
     });
-    await assert.rejects(lenses.get(lenses.environmentPath('staging', '/api/topics')), (error: unknown) => error instanceof LensesApiError && error.status === 503 && /not connected/.test(error.message));
-    await assert.rejects(client('r').delete(lenses.environmentPath('dev', '/api/consumers/orders-archiver')), (error: unknown) => error instanceof LensesApiError && error.status === 403);
+    await assert.rejects(
+      lenses.get(lenses.environmentPath('staging', '/api/topics')),
+      (error: unknown) => error instanceof LensesApiError && error.status === 503 && /not connected/.test(error.message),
+    );
+    await assert.rejects(
+      client('r').delete(lenses.environmentPath('dev', '/api/consumers/orders-archiver')),
+      (error: unknown) => error instanceof LensesApiError && error.status === 403,
+    );
   });
 });

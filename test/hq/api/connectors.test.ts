@@ -19,7 +19,8 @@ describe('Lenses API emulator: Kafka Connect', () => {
   beforeEach(async () => (hq = await startTestApi()));
   afterEach(() => hq.close());
 
-  const connectors = async (query = '') => body<{ connectors: Connector[] }>(await hq.agent('GET', `/api/kafka-connect/connectors${query}`, { token: 'r' })).connectors;
+  const connectors = async (query = '') =>
+    body<{ connectors: Connector[] }>(await hq.agent('GET', `/api/kafka-connect/connectors${query}`, { token: 'r' })).connectors;
   const connector = async (name: string) => (await connectors()).find((candidate) => candidate.name === name);
 
   it('lists connectors with tasks, filtered by cluster and class', async () => {
@@ -28,7 +29,10 @@ describe('Lenses API emulator: Kafka Connect', () => {
     const jdbc = all.find((c) => c.name === 'customers-jdbc-source');
     assert.equal(jdbc?.tasks[0].status, 'FAILED');
     assert.match(jdbc?.tasks[0].trace ?? '', /ConnectException/);
-    assert.deepEqual((await connectors(`?className=${S3}`)).map((c) => c.name), ['orders-s3-sink']);
+    assert.deepEqual(
+      (await connectors(`?className=${S3}`)).map((c) => c.name),
+      ['orders-s3-sink'],
+    );
     assert.equal((await connectors('?cluster=other')).length, 0);
   });
 
@@ -57,25 +61,41 @@ describe('Lenses API emulator: Kafka Connect', () => {
 
   it('creates a connector that is then listed, RUNNING with tasks.max tasks', async () => {
     const configuration = { 'connector.class': FILE_SINK, 'tasks.max': 2, topics: 'orders', file: '/tmp/orders.txt' };
-    const response = await hq.agent('POST', '/api/kafka-connect/connectors', { token: 'rw', body: { name: 'orders-file', cluster: 'connect-main', configuration } });
+    const response = await hq.agent('POST', '/api/kafka-connect/connectors', {
+      token: 'rw',
+      body: { name: 'orders-file', cluster: 'connect-main', configuration },
+    });
     assert.equal(response.status, 201);
     const created = await connector('orders-file');
     assert.equal(created?.status, 'RUNNING');
     assert.equal(created?.tasks.length, 2);
     assert.equal(created?.configuration['tasks.max'], '2');
-    assert.equal((await hq.agent('POST', '/api/kafka-connect/connectors', { token: 'rw', body: { name: 'orders-file', cluster: 'connect-main', configuration } })).status, 409);
+    assert.equal(
+      (await hq.agent('POST', '/api/kafka-connect/connectors', { token: 'rw', body: { name: 'orders-file', cluster: 'connect-main', configuration } })).status,
+      409,
+    );
   });
 
   it('refuses a connector with an unknown class with invalid_fields', async () => {
-    const response = await hq.agent('POST', '/api/kafka-connect/connectors', { token: 'rw', body: { name: 'x', cluster: 'connect-main', configuration: { 'connector.class': 'com.example.Nope' } } });
+    const response = await hq.agent('POST', '/api/kafka-connect/connectors', {
+      token: 'rw',
+      body: { name: 'x', cluster: 'connect-main', configuration: { 'connector.class': 'com.example.Nope' } },
+    });
     assert.equal(response.status, 400);
-    assert.deepEqual(body<{ invalid_fields: Array<{ field: string }> }>(response).invalid_fields.map((f) => f.field), ['configuration.connector.class']);
+    assert.deepEqual(
+      body<{ invalid_fields: Array<{ field: string }> }>(response).invalid_fields.map((f) => f.field),
+      ['configuration.connector.class'],
+    );
   });
 
   it('pauses, resumes, stops, starts and restarts a connector', async () => {
-    const act = async (action: string) => body<Connector>(await hq.agent('PUT', `/api/kafka-connect/clusters/connect-main/connectors/orders-s3-sink/${action}`, { token: 'rw' }));
+    const act = async (action: string) =>
+      body<Connector>(await hq.agent('PUT', `/api/kafka-connect/clusters/connect-main/connectors/orders-s3-sink/${action}`, { token: 'rw' }));
     assert.equal((await act('pause')).status, 'PAUSED');
-    assert.equal((await connector('orders-s3-sink'))?.tasks.every((t) => t.status === 'PAUSED'), true);
+    assert.equal(
+      (await connector('orders-s3-sink'))?.tasks.every((t) => t.status === 'PAUSED'),
+      true,
+    );
     assert.equal((await act('resume')).status, 'RUNNING');
     const stopped = await act('stop');
     assert.equal(stopped.status, 'STOPPED');
@@ -91,8 +111,14 @@ describe('Lenses API emulator: Kafka Connect', () => {
   it('restarts a failed task', async () => {
     const response = await hq.agent('PUT', '/api/kafka-connect/clusters/connect-main/connectors/customers-jdbc-source/tasks/0/restart', { token: 'rw' });
     assert.equal(response.status, 200);
-    assert.deepEqual(body<Connector>(response).tasks.map((t) => [t.status, t.trace]), [['RUNNING', null]]);
-    assert.equal((await hq.agent('PUT', '/api/kafka-connect/clusters/connect-main/connectors/customers-jdbc-source/tasks/7/restart', { token: 'rw' })).status, 404);
+    assert.deepEqual(
+      body<Connector>(response).tasks.map((t) => [t.status, t.trace]),
+      [['RUNNING', null]],
+    );
+    assert.equal(
+      (await hq.agent('PUT', '/api/kafka-connect/clusters/connect-main/connectors/customers-jdbc-source/tasks/7/restart', { token: 'rw' })).status,
+      404,
+    );
   });
 
   it('deletes a connector, which is then gone', async () => {

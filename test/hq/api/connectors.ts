@@ -32,7 +32,10 @@ interface Plugin {
 
 const PLUGINS: Readonly<Record<string, Plugin>> = {
   'org.apache.kafka.connect.file.FileStreamSourceConnector': { type: 'source', required: { file: 'The file to read.', topic: 'The topic to write to.' } },
-  'org.apache.kafka.connect.file.FileStreamSinkConnector': { type: 'sink', required: { file: 'The file to write.', topics: 'Comma-separated topics to read.' } },
+  'org.apache.kafka.connect.file.FileStreamSinkConnector': {
+    type: 'sink',
+    required: { file: 'The file to write.', topics: 'Comma-separated topics to read.' },
+  },
   'io.lenses.streamreactor.connect.aws.s3.sink.S3SinkConnector': {
     type: 'sink',
     required: { topics: 'Comma-separated topics to read.', 'connect.s3.kcql': 'The KCQL statement mapping topics to buckets.' },
@@ -48,7 +51,10 @@ type Action = (typeof ACTIONS)[number];
 
 function topicsOf(connector: ConnectorRecord): string[] {
   const configured = connector.configuration.topics ?? connector.configuration.topic ?? '';
-  return configured.split(',').map((topic) => topic.trim()).filter(Boolean);
+  return configured
+    .split(',')
+    .map((topic) => topic.trim())
+    .filter(Boolean);
 }
 
 function connectorView(cluster: ConnectClusterRecord, connector: ConnectorRecord): Record<string, unknown> {
@@ -84,7 +90,8 @@ function configurationErrors(data: AgentData, name: string, configuration: Recor
   const add = (key: string, message: string) => errors.set(key, [...(errors.get(key) ?? []), message]);
   const className = configuration['connector.class'];
   const plugin = className === undefined ? undefined : PLUGINS[className];
-  if (className === undefined || className.trim() === '') add('connector.class', 'Missing required configuration "connector.class" which has no default value.');
+  if (className === undefined || className.trim() === '')
+    add('connector.class', 'Missing required configuration "connector.class" which has no default value.');
   else if (!plugin) add('connector.class', `Class ${className} could not be found. Installed plugins: ${Object.keys(PLUGINS).join(', ')}`);
   for (const key of Object.keys(plugin?.required ?? {})) {
     if (!configuration[key]?.trim()) add(key, `Missing required configuration "${key}" which has no default value.`);
@@ -93,7 +100,10 @@ function configurationErrors(data: AgentData, name: string, configuration: Recor
   if (tasksMax !== undefined && !/^[1-9]\d{0,2}$/.test(tasksMax)) add('tasks.max', 'Invalid value: must be a positive integer');
   if (configuration.name !== undefined && configuration.name !== name) add('name', `Must match the connector name '${name}'`);
   if (plugin?.type === 'sink') {
-    for (const topic of (configuration.topics ?? '').split(',').map((t) => t.trim()).filter(Boolean)) {
+    for (const topic of (configuration.topics ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)) {
       if (!data.topics.some((candidate) => candidate.name === topic)) add('topics', `Topic '${topic}' does not exist`);
     }
   }
@@ -104,14 +114,24 @@ function validationReport(data: AgentData, name: string, configuration: Record<s
   const errors = configurationErrors(data, name, configuration);
   const className = configuration['connector.class'] ?? '';
   const plugin = PLUGINS[className];
-  const documented: Record<string, string> = { 'connector.class': 'Name or alias of the class for this connector.', 'tasks.max': 'Maximum number of tasks to use for this connector.', ...(plugin?.required ?? {}) };
+  const documented: Record<string, string> = {
+    'connector.class': 'Name or alias of the class for this connector.',
+    'tasks.max': 'Maximum number of tasks to use for this connector.',
+    ...(plugin?.required ?? {}),
+  };
   const keys = [...new Set([...Object.keys(documented), ...Object.keys(configuration), ...errors.keys()])];
   return {
     name: className,
     error_count: [...errors.values()].reduce((sum, list) => sum + list.length, 0),
     groups: ['Common', ...(plugin ? [plugin.type === 'sink' ? 'Sink' : 'Source'] : [])],
     configs: keys.map((key) => ({
-      definition: { name: key, type: 'STRING', required: key === 'connector.class' || key in (plugin?.required ?? {}), documentation: documented[key] ?? '', group: key in (plugin?.required ?? {}) ? 'Connector' : 'Common' },
+      definition: {
+        name: key,
+        type: 'STRING',
+        required: key === 'connector.class' || key in (plugin?.required ?? {}),
+        documentation: documented[key] ?? '',
+        group: key in (plugin?.required ?? {}) ? 'Connector' : 'Common',
+      },
       value: { name: key, value: configuration[key] ?? null, errors: errors.get(key) ?? [], visible: true },
     })),
   };
@@ -177,7 +197,9 @@ export const connectorRoutes: AgentRoute[] = [
       const classNames = query.getAll('className');
       const connectors = agent.connectClusters
         .filter((cluster) => clusters.length === 0 || clusters.includes(cluster.name))
-        .flatMap((cluster) => cluster.connectors.filter((c) => classNames.length === 0 || classNames.includes(c.className)).map((c) => connectorView(cluster, c)));
+        .flatMap((cluster) =>
+          cluster.connectors.filter((c) => classNames.length === 0 || classNames.includes(c.className)).map((c) => connectorView(cluster, c)),
+        );
       return ok({ connectors });
     },
   },
@@ -209,7 +231,8 @@ export const connectorRoutes: AgentRoute[] = [
       const request = await readConnectorRequest(body);
       const cluster = findCluster(agent, request.cluster);
       const errors = configurationErrors(agent, request.name, request.configuration);
-      if (errors.size > 0) throw invalidFields([...errors].flatMap(([key, messages]) => messages.map((message) => ({ field: `configuration.${key}`, message }))));
+      if (errors.size > 0)
+        throw invalidFields([...errors].flatMap(([key, messages]) => messages.map((message) => ({ field: `configuration.${key}`, message }))));
       if (cluster.connectors.some((c) => c.name === request.name)) throw conflict(`Connector '${request.name}' already exists on cluster '${cluster.name}'`);
       const className = request.configuration['connector.class'];
       const connector: ConnectorRecord = {

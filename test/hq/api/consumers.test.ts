@@ -32,7 +32,10 @@ describe('Lenses API emulator: consumer groups', () => {
 
   it('lists the groups reading one topic, 404 for an unknown topic', async () => {
     const readers = body<Group[]>(await hq.agent('GET', '/api/consumers/payments', { token: 'r' }));
-    assert.deepEqual(readers.map((g) => g.id), ['fraud-detector']);
+    assert.deepEqual(
+      readers.map((g) => g.id),
+      ['fraud-detector'],
+    );
     assert.equal((await hq.agent('GET', '/api/consumers/nope', { token: 'r' })).status, 404);
   });
 
@@ -47,12 +50,18 @@ describe('Lenses API emulator: consumer groups', () => {
   });
 
   it('resets to a timestamp, and requires the timestamp', async () => {
-    const response = await hq.agent('PUT', '/api/consumers/orders-archiver/offsets', { token: 'rw', body: { type: 'timestamp', topics: ['orders'], target: '2099-01-01T00:00:00Z' } });
+    const response = await hq.agent('PUT', '/api/consumers/orders-archiver/offsets', {
+      token: 'rw',
+      body: { type: 'timestamp', topics: ['orders'], target: '2099-01-01T00:00:00Z' },
+    });
     assert.equal(response.status, 200);
     assert.equal(body<Group>(response).totalLag, 0);
     const missing = await hq.agent('PUT', '/api/consumers/orders-archiver/offsets', { token: 'rw', body: { type: 'timestamp', topics: ['orders'] } });
     assert.equal(missing.status, 400);
-    assert.deepEqual(body<{ invalid_fields: Array<{ field: string }> }>(missing).invalid_fields.map((f) => f.field), ['target']);
+    assert.deepEqual(
+      body<{ invalid_fields: Array<{ field: string }> }>(missing).invalid_fields.map((f) => f.field),
+      ['target'],
+    );
   });
 
   it('refuses offset changes on a group with active members (409)', async () => {
@@ -62,12 +71,21 @@ describe('Lenses API emulator: consumer groups', () => {
   });
 
   it('sets one partition offset, refusing offsets outside the partition', async () => {
-    const response = await hq.agent('PUT', '/api/consumers/orders-archiver/offsets/topics/orders/partitions/1', { token: 'rw', body: { type: 'absolute', offset: 0 } });
+    const response = await hq.agent('PUT', '/api/consumers/orders-archiver/offsets/topics/orders/partitions/1', {
+      token: 'rw',
+      body: { type: 'absolute', offset: 0 },
+    });
     assert.equal(response.status, 200);
     assert.equal(body<Group>(response).offsets.find((o) => o.partition === 1)?.currentOffset, 0);
-    const beyond = await hq.agent('PUT', '/api/consumers/orders-archiver/offsets/topics/orders/partitions/1', { token: 'rw', body: { type: 'absolute', offset: 10_000 } });
+    const beyond = await hq.agent('PUT', '/api/consumers/orders-archiver/offsets/topics/orders/partitions/1', {
+      token: 'rw',
+      body: { type: 'absolute', offset: 10_000 },
+    });
     assert.equal(beyond.status, 400);
-    assert.equal((await hq.agent('PUT', '/api/consumers/orders-archiver/offsets/topics/orders/partitions/9', { token: 'rw', body: { offset: 0 } })).status, 404);
+    assert.equal(
+      (await hq.agent('PUT', '/api/consumers/orders-archiver/offsets/topics/orders/partitions/9', { token: 'rw', body: { offset: 0 } })).status,
+      404,
+    );
   });
 
   it('deletes the offsets of a topic and of one partition', async () => {

@@ -32,7 +32,9 @@ export function groupLag(data: AgentData, group: ConsumerGroupRecord): { total: 
 
 function offsetRows(data: AgentData, group: ConsumerGroupRecord) {
   return group.offsets.map(({ topic, partition, offset }) => {
-    const found = topicIndex(data).get(topic)?.partitions.find((p) => p.partition === partition);
+    const found = topicIndex(data)
+      .get(topic)
+      ?.partitions.find((p) => p.partition === partition);
     const logEndOffset = found ? endOffset(found) : offset;
     const member = group.members.find((m) => m.assignments.some((a) => a.topic === topic && a.partition === partition));
     return {
@@ -119,7 +121,8 @@ export const consumerRoutes: AgentRoute[] = [
       if (type === 'timestamp') {
         targetMs = target === undefined ? Number.NaN : Date.parse(target);
         if (target === undefined) fields.refuse('target', 'is required when type is "timestamp"');
-        else if (!/^\d{4}-\d{2}-\d{2}T/.test(target) || Number.isNaN(targetMs)) fields.refuse('target', 'must be an RFC 3339 timestamp such as 2026-04-28T10:00:00Z');
+        else if (!/^\d{4}-\d{2}-\d{2}T/.test(target) || Number.isNaN(targetMs))
+          fields.refuse('target', 'must be an RFC 3339 timestamp such as 2026-04-28T10:00:00Z');
       }
       fields.done();
       const group = findGroup(agent, params.group);

@@ -13,9 +13,7 @@ export interface InvalidField {
 
 /** What a route handler answers: JSON, text (YAML, logs) or nothing. */
 export type Reply =
-  | { status: number; kind: 'json'; body: unknown }
-  | { status: number; kind: 'text'; body: string; contentType: string }
-  | { status: number; kind: 'empty' };
+  { status: number; kind: 'json'; body: unknown } | { status: number; kind: 'text'; body: string; contentType: string } | { status: number; kind: 'empty' };
 
 export const ok = (body: unknown): Reply => ({ status: 200, kind: 'json', body });
 export const created = (body: unknown): Reply => ({ status: 201, kind: 'json', body });
@@ -53,8 +51,7 @@ export class ApiProblem extends Error {
   }
 }
 
-export const badRequest = (detail: string, invalidFields?: readonly InvalidField[]) =>
-  new ApiProblem(400, 'bad-request', 'Bad Request', detail, invalidFields);
+export const badRequest = (detail: string, invalidFields?: readonly InvalidField[]) => new ApiProblem(400, 'bad-request', 'Bad Request', detail, invalidFields);
 export const invalidFields = (fields: readonly InvalidField[]) =>
   new ApiProblem(400, 'validation', 'Validation failed', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields);
 export const notFound = (detail: string) => new ApiProblem(404, 'not-found', 'Not Found', detail);

@@ -85,7 +85,8 @@ export function createLensesApi(options: LensesApiOptions): LensesApi {
       try {
         const principal = await authenticate(options, request);
         const match = router.match(request.method ?? 'GET', rawPath);
-        if (match.kind === 'not-found') throw new ApiProblem(404, 'not-found', 'Not Found', `No Lenses API route for ${request.method} ${rawPath.slice(0, 200)}`);
+        if (match.kind === 'not-found')
+          throw new ApiProblem(404, 'not-found', 'Not Found', `No Lenses API route for ${request.method} ${rawPath.slice(0, 200)}`);
         if (match.kind === 'method-not-allowed') throw methodNotAllowed(match.allowed);
         const route = match.value;
         if (!principal.scopes.has(route.scope)) throw forbidden(route.scope, principal);
@@ -102,7 +103,10 @@ export function createLensesApi(options: LensesApiOptions): LensesApi {
         if (route.changesState && reply.status < 400) options.onChange?.();
       } catch (error) {
         // Handler failures carry only emulator messages (no tokens), so show them: it helps whoever debugs a test.
-        const problem = error instanceof ApiProblem ? error : new ApiProblem(500, 'internal', 'Internal Server Error', `The emulator failed: ${error instanceof Error ? error.message : String(error)}`);
+        const problem =
+          error instanceof ApiProblem
+            ? error
+            : new ApiProblem(500, 'internal', 'Internal Server Error', `The emulator failed: ${error instanceof Error ? error.message : String(error)}`);
         sendProblem(response, problem, requestId);
       }
       return true;
@@ -141,7 +145,12 @@ function buildRouter(state: EmulatorState): Router<CompiledRoute> {
     changesState: route.changesState ?? route.method !== 'GET',
     run,
   });
-  for (const route of environmentRoutes) router.add(route.method, route.path, compile(route, (context) => route.handle(context)));
+  for (const route of environmentRoutes)
+    router.add(
+      route.method,
+      route.path,
+      compile(route, (context) => route.handle(context)),
+    );
   const agentRoutes: AgentRoute[] = [...topicRoutes, ...datasetRoutes, ...connectorRoutes, ...consumerRoutes, ...processorRoutes, ...approvalRoutes];
   for (const route of agentRoutes) {
     router.add(

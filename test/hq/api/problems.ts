@@ -29,5 +29,10 @@ export function environmentNotFound(name: string): ApiProblem {
 
 /** 503 for a proxy call to an environment whose agent is not connected. */
 export function agentNotConnected(name: string): ApiProblem {
-  return new ApiProblem(503, 'agent-not-connected', 'Agent not connected', `The agent of environment '${name}' is not connected, so its Lenses API cannot be reached`);
+  return new ApiProblem(
+    503,
+    'agent-not-connected',
+    'Agent not connected',
+    `The agent of environment '${name}' is not connected, so its Lenses API cannot be reached`,
+  );
 }

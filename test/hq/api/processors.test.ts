@@ -23,14 +23,22 @@ describe('Lenses API emulator: SQL processors, deployment targets, pod logs', ()
   const processors = async () => body<{ processors: Processor[] }>(await hq.agent('GET', '/api/v2/streams', { token: 'r' })).processors;
 
   it('lists and gets processors', async () => {
-    assert.deepEqual((await processors()).map((p) => [p.id, p.status]), [['orders-enricher', 'RUNNING'], ['high-value-orders', 'FAILED']]);
+    assert.deepEqual(
+      (await processors()).map((p) => [p.id, p.status]),
+      [
+        ['orders-enricher', 'RUNNING'],
+        ['high-value-orders', 'FAILED'],
+      ],
+    );
     const enricher = body<Processor>(await hq.agent('GET', '/api/v2/streams/orders-enricher', { token: 'r' }));
     assert.deepEqual(enricher.inputTopics, ['orders', 'customers']);
     assert.equal((await hq.agent('GET', '/api/v2/streams/nope', { token: 'r' })).status, 404);
   });
 
   it('lists deployment targets and downloads pod logs', async () => {
-    const targets = body<{ kubernetes: Array<{ cluster: string; namespaces: string[] }>; connect: unknown[] }>(await hq.agent('GET', '/api/v1/deployment/targets', { token: 'r' }));
+    const targets = body<{ kubernetes: Array<{ cluster: string; namespaces: string[] }>; connect: unknown[] }>(
+      await hq.agent('GET', '/api/v1/deployment/targets', { token: 'r' }),
+    );
     assert.deepEqual(targets.kubernetes, [{ cluster: 'incluster', namespaces: ['lenses-apps', 'ai-agent'] }]);
     const logs = await hq.agent('GET', '/api/v1/k8s/logs/incluster/lenses-apps/high-value-orders-5c7b9d4f8-q8m2z/download', { token: 'r' });
     assert.match(String(logs.headers['content-type']), /^text\/plain/);
@@ -56,7 +64,12 @@ describe('Lenses API emulator: SQL processors, deployment targets, pod logs', ()
   it('creates a Kubernetes processor with an id, whose pod logs can be read', async () => {
     const response = await hq.agent('POST', '/api/v2/streams', {
       token: 'rw',
-      body: { name: 'big-payments', processorId: 'big-payments', sql: 'INSERT INTO big-payments SELECT STREAM * FROM payments WHERE amount > 300', deployment: { mode: 'KUBERNETES', runners: 2, cluster: 'incluster', namespace: 'ai-agent' } },
+      body: {
+        name: 'big-payments',
+        processorId: 'big-payments',
+        sql: 'INSERT INTO big-payments SELECT STREAM * FROM payments WHERE amount > 300',
+        deployment: { mode: 'KUBERNETES', runners: 2, cluster: 'incluster', namespace: 'ai-agent' },
+      },
     });
     assert.equal(response.status, 201);
     const created = body<Processor>(response);
@@ -64,19 +77,37 @@ describe('Lenses API emulator: SQL processors, deployment targets, pod logs', ()
     assert.equal(created.runners.length, 2);
     const logs = await hq.agent('GET', `/api/v1/k8s/logs/incluster/ai-agent/${created.runners[0].name}/download`, { token: 'r' });
     assert.match(logs.text, /big-payments starting/);
-    assert.equal((await hq.agent('POST', '/api/v2/streams', { token: 'rw', body: { name: 'again', processorId: 'big-payments', sql: 'INSERT INTO x SELECT STREAM * FROM payments' } })).status, 409);
+    assert.equal(
+      (
+        await hq.agent('POST', '/api/v2/streams', {
+          token: 'rw',
+          body: { name: 'again', processorId: 'big-payments', sql: 'INSERT INTO x SELECT STREAM * FROM payments' },
+        })
+      ).status,
+      409,
+    );
   });
 
   it('refuses a bad statement, an unknown input topic and an unknown deployment target', async () => {
     const notStreaming = await hq.agent('POST', '/api/v2/streams', { token: 'rw', body: { name: 'p1', sql: 'SELECT * FROM orders' } });
-    assert.deepEqual(body<Invalid>(notStreaming).invalid_fields.map((f) => f.field), ['sql']);
+    assert.deepEqual(
+      body<Invalid>(notStreaming).invalid_fields.map((f) => f.field),
+      ['sql'],
+    );
     const unknownTopic = await hq.agent('POST', '/api/v2/streams', { token: 'rw', body: { name: 'p1', sql: 'INSERT INTO out SELECT STREAM * FROM ghosts' } });
     assert.match(body<Invalid>(unknownTopic).invalid_fields[0].message, /ghosts/);
     const badTarget = await hq.agent('POST', '/api/v2/streams', {
       token: 'rw',
-      body: { name: 'p1', sql: 'INSERT INTO out SELECT STREAM * FROM orders', deployment: { mode: 'KUBERNETES', details: { cluster: 'incluster', namespace: 'default' } } },
+      body: {
+        name: 'p1',
+        sql: 'INSERT INTO out SELECT STREAM * FROM orders',
+        deployment: { mode: 'KUBERNETES', details: { cluster: 'incluster', namespace: 'default' } },
+      },
     });
-    assert.deepEqual(body<Invalid>(badTarget).invalid_fields.map((f) => f.field), ['deployment.details.namespace']);
+    assert.deepEqual(
+      body<Invalid>(badTarget).invalid_fields.map((f) => f.field),
+      ['deployment.details.namespace'],
+    );
     assert.equal(hq.changes, 0);
   });
 

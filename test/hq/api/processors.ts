@@ -80,11 +80,17 @@ function readDeployment(fields: FieldReader, data: AgentData): ProcessorDeployme
     if (mode === 'KUBERNETES') {
       const namespace = details.string('namespace', { required: true });
       const target = data.deploymentTargets.kubernetes.find((candidate) => candidate.cluster === cluster);
-      if (cluster && !target) details.refuse('cluster', `is not a Kubernetes deployment target (known: ${data.deploymentTargets.kubernetes.map((t) => t.cluster).join(', ') || 'none'})`);
-      else if (target && namespace && !target.namespaces.includes(namespace)) details.refuse('namespace', `is not a namespace of ${cluster} (known: ${target.namespaces.join(', ')})`);
+      if (cluster && !target)
+        details.refuse(
+          'cluster',
+          `is not a Kubernetes deployment target (known: ${data.deploymentTargets.kubernetes.map((t) => t.cluster).join(', ') || 'none'})`,
+        );
+      else if (target && namespace && !target.namespaces.includes(namespace))
+        details.refuse('namespace', `is not a namespace of ${cluster} (known: ${target.namespaces.join(', ')})`);
       result = { mode, details: { runners, cluster, namespace } };
     } else {
-      if (cluster && !data.deploymentTargets.connect.some((candidate) => candidate.cluster === cluster)) details.refuse('cluster', 'is not a Connect deployment target');
+      if (cluster && !data.deploymentTargets.connect.some((candidate) => candidate.cluster === cluster))
+        details.refuse('cluster', 'is not a Connect deployment target');
       result = { mode, details: { runners, cluster } };
     }
   }
@@ -142,7 +148,9 @@ export const processorRoutes: AgentRoute[] = [
         });
       }
       const runnerCount = deployment.details?.runners ?? 1;
-      const runners = Array.from({ length: runnerCount }, (_, index) => (deployment.mode === 'KUBERNETES' ? `${id.replace(/[_.]/g, '-').toLowerCase()}-${index}` : `${id}-runner-${index}`));
+      const runners = Array.from({ length: runnerCount }, (_, index) =>
+        deployment.mode === 'KUBERNETES' ? `${id.replace(/[_.]/g, '-').toLowerCase()}-${index}` : `${id}-runner-${index}`,
+      );
       if (deployment.mode === 'KUBERNETES' && deployment.details) {
         for (const pod of runners) {
           agent.podLogs[`${deployment.details.cluster}/${deployment.details.namespace}/${pod}`] = [
@@ -178,7 +186,8 @@ export const processorRoutes: AgentRoute[] = [
       const processor = findProcessor(agent, params.id);
       agent.processors = agent.processors.filter((candidate) => candidate !== processor);
       const details = processor.deployment.details;
-      if (processor.deployment.mode === 'KUBERNETES' && details) for (const pod of processor.runners) delete agent.podLogs[`${details.cluster}/${details.namespace}/${pod}`];
+      if (processor.deployment.mode === 'KUBERNETES' && details)
+        for (const pod of processor.runners) delete agent.podLogs[`${details.cluster}/${details.namespace}/${pod}`];
       return noContent();
     },
   },

@@ -16,15 +16,15 @@ interface Entry<T> {
 }
 
 export type RouteMatch<T> =
-  | { kind: 'found'; value: T; params: Record<string, string> }
-  | { kind: 'method-not-allowed'; allowed: string[] }
-  | { kind: 'not-found' };
+  { kind: 'found'; value: T; params: Record<string, string> } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'not-found' };
 
 export class Router<T> {
   private readonly entries: Entry<T>[] = [];
 
   add(method: string, pattern: string, value: T): void {
-    const segments = splitPath(pattern).map<Segment>((part) => (part.startsWith(':') ? { kind: 'param', name: part.slice(1) } : { kind: 'literal', text: part }));
+    const segments = splitPath(pattern).map<Segment>((part) =>
+      part.startsWith(':') ? { kind: 'param', name: part.slice(1) } : { kind: 'literal', text: part },
+    );
     this.entries.push({ method, segments, value });
   }
 

@@ -24,7 +24,10 @@ describe('HQ emulator at --scale N', () => {
     const names = prod.data.topics.map((topic) => topic.name);
     assert.equal(new Set(names).size, 1001, 'N unique names and the wide topic');
     assert.equal(names[4321 % 1000], scaledTopicName(4321 % 1000));
-    assert.ok(names.every((name) => /^[a-z0-9._-]{1,249}$/.test(name)), 'legal Kafka topic names');
+    assert.ok(
+      names.every((name) => /^[a-z0-9._-]{1,249}$/.test(name)),
+      'legal Kafka topic names',
+    );
   });
 
   describe('served through the Lenses API (N = 2,000)', function () {

@@ -70,7 +70,12 @@ export function scaledState(scale: number): EmulatorState {
 }
 
 function scaledData(scale: number): AgentData {
-  const brokers: BrokerRecord[] = Array.from({ length: 6 }, (_, i) => ({ id: i + 1, host: `kafka-${i + 1}.prod.internal`, port: 9092, rack: `eu-west-1${'abc'[i % 3]}` }));
+  const brokers: BrokerRecord[] = Array.from({ length: 6 }, (_, i) => ({
+    id: i + 1,
+    host: `kafka-${i + 1}.prod.internal`,
+    port: 9092,
+    rack: `eu-west-1${'abc'[i % 3]}`,
+  }));
   const topics = Array.from({ length: scale }, (_, index) => generatedTopic(index, brokers));
   topics.push(wideTopic(scale * 10, brokers));
   const consumerGroups = Array.from({ length: Math.max(1, Math.floor(scale / 4)) }, (_, index) => generatedGroup(index, topics, brokers, scale));
@@ -88,7 +93,10 @@ function scaledData(scale: number): AgentData {
     connectClusters,
     processors,
     approvals: generatedApprovals(),
-    deploymentTargets: { kubernetes: [{ cluster: 'prod-k8s', namespaces: ['streaming', 'ai-agent'] }], connect: connectClusters.map((c) => ({ cluster: c.name, version: c.version })) },
+    deploymentTargets: {
+      kubernetes: [{ cluster: 'prod-k8s', namespaces: ['streaming', 'ai-agent'] }],
+      connect: connectClusters.map((c) => ({ cluster: c.name, version: c.version })),
+    },
     podLogs,
   };
 }
@@ -134,7 +142,11 @@ function generatedTopic(index: number, brokers: readonly BrokerRecord[]): TopicR
 function wideTopic(count: number, brokers: readonly BrokerRecord[]): TopicRecord {
   const parts = partitions(6, 3, brokers, 0);
   for (let i = 0; i < count; i++) {
-    const message: MessageRecord = { key: `session-${i % 5000}`, value: { page: `/products/${i % 997}`, userId: `user-${i % 20011}`, durationMs: (i * 31) % 9000 }, timestamp: BASE_TIME + i * 100 };
+    const message: MessageRecord = {
+      key: `session-${i % 5000}`,
+      value: { page: `/products/${i % 997}`, userId: `user-${i % 20011}`, durationMs: (i * 31) % 9000 },
+      timestamp: BASE_TIME + i * 100,
+    };
     parts[i % 6].messages.push(message);
   }
   return {
@@ -166,7 +178,14 @@ function generatedGroup(index: number, topics: readonly TopicRecord[], brokers: 
     }),
   );
   const members = active
-    ? [{ memberId: `${id}-1-${(index * 7919).toString(16).slice(-4)}`, clientId: `${id}-1`, host: `/10.${index % 250}.0.1`, assignments: read.flatMap((topic) => topic.partitions.map((p) => ({ topic: topic.name, partition: p.partition }))) }]
+    ? [
+        {
+          memberId: `${id}-1-${(index * 7919).toString(16).slice(-4)}`,
+          clientId: `${id}-1`,
+          host: `/10.${index % 250}.0.1`,
+          assignments: read.flatMap((topic) => topic.partitions.map((p) => ({ topic: topic.name, partition: p.partition }))),
+        },
+      ]
     : [];
   return { id, coordinator: brokers[index % brokers.length].id, members, offsets };
 }
@@ -197,8 +216,18 @@ function generatedConnect(count: number, scale: number): ConnectClusterRecord[] 
         trace: failed && id === 0 ? 'org.apache.kafka.connect.errors.ConnectException: Exiting WorkerSinkTask due to unrecoverable exception.' : null,
       })),
       configuration: sink
-        ? { 'connector.class': className, 'tasks.max': String(taskCount), topics: topic, 'connect.s3.kcql': `INSERT INTO archive:${topic} SELECT * FROM ${topic} STOREAS 'JSON'` }
-        : { 'connector.class': className, 'tasks.max': String(taskCount), 'connection.url': 'jdbc:postgresql://db.prod.internal:5432/app', 'topic.prefix': `${topic}-` },
+        ? {
+            'connector.class': className,
+            'tasks.max': String(taskCount),
+            topics: topic,
+            'connect.s3.kcql': `INSERT INTO archive:${topic} SELECT * FROM ${topic} STOREAS 'JSON'`,
+          }
+        : {
+            'connector.class': className,
+            'tasks.max': String(taskCount),
+            'connection.url': 'jdbc:postgresql://db.prod.internal:5432/app',
+            'topic.prefix': `${topic}-`,
+          },
       createdAt: iso(BASE_TIME - (index % 200) * 24 * 60 * MINUTE),
     };
     cluster.connectors.push(connector);
@@ -234,7 +263,9 @@ function processorLog(processor: ProcessorRecord): string[] {
   const count = processor.id.startsWith(scaledTopicName(0).replace(/\./g, '-')) ? 2000 : 20;
   for (let i = 1; i < count; i++) {
     const level = i % 250 === 0 ? 'WARN ' : 'INFO ';
-    lines.push(`2026-11-01T${String(8 + Math.floor(i / 3600) % 16).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z ${level} [stream-thread-1] Processed ${i * 100} records, 0 errors`);
+    lines.push(
+      `2026-11-01T${String(8 + (Math.floor(i / 3600) % 16)).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z ${level} [stream-thread-1] Processed ${i * 100} records, 0 errors`,
+    );
   }
   return lines;
 }

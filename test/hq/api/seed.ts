@@ -75,7 +75,13 @@ function orderRecords(): MessageRecord[] {
 function paymentRecords(): MessageRecord[] {
   return Array.from({ length: 12 }, (_, i) => ({
     key: `pay-${500 + i}`,
-    value: { paymentId: `pay-${500 + i}`, orderId: `ord-${1001 + i}`, amount: 20 + ((i * 37) % 480), method: i % 2 === 0 ? 'card' : 'paypal', status: i === 7 ? 'DECLINED' : 'AUTHORISED' },
+    value: {
+      paymentId: `pay-${500 + i}`,
+      orderId: `ord-${1001 + i}`,
+      amount: 20 + ((i * 37) % 480),
+      method: i % 2 === 0 ? 'card' : 'paypal',
+      status: i === 7 ? 'DECLINED' : 'AUTHORISED',
+    },
     timestamp: BASE_TIME + i * MINUTE + 20_000,
   }));
 }
@@ -100,7 +106,13 @@ function enrichedRecords(): MessageRecord[] {
 
 const ORDER_SCHEMA = JSON.stringify({
   type: 'object',
-  properties: { orderId: { type: 'string' }, customerId: { type: 'string' }, amount: { type: 'number' }, currency: { type: 'string' }, status: { type: 'string' } },
+  properties: {
+    orderId: { type: 'string' },
+    customerId: { type: 'string' },
+    amount: { type: 'number' },
+    currency: { type: 'string' },
+    status: { type: 'string' },
+  },
 });
 
 function devData(): AgentData {
@@ -152,7 +164,15 @@ function devData(): AgentData {
         id: 'billing-service',
         coordinator: 1,
         members: [
-          { memberId: 'billing-service-1-6f1d', clientId: 'billing-service-1', host: '/10.0.1.21', assignments: [{ topic: 'orders', partition: 0 }, { topic: 'orders', partition: 1 }] },
+          {
+            memberId: 'billing-service-1-6f1d',
+            clientId: 'billing-service-1',
+            host: '/10.0.1.21',
+            assignments: [
+              { topic: 'orders', partition: 0 },
+              { topic: 'orders', partition: 1 },
+            ],
+          },
           { memberId: 'billing-service-2-93ab', clientId: 'billing-service-2', host: '/10.0.1.22', assignments: [{ topic: 'orders', partition: 2 }] },
         ],
         offsets: [],
@@ -160,7 +180,17 @@ function devData(): AgentData {
       {
         id: 'fraud-detector',
         coordinator: 2,
-        members: [{ memberId: 'fraud-detector-1-0c2e', clientId: 'fraud-detector', host: '/10.0.2.7', assignments: [{ topic: 'payments', partition: 0 }, { topic: 'payments', partition: 1 }] }],
+        members: [
+          {
+            memberId: 'fraud-detector-1-0c2e',
+            clientId: 'fraud-detector',
+            host: '/10.0.2.7',
+            assignments: [
+              { topic: 'payments', partition: 0 },
+              { topic: 'payments', partition: 1 },
+            ],
+          },
+        ],
         offsets: [],
       },
       { id: 'orders-archiver', coordinator: 3, members: [], offsets: [] },
@@ -200,7 +230,8 @@ function devData(): AgentData {
                 id: 0,
                 status: 'FAILED',
                 workerId: 'connect-1.dev.internal:8083',
-                trace: 'org.apache.kafka.connect.errors.ConnectException: java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.\n\tat io.confluent.connect.jdbc.source.JdbcSourceTask.poll(JdbcSourceTask.java:412)',
+                trace:
+                  'org.apache.kafka.connect.errors.ConnectException: java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.\n\tat io.confluent.connect.jdbc.source.JdbcSourceTask.poll(JdbcSourceTask.java:412)',
               },
             ],
             configuration: {
@@ -219,7 +250,12 @@ function devData(): AgentData {
             type: 'sink',
             status: 'PAUSED',
             tasks: [{ id: 0, status: 'PAUSED', workerId: 'connect-0.dev.internal:8083', trace: null }],
-            configuration: { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', 'tasks.max': '1', topics: 'payments', file: '/data/payments.jsonl' },
+            configuration: {
+              'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+              'tasks.max': '1',
+              topics: 'payments',
+              file: '/data/payments.jsonl',
+            },
             createdAt: iso(BASE_TIME - 3 * 24 * 60 * MINUTE),
           },
         ],
@@ -229,7 +265,7 @@ function devData(): AgentData {
       {
         id: 'orders-enricher',
         name: 'orders-enricher',
-        sql: "SET defaults.topic.autocreate=true;\nINSERT INTO orders-enriched\nSELECT STREAM o.*, c.tier AS customerTier, c.country\nFROM orders AS o INNER JOIN customers AS c ON o.customerId = c._key;",
+        sql: 'SET defaults.topic.autocreate=true;\nINSERT INTO orders-enriched\nSELECT STREAM o.*, c.tier AS customerTier, c.country\nFROM orders AS o INNER JOIN customers AS c ON o.customerId = c._key;',
         description: 'Adds the customer tier and country to every order.',
         tags: ['sales'],
         deployment: { mode: 'KUBERNETES', details: { runners: 1, cluster: 'incluster', namespace: 'lenses-apps' } },
@@ -244,7 +280,7 @@ function devData(): AgentData {
       {
         id: 'high-value-orders',
         name: 'high-value-orders',
-        sql: "INSERT INTO high-value-orders\nSELECT STREAM * FROM orders WHERE amount > 400;",
+        sql: 'INSERT INTO high-value-orders\nSELECT STREAM * FROM orders WHERE amount > 400;',
         description: 'Orders above 400 for the fraud team.',
         tags: ['fraud'],
         deployment: { mode: 'KUBERNETES', details: { runners: 1, cluster: 'incluster', namespace: 'lenses-apps' } },
@@ -258,8 +294,24 @@ function devData(): AgentData {
       },
     ],
     approvals: [
-      approval('2b7c5a1e-8f3d-4c6a-9e21-5d4f3a2b1c01', 'invoices', 'Pending', 'Invoice records from the billing app', 'carol@example.com', BASE_TIME - 60 * MINUTE, ['billing']),
-      approval('7e4d2c1b-3a5f-4b8e-8d90-1f2e3d4c5b02', 'shipments', 'Approved', 'Shipment tracking events from the warehouse', 'dave@example.com', BASE_TIME - 3 * 24 * 60 * MINUTE, ['logistics']),
+      approval(
+        '2b7c5a1e-8f3d-4c6a-9e21-5d4f3a2b1c01',
+        'invoices',
+        'Pending',
+        'Invoice records from the billing app',
+        'carol@example.com',
+        BASE_TIME - 60 * MINUTE,
+        ['billing'],
+      ),
+      approval(
+        '7e4d2c1b-3a5f-4b8e-8d90-1f2e3d4c5b02',
+        'shipments',
+        'Approved',
+        'Shipment tracking events from the warehouse',
+        'dave@example.com',
+        BASE_TIME - 3 * 24 * 60 * MINUTE,
+        ['logistics'],
+      ),
       approval('c3a1f9e8-6d2b-4a7c-b5e4-9a8b7c6d5e03', 'tmp-test', 'Rejected', 'Quick test', 'erin@example.com', BASE_TIME - 5 * 24 * 60 * MINUTE, []),
     ],
     deploymentTargets: {
@@ -298,7 +350,12 @@ function approval(
     entityType: 'KafkaTopic',
     entityName,
     approvalStatus: status,
-    settings: { partitions: 3, replication: 3, topicConfig: { 'retention.ms': '604800000' }, capacity: { recordsSize: 512, dataProducedPerDay: null, consumers: 2 } },
+    settings: {
+      partitions: 3,
+      replication: 3,
+      topicConfig: { 'retention.ms': '604800000' },
+      capacity: { recordsSize: 512, dataProducedPerDay: null, consumers: 2 },
+    },
     metadata: { reason, tags },
     createdBy,
     createdAt: iso(createdAt),
@@ -317,7 +374,11 @@ function commitOffsets(data: AgentData): void {
     if (!found) return;
     for (const partition of found.partitions) {
       const end = partition.beginOffset + partition.messages.length;
-      group(groupId)?.offsets.push({ topic: topicName, partition: partition.partition, offset: Math.max(partition.beginOffset, end - behind(partition.partition)) });
+      group(groupId)?.offsets.push({
+        topic: topicName,
+        partition: partition.partition,
+        offset: Math.max(partition.beginOffset, end - behind(partition.partition)),
+      });
     }
   };
   commit('billing-service', 'orders', (p) => p);

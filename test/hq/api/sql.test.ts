@@ -55,9 +55,15 @@ describe('Lenses API emulator: SQL WebSocket', () => {
 
   it('filters with WHERE on a string or a number, case-insensitive keywords, and LIMIT', async () => {
     const gold = frames(await run("select * from customers where tier = 'gold' limit 2", { token: 'r' }));
-    assert.deepEqual(gold.filter((f) => f.type === 'RECORD').map((f) => f.data?.value?.tier), ['gold', 'gold']);
+    assert.deepEqual(
+      gold.filter((f) => f.type === 'RECORD').map((f) => f.data?.value?.tier),
+      ['gold', 'gold'],
+    );
     const byNumber = frames(await run('SELECT * FROM payments WHERE amount = 57', { token: 'r' }));
-    assert.deepEqual(byNumber.filter((f) => f.type === 'RECORD').map((f) => f.data?.value?.paymentId), ['pay-501']);
+    assert.deepEqual(
+      byNumber.filter((f) => f.type === 'RECORD').map((f) => f.data?.value?.paymentId),
+      ['pay-501'],
+    );
     const limited = frames(await run('SELECT * FROM orders LIMIT 3;', { token: 'r' }));
     assert.equal(limited.filter((f) => f.type === 'RECORD').length, 3);
   });
@@ -69,7 +75,10 @@ describe('Lenses API emulator: SQL WebSocket', () => {
 
   it('answers ERROR for an unknown topic, an unsupported statement and a non-JSON message', async () => {
     const unknown = frames(await run('SELECT * FROM ghosts', { token: 'r' }));
-    assert.deepEqual(unknown.map((f) => f.type), ['ERROR']);
+    assert.deepEqual(
+      unknown.map((f) => f.type),
+      ['ERROR'],
+    );
     assert.match(unknown[0].data?.message ?? '', /ghosts/);
     const drop = frames(await run('DROP TABLE orders', { token: 'r' }));
     assert.match(drop[0].data?.message ?? '', /DROP statements are not supported/);
@@ -81,7 +90,10 @@ describe('Lenses API emulator: SQL WebSocket', () => {
 
   it('accepts the environment in the query string', async () => {
     const result = frames(await run('SELECT * FROM payments LIMIT 1', { token: 'r', path: '/api/ws/v2/sql/execute?environment=dev' }));
-    assert.deepEqual(result.map((f) => f.type), ['RECORD', 'END']);
+    assert.deepEqual(
+      result.map((f) => f.type),
+      ['RECORD', 'END'],
+    );
   });
 
   it('refuses the handshake with 401 without a valid bearer', async () => {
@@ -108,7 +120,10 @@ describe('Lenses API emulator: SQL WebSocket', () => {
     const result = await executeSql(client, 'dev', "SELECT * FROM orders WHERE status = 'SHIPPED' LIMIT 4");
     assert.equal(result.records.length, 4);
     assert.equal(result.truncated, false);
-    await assert.rejects(executeSql(client, 'dev', 'SELECT * FROM ghosts'), (error: unknown) => error instanceof LensesApiError && /ghosts/.test(error.message));
+    await assert.rejects(
+      executeSql(client, 'dev', 'SELECT * FROM ghosts'),
+      (error: unknown) => error instanceof LensesApiError && /ghosts/.test(error.message),
+    );
     const anonymous = new LensesClient({ baseUrl: hq.baseUrl, token: () => 'nope' });
     await assert.rejects(executeSql(anonymous, 'dev', 'SELECT * FROM orders'), (error: unknown) => error instanceof LensesApiError && error.status === 401);
   });

@@ -79,7 +79,10 @@ export function runSql(data: AgentData, query: SqlQuery): SqlRecord[] {
   if (!topic) throw new SqlError(`Table '${query.topic}' does not exist`);
   const records = topic.partitions
     .flatMap((partition) =>
-      partition.messages.map((message, index) => ({ message, metadata: { partition: partition.partition, offset: partition.beginOffset + index, timestamp: message.timestamp } })),
+      partition.messages.map((message, index) => ({
+        message,
+        metadata: { partition: partition.partition, offset: partition.beginOffset + index, timestamp: message.timestamp },
+      })),
     )
     .sort((a, b) => a.metadata.timestamp - b.metadata.timestamp || a.metadata.partition - b.metadata.partition || a.metadata.offset - b.metadata.offset);
   const where = query.where;

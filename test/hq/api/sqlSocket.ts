@@ -65,13 +65,17 @@ export class SqlSocketEndpoint {
       const principal = await this.dependencies.authenticate(request);
       if (!principal) throw unauthorized(request.headers.authorization !== undefined);
       if (!principal.scopes.has('read')) throw forbidden('read', principal);
-      if (!environmentName) throw new ApiProblem(400, 'bad-request', 'Bad Request', 'Name the environment: ?environment=NAME', [{ field: 'environment', message: 'is required' }]);
+      if (!environmentName)
+        throw new ApiProblem(400, 'bad-request', 'Bad Request', 'Name the environment: ?environment=NAME', [{ field: 'environment', message: 'is required' }]);
       const found = this.dependencies.findEnvironment(environmentName);
       if (!found) throw environmentNotFound(environmentName);
       if (!found.agent.connected) throw agentNotConnected(environmentName);
       environment = found;
     } catch (error) {
-      refuse(socket, error instanceof ApiProblem ? error : new ApiProblem(503, 'authentication-unavailable', 'Service Unavailable', 'The token could not be validated'));
+      refuse(
+        socket,
+        error instanceof ApiProblem ? error : new ApiProblem(503, 'authentication-unavailable', 'Service Unavailable', 'The token could not be validated'),
+      );
       return;
     }
     if (socket.destroyed) return;
@@ -143,7 +147,10 @@ function refuse(socket: Duplex, problem: ApiProblem): void {
   if (socket.destroyed) return;
   const body = JSON.stringify(problem.body(randomUUID()));
   const headers = { ...problem.headers, 'Content-Type': 'application/problem+json', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close' };
-  const head = [`HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? 'Error'}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
+  const head = [
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? 'Error'}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
   socket.once('finish', () => socket.destroy());
   socket.end(head.join('\r\n') + '\r\n\r\n' + body);
 }

@@ -37,7 +37,10 @@ describe('Lenses API emulator: topics', () => {
 
   it('gets one topic with its configs, 404 for an unknown one', async () => {
     const orders = body<TopicDetail>(await hq.agent('GET', '/api/topics/orders', { token: 'r' }));
-    assert.deepEqual(orders.configs.find((c) => c.name === 'min.insync.replicas'), { name: 'min.insync.replicas', value: '2', isDefault: false, defaultValue: '1' });
+    assert.deepEqual(
+      orders.configs.find((c) => c.name === 'min.insync.replicas'),
+      { name: 'min.insync.replicas', value: '2', isDefault: false, defaultValue: '1' },
+    );
     assert.equal(orders.messagesPerPartition[0].begin, 5);
     const missing = await hq.agent('GET', '/api/topics/nope', { token: 'r' });
     assert.equal(missing.status, 404);
@@ -45,9 +48,10 @@ describe('Lenses API emulator: topics', () => {
   });
 
   it('gets partitions (v2) and broker configs', async () => {
-    const partitions = body<{ topicName: string; partitions: Array<{ partition: number; leader: number; replicas: unknown[]; beginOffset: number; endOffset: number }> }>(
-      await hq.agent('GET', '/api/v2/topics/orders/partitions', { token: 'r' }),
-    );
+    const partitions = body<{
+      topicName: string;
+      partitions: Array<{ partition: number; leader: number; replicas: unknown[]; beginOffset: number; endOffset: number }>;
+    }>(await hq.agent('GET', '/api/v2/topics/orders/partitions', { token: 'r' }));
     assert.equal(partitions.partitions.length, 3);
     assert.equal(partitions.partitions[0].replicas.length, 3);
     assert.ok(partitions.partitions[0].endOffset >= partitions.partitions[0].beginOffset);
@@ -68,22 +72,38 @@ describe('Lenses API emulator: topics', () => {
   });
 
   it('refuses unknown configs and replication above the broker count', async () => {
-    const response = await hq.agent('POST', '/api/topics', { token: 'rw', body: { topicName: 't1', replication: 4, configs: { 'retention.msec': '1', 'cleanup.policy': 'forever' } } });
+    const response = await hq.agent('POST', '/api/topics', {
+      token: 'rw',
+      body: { topicName: 't1', replication: 4, configs: { 'retention.msec': '1', 'cleanup.policy': 'forever' } },
+    });
     assert.equal(response.status, 400);
-    const fields = body<Invalid>(response).invalid_fields.map((f) => f.field).sort();
+    const fields = body<Invalid>(response)
+      .invalid_fields.map((f) => f.field)
+      .sort();
     assert.deepEqual(fields, ['configs.cleanup.policy', 'configs.retention.msec', 'replication']);
   });
 
   it('creates a topic with formats and schemas; AVRO without a schema is refused', async () => {
     const refused = await hq.agent('POST', '/api/v1/kafka/topic', { token: 'rw', body: { name: 'avro-topic', format: { value: { format: 'AVRO' } } } });
     assert.equal(refused.status, 400);
-    assert.deepEqual(body<Invalid>(refused).invalid_fields.map((f) => f.field), ['format.value.schema']);
+    assert.deepEqual(
+      body<Invalid>(refused).invalid_fields.map((f) => f.field),
+      ['format.value.schema'],
+    );
     const response = await hq.agent('POST', '/api/v1/kafka/topic', {
       token: 'rw',
-      body: { name: 'avro-topic', partitions: 2, replication: 1, configs: {}, format: { key: { format: 'string' }, value: { format: 'AVRO', schema: '{"type":"record","name":"A","fields":[]}' } } },
+      body: {
+        name: 'avro-topic',
+        partitions: 2,
+        replication: 1,
+        configs: {},
+        format: { key: { format: 'string' }, value: { format: 'AVRO', schema: '{"type":"record","name":"A","fields":[]}' } },
+      },
     });
     assert.equal(response.status, 201);
-    const metadata = body<{ keyType: string; valueType: string; valueSchema: string }>(await hq.agent('GET', '/api/metadata/topics/avro-topic', { token: 'r' }));
+    const metadata = body<{ keyType: string; valueType: string; valueSchema: string }>(
+      await hq.agent('GET', '/api/metadata/topics/avro-topic', { token: 'r' }),
+    );
     assert.equal(metadata.keyType, 'STRING');
     assert.equal(metadata.valueType, 'AVRO');
     assert.match(metadata.valueSchema, /record/);
@@ -117,12 +137,23 @@ describe('Lenses API emulator: topics', () => {
   it('lists and updates topic metadata (description and tags)', async () => {
     const all = body<Array<{ topicName: string }>>(await hq.agent('GET', '/api/metadata/topics', { token: 'r' }));
     assert.ok(all.some((m) => m.topicName === 'orders'));
-    const update = { topicName: 'payments', keyType: 'STRING', valueType: 'JSON', description: 'Card payments', tags: [{ name: 'finance' }, { name: 'gateway' }] };
+    const update = {
+      topicName: 'payments',
+      keyType: 'STRING',
+      valueType: 'JSON',
+      description: 'Card payments',
+      tags: [{ name: 'finance' }, { name: 'gateway' }],
+    };
     assert.equal((await hq.agent('POST', '/api/v1/metadata/topics', { token: 'rw', body: update })).status, 200);
     const metadata = body<{ description: string; tags: Array<{ name: string }> }>(await hq.agent('GET', '/api/metadata/topics/payments', { token: 'r' }));
     assert.equal(metadata.description, 'Card payments');
     assert.deepEqual(metadata.tags, [{ name: 'finance' }, { name: 'gateway' }]);
     const missing = await hq.agent('POST', '/api/v1/metadata/topics', { token: 'rw', body: { topicName: 'payments', tags: ['finance'] } });
-    assert.deepEqual(body<Invalid>(missing).invalid_fields.map((f) => f.field).sort(), ['keyType', 'tags[0]', 'valueType']);
+    assert.deepEqual(
+      body<Invalid>(missing)
+        .invalid_fields.map((f) => f.field)
+        .sort(),
+      ['keyType', 'tags[0]', 'valueType'],
+    );
   });
 });

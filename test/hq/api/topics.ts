@@ -324,7 +324,8 @@ export const topicRoutes: AgentRoute[] = [
       const offset = integerParam('offset', params.offset);
       const partition = findPartition(findTopic(agent, params.topic), partitionNumber);
       const message = partition.messages[offset - partition.beginOffset];
-      if (offset < partition.beginOffset || !message) throw notFound(`No record at ${params.topic}/${partitionNumber} offset ${offset} (available: ${partition.beginOffset}-${endOffset(partition) - 1})`);
+      if (offset < partition.beginOffset || !message)
+        throw notFound(`No record at ${params.topic}/${partitionNumber} offset ${offset} (available: ${partition.beginOffset}-${endOffset(partition) - 1})`);
       partition.messages.push({ ...message, timestamp: now().getTime() });
       return ok({ topicName: params.topic, partition: partitionNumber, offset: endOffset(partition) - 1 });
     },
@@ -338,7 +339,10 @@ export const topicRoutes: AgentRoute[] = [
       const name = fields.string('topicName', { required: true });
       const keyType = fields.string('keyType', { required: true });
       const valueType = fields.string('valueType', { required: true });
-      for (const [field, type] of [['keyType', keyType], ['valueType', valueType]] as const) {
+      for (const [field, type] of [
+        ['keyType', keyType],
+        ['valueType', valueType],
+      ] as const) {
         if (type && !(DATA_FORMATS as readonly string[]).includes(type.toUpperCase())) fields.refuse(field, `must be one of ${DATA_FORMATS.join(', ')}`);
       }
       const keySchema = fields.string('keySchemaInlined', {}) ?? fields.string('keySchema', {});

@@ -15,14 +15,19 @@ describe('Lenses API emulator: behind the emulator OAuth server', () => {
     const lenses = new LensesClient({ baseUrl: hq.url, token: () => accessToken });
     const topics = (await lenses.get(lenses.environmentPath('dev', '/api/topics'))) as Array<{ topicName: string }>;
     assert.ok(topics.some((topic) => topic.topicName === 'orders'));
-    await assert.rejects(lenses.post(lenses.environmentPath('dev', '/api/topics'), { topicName: 'nope' }), (error: unknown) => error instanceof LensesApiError && error.status === 403);
+    await assert.rejects(
+      lenses.post(lenses.environmentPath('dev', '/api/topics'), { topicName: 'nope' }),
+      (error: unknown) => error instanceof LensesApiError && error.status === 403,
+    );
     const sql = await executeSql(lenses, 'dev', 'SELECT * FROM payments LIMIT 2');
     assert.equal(sql.records.length, 2);
   });
 
   it('accepts the API key with every scope', async () => {
     const lenses = new LensesClient({ baseUrl: hq.url, token: () => hq.apiKey });
-    const created = (await lenses.post(lenses.environmentPath('dev', '/api/topics'), { topicName: 'via-api-key', partitions: 1, replication: 1 })) as { topicName: string };
+    const created = (await lenses.post(lenses.environmentPath('dev', '/api/topics'), { topicName: 'via-api-key', partitions: 1, replication: 1 })) as {
+      topicName: string;
+    };
     assert.equal(created.topicName, 'via-api-key');
   });
 });

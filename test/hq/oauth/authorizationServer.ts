@@ -47,7 +47,11 @@ export interface AuthorizationServerOptions {
 }
 
 /** The holder of a valid access token. */
-export interface TokenHolder { accountId: string; clientId: string; scopes: Scope[] }
+export interface TokenHolder {
+  accountId: string;
+  clientId: string;
+  scopes: Scope[];
+}
 
 /** One "connected application" of a user: an OAuth grant. */
 export interface Authorization {
@@ -170,13 +174,12 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
         enabled: true,
         // Unauthenticated callers (the resource server) may introspect access tokens
         // only: a refresh token is never valid as a bearer (RS-06).
-        allowedPolicy: (_ctx, client, token) => (client.clientId === INTROSPECTION_CLIENT_ID
-          ? token.kind === 'AccessToken'
-          : token.clientId === client.clientId),
+        allowedPolicy: (_ctx, client, token) =>
+          client.clientId === INTROSPECTION_CLIENT_ID ? token.kind === 'AccessToken' : token.clientId === client.clientId,
       },
       resourceIndicators: {
         enabled: true,
-        defaultResource: (_ctx, _client, oneOf) => (oneOf?.[0] ?? issuer),
+        defaultResource: (_ctx, _client, oneOf) => oneOf?.[0] ?? issuer,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, indicator) => {
           if (!/^https?:\/\//i.test(indicator)) throw new errors.InvalidTarget('resource must be an http(s) URL');

@@ -65,7 +65,11 @@ export async function startChallengeOnlyResource(options: ChallengeOnlyResourceO
     const wantsMetadata = (placement === 'challenge' && path === metadataPath) || (placement === 'root' && path === '/.well-known/oauth-protected-resource');
     if (request.method === 'GET' && wantsMetadata) {
       const resource = placement === 'root' ? origin : `${origin}/mcp`;
-      sendJson(response, 200, { resource, authorization_servers: [options.hqUrl], ...(options.scopesSupported ? { scopes_supported: options.scopesSupported } : {}) });
+      sendJson(response, 200, {
+        resource,
+        authorization_servers: [options.hqUrl],
+        ...(options.scopesSupported ? { scopes_supported: options.scopesSupported } : {}),
+      });
       return;
     }
     if (path !== '/mcp') {
@@ -105,10 +109,11 @@ export async function startChallengeOnlyResource(options: ChallengeOnlyResourceO
     mcpUrl: `${origin}/mcp`,
     origin,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -2,7 +2,11 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isStoreSnapshot, type StoreSnapshot } from './store';
 
 /** What `--data FILE` holds: the OAuth store and the Lenses API state. */
-export interface HqData { oauth?: StoreSnapshot; api?: unknown; /** The API key in use, reused when none is given. */ apiKey?: string }
+export interface HqData {
+  oauth?: StoreSnapshot;
+  api?: unknown;
+  /** The API key in use, reused when none is given. */ apiKey?: string;
+}
 
 /** Reads a data file; a missing file is an empty start. Throws a one-line error for a bad file. */
 export function readDataFile(path: string): HqData {

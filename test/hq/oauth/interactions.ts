@@ -61,7 +61,12 @@ export async function handleInteraction(provider: Provider, logger: Logger, requ
     const form = await readForm(request);
     if (form.get('decision') === 'deny') {
       logger.info(`HQ: ${interaction.session?.accountId ?? 'user'} denied ${clientName}`);
-      await provider.interactionFinished(request, response, { error: 'access_denied', error_description: 'The user denied the request.' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        request,
+        response,
+        { error: 'access_denied', error_description: 'The user denied the request.' },
+        { mergeWithLastSubmission: false },
+      );
       return true;
     }
     const view = consentView(interaction, clientName);
@@ -137,5 +142,8 @@ async function clientNameOf(provider: Provider, interaction: Interaction): Promi
 }
 
 function loginExpiredPage(): string {
-  return errorPage({ error: 'interaction_expired', error_description: 'This sign-in page has expired or was already used. Start the sign-in again from the application.' });
+  return errorPage({
+    error: 'interaction_expired',
+    error_description: 'This sign-in page has expired or was already used. Start the sign-in again from the application.',
+  });
 }

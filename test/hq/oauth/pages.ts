@@ -28,7 +28,9 @@ ${body}
 /** The sign-in form: inputs `username` and `password`, button `#sign-in`. */
 export function loginPage(action: string, options: { error?: string; username?: string; clientName: string }): string {
   const error = options.error ? `<p class="error" id="error" role="alert">${escapeHtml(options.error)}</p>` : '';
-  return page('Sign in', `<h2>Sign in</h2>
+  return page(
+    'Sign in',
+    `<h2>Sign in</h2>
 <p class="hint">to continue to <strong id="client-name">${escapeHtml(options.clientName)}</strong></p>
 ${error}
 <form method="post" action="${escapeHtml(action)}" id="login-form">
@@ -38,15 +40,26 @@ ${error}
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <div class="buttons"><button type="submit" id="sign-in" name="action" value="sign-in">Sign in</button></div>
 </form>
-<p class="hint">Users: admin/admin, alice/alice</p>`);
+<p class="hint">Users: admin/admin, alice/alice</p>`,
+  );
 }
 
 /** The consent form: one `scope` checkbox per requested scope (ticked), buttons `#allow` and `#deny`. */
-export function consentPage(action: string, options: { clientName: string; clientId: string; username: string; scopes: readonly string[]; resource?: string; error?: string }): string {
+export function consentPage(
+  action: string,
+  options: { clientName: string; clientId: string; username: string; scopes: readonly string[]; resource?: string; error?: string },
+): string {
   const error = options.error ? `<p class="error" id="error" role="alert">${escapeHtml(options.error)}</p>` : '';
-  const boxes = options.scopes.map((scope) => `<div class="scope"><input type="checkbox" name="scope" value="${escapeHtml(scope)}" id="scope-${escapeHtml(scope)}" checked><label for="scope-${escapeHtml(scope)}">${escapeHtml(scope)}</label></div>`).join('\n');
+  const boxes = options.scopes
+    .map(
+      (scope) =>
+        `<div class="scope"><input type="checkbox" name="scope" value="${escapeHtml(scope)}" id="scope-${escapeHtml(scope)}" checked><label for="scope-${escapeHtml(scope)}">${escapeHtml(scope)}</label></div>`,
+    )
+    .join('\n');
   const resource = options.resource ? `<p class="hint">For resource <code id="resource">${escapeHtml(options.resource)}</code></p>` : '';
-  return page('Authorize', `<h2>Authorize <span id="client-name">${escapeHtml(options.clientName)}</span></h2>
+  return page(
+    'Authorize',
+    `<h2>Authorize <span id="client-name">${escapeHtml(options.clientName)}</span></h2>
 <p class="hint">Signed in as <strong id="username">${escapeHtml(options.username)}</strong>. Client ID <code id="client-id">${escapeHtml(options.clientId)}</code></p>
 ${resource}
 ${error}
@@ -57,7 +70,8 @@ ${boxes}
 <button type="submit" id="allow" name="decision" value="allow">Allow</button>
 <button type="submit" id="deny" name="decision" value="deny" class="secondary" formnovalidate>Deny</button>
 </div>
-</form>`);
+</form>`,
+  );
 }
 
 /** The page shown for an authorization error that must not be redirected (e.g. unknown redirect URI). */

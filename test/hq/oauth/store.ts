@@ -102,8 +102,9 @@ export class OAuthStore {
 
 /** True when a parsed JSON value looks like a snapshot this store wrote. */
 export function isStoreSnapshot(value: unknown): value is StoreSnapshot {
-  return typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 1
-    && typeof (value as { models?: unknown }).models === 'object';
+  return (
+    typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 1 && typeof (value as { models?: unknown }).models === 'object'
+  );
 }
 
 class ModelAdapter implements Adapter {

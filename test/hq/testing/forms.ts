@@ -1,5 +1,8 @@
 /** The answer of an OAuth endpoint: HTTP status and parsed JSON body. */
-export interface JsonAnswer { status: number; body: Record<string, unknown> }
+export interface JsonAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
 
 /** POSTs an `application/x-www-form-urlencoded` body (RFC 6749 endpoints) and reads the JSON answer. */
 export async function postForm(url: string, params: Record<string, string>, headers: Record<string, string> = {}): Promise<JsonAnswer> {

@@ -21,7 +21,13 @@ export interface ObtainTokensOptions {
   redirectUri?: string;
 }
 
-export interface ObtainedTokens { accessToken: string; refreshToken?: string; expiresIn: number; scope: string; clientId: string }
+export interface ObtainedTokens {
+  accessToken: string;
+  refreshToken?: string;
+  expiresIn: number;
+  scope: string;
+  clientId: string;
+}
 
 /** Registers a public native client by DCR (RFC 7591) and returns its client_id. */
 export async function registerClient(hq: Pick<RunningHq, 'url'>, clientName: string, redirectUri: string): Promise<string> {
@@ -89,7 +95,14 @@ export async function obtainTokens(hq: Pick<RunningHq, 'url'>, options: ObtainTo
       ...(options.resource ? { resource: options.resource } : {}),
     }).toString(),
   });
-  const body = (await response.json()) as { access_token?: string; refresh_token?: string; expires_in?: number; scope?: string; error?: string; error_description?: string };
+  const body = (await response.json()) as {
+    access_token?: string;
+    refresh_token?: string;
+    expires_in?: number;
+    scope?: string;
+    error?: string;
+    error_description?: string;
+  };
   if (!response.ok || !body.access_token) throw new Error(`code exchange failed (${response.status}): ${body.error ?? ''} ${body.error_description ?? ''}`);
   return {
     accessToken: body.access_token,

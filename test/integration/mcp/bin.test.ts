@@ -39,9 +39,13 @@ describe('lenses-mcp bin (bundled by esbuild)', function () {
       assert.equal((await client.listTools()).tools.length, 45);
       const environments = resultJson(await client.callTool({ name: 'list_environments', arguments: {} })) as Array<{ name: string }>;
       assert.ok(environments.some((e) => e.name === 'dev'));
-      const records = resultJson(await client.callTool({ name: 'execute_sql', arguments: { environment: 'dev', sql: 'SELECT * FROM payments LIMIT 3' } })) as unknown[];
+      const records = resultJson(
+        await client.callTool({ name: 'execute_sql', arguments: { environment: 'dev', sql: 'SELECT * FROM payments LIMIT 3' } }),
+      ) as unknown[];
       assert.equal(records.length, 3);
-      const topic = resultJson(await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'customers' } })) as { isCompacted: boolean };
+      const topic = resultJson(await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'customers' } })) as {
+        isCompacted: boolean;
+      };
       assert.equal(topic.isCompacted, true);
     } finally {
       await client.close();
@@ -59,13 +63,18 @@ describe('lenses-mcp bin (bundled by esbuild)', function () {
       PORT: '0',
     });
     try {
-      const prm = (await (await fetch(new URL('/.well-known/oauth-protected-resource/mcp', bin.url))).json()) as { resource: string; authorization_servers: string[] };
+      const prm = (await (await fetch(new URL('/.well-known/oauth-protected-resource/mcp', bin.url))).json()) as {
+        resource: string;
+        authorization_servers: string[];
+      };
       assert.equal(prm.resource, 'https://mcp.example.test/mcp');
       assert.deepEqual(prm.authorization_servers, ['https://hq.example.test']);
       const token = await env.token(['read']);
       const client = await connectClient(bin.url, token);
       assert.equal((await client.listTools()).tools.length, 24);
-      const groups = resultJson(await client.callTool({ name: 'list_consumer_groups_by_topic', arguments: { environment: 'dev', topic: 'orders' } })) as unknown[];
+      const groups = resultJson(
+        await client.callTool({ name: 'list_consumer_groups_by_topic', arguments: { environment: 'dev', topic: 'orders' } }),
+      ) as unknown[];
       assert.ok(groups.length > 0);
       await client.close();
       assert.ok(!bin.stderr().includes(token), 'token in the log');

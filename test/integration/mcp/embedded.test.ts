@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionRejection, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
+import {
+  EmbeddedAuthenticator,
+  LINK_SECRET_HEADER,
+  type EmbeddedSession,
+  type SessionRejection,
+  type SessionSource,
+} from '../../../src/mcp/embeddedAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
 import type { Scope } from '../../../src/scopes';
@@ -121,7 +127,7 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
     const { client, changes, notificationStreamOpen } = await connect();
     try {
       await client.listTools();
-      await within(notificationStreamOpen, 'the client\'s notification stream opening');
+      await within(notificationStreamOpen, "the client's notification stream opening");
       const token = (await obtainTokens(hq, { scopes: ['read', 'write', 'delete'] })).accessToken;
       sessions.session = { accessToken: token, scopes: ['read', 'write', 'delete'] };
       assert.equal((await client.listTools()).tools.length, 45);
@@ -181,7 +187,13 @@ describe('SSE resumability (event ids and the priming event)', function () {
 
   async function initializeStream(resumableStreams: boolean | undefined): Promise<string> {
     const sessions = new FakeSessions();
-    const mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new EmbeddedAuthenticator(SECRET, sessions), resumableStreams });
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new EmbeddedAuthenticator(SECRET, sessions),
+      resumableStreams,
+    });
     try {
       const initialize = { ...INITIALIZE, params: { ...INITIALIZE.params, protocolVersion: '2025-11-25' } };
       const response = await postRaw(mcp.url, initialize, { [LINK_SECRET_HEADER]: SECRET });
@@ -213,7 +225,12 @@ describe('Embedded mode with introspection (as the extension runs it)', function
   before(async () => {
     hq = await startHq({ port: 0 });
     const introspector = new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 });
-    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new EmbeddedAuthenticator(SECRET, sessions, undefined, introspector) });
+    mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new EmbeddedAuthenticator(SECRET, sessions, undefined, introspector),
+    });
   });
   after(async () => {
     await mcp?.close();
@@ -250,7 +267,10 @@ describe('Embedded mode with introspection (as the extension runs it)', function
     const { client } = await connectAsEditor(mcp.url);
     try {
       await assertSignedOut(client, sessions);
-      assert.ok(sessions.rejected.length > 0 && sessions.rejected.every(([token, why]) => token === tokens.accessToken && why === 'inactive'), 'CL-19: the inactive token is reported');
+      assert.ok(
+        sessions.rejected.length > 0 && sessions.rejected.every(([token, why]) => token === tokens.accessToken && why === 'inactive'),
+        'CL-19: the inactive token is reported',
+      );
     } finally {
       await client.close();
     }

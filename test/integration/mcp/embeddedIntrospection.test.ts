@@ -19,7 +19,9 @@ const INTROSPECTION_PATH = '/hq-oauth/token-info';
  * Lenses HQ in front of the emulator, with its introspection endpoint at a path of its own
  * (named only in its metadata), and a switch for HQ's `unauthenticatedIntrospection`.
  */
-async function hqWithOwnIntrospectionPath(hq: RunningHq): Promise<{ url: string; seen: string[]; unauthenticatedIntrospection: boolean; close(): Promise<void> }> {
+async function hqWithOwnIntrospectionPath(
+  hq: RunningHq,
+): Promise<{ url: string; seen: string[]; unauthenticatedIntrospection: boolean; close(): Promise<void> }> {
   const state = { url: '', seen: [] as string[], unauthenticatedIntrospection: true, close: async () => {} };
   const body = async (request: IncomingMessage) => {
     const chunks: Buffer[] = [];
@@ -32,27 +34,34 @@ async function hqWithOwnIntrospectionPath(hq: RunningHq): Promise<{ url: string;
       state.seen.push(`${request.method} ${path}`);
       if (path === '/.well-known/oauth-authorization-server') {
         const metadata = (await (await fetch(`${hq.url}${path}`)).json()) as Record<string, unknown>;
-        return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...metadata, issuer: state.url, introspection_endpoint: `${state.url}${INTROSPECTION_PATH}` }));
+        return void response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ...metadata, issuer: state.url, introspection_endpoint: `${state.url}${INTROSPECTION_PATH}` }));
       }
       if (path === '/oauth2/introspect') return void response.writeHead(404).end();
       if (path === INTROSPECTION_PATH && !state.unauthenticatedIntrospection) {
         // What an OAuth server that wants client authentication answers (oidc-provider's words).
-        return void response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request', error_description: 'no client authentication mechanism provided' }));
+        return void response
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'invalid_request', error_description: 'no client authentication mechanism provided' }));
       }
       const target = path === INTROSPECTION_PATH ? `${hq.url}/oauth2/introspect` : `${hq.url}${request.url}`;
       const headers: Record<string, string> = {};
       for (const name of ['authorization', 'content-type', 'accept']) if (typeof request.headers[name] === 'string') headers[name] = request.headers[name];
       const payload = request.method === 'GET' || request.method === 'HEAD' ? undefined : await body(request);
       const answer = await fetch(target, { method: request.method, headers, body: payload });
-      response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
+      response
+        .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
+        .end(Buffer.from(await answer.arrayBuffer()));
     })().catch(() => response.writeHead(502).end());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   return state;
 }
 
@@ -74,7 +83,7 @@ class FakeSessions implements SessionSource {
   }
 }
 
-describe('Embedded mode: the introspection endpoint comes from HQ\'s metadata', function () {
+describe("Embedded mode: the introspection endpoint comes from HQ's metadata", function () {
   this.timeout(20_000);
   let hq: RunningHq;
   let standIn: Awaited<ReturnType<typeof hqWithOwnIntrospectionPath>>;
@@ -101,7 +110,14 @@ describe('Embedded mode: the introspection endpoint comes from HQ\'s metadata', 
   /** The embedded server as the extension builds it, for a session holding `token`; connected as VS Code. */
   async function connectEmbedded(sessions: FakeSessions): Promise<Client> {
     const introspector = new TokenIntrospector({ url: () => introspectionEndpointFromMetadata(standIn.url), cacheTtlSeconds: 30, logger });
-    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: standIn.url, authenticator: new EmbeddedAuthenticator(SECRET, sessions, logger, introspector), logger, resumableStreams: false });
+    mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: standIn.url,
+      authenticator: new EmbeddedAuthenticator(SECRET, sessions, logger, introspector),
+      logger,
+      resumableStreams: false,
+    });
     const connected = new Client({ name: 'vscode-like', version: '1' });
     await connected.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
     client = connected;
@@ -113,7 +129,7 @@ describe('Embedded mode: the introspection endpoint comes from HQ\'s metadata', 
     standIn.seen.length = 0;
     const token = (await obtainTokens(hq, { scopes: ['read'] })).accessToken;
     const editor = await connectEmbedded(new FakeSessions({ accessToken: token, scopes: ['read', 'write', 'delete'] }));
-    assert.equal((await editor.listTools()).tools.length, 24, 'HQ\'s answer (read) was used, not the stored scopes');
+    assert.equal((await editor.listTools()).tools.length, 24, "HQ's answer (read) was used, not the stored scopes");
     const result = await editor.callTool({ name: 'list_environments', arguments: {} });
     assert.equal(result.isError, undefined, resultText(result));
     assert.ok(standIn.seen.includes(`POST ${INTROSPECTION_PATH}`));
@@ -127,11 +143,14 @@ describe('Embedded mode: the introspection endpoint comes from HQ\'s metadata', 
     const token = (await obtainTokens(hq, { scopes: ['read', 'write'] })).accessToken;
     const sessions = new FakeSessions({ accessToken: token, scopes: ['read', 'write'] });
     const editor = await connectEmbedded(sessions);
-    assert.equal((await editor.listTools()).tools.length, 40, 'the session\'s tools stay listed');
+    assert.equal((await editor.listTools()).tools.length, 40, "the session's tools stay listed");
     for (let i = 0; i < 3; i++) {
       const result = await editor.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
       assert.equal(result.isError, true);
-      assert.match(resultText(result), /^Lenses cannot check your sign-in: Lenses HQ refuses unauthenticated token introspection \(HTTP 400 invalid_request\): ask your Lenses admin to set `unauthenticatedIntrospection: true`/);
+      assert.match(
+        resultText(result),
+        /^Lenses cannot check your sign-in: Lenses HQ refuses unauthenticated token introspection \(HTTP 400 invalid_request\): ask your Lenses admin to set `unauthenticatedIntrospection: true`/,
+      );
     }
     assert.equal(logs.filter((line) => line.includes('unauthenticatedIntrospection')).length, 1, logs.join('\n'));
     assert.ok(logs.every((line) => !line.includes(token)));

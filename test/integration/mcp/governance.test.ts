@@ -7,7 +7,16 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { AuditLog, areaOf, DEFAULT_RULES, fixedGovernance, parseEnvironmentSelectors, parseToolSelectors, type AuditSink, type GovernanceRules } from '../../../src/mcp/governance';
+import {
+  AuditLog,
+  areaOf,
+  DEFAULT_RULES,
+  fixedGovernance,
+  parseEnvironmentSelectors,
+  parseToolSelectors,
+  type AuditSink,
+  type GovernanceRules,
+} from '../../../src/mcp/governance';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import type { Logger } from '../../../src/log';
@@ -54,7 +63,9 @@ function rules(overrides: { readOnly?: boolean; enabled?: string[]; disabled?: s
       enabled: parseToolSelectors(overrides.enabled ?? [], 'enabled'),
       disabled: parseToolSelectors(overrides.disabled ?? [], 'disabled'),
     },
-    protectedEnvironments: overrides.protectedEnvironments ? parseEnvironmentSelectors(overrides.protectedEnvironments, 'protected') : DEFAULT_RULES.protectedEnvironments,
+    protectedEnvironments: overrides.protectedEnvironments
+      ? parseEnvironmentSelectors(overrides.protectedEnvironments, 'protected')
+      : DEFAULT_RULES.protectedEnvironments,
   };
 }
 
@@ -102,7 +113,9 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
   }
   /** The connectors of an environment, read from the emulator directly. */
   async function connectors(environment: string): Promise<string[]> {
-    const response = await fetch(`${hq.url}/api/v1/environments/${environment}/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } });
+    const response = await fetch(`${hq.url}/api/v1/environments/${environment}/proxy/api/kafka-connect/connectors`, {
+      headers: { Authorization: `Bearer ${hq.apiKey}` },
+    });
     const body = (await response.json()) as { connectors: Array<{ name: string }> };
     return body.connectors.map((c) => c.name);
   }
@@ -130,23 +143,75 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
 
     it('refuses a direct call to a delete tool with how to turn it off; nothing changes; the refusal is audited', async () => {
       const { client: c } = await client(await serve(rules({ readOnly: true })));
-      const result = await c.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'dev', cluster: 'connect-main', connector: 'orders-s3-sink' } });
+      const result = await c.callTool({
+        name: 'delete_kafka_connector',
+        arguments: { environment: 'dev', cluster: 'connect-main', connector: 'orders-s3-sink' },
+      });
       assert.equal(result.isError, true);
       assert.match(resultText(result), /read-only mode is on.*turn off LENSES_READ_ONLY and restart the Lenses MCP server/);
       assert.ok((await connectors('dev')).includes('orders-s3-sink'));
-      assert.deepEqual(recorded.json.map((entry) => [entry.tool, entry.outcome, entry.reason]), [['delete_kafka_connector', 'refused', 'read-only']]);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.outcome, entry.reason]),
+        [['delete_kafka_connector', 'refused', 'read-only']],
+      );
     });
   });
 
   describe('tool filters', () => {
     const cases: Array<[string, Parameters<typeof rules>[0], (names: string[]) => void]> = [
       ['enabled by tool name', { enabled: ['list_topics', 'get_topic'] }, (names) => assert.deepEqual(names.sort(), ['get_topic', 'list_topics'])],
-      ['enabled by area', { enabled: ['connectors'] }, (names) => assert.deepEqual(names.sort(), LENSES_TOOLS.filter((t) => /connector/.test(t.name)).map((t) => t.name).sort())],
+      [
+        'enabled by area',
+        { enabled: ['connectors'] },
+        (names) =>
+          assert.deepEqual(
+            names.sort(),
+            LENSES_TOOLS.filter((t) => /connector/.test(t.name))
+              .map((t) => t.name)
+              .sort(),
+          ),
+      ],
       ['enabled by scope', { enabled: ['read'] }, (names) => assert.deepEqual(names.sort(), [...READ_TOOLS].sort())],
-      ['disabled by tool name', { disabled: ['execute_sql'] }, (names) => assert.deepEqual(names.sort(), LENSES_TOOLS.map((t) => t.name).filter((n) => n !== 'execute_sql').sort())],
-      ['disabled by area', { disabled: ['sql_processors', 'sql'] }, (names) => assert.deepEqual(names.sort(), LENSES_TOOLS.filter((t) => !['sql', 'sql_processors'].includes(areaOf(t.name) ?? '')).map((t) => t.name).sort())],
-      ['disabled by scope', { disabled: ['delete'] }, (names) => assert.ok(names.length === 40 && !names.some((n) => n.startsWith('delete_')), names.join(','))],
-      ['enabled by area, then one disabled', { enabled: ['topics'], disabled: ['write'] }, (names) => assert.deepEqual(names.sort(), ['get_topic', 'get_topic_broker_configs', 'get_topic_metadata', 'get_topic_partitions', 'list_topic_metadata', 'list_topics'])],
+      [
+        'disabled by tool name',
+        { disabled: ['execute_sql'] },
+        (names) =>
+          assert.deepEqual(
+            names.sort(),
+            LENSES_TOOLS.map((t) => t.name)
+              .filter((n) => n !== 'execute_sql')
+              .sort(),
+          ),
+      ],
+      [
+        'disabled by area',
+        { disabled: ['sql_processors', 'sql'] },
+        (names) =>
+          assert.deepEqual(
+            names.sort(),
+            LENSES_TOOLS.filter((t) => !['sql', 'sql_processors'].includes(areaOf(t.name) ?? ''))
+              .map((t) => t.name)
+              .sort(),
+          ),
+      ],
+      [
+        'disabled by scope',
+        { disabled: ['delete'] },
+        (names) => assert.ok(names.length === 40 && !names.some((n) => n.startsWith('delete_')), names.join(',')),
+      ],
+      [
+        'enabled by area, then one disabled',
+        { enabled: ['topics'], disabled: ['write'] },
+        (names) =>
+          assert.deepEqual(names.sort(), [
+            'get_topic',
+            'get_topic_broker_configs',
+            'get_topic_metadata',
+            'get_topic_partitions',
+            'list_topic_metadata',
+            'list_topics',
+          ]),
+      ],
     ];
     for (const [label, overrides, check] of cases) {
       it(`${label}: tools/list follows`, async () => {
@@ -198,10 +263,16 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
       assert.equal(result.isError, undefined, resultText(result));
       assert.equal(questions.length, 1);
       const params = questions[0].params as { message: string; requestedSchema: { properties: Record<string, { type: string }>; required: string[] } };
-      assert.match(params.message, /^Delete connector orders-sink in prod\? prod is a protected environment \(tier production\).*Type "orders-sink" to confirm/);
+      assert.match(
+        params.message,
+        /^Delete connector orders-sink in prod\? prod is a protected environment \(tier production\).*Type "orders-sink" to confirm/,
+      );
       assert.deepEqual(params.requestedSchema.required, ['confirm_name']);
       assert.ok(!(await connectors('prod')).includes('orders-sink'));
-      assert.deepEqual(recorded.json.map((e) => [e.outcome, e.reason]), [['run', 'confirmed']]);
+      assert.deepEqual(
+        recorded.json.map((e) => [e.outcome, e.reason]),
+        [['run', 'confirmed']],
+      );
     });
 
     for (const [label, answer, pattern] of [
@@ -226,9 +297,15 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
       const { client: c } = await client(await serve(rules()));
       const result = await deleteProdSink(c);
       assert.equal(result.isError, true);
-      assert.match(resultText(result), /this MCP client cannot ask \(it did not declare the "elicitation" capability\).*remove the environment from LENSES_PROTECTED_ENVIRONMENTS/);
+      assert.match(
+        resultText(result),
+        /this MCP client cannot ask \(it did not declare the "elicitation" capability\).*remove the environment from LENSES_PROTECTED_ENVIRONMENTS/,
+      );
       assert.ok((await connectors('prod')).includes('orders-sink'));
-      assert.deepEqual(recorded.json.map((e) => [e.outcome, e.reason]), [['refused', 'no-elicitation']]);
+      assert.deepEqual(
+        recorded.json.map((e) => [e.outcome, e.reason]),
+        [['refused', 'no-elicitation']],
+      );
     });
 
     it('RS-20 stateless HTTP cannot ask the user, so a protected write is refused', async () => {
@@ -251,9 +328,15 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
     it('RS-20 a write (not a delete) on prod asks yes or no; false leaves the connector running, true pauses it', async () => {
       let answer = false;
       const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'accept', content: { confirm: answer } }));
-      const pause = () => c.callTool({ name: 'set_action_on_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink', action: 'pause' } });
+      const pause = () =>
+        c.callTool({
+          name: 'set_action_on_kafka_connector',
+          arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink', action: 'pause' },
+        });
       const status = async () => {
-        const response = await fetch(`${hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } });
+        const response = await fetch(`${hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, {
+          headers: { Authorization: `Bearer ${hq.apiKey}` },
+        });
         return ((await response.json()) as { connectors: Array<{ name: string; status: string }> }).connectors.find((x) => x.name === 'orders-sink')?.status;
       };
       assert.equal((await pause()).isError, true);
@@ -264,12 +347,18 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
       assert.equal(await status(), 'PAUSED');
       assert.equal(questions.length, 2);
       assert.match((questions[0].params as { message: string }).message, /^Pause connector orders-sink on cluster connect-prod in prod\?.*Confirm to run it/);
-      assert.deepEqual(recorded.json.map((e) => e.outcome), ['declined', 'run']);
+      assert.deepEqual(
+        recorded.json.map((e) => e.outcome),
+        ['declined', 'run'],
+      );
     });
 
     it('RS-20 on dev (not protected) no question is asked and the delete runs', async () => {
       const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'decline' }));
-      const result = await c.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'dev', cluster: 'connect-main', connector: 'payments-file-sink' } });
+      const result = await c.callTool({
+        name: 'delete_kafka_connector',
+        arguments: { environment: 'dev', cluster: 'connect-main', connector: 'payments-file-sink' },
+      });
       assert.equal(result.isError, undefined, resultText(result));
       assert.equal(questions.length, 0);
       assert.ok(!(await connectors('dev')).includes('payments-file-sink'));
@@ -277,7 +366,10 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
 
     it('RS-20 an environment listed by name is protected whatever its tier; an empty list protects none', async () => {
       const byName = await client(await serve(rules({ protectedEnvironments: ['dev'] })), () => ({ action: 'decline' }));
-      await byName.client.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'dev', cluster: 'connect-main', connector: 'payments-file-sink' } });
+      await byName.client.callTool({
+        name: 'delete_kafka_connector',
+        arguments: { environment: 'dev', cluster: 'connect-main', connector: 'payments-file-sink' },
+      });
       assert.equal(byName.questions.length, 1);
       assert.ok((await connectors('dev')).includes('payments-file-sink'));
       await mcp?.close();
@@ -302,7 +394,14 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
         return fetch(input, init);
       };
       recorded = new Recorded();
-      mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey), fetch: countingFetch, governance: fixedGovernance(rules(), { audit: new AuditLog(recorded) }) });
+      mcp = await startMcpHttpServer({
+        host: '127.0.0.1',
+        port: 0,
+        lensesUrl: hq.url,
+        authenticator: new ApiKeyAuthenticator(hq.apiKey),
+        fetch: countingFetch,
+        governance: fixedGovernance(rules(), { audit: new AuditLog(recorded) }),
+      });
       const { client: c } = await client(mcp.url, () => ({ action: 'decline' }));
       for (let i = 0; i < 3; i++) await deleteProdSink(c);
       assert.equal(environmentGets, 1);
@@ -332,7 +431,10 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
         assert.match(String(entry.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         assert.match(String(entry.account), /^token:[0-9a-f]{8}$/);
         assert.equal(typeof entry.durationMs, 'number');
-        assert.deepEqual(Object.keys(entry).sort(), ['account', 'durationMs', 'environment', 'outcome', 'resource', 'scope', 'time', 'tool', ...(entry.reason ? ['reason'] : [])].sort());
+        assert.deepEqual(
+          Object.keys(entry).sort(),
+          ['account', 'durationMs', 'environment', 'outcome', 'resource', 'scope', 'time', 'tool', ...(entry.reason ? ['reason'] : [])].sort(),
+        );
       }
       assert.equal(recorded.audit().length, 4);
       assert.match(recorded.audit()[0], /^Audit: delete_kafka_connector on prod\/orders-sink by token:[0-9a-f]{8}: declined \(declined\) in \d+ ms$/);
@@ -418,11 +520,17 @@ describe('RS-20 the standalone bin over stdio: confirmation through elicitation,
     } finally {
       await client.close();
     }
-    const lines = readFileSync(auditFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    assert.deepEqual(lines.map((line) => [line.tool, line.environment, line.resource, line.outcome]), [
-      ['delete_kafka_connector', 'prod', 'orders-sink', 'declined'],
-      ['delete_kafka_connector', 'prod', 'orders-sink', 'run'],
-    ]);
+    const lines = readFileSync(auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(
+      lines.map((line) => [line.tool, line.environment, line.resource, line.outcome]),
+      [
+        ['delete_kafka_connector', 'prod', 'orders-sink', 'declined'],
+        ['delete_kafka_connector', 'prod', 'orders-sink', 'run'],
+      ],
+    );
     assert.ok(!readFileSync(auditFile, 'utf8').includes(hq.apiKey));
     assert.ok(!stderr.includes(hq.apiKey));
     assert.match(stderr, /Audit: delete_kafka_connector on prod\/orders-sink by token:[0-9a-f]{8}: run \(confirmed\)/);

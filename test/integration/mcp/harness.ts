@@ -45,7 +45,11 @@ export async function startOAuthMcp(options: { cacheTtlSeconds?: number; adverti
     lensesUrl: hq.url,
     authenticator,
     advertisedUrl,
-    protectedResourceMetadata: protectedResourceMetadata({ mcpAdvertisedUrl: advertisedUrl, lensesAdvertisedUrl: 'https://hq.example.test', scopes: [...ALL_SCOPES] }),
+    protectedResourceMetadata: protectedResourceMetadata({
+      mcpAdvertisedUrl: advertisedUrl,
+      lensesAdvertisedUrl: 'https://hq.example.test',
+      scopes: [...ALL_SCOPES],
+    }),
   });
   return {
     hq,
@@ -126,4 +130,9 @@ export async function postRaw(url: string, body: unknown, headers: Record<string
   });
 }
 
-export const INITIALIZE = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+export const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+};

@@ -52,17 +52,26 @@ describe('RS-18 every request is validated with HQ by default', function () {
     try {
       const before = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
       assert.equal(before.isError, undefined);
-      const listed = (await (await fetch(`${hq.url}${AUTHORIZATIONS}`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).json()) as { items: Array<{ authorization_id: string; client_id: string }> };
+      const listed = (await (await fetch(`${hq.url}${AUTHORIZATIONS}`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).json()) as {
+        items: Array<{ authorization_id: string; client_id: string }>;
+      };
       const grant = listed.items.find((item) => item.client_id === tokens.clientId);
       assert.ok(grant);
-      const revoked = await fetch(`${hq.url}${AUTHORIZATIONS}/${encodeURIComponent(grant.authorization_id)}`, { method: 'DELETE', headers: { authorization: `Bearer ${tokens.accessToken}` } });
+      const revoked = await fetch(`${hq.url}${AUTHORIZATIONS}/${encodeURIComponent(grant.authorization_id)}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
+      });
       assert.equal(revoked.status, 204);
 
-      const next = await postRaw(mcp.url, { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'list_topics', arguments: { environment: 'dev' } } }, {
-        Authorization: `Bearer ${tokens.accessToken}`,
-        'mcp-session-id': client.transport?.sessionId ?? '',
-        'mcp-protocol-version': '2025-06-18',
-      });
+      const next = await postRaw(
+        mcp.url,
+        { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'list_topics', arguments: { environment: 'dev' } } },
+        {
+          Authorization: `Bearer ${tokens.accessToken}`,
+          'mcp-session-id': client.transport?.sessionId ?? '',
+          'mcp-protocol-version': '2025-06-18',
+        },
+      );
       assert.equal(next.status, 401);
       assert.match(next.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
     } finally {
@@ -119,10 +128,11 @@ async function countingIntrospection(hq: RunningHq): Promise<{ url: string; maxI
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/oauth2/introspect`,
     maxInFlight: () => maxInFlight,
     total: () => total,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -158,16 +168,18 @@ describe('RS-19 a flood of unknown bearers', function () {
         }
       })();
       let sent = 0;
-      await Promise.all(Array.from({ length: 64 }, async () => {
-        while (sent < 2000) {
-          sent += 1;
-          const response = await postRaw(mcp.url, INITIALIZE, { Authorization: `Bearer ${randomBytes(24).toString('base64url')}` });
-          await response.text();
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          if (response.status === 503) assert.equal(response.headers.get('retry-after'), '1');
-          else assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          while (sent < 2000) {
+            sent += 1;
+            const response = await postRaw(mcp.url, INITIALIZE, { Authorization: `Bearer ${randomBytes(24).toString('base64url')}` });
+            await response.text();
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+            if (response.status === 503) assert.equal(response.headers.get('retry-after'), '1');
+            else assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+          }
+        }),
+      );
       flooding = false;
       await userLoop;
     } finally {
@@ -176,7 +188,11 @@ describe('RS-19 a flood of unknown bearers', function () {
     }
     const answered = [...statuses.values()].reduce((sum, count) => sum + count, 0);
     assert.equal(answered, 2000);
-    assert.deepEqual([...statuses.keys()].filter((status) => status !== 401 && status !== 503), [], JSON.stringify([...statuses]));
+    assert.deepEqual(
+      [...statuses.keys()].filter((status) => status !== 401 && status !== 503),
+      [],
+      JSON.stringify([...statuses]),
+    );
     assert.ok(introspection.maxInFlight() <= 32, `${introspection.maxInFlight()} introspections in flight at HQ`);
     assert.ok(introspection.maxInFlight() >= 8, 'the flood did reach HQ in parallel (the test can see a missing cap)');
     assert.ok(userCalls > 0, 'the signed-in user made calls during the flood');

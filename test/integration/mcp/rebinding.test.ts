@@ -47,7 +47,12 @@ function errorMessageOf(body: string): string {
   return (JSON.parse(body) as { error: { message: string } }).error.message;
 }
 
-const deleteConnector = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'delete_kafka_connector', arguments: { environment: 'dev', cluster: 'connect-main', connector: 'orders-s3-sink' } } };
+const deleteConnector = {
+  jsonrpc: '2.0',
+  id: 2,
+  method: 'tools/call',
+  params: { name: 'delete_kafka_connector', arguments: { environment: 'dev', cluster: 'connect-main', connector: 'orders-s3-sink' } },
+};
 
 describe('RS-17 Host and Origin are checked on every bind address, in API-key and OAuth mode', function () {
   this.timeout(30_000);
@@ -69,9 +74,10 @@ describe('RS-17 Host and Origin are checked on every bind address, in API-key an
   for (const mode of ['API-key', 'OAuth'] as const) {
     for (const [bind, address] of BINDS) {
       it(`RS-17 ${mode} mode bound to ${bind}: a foreign Host or Origin gets 403 with the reason and nothing runs; loopback, advertised and allowed names are served`, async () => {
-        const env = mode === 'OAuth'
-          ? { OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: ADVERTISED }
-          : { LENSES_API_KEY: hq.apiKey, TRANSPORT: 'http', MCP_ADVERTISED_URL: ADVERTISED };
+        const env =
+          mode === 'OAuth'
+            ? { OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: ADVERTISED }
+            : { LENSES_API_KEY: hq.apiKey, TRANSPORT: 'http', MCP_ADVERTISED_URL: ADVERTISED };
         const config = readConfig({ ...env, LENSES_URL: hq.url, HOST: bind, PORT: '0', MCP_ALLOWED_HOSTS: ALLOWED });
         const mcp: RunningMcpHttpServer = await startStandaloneHttp(config, { logger: silentLogger });
         try {

@@ -65,7 +65,17 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
   ];
 
   it('declares an outputSchema {total, offset, items, next_offset} on every list tool', () => {
-    for (const name of ['list_topics', 'list_topic_metadata', 'list_datasets', 'list_consumer_groups', 'list_consumer_groups_by_topic', 'list_kafka_connectors', 'list_sql_processors', 'list_approval_requests', 'list_environments']) {
+    for (const name of [
+      'list_topics',
+      'list_topic_metadata',
+      'list_datasets',
+      'list_consumer_groups',
+      'list_consumer_groups_by_topic',
+      'list_kafka_connectors',
+      'list_sql_processors',
+      'list_approval_requests',
+      'list_environments',
+    ]) {
       const schema = outputSchemas.get(name) as { type: string; properties: Record<string, unknown>; required: string[] } | undefined;
       assert.ok(schema, name);
       assert.equal(schema.type, 'object');
@@ -116,12 +126,21 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
   });
 
   it('list_consumer_groups and list_kafka_connectors: paging visits every item exactly once (at a 400,000-character budget, to keep the test short)', async () => {
-    const wide = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey, ALL_SCOPES), maxToolOutputChars: 400_000 });
+    const wide = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new ApiKeyAuthenticator(hq.apiKey, ALL_SCOPES),
+      maxToolOutputChars: 400_000,
+    });
     const wideClient = new Client({ name: 'scale-test-wide', version: '1' });
     try {
       await wideClient.connect(new StreamableHTTPClientTransport(new URL(wide.url), { requestInit: { headers: { Authorization: `Bearer ${hq.apiKey}` } } }));
       await wideClient.listTools();
-      for (const [tool, total, key] of [['list_consumer_groups', 2_500, 'id'], ['list_kafka_connectors', 500, 'name']] as const) {
+      for (const [tool, total, key] of [
+        ['list_consumer_groups', 2_500, 'id'],
+        ['list_kafka_connectors', 500, 'name'],
+      ] as const) {
         const seen = new Set<string>();
         let offset: number | null = 0;
         let pages = 0;
@@ -156,9 +175,15 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
       seen.push(...page.items.map((d) => d.name));
       offset = page.next_offset;
     }
-    const everyName = (JSON.parse(await raw(`/api/v1/environments/${env}/proxy/api/v1/datasets?pageSize=1000&page=1`)) as { datasets: { values: Array<{ name: string }> } }).datasets.values.map((d) => d.name);
-    const secondPage = (JSON.parse(await raw(`/api/v1/environments/${env}/proxy/api/v1/datasets?pageSize=1000&page=2`)) as { datasets: { values: Array<{ name: string }> } }).datasets.values.map((d) => d.name);
-    const third = (JSON.parse(await raw(`/api/v1/environments/${env}/proxy/api/v1/datasets?pageSize=1000&page=3`)) as { datasets: { values: Array<{ name: string }> } }).datasets.values.map((d) => d.name);
+    const everyName = (
+      JSON.parse(await raw(`/api/v1/environments/${env}/proxy/api/v1/datasets?pageSize=1000&page=1`)) as { datasets: { values: Array<{ name: string }> } }
+    ).datasets.values.map((d) => d.name);
+    const secondPage = (
+      JSON.parse(await raw(`/api/v1/environments/${env}/proxy/api/v1/datasets?pageSize=1000&page=2`)) as { datasets: { values: Array<{ name: string }> } }
+    ).datasets.values.map((d) => d.name);
+    const third = (
+      JSON.parse(await raw(`/api/v1/environments/${env}/proxy/api/v1/datasets?pageSize=1000&page=3`)) as { datasets: { values: Array<{ name: string }> } }
+    ).datasets.values.map((d) => d.name);
     assert.deepEqual(seen, [...everyName, ...secondPage, ...third].slice(0, seen.length), 'in Lenses order, each once, across Lenses page boundaries');
     assert.ok(seen.length >= 2_100);
   });
@@ -166,14 +191,22 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
   it('filter finds a known topic among 10,000, and a glob finds exactly its matches', async () => {
     const known = scaledTopicName(4321);
     const exact = pageOf<{ topicName: string }>(await call('list_topics', { environment: env, filter: known.toUpperCase() }));
-    assert.deepEqual(exact.items.map((t) => t.topicName), [known]);
+    assert.deepEqual(
+      exact.items.map((t) => t.topicName),
+      [known],
+    );
     assert.equal(exact.total, 1);
     const glob = pageOf<{ topicName: string }>(await call('list_topics', { environment: env, filter: 'payments.refunds.*.v3' }));
-    const expected = Array.from({ length: 10_000 }, (_, i) => scaledTopicName(i)).filter((name) => /^payments\.refunds\..*\.v3$/.test(name)).sort();
+    const expected = Array.from({ length: 10_000 }, (_, i) => scaledTopicName(i))
+      .filter((name) => /^payments\.refunds\..*\.v3$/.test(name))
+      .sort();
     assert.deepEqual(glob.items.map((t) => t.topicName).sort(), expected);
     assert.ok(expected.length > 0);
     const datasets = pageOf<{ name: string }>(await call('list_datasets', { environment: env, filter: known }));
-    assert.deepEqual(datasets.items.map((d) => d.name), [known]);
+    assert.deepEqual(
+      datasets.items.map((d) => d.name),
+      [known],
+    );
     const groups = pageOf<{ id: string }>(await call('list_consumer_groups', { environment: env, filter: 'iot-indexer-*' }));
     assert.ok(groups.total > 0 && groups.items.every((g) => g.id.startsWith('iot-indexer-')));
   });
@@ -184,7 +217,10 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
   });
 
   it('list_consumer_groups_by_topic and list_environments answer within the budget', async () => {
-    for (const [tool, args] of [['list_consumer_groups_by_topic', { environment: env, topic: scaledTopicName(0) }], ['list_environments', {}]] as const) {
+    for (const [tool, args] of [
+      ['list_consumer_groups_by_topic', { environment: env, topic: scaledTopicName(0) }],
+      ['list_environments', {}],
+    ] as const) {
       const result = await call(tool, args);
       assert.ok(textOf(result).length <= BUDGET, tool);
       assert.ok(pageOf(result).items.length > 0, tool);
@@ -210,7 +246,9 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
   });
 
   it('get_pod_logs of a 2,000-line log shows the most recent whole lines; offset reads from the start', async () => {
-    const pod = (JSON.parse(await raw(`/api/v1/environments/${env}/proxy/api/v2/streams`)) as { processors: Array<{ id: string; runners: Array<{ name: string }> }> }).processors.find((p) => p.id.startsWith(scaledTopicName(0).replace(/\./g, '-')));
+    const pod = (
+      JSON.parse(await raw(`/api/v1/environments/${env}/proxy/api/v2/streams`)) as { processors: Array<{ id: string; runners: Array<{ name: string }> }> }
+    ).processors.find((p) => p.id.startsWith(scaledTopicName(0).replace(/\./g, '-')));
     assert.ok(pod);
     const args = { environment: env, cluster: 'prod-k8s', namespace: 'streaming', pod: pod.runners[0].name };
     const full = await raw(`/api/v1/environments/${env}/proxy/api/v1/k8s/logs/prod-k8s/streaming/${pod.runners[0].name}/download`);

@@ -12,12 +12,20 @@ const toolsCall = (name: string, args: Record<string, unknown>) => ({ jsonrpc: '
 const PRM_URL = 'https://mcp.example.test/.well-known/oauth-protected-resource/mcp';
 
 /** A raw request with full control of headers (repeated ones included). */
-function rawRequest(url: string, headers: Record<string, string | string[]>, body: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+function rawRequest(
+  url: string,
+  headers: Record<string, string | string[]>,
+  body: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (response) => {
-      response.resume();
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
-    });
+    const request = httpRequest(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -91,7 +99,11 @@ describe('MCP server security in OAuth mode (RS-*)', function () {
     const query = await postRaw(`${env.mcp.url}?access_token=${readToken}`, INITIALIZE);
     assert.equal(query.status, 401);
     assert.doesNotMatch(query.headers.get('www-authenticate') ?? '', /error=/);
-    const form = await fetch(env.mcp.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `access_token=${readToken}` });
+    const form = await fetch(env.mcp.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `access_token=${readToken}`,
+    });
     assert.equal(form.status, 401);
     assert.equal(env.introspections(), before);
   });
@@ -128,7 +140,9 @@ describe('MCP server security in OAuth mode (RS-*)', function () {
     const write = await postRaw(env.mcp.url, toolsCall('create_topic', { environment: 'dev', topic_name: 'rs10' }), { Authorization: `Bearer ${readToken}` });
     assert.equal(write.status, 403);
     assert.equal(write.headers.get('www-authenticate'), `Bearer error="insufficient_scope", scope="read write", resource_metadata="${PRM_URL}"`);
-    const del = await postRaw(env.mcp.url, toolsCall('delete_consumer_group', { environment: 'dev', group_id: 'orders-archiver' }), { Authorization: `Bearer ${readToken}` });
+    const del = await postRaw(env.mcp.url, toolsCall('delete_consumer_group', { environment: 'dev', group_id: 'orders-archiver' }), {
+      Authorization: `Bearer ${readToken}`,
+    });
     assert.equal(del.status, 403);
     assert.match(del.headers.get('www-authenticate') ?? '', /scope="read delete"/);
     const topic = await fetch(`${env.hq.url}/api/v1/environments/dev/proxy/api/topics/rs10`, { headers: { Authorization: `Bearer ${env.hq.apiKey}` } });
@@ -136,7 +150,11 @@ describe('MCP server security in OAuth mode (RS-*)', function () {
   });
 
   it('scope matrix over HTTP: read 24, read write 40, all three 45; a read+write token gets 403 for a delete tool', async () => {
-    for (const [scopes, count] of [[['read'], 24], [['read', 'write'], 40], [['read', 'write', 'delete'], 45]] as const) {
+    for (const [scopes, count] of [
+      [['read'], 24],
+      [['read', 'write'], 40],
+      [['read', 'write', 'delete'], 45],
+    ] as const) {
       const client = await connectClient(env.mcp.url, await env.token([...scopes]));
       try {
         assert.equal((await client.listTools()).tools.length, count, scopes.join(' '));
@@ -145,7 +163,9 @@ describe('MCP server security in OAuth mode (RS-*)', function () {
       }
     }
     const readWrite = await env.token(['read', 'write']);
-    const response = await postRaw(env.mcp.url, toolsCall('delete_sql_processor', { environment: 'dev', sql_processor_id: 'x' }), { Authorization: `Bearer ${readWrite}` });
+    const response = await postRaw(env.mcp.url, toolsCall('delete_sql_processor', { environment: 'dev', sql_processor_id: 'x' }), {
+      Authorization: `Bearer ${readWrite}`,
+    });
     assert.equal(response.status, 403);
     assert.match(response.headers.get('www-authenticate') ?? '', /error="insufficient_scope", scope="read write delete"/);
   });
@@ -166,7 +186,10 @@ describe('MCP server security in OAuth mode (RS-*)', function () {
   it('RS-13 malformed JSON, wrong content type, huge body: 400/413, and the server keeps serving', async () => {
     const auth = { Authorization: `Bearer ${allToken}` };
     assert.equal((await postRaw(env.mcp.url, '{"jsonrpc": "2.0", "id": 1, "method": ', auth)).status, 400);
-    assert.equal((await fetch(env.mcp.url, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: JSON.stringify(INITIALIZE) })).status, 400);
+    assert.equal(
+      (await fetch(env.mcp.url, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: JSON.stringify(INITIALIZE) })).status,
+      400,
+    );
     const huge = await postRaw(env.mcp.url, JSON.stringify({ ...INITIALIZE, padding: 'x'.repeat(4 * 1024 * 1024 + 10) }), auth).catch(() => undefined);
     assert.equal(huge?.status, 413);
     const client = await connectClient(env.mcp.url, allToken);
@@ -217,7 +240,8 @@ describe('RS-11 introspection unavailable fails closed with 503', function () {
       if (mode === 'slow') return void setTimeout(() => response.end('{"active":true}'), 1000).unref();
       if (mode === '5xx') return void response.writeHead(502).end('bad gateway');
       if (mode === 'non-json') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<html>active</html>');
-      if (mode === 'oversized') return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ active: true, exp: 9e9, pad: 'x'.repeat(100_000) }));
+      if (mode === 'oversized')
+        return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ active: true, exp: 9e9, pad: 'x'.repeat(100_000) }));
       response.destroy();
     });
     await new Promise<void>((resolve) => introspection.listen(0, '127.0.0.1', resolve));
@@ -268,7 +292,13 @@ describe('Stateless HTTP (MCP_STATELESS_HTTP)', function () {
   this.timeout(20_000);
   it('serves each request on its own: no session id, tools work, GET is refused', async () => {
     const env = await startOAuthMcp();
-    const mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: env.hq.url, authenticator: new ApiKeyAuthenticator(env.hq.apiKey), stateless: true });
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: env.hq.url,
+      authenticator: new ApiKeyAuthenticator(env.hq.apiKey),
+      stateless: true,
+    });
     try {
       const initialize = await postRaw(mcp.url, INITIALIZE);
       assert.equal(initialize.status, 200);
@@ -289,7 +319,13 @@ describe('RS-13 a body trickled in too slowly', function () {
   this.timeout(20_000);
   let mcp: RunningMcpHttpServer;
   before(async () => {
-    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: 'http://127.0.0.1:9', authenticator: new ApiKeyAuthenticator('k'.repeat(24)), requestTimeoutMs: 800 });
+    mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: 'http://127.0.0.1:9',
+      authenticator: new ApiKeyAuthenticator('k'.repeat(24)),
+      requestTimeoutMs: 800,
+    });
   });
   after(async () => {
     await mcp?.close();
@@ -300,7 +336,9 @@ describe('RS-13 a body trickled in too slowly', function () {
     const initialized = await postRaw(mcp.url, INITIALIZE, auth);
     const sessionId = initialized.headers.get('mcp-session-id') ?? '';
     await initialized.text();
-    const stream = await fetch(mcp.url, { headers: { ...auth, accept: 'text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' } });
+    const stream = await fetch(mcp.url, {
+      headers: { ...auth, accept: 'text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+    });
     assert.equal(stream.status, 200);
     const reader = stream.body?.getReader();
     assert.ok(reader);
@@ -314,7 +352,9 @@ describe('RS-13 a body trickled in too slowly', function () {
     const answer = await new Promise<string>((resolve) => {
       let text = '';
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write(`POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${'k'.repeat(24)}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`);
+        socket.write(
+          `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${'k'.repeat(24)}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`,
+        );
       });
       socket.on('data', (chunk) => (text += chunk.toString('utf8')));
       socket.on('close', () => resolve(text));
@@ -324,4 +364,3 @@ describe('RS-13 a body trickled in too slowly', function () {
     await reader.cancel();
   });
 });
-

@@ -28,7 +28,11 @@ async function openSession(url: string, headers: Record<string, string>, initial
   assert.equal(response.status, 200);
   const id = response.headers.get('mcp-session-id') ?? '';
   if (initialized) {
-    const notified = await postRaw(url, { jsonrpc: '2.0', method: 'notifications/initialized' }, { ...headers, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' });
+    const notified = await postRaw(
+      url,
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { ...headers, 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' },
+    );
     await notified.text();
     assert.equal(notified.status, 202);
   }
@@ -70,10 +74,15 @@ describe('Bounded MCP sessions', function () {
   const apiKeyServer = (options: Partial<McpHttpServerOptions>) =>
     startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(API_KEY), ...options });
 
-  it('per user: past the cap the user\'s longest-idle session is closed, and no other user\'s', async () => {
+  it("per user: past the cap the user's longest-idle session is closed, and no other user's", async () => {
     const clock = manualClock();
     const introspector = new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 });
-    const authenticator = new OAuthResourceServerAuthenticator({ resource: `${ADVERTISED}/mcp`, resourceMetadataUrl: `${ADVERTISED}/.well-known/oauth-protected-resource/mcp`, scopes: ALL_SCOPES, introspector });
+    const authenticator = new OAuthResourceServerAuthenticator({
+      resource: `${ADVERTISED}/mcp`,
+      resourceMetadataUrl: `${ADVERTISED}/.well-known/oauth-protected-resource/mcp`,
+      scopes: ALL_SCOPES,
+      introspector,
+    });
     mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator, maxSessionsPerSubject: 3, now: clock.now });
     const alice = { Authorization: `Bearer ${(await obtainTokens(hq, { username: 'alice', scopes: ['read'], resource: `${ADVERTISED}/mcp` })).accessToken}` };
     const admin = { Authorization: `Bearer ${(await obtainTokens(hq, { username: 'admin', scopes: ['read'], resource: `${ADVERTISED}/mcp` })).accessToken}` };
@@ -101,7 +110,10 @@ describe('Bounded MCP sessions', function () {
     const refused = await postRaw(mcp.url, INITIALIZE, auth);
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get('retry-after'), '60');
-    assert.match(((await refused.json()) as { error: { message: string } }).error.message, /^Too many open MCP sessions \(3\); close unused ones \(DELETE \/mcp\) or try again in a minute$/);
+    assert.match(
+      ((await refused.json()) as { error: { message: string } }).error.message,
+      /^Too many open MCP sessions \(3\); close unused ones \(DELETE \/mcp\) or try again in a minute$/,
+    );
 
     clock.advance(60_000);
     for (const id of ids.slice(1)) assert.equal(await pingStatus(mcp.url, auth, id), 200);
@@ -116,15 +128,17 @@ describe('Bounded MCP sessions', function () {
     const statuses: number[] = [];
     const ids: string[] = [];
     let sent = 0;
-    await Promise.all(Array.from({ length: 16 }, async () => {
-      while (sent < 300) {
-        sent += 1;
-        const response = await postRaw(url, INITIALIZE, auth);
-        await response.text();
-        statuses.push(response.status);
-        if (response.status === 200) ids.push(response.headers.get('mcp-session-id') ?? '');
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (sent < 300) {
+          sent += 1;
+          const response = await postRaw(url, INITIALIZE, auth);
+          await response.text();
+          statuses.push(response.status);
+          if (response.status === 200) ids.push(response.headers.get('mcp-session-id') ?? '');
+        }
+      }),
+    );
     assert.equal(statuses.length, 300);
     assert.equal(statuses.filter((status) => status === 200).length, 50);
     assert.equal(statuses.filter((status) => status === 503).length, 250);
@@ -139,7 +153,10 @@ describe('Bounded MCP sessions', function () {
     // Its SSE stream ends when the server closes the session (a request would count as activity).
     const stream = await fetch(url, { headers: { ...auth, accept: 'text/event-stream', 'mcp-session-id': abandoned, 'mcp-protocol-version': '2025-06-18' } });
     assert.equal(stream.status, 200);
-    const ended = stream.text().then(() => true, () => true);
+    const ended = stream.text().then(
+      () => true,
+      () => true,
+    );
     const client = await connectClient(url, API_KEY);
     try {
       clock.advance(1001);
@@ -170,7 +187,14 @@ describe('LENSES_TIMEOUT_SECONDS', function () {
   });
 
   it('bounds each HQ call: the tool says Lenses did not answer within the configured time', async () => {
-    const config = readConfig({ LENSES_URL: `http://127.0.0.1:${(silentHq.address() as AddressInfo).port}`, LENSES_API_KEY: API_KEY, TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0', LENSES_TIMEOUT_SECONDS: '1' });
+    const config = readConfig({
+      LENSES_URL: `http://127.0.0.1:${(silentHq.address() as AddressInfo).port}`,
+      LENSES_API_KEY: API_KEY,
+      TRANSPORT: 'http',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LENSES_TIMEOUT_SECONDS: '1',
+    });
     mcp = await startStandaloneHttp(config, { logger: silentLogger });
     const client = await connectClient(mcp.url, API_KEY);
     try {

@@ -49,10 +49,29 @@ describe('small clusters answer as before (default emulator data)', function () 
 
   it('list_topics, list_datasets and list_consumer_groups: the official answer with compact rows, in Lenses order', async () => {
     const topics = (await agent('/api/topics')) as Array<Record<string, unknown>>;
-    const compactTopics = topics.map(({ topicName, partitions, replication, totalMessages, keyType, valueType, tags }) => ({ topicName, partitions, replication, totalMessages, keyType, valueType, tags }));
+    const compactTopics = topics.map(({ topicName, partitions, replication, totalMessages, keyType, valueType, tags }) => ({
+      topicName,
+      partitions,
+      replication,
+      totalMessages,
+      keyType,
+      valueType,
+      tags,
+    }));
     assert.equal(await text('list_topics', { environment: 'dev' }), pretty(compactTopics));
-    const datasets = (await agent('/api/v1/datasets?page=1&pageSize=25&sortOrder=asc&includeSystemEntities=false&searchFields=true')) as { datasets: { values: Array<Record<string, unknown>> } };
-    const compactDatasets = datasets.datasets.values.map(({ name, connectionName, partitions, replication, records, keyType, valueType, tags }) => ({ name, connectionName, partitions, replication, records, keyType, valueType, tags }));
+    const datasets = (await agent('/api/v1/datasets?page=1&pageSize=25&sortOrder=asc&includeSystemEntities=false&searchFields=true')) as {
+      datasets: { values: Array<Record<string, unknown>> };
+    };
+    const compactDatasets = datasets.datasets.values.map(({ name, connectionName, partitions, replication, records, keyType, valueType, tags }) => ({
+      name,
+      connectionName,
+      partitions,
+      replication,
+      records,
+      keyType,
+      valueType,
+      tags,
+    }));
     assert.equal(await text('list_datasets', { environment: 'dev' }), pretty({ ...datasets, datasets: { ...datasets.datasets, values: compactDatasets } }));
     const groups = (await agent('/api/consumers')) as Array<Record<string, unknown>>;
     const compactGroups = groups.map(({ id, state, consumersCount, topics, totalLag }) => ({ id, state, consumersCount, topics, totalLag }));
@@ -61,7 +80,11 @@ describe('small clusters answer as before (default emulator data)', function () 
 
   it('get_pod_logs and execute_sql answer as before', async () => {
     const pod = 'orders-enricher-7d9f8c6b5-x2k4q';
-    const logs = await (await fetch(`${hq.url}/api/v1/environments/dev/proxy/api/v1/k8s/logs/incluster/lenses-apps/${pod}/download`, { headers: { Authorization: `Bearer ${hq.apiKey}` } })).text();
+    const logs = await (
+      await fetch(`${hq.url}/api/v1/environments/dev/proxy/api/v1/k8s/logs/incluster/lenses-apps/${pod}/download`, {
+        headers: { Authorization: `Bearer ${hq.apiKey}` },
+      })
+    ).text();
     assert.equal(await text('get_pod_logs', { environment: 'dev', cluster: 'incluster', namespace: 'lenses-apps', pod }), logs);
     const records = JSON.parse(await text('execute_sql', { environment: 'dev', sql: 'SELECT * FROM orders' })) as unknown[];
     assert.equal(records.length, 30);
@@ -72,7 +95,10 @@ describe('small clusters answer as before (default emulator data)', function () 
     const detail = JSON.parse(await text('get_topic', { environment: 'dev', topic_name: 'orders..v2' })) as { topicName: string; partitions: number };
     assert.deepEqual([detail.topicName, detail.partitions], ['orders..v2', 2]);
     const found = JSON.parse((await text('list_topics', { environment: 'dev', filter: '*..v2' })).split('\n\n')[0]) as Array<{ topicName: string }>;
-    assert.deepEqual(found.map((t) => t.topicName), ['orders..v2']);
+    assert.deepEqual(
+      found.map((t) => t.topicName),
+      ['orders..v2'],
+    );
     const refused = (await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: '..' } })) as CallToolResult;
     assert.equal(refused.isError, true);
     assert.match(refused.content.map((p) => (p.type === 'text' ? p.text : '')).join(''), /Invalid arguments for get_topic: argument "topic_name"/);

@@ -73,7 +73,11 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     it('connectors: list, YAML definition, validation', async () => {
       const list = (await call('list_kafka_connectors', { environment: 'dev', cluster: ['connect-main'] })) as Array<{ name: string }>;
       assert.ok(list.some((c) => c.name === 'orders-s3-sink'));
-      const yaml = await call('get_kafka_connector_target_definition', { environment: 'dev', connect_cluster_name: 'connect-main', connector_name: 'orders-s3-sink' });
+      const yaml = await call('get_kafka_connector_target_definition', {
+        environment: 'dev',
+        connect_cluster_name: 'connect-main',
+        connector_name: 'orders-s3-sink',
+      });
       assert.equal(typeof yaml, 'string');
       assert.match(yaml as string, /orders-s3-sink/);
       const validation = (await call('validate_connector_configuration', {
@@ -87,7 +91,11 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
 
     it('consumer groups', async () => {
       assert.ok(((await call('list_consumer_groups', { environment: 'dev' })) as Array<{ id: string }>).some((g) => g.id === 'billing-service'));
-      assert.ok(((await call('list_consumer_groups_by_topic', { environment: 'dev', topic: 'customers' })) as Array<{ id: string }>).some((g) => g.id === 'analytics-loader'));
+      assert.ok(
+        ((await call('list_consumer_groups_by_topic', { environment: 'dev', topic: 'customers' })) as Array<{ id: string }>).some(
+          (g) => g.id === 'analytics-loader',
+        ),
+      );
     });
 
     it('execute_sql returns records and streams progress when asked', async () => {
@@ -117,7 +125,10 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
 
     it('approval requests', async () => {
       const list = (await call('list_approval_requests', { environment: 'dev', statuses: ['Approved'] })) as Array<{ entityName: string; id: string }>;
-      assert.deepEqual(list.map((a) => a.entityName), ['shipments']);
+      assert.deepEqual(
+        list.map((a) => a.entityName),
+        ['shipments'],
+      );
       const one = (await call('get_approval_request', { environment: 'dev', request_id: list[0].id })) as { approvalStatus: string };
       assert.equal(one.approvalStatus, 'Approved');
     });
@@ -142,7 +153,13 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     });
 
     it('create_topic_with_schema', async () => {
-      await call('create_topic_with_schema', { environment: 'dev', name: 'mcp-schema', key_format: 'STRING', value_format: 'JSON', value_schema: '{"type":"object"}' });
+      await call('create_topic_with_schema', {
+        environment: 'dev',
+        name: 'mcp-schema',
+        key_format: 'STRING',
+        value_format: 'JSON',
+        value_schema: '{"type":"object"}',
+      });
       const stored = await agent('/api/topics/mcp-schema');
       assert.equal(stored.status, 200);
       assert.equal((stored.body as { valueType: string }).valueType, 'JSON');
@@ -155,13 +172,19 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     });
 
     it('update_topic_metadata, update_dataset_topic_description, update_dataset_topic_tags', async () => {
-      await call('update_topic_metadata', { environment: 'dev', metadata: { topicName: 'mcp-created', keyType: 'STRING', valueType: 'JSON', description: 'from metadata' } });
+      await call('update_topic_metadata', {
+        environment: 'dev',
+        metadata: { topicName: 'mcp-created', keyType: 'STRING', valueType: 'JSON', description: 'from metadata' },
+      });
       assert.equal(((await agent('/api/metadata/topics/mcp-created')).body as { description: string }).description, 'from metadata');
       await call('update_dataset_topic_description', { environment: 'dev', topic_name: 'mcp-created', description: 'from datasets' });
       await call('update_dataset_topic_tags', { environment: 'dev', topic_name: 'mcp-created', tags: ['mcp', 'test'] });
       const dataset = (await agent('/api/v1/datasets/kafka/mcp-created')).body as { description: string; tags: Array<{ name: string }> };
       assert.equal(dataset.description, 'from datasets');
-      assert.deepEqual(dataset.tags.map((t) => t.name), ['mcp', 'test']);
+      assert.deepEqual(
+        dataset.tags.map((t) => t.name),
+        ['mcp', 'test'],
+      );
     });
 
     it('create_kafka_connector, set_action_on_kafka_connector, restart_kafka_connector_task', async () => {
@@ -171,7 +194,12 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
         cluster: 'connect-main',
         configuration: { 'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector', topics: 'orders', file: '/tmp/orders.txt' },
       });
-      const connectors = async () => ((await agent('/api/kafka-connect/connectors')).body as { connectors: Array<{ name: string; status: string; tasks: Array<{ id: number; status: string }> }> }).connectors;
+      const connectors = async () =>
+        (
+          (await agent('/api/kafka-connect/connectors')).body as {
+            connectors: Array<{ name: string; status: string; tasks: Array<{ id: number; status: string }> }>;
+          }
+        ).connectors;
       assert.ok((await connectors()).some((c) => c.name === 'mcp-file-sink'));
       await call('set_action_on_kafka_connector', { environment: 'dev', cluster: 'connect-main', connector: 'mcp-file-sink', action: 'pause' });
       assert.equal((await connectors()).find((c) => c.name === 'mcp-file-sink')?.status, 'PAUSED');
@@ -180,7 +208,12 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     });
 
     it('update_consumer_group_offsets, update_consumer_partition_offset', async () => {
-      const group = async () => (await agent('/api/consumers')).body as Array<{ id: string; totalLag: number; offsets: Array<{ topic: string; partition: number; currentOffset: number }> }>;
+      const group = async () =>
+        (await agent('/api/consumers')).body as Array<{
+          id: string;
+          totalLag: number;
+          offsets: Array<{ topic: string; partition: number; currentOffset: number }>;
+        }>;
       await call('update_consumer_group_offsets', { environment: 'dev', group_id: 'orders-archiver', topics: ['orders'], reset_to: 'start' });
       const reset = (await group()).find((g) => g.id === 'orders-archiver');
       assert.equal(reset?.totalLag, 30); // every one of the 30 retained orders is unread again
@@ -189,13 +222,28 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     });
 
     it('create_sql_processor', async () => {
-      const created = (await call('create_sql_processor', { environment: 'dev', name: 'mcp-proc', sql: 'INSERT INTO mcp-out SELECT STREAM * FROM orders', deployment: { mode: 'IN_PROC' }, sql_processor_id: 'mcp-proc' })) as { id: string };
+      const created = (await call('create_sql_processor', {
+        environment: 'dev',
+        name: 'mcp-proc',
+        sql: 'INSERT INTO mcp-out SELECT STREAM * FROM orders',
+        deployment: { mode: 'IN_PROC' },
+        sql_processor_id: 'mcp-proc',
+      })) as { id: string };
       assert.equal((await agent(`/api/v2/streams/${created.id}`)).status, 200);
     });
 
     it('request_topic_creation', async () => {
-      await call('request_topic_creation', { environment: 'dev', topic_name: 'mcp-requested', reason: 'integration test', partitions: 2, tags: ['mcp'], consumers: 3 });
-      const list = (await agent('/api/v1/approvals?pageSize=50&entityName=mcp-requested')).body as { values: Array<{ approvalStatus: string; settings: { partitions: number } }> };
+      await call('request_topic_creation', {
+        environment: 'dev',
+        topic_name: 'mcp-requested',
+        reason: 'integration test',
+        partitions: 2,
+        tags: ['mcp'],
+        consumers: 3,
+      });
+      const list = (await agent('/api/v1/approvals?pageSize=50&entityName=mcp-requested')).body as {
+        values: Array<{ approvalStatus: string; settings: { partitions: number } }>;
+      };
       assert.equal(list.values.length, 1);
       assert.equal(list.values[0].approvalStatus, 'Pending');
       assert.equal(list.values[0].settings.partitions, 2);
@@ -210,7 +258,8 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     });
 
     it('delete_consumer_partition_offset, delete_consumer_group_offsets, delete_consumer_group', async () => {
-      const group = async (id: string) => ((await agent('/api/consumers')).body as Array<{ id: string; offsets: Array<{ topic: string; partition: number }> }>).find((g) => g.id === id);
+      const group = async (id: string) =>
+        ((await agent('/api/consumers')).body as Array<{ id: string; offsets: Array<{ topic: string; partition: number }> }>).find((g) => g.id === id);
       await call('delete_consumer_partition_offset', { environment: 'dev', group_id: 'orders-archiver', topic: 'orders', partition: 0 });
       assert.ok(!(await group('orders-archiver'))?.offsets.some((o) => o.topic === 'orders' && o.partition === 0));
       await call('delete_consumer_group_offsets', { environment: 'dev', group_id: 'analytics-loader', topics: ['customers'] });
@@ -226,14 +275,17 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
   });
 
   describe('afterwards', () => {
-  it('an HQ refusal comes back as one readable sentence with the RFC 7807 detail', async () => {
-    const result = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'no-such-topic' } });
-    assert.equal(result.isError, true);
-    assert.match(resultText(result), /^get_topic failed: Lenses answered 404 .*no-such-topic.*\(request id [^)]+\)\./);
-  });
+    it('an HQ refusal comes back as one readable sentence with the RFC 7807 detail', async () => {
+      const result = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'no-such-topic' } });
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /^get_topic failed: Lenses answered 404 .*no-such-topic.*\(request id [^)]+\)\./);
+    });
 
-  it('called every one of the 45 tools', () => {
-    assert.deepEqual(LENSES_TOOLS.map((t) => t.name).filter((name) => !called.has(name)), []);
-  });
+    it('called every one of the 45 tools', () => {
+      assert.deepEqual(
+        LENSES_TOOLS.map((t) => t.name).filter((name) => !called.has(name)),
+        [],
+      );
+    });
   });
 });

@@ -10,8 +10,12 @@ const TOKEN_TTL_SECONDS = 5;
 describe('OAuth client: two windows over one SecretStore against the HQ emulator', function () {
   this.timeout(20_000);
   let hq: RunningHq;
-  before(async () => { hq = await startHq({ port: 0, tokenTtlSeconds: TOKEN_TTL_SECONDS }); });
-  after(async () => { await hq.close(); });
+  before(async () => {
+    hq = await startHq({ port: 0, tokenTtlSeconds: TOKEN_TTL_SECONDS });
+  });
+  after(async () => {
+    await hq.close();
+  });
 
   /** Two "windows" (clients) sharing one store, counting token requests on the wire. */
   function twoWindows() {
@@ -43,7 +47,10 @@ describe('OAuth client: two windows over one SecretStore against the HQ emulator
     assert.equal(a.accessToken, b.accessToken);
     assert.equal((await hq.introspect(a.accessToken)).active, true, 'the grant was not revoked as refresh token reuse');
     const stored = JSON.parse(secrets.values.get(SESSIONS_KEY) ?? '[]') as OAuthSession[];
-    assert.deepEqual(stored.map((s) => [s.id, s.refreshToken]), [[signedIn.id, a.refreshToken]]);
+    assert.deepEqual(
+      stored.map((s) => [s.id, s.refreshToken]),
+      [[signedIn.id, a.refreshToken]],
+    );
     assert.equal(secrets.values.has(`${REFRESH_LEASE_PREFIX}${signedIn.id}`), false);
 
     // still signed in in both windows: each can renew again, in turn

@@ -38,8 +38,12 @@ function recordingFetch(): { fetch: typeof fetch; urls: string[] } {
 describe('OAuth client against the HQ emulator', function () {
   this.timeout(15_000);
   let hq: RunningHq;
-  before(async () => { hq = await startHq({ port: 0 }); });
-  after(async () => { await hq.close(); });
+  before(async () => {
+    hq = await startHq({ port: 0 });
+  });
+  after(async () => {
+    await hq.close();
+  });
 
   function newClient(tick: Scope[], extra: Partial<LensesOAuthClientOptions> = {}) {
     const secrets = new MemorySecretStore();
@@ -102,7 +106,11 @@ describe('OAuth client against the HQ emulator', function () {
   it('CL-11 a refresh token rotated elsewhere ends the session (invalid_grant), no loop', async () => {
     const { client, clock } = newClient(['read']);
     const session = await client.signIn({ hqUrl: hq.url, scopes: ['read'], timeoutMs: 5000 });
-    const elsewhere = await postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: session.refreshToken ?? '', client_id: session.clientId });
+    const elsewhere = await postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: session.refreshToken ?? '',
+      client_id: session.clientId,
+    });
     assert.equal(elsewhere.status, 200);
     clock.offset = HOUR;
     await assert.rejects(client.validSession(session.id), isCode('session_expired'));
@@ -115,7 +123,11 @@ describe('OAuth client against the HQ emulator', function () {
     const session = await client.signIn({ hqUrl: hq.url, scopes: ['read', 'write'], timeoutMs: 5000 });
     await client.signOut(session.id);
     assert.equal((await hq.introspect(session.accessToken)).active, false);
-    const refresh = await postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: session.refreshToken ?? '', client_id: session.clientId });
+    const refresh = await postForm(`${hq.url}/oauth2/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: session.refreshToken ?? '',
+      client_id: session.clientId,
+    });
     assert.equal(refresh.body.error, 'invalid_grant');
     assert.deepEqual(await client.sessions(), []);
     assert.equal(secrets.values.has(SESSIONS_KEY), false);
@@ -148,7 +160,9 @@ describe('OAuth client against the HQ emulator', function () {
     const errors: string[] = [];
     await postForm(`${hq.url}/oauth2/token`, { grant_type: 'refresh_token', refresh_token: second.refreshToken ?? '', client_id: second.clientId });
     clock.offset = 2 * HOUR;
-    await client.validSession(first.id).catch((error: unknown) => errors.push(error instanceof OAuthError ? `${error.message} ${error.detail ?? ''} ${error.stack ?? ''}` : String(error)));
+    await client
+      .validSession(first.id)
+      .catch((error: unknown) => errors.push(error instanceof OAuthError ? `${error.message} ${error.detail ?? ''} ${error.stack ?? ''}` : String(error)));
     const third = await client.signIn({ hqUrl: hq.url, scopes: ['read'], timeoutMs: 5000 });
     await client.signOut(third.id);
     assert.ok(errors.length === 1 && logger.lines.length > 5);
@@ -165,10 +179,12 @@ describe('OAuth client against the HQ emulator', function () {
     const delivered: number[] = [];
     const done: Promise<void>[] = [];
     const openBrowser = async (url: string) => {
-      done.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick: ['read'] }).then(async (redirect) => {
-        tamper(redirect.searchParams);
-        delivered.push((await fetch(redirect)).status);
-      }));
+      done.push(
+        completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick: ['read'] }).then(async (redirect) => {
+          tamper(redirect.searchParams);
+          delivered.push((await fetch(redirect)).status);
+        }),
+      );
       return true;
     };
     return { openBrowser, delivered, settled: () => Promise.all(done) };
@@ -227,14 +243,23 @@ describe('OAuth client against an HQ with DCR off', function () {
   this.timeout(15_000);
   let hq: RunningHq;
   before(async () => {
-    hq = await startHq({ port: 0, dcr: false, preRegisteredClients: [{ client_id: 'lenses-vscode', client_name: 'Lenses MCP for VS Code', redirect_uris: ['http://127.0.0.1/callback'] }] });
+    hq = await startHq({
+      port: 0,
+      dcr: false,
+      preRegisteredClients: [{ client_id: 'lenses-vscode', client_name: 'Lenses MCP for VS Code', redirect_uris: ['http://127.0.0.1/callback'] }],
+    });
   });
-  after(async () => { await hq.close(); });
+  after(async () => {
+    await hq.close();
+  });
 
   it('says to set lenses.oauth.clientId when no client ID is configured', async () => {
     const user = browser(['read']);
     const client = new LensesOAuthClient({ secrets: new MemorySecretStore(), openBrowser: user.openBrowser });
-    await assert.rejects(client.signIn({ hqUrl: hq.url, scopes: ['read'] }), (error: unknown) => isCode('dcr_unavailable')(error) && /lenses\.oauth\.clientId/.test((error as Error).message));
+    await assert.rejects(
+      client.signIn({ hqUrl: hq.url, scopes: ['read'] }),
+      (error: unknown) => isCode('dcr_unavailable')(error) && /lenses\.oauth\.clientId/.test((error as Error).message),
+    );
     assert.equal(user.urls.length, 0);
   });
 

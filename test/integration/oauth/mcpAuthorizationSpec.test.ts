@@ -20,7 +20,12 @@ function browser(tick: Scope[]) {
 function recordingFetch() {
   const requests: Array<{ url: URL; method: string; headers: Headers; body: string }> = [];
   const recorded: typeof fetch = (input, init) => {
-    requests.push({ url: new URL(input instanceof Request ? input.url : String(input)), method: init?.method ?? 'GET', headers: new Headers(init?.headers), body: typeof init?.body === 'string' ? init.body : '' });
+    requests.push({
+      url: new URL(input instanceof Request ? input.url : String(input)),
+      method: init?.method ?? 'GET',
+      headers: new Headers(init?.headers),
+      body: typeof init?.body === 'string' ? init.body : '',
+    });
     return fetch(input, init);
   };
   return { fetch: recorded, requests };
@@ -64,7 +69,10 @@ describe('OAuth client held to the MCP authorization spec (HQ emulator and a sta
       assert.equal(session.issuer, as.url);
       assert.deepEqual(session.scopes, ['read']);
       assert.equal(user.urls[0].searchParams.get('resource'), mcp.mcpUrl);
-      assert.deepEqual(mcp.requests.slice(0, 2).map((r) => `${r.method} ${r.path}`), ['POST /mcp', 'GET /private/resource-metadata-of-mcp']);
+      assert.deepEqual(
+        mcp.requests.slice(0, 2).map((r) => `${r.method} ${r.path}`),
+        ['POST /mcp', 'GET /private/resource-metadata-of-mcp'],
+      );
     });
 
     it('signIn accepts the challenge the MCP transport already received: no probe of its own', async () => {
@@ -75,7 +83,10 @@ describe('OAuth client held to the MCP authorization spec (HQ emulator and a sta
       const { client } = newClient(['read']);
       const session = await client.signIn({ hqUrl: as.url, mcpUrl: mcp.mcpUrl, challenge, scopes: ['read'], timeoutMs: 10_000 });
       assert.equal(session.resource, mcp.mcpUrl);
-      assert.deepEqual(mcp.requests.map((r) => `${r.method} ${r.path}`), ['GET /private/resource-metadata-of-mcp']);
+      assert.deepEqual(
+        mcp.requests.map((r) => `${r.method} ${r.path}`),
+        ['GET /private/resource-metadata-of-mcp'],
+      );
     });
 
     it('finds metadata at the root well-known URI whose resource is the origin (RFC 9728 §3.3), for an MCP URL with a path', async () => {
@@ -84,7 +95,11 @@ describe('OAuth client held to the MCP authorization spec (HQ emulator and a sta
       const { client } = newClient(['read']);
       const session = await client.signIn({ hqUrl: as.url, mcpUrl: mcp.mcpUrl, scopes: ['read'], timeoutMs: 10_000 });
       assert.equal(session.resource, mcp.origin);
-      assert.deepEqual(mcp.requests.map((r) => `${r.method} ${r.path}`).slice(0, 3), ['POST /mcp', 'GET /.well-known/oauth-protected-resource/mcp', 'GET /.well-known/oauth-protected-resource']);
+      assert.deepEqual(mcp.requests.map((r) => `${r.method} ${r.path}`).slice(0, 3), [
+        'POST /mcp',
+        'GET /.well-known/oauth-protected-resource/mcp',
+        'GET /.well-known/oauth-protected-resource',
+      ]);
     });
 
     it('signs in to an authorization server that publishes only OpenID Connect discovery', async () => {
@@ -123,7 +138,11 @@ describe('OAuth client held to the MCP authorization spec (HQ emulator and a sta
       const first = await client.signIn({ hqUrl: as.url, mcpUrl: mcp.mcpUrl, timeoutMs: 10_000 });
       assert.deepEqual(first.scopes, ['read']);
 
-      const call = await fetch(mcp.mcpUrl, { method: 'POST', headers: { authorization: `Bearer ${first.accessToken}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call' }) });
+      const call = await fetch(mcp.mcpUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${first.accessToken}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call' }),
+      });
       assert.equal(call.status, 403);
       const challenge = call.headers.get('www-authenticate') ?? '';
       assert.match(challenge, /insufficient_scope/);
@@ -131,7 +150,11 @@ describe('OAuth client held to the MCP authorization spec (HQ emulator and a sta
       const stepped = await client.signIn({ hqUrl: as.url, mcpUrl: mcp.mcpUrl, challenge, heldScopes: first.scopes, timeoutMs: 10_000 });
       assert.equal(user.urls[1].searchParams.get('scope'), 'read write');
       assert.deepEqual(stepped.scopes, ['read', 'write']);
-      const retried = await fetch(mcp.mcpUrl, { method: 'POST', headers: { authorization: `Bearer ${stepped.accessToken}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call' }) });
+      const retried = await fetch(mcp.mcpUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stepped.accessToken}` },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call' }),
+      });
       assert.equal(retried.status, 200);
     });
   });
@@ -159,7 +182,15 @@ describe('OAuth client held to the MCP authorization spec (HQ emulator and a sta
         const secret = `s3cret-${method}`;
         const as = await hq({
           dcr: false,
-          preRegisteredClients: [{ client_id: 'vscode-confidential', client_name: 'VS Code', redirect_uris: ['http://127.0.0.1/callback'], client_secret: secret, token_endpoint_auth_method: method }],
+          preRegisteredClients: [
+            {
+              client_id: 'vscode-confidential',
+              client_name: 'VS Code',
+              redirect_uris: ['http://127.0.0.1/callback'],
+              client_secret: secret,
+              token_endpoint_auth_method: method,
+            },
+          ],
           oauthModes: { clientAuthMethods: ['none', method] },
         });
         const { client, secrets, logger, network } = newClient(['read'], { clientId: 'vscode-confidential', clientSecret: secret, clientIssuer: as.url });
@@ -181,9 +212,18 @@ describe('OAuth client held to the MCP authorization spec (HQ emulator and a sta
     }
 
     it('CL-23 a wrong client secret fails at the code exchange saying the authorization server refused the client', async () => {
-      const as = await hq({ dcr: false, preRegisteredClients: [{ client_id: 'vscode-confidential', client_name: 'VS Code', redirect_uris: ['http://127.0.0.1/callback'], client_secret: 'right' }] });
+      const as = await hq({
+        dcr: false,
+        preRegisteredClients: [
+          { client_id: 'vscode-confidential', client_name: 'VS Code', redirect_uris: ['http://127.0.0.1/callback'], client_secret: 'right' },
+        ],
+      });
       const { client } = newClient(['read'], { clientId: 'vscode-confidential', clientSecret: 'wrong' });
-      await assert.rejects(client.signIn({ hqUrl: as.url, scopes: ['read'], timeoutMs: 10_000 }), (error: unknown) => error instanceof OAuthError && error.code === 'token_exchange_failed' && error.oauthError === 'invalid_client' && !error.message.includes('wrong'));
+      await assert.rejects(
+        client.signIn({ hqUrl: as.url, scopes: ['read'], timeoutMs: 10_000 }),
+        (error: unknown) =>
+          error instanceof OAuthError && error.code === 'token_exchange_failed' && error.oauthError === 'invalid_client' && !error.message.includes('wrong'),
+      );
     });
 
     const DOCUMENT_URL = 'https://lenses-mcp.example.com/oauth/client.json';
@@ -203,7 +243,11 @@ describe('OAuth client held to the MCP authorization spec (HQ emulator and a sta
       const session = await client.signIn({ hqUrl: as.url, scopes: ['read'], timeoutMs: 10_000 });
       assert.equal(session.clientId, DOCUMENT_URL);
       assert.equal(network.requests.filter((r) => r.url.pathname === '/oauth2/register').length, 0);
-      assert.equal([...secrets.values.keys()].some((key) => key.startsWith('lenses.oauth.client/')), false, 'a CIMD client ID is not cached as a registration');
+      assert.equal(
+        [...secrets.values.keys()].some((key) => key.startsWith('lenses.oauth.client/')),
+        false,
+        'a CIMD client ID is not cached as a registration',
+      );
       const refreshed = await client.validSession(session.id);
       assert.equal(refreshed.clientId, DOCUMENT_URL);
     });

@@ -26,15 +26,19 @@ describe('Remote MCP server step-up through the VS Code layer (HQ emulator, stan
     const opened: URL[] = [];
     const user = { hqUrl: hq.url, mcpUrl: mcp.mcpUrl };
     const bearerOrigins = lensesBearerOrigins({ userHqUrl: () => hq.url, confirmedMcpOrigins: () => [mcp.origin] });
-    const oauth = new ConfiguredOAuthClient(() => new LensesOAuthClient({
-      secrets: new TestSecretStorage(),
-      logger: new RecordingLogger(),
-      openBrowser: async (url) => {
-        opened.push(new URL(url));
-        void completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick, deliver: true }).catch(() => undefined);
-        return true;
-      },
-    }), () => settings({ url: hq.url, mcpUrl: mcp.mcpUrl }));
+    const oauth = new ConfiguredOAuthClient(
+      () =>
+        new LensesOAuthClient({
+          secrets: new TestSecretStorage(),
+          logger: new RecordingLogger(),
+          openBrowser: async (url) => {
+            opened.push(new URL(url));
+            void completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick, deliver: true }).catch(() => undefined);
+            return true;
+          },
+        }),
+      () => settings({ url: hq.url, mcpUrl: mcp.mcpUrl }),
+    );
     let changed = 0;
     const sessions = new RemoteMcpSessions({
       oauth,
@@ -47,7 +51,9 @@ describe('Remote MCP server step-up through the VS Code layer (HQ emulator, stan
       redirect: async () => undefined,
       logger: new RecordingLogger(),
       probe: (url, token) => probeResource(url, { bearer: { token, origins: bearerOrigins } }),
-      tokenChanged: () => { changed++; },
+      tokenChanged: () => {
+        changed++;
+      },
     });
     return { sessions, oauth, opened, changed: () => changed };
   }
@@ -57,11 +63,21 @@ describe('Remote MCP server step-up through the VS Code layer (HQ emulator, stan
     const { sessions, oauth, opened } = parts(['read', 'write']);
     const token = await sessions.accessToken(mcp.mcpUrl);
     assert.ok(token);
-    assert.deepEqual(opened.map((url) => url.searchParams.get('scope')), ['read', 'read write']);
+    assert.deepEqual(
+      opened.map((url) => url.searchParams.get('scope')),
+      ['read', 'read write'],
+    );
     const stored = await oauth.sessions();
     assert.equal(stored.length, 1, 'the first session was forgotten');
     assert.deepEqual(stored[0].scopes, ['read', 'write']);
-    assert.equal((await probeResource(mcp.mcpUrl, { bearer: { token: token.accessToken, origins: lensesBearerOrigins({ userHqUrl: () => hq.url, confirmedMcpOrigins: () => [mcp.origin] }) } })).status, 200);
+    assert.equal(
+      (
+        await probeResource(mcp.mcpUrl, {
+          bearer: { token: token.accessToken, origins: lensesBearerOrigins({ userHqUrl: () => hq.url, confirmedMcpOrigins: () => [mcp.origin] }) },
+        })
+      ).status,
+      200,
+    );
   });
 
   it('CL-24 the user declines the extra scope again: no second step-up, no loop; the token is still handed over', async () => {
@@ -72,7 +88,10 @@ describe('Remote MCP server step-up through the VS Code layer (HQ emulator, stan
     const second = await sessions.accessToken(mcp.mcpUrl);
     assert.ok(second);
     // sign-in, one step-up (declined at consent), then nothing more on the next resolve
-    assert.deepEqual(opened.map((url) => url.searchParams.get('scope')), ['read', 'read write']);
+    assert.deepEqual(
+      opened.map((url) => url.searchParams.get('scope')),
+      ['read', 'read write'],
+    );
   });
 
   it('stepUp from a 403 of a tool call re-authorizes with held ∪ needed and tells the provider', async () => {
@@ -80,7 +99,11 @@ describe('Remote MCP server step-up through the VS Code layer (HQ emulator, stan
     const { sessions, opened, changed } = parts(['read', 'delete']);
     const first = await sessions.accessToken(mcp.mcpUrl);
     assert.ok(first);
-    const call = await fetch(mcp.mcpUrl, { method: 'POST', headers: { authorization: `Bearer ${first.accessToken}` }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call' }) });
+    const call = await fetch(mcp.mcpUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${first.accessToken}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call' }),
+    });
     assert.equal(call.status, 403);
     const stepped = await sessions.stepUp(mcp.mcpUrl, call.headers.get('www-authenticate') ?? '');
     assert.ok(stepped);

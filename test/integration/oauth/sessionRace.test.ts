@@ -38,8 +38,12 @@ class JitterySecretStore implements SecretStore {
 describe('OAuth client: two windows writing the session store at once, against the HQ emulator', function () {
   this.timeout(60_000);
   let hq: RunningHq;
-  before(async () => { hq = await startHq({ port: 0, tokenTtlSeconds: TOKEN_TTL_SECONDS }); });
-  after(async () => { await hq.close(); });
+  before(async () => {
+    hq = await startHq({ port: 0, tokenTtlSeconds: TOKEN_TTL_SECONDS });
+  });
+  after(async () => {
+    await hq.close();
+  });
 
   it('CL-17 racing refreshes and sign-ins over many rounds: the stored refresh token is always the newest, the grant stays active', async () => {
     const secrets = new JitterySecretStore();
@@ -55,9 +59,7 @@ describe('OAuth client: two windows writing the session store at once, against t
     let newest = mine;
     for (let round = 0; round < ROUNDS; round++) {
       // Window 1 renews its session while window 2 renews another one, or signs in again.
-      const other = round % 10 === 9
-        ? second.signIn({ hqUrl: hq.url, scopes: ['read'], timeoutMs: 10_000 })
-        : second.validSession(theirs.id);
+      const other = round % 10 === 9 ? second.signIn({ hqUrl: hq.url, scopes: ['read'], timeoutMs: 10_000 }) : second.validSession(theirs.id);
       const [renewed] = await Promise.all([first.validSession(mine.id), other]);
       assert.notEqual(renewed.refreshToken, newest.refreshToken, `round ${round}: the refresh token rotated`);
       newest = renewed;

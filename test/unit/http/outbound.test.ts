@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { HttpError, lensesBearerOrigins, postForm, request, sameOriginAs, send } from '../../../src/http';
 import { urlOf } from '../../support/requestUrl';
 
-interface Seen { method: string; path: string; authorization?: string; body: string }
+interface Seen {
+  method: string;
+  path: string;
+  authorization?: string;
+  body: string;
+}
 
 /** A loopback server that records every request and answers with `handler`. */
 async function startServer(handler: (request: IncomingMessage, response: ServerResponse, body: string) => void) {
@@ -12,7 +17,9 @@ async function startServer(handler: (request: IncomingMessage, response: ServerR
   const server: Server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
-    req.on('data', (chunk: string) => { body += chunk; });
+    req.on('data', (chunk: string) => {
+      body += chunk;
+    });
     req.on('end', () => {
       seen.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body });
       handler(req, res, body);
@@ -21,13 +28,21 @@ async function startServer(handler: (request: IncomingMessage, response: ServerR
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, seen,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 async function failure(promise: Promise<unknown>): Promise<HttpError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof HttpError, `expected an HttpError, got ${String(error)}`);
   return error;
 }
@@ -76,14 +91,28 @@ describe('outbound HTTP core (src/http)', () => {
 
   it('refuses an Authorization: Bearer header passed around the bearer option', async () => {
     const calls: string[] = [];
-    const error = await failure(request('https://hq.example.com/x', { headers: { authorization: 'Bearer t' } }, { fetch: async (input) => { calls.push(urlOf(input)); return new Response(''); } }));
+    const error = await failure(
+      request(
+        'https://hq.example.com/x',
+        { headers: { authorization: 'Bearer t' } },
+        {
+          fetch: async (input) => {
+            calls.push(urlOf(input));
+            return new Response('');
+          },
+        },
+      ),
+    );
     assert.equal(error.code, 'bearer_refused');
     assert.deepEqual(calls, []);
   });
 
   it('CL-13 refuses plain http to a host that is not loopback before anything is sent, unless allowed', async () => {
     const calls: string[] = [];
-    const fakeFetch: typeof fetch = async (input) => { calls.push(urlOf(input)); return new Response('ok'); };
+    const fakeFetch: typeof fetch = async (input) => {
+      calls.push(urlOf(input));
+      return new Response('ok');
+    };
     const error = await failure(request('http://hq.example.com/x', {}, { fetch: fakeFetch }));
     assert.equal(error.code, 'insecure_url');
     assert.deepEqual(calls, []);
@@ -94,7 +123,11 @@ describe('outbound HTTP core (src/http)', () => {
   it('CL-20 refuses an answer over the size limit, declared or streamed', async () => {
     const server = await startServer((req, res) => {
       if (req.url === '/declared') res.writeHead(200, { 'content-length': '2048' }).end('x'.repeat(2048));
-      else { res.writeHead(200); res.write('x'.repeat(1500)); res.end('y'.repeat(1500)); }
+      else {
+        res.writeHead(200);
+        res.write('x'.repeat(1500));
+        res.end('y'.repeat(1500));
+      }
     });
     try {
       assert.equal((await failure(request(`${server.url}/declared`, {}, { timeoutMs: 5000, maxResponseBytes: 1024 }))).code, 'too_large');
@@ -107,8 +140,10 @@ describe('outbound HTTP core (src/http)', () => {
     }
   });
 
-  it('times out a server that never answers, and tells a caller\'s cancel apart', async () => {
-    const server = await startServer(() => { /* never answers */ });
+  it("times out a server that never answers, and tells a caller's cancel apart", async () => {
+    const server = await startServer(() => {
+      /* never answers */
+    });
     try {
       const timedOut = await failure(request(`${server.url}/slow`, {}, { timeoutMs: 100 }));
       assert.equal(timedOut.code, 'timeout');
@@ -124,12 +159,18 @@ describe('outbound HTTP core (src/http)', () => {
   });
 
   it('CL-20 times out while the body is still arriving', async () => {
-    const server = await startServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"a":'); });
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"a":');
+    });
     try {
       // Long enough for the headers on a loaded machine; the body never ends, so only the deadline stops it.
       const response = await send(`${server.url}/half`, {}, { timeoutMs: 1500 });
       assert.equal(response.status, 200);
-      const error = await response.text().then(() => undefined, (e: unknown) => e);
+      const error = await response.text().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof HttpError);
       assert.equal(error.code, 'timeout');
     } finally {
@@ -151,7 +192,11 @@ describe('outbound HTTP core (src/http)', () => {
   it('postForm sends a urlencoded form under a timeout and a size limit (the introspection shape)', async () => {
     const server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"active":false}'));
     try {
-      const answer = await postForm(`${server.url}/oauth2/introspect`, { token: 'a b&c', token_type_hint: 'access_token' }, { timeoutMs: 5000, maxResponseBytes: 64 * 1024 });
+      const answer = await postForm(
+        `${server.url}/oauth2/introspect`,
+        { token: 'a b&c', token_type_hint: 'access_token' },
+        { timeoutMs: 5000, maxResponseBytes: 64 * 1024 },
+      );
       assert.equal(answer.status, 200);
       assert.deepEqual(JSON.parse(answer.text), { active: false });
       assert.equal(server.seen[0]?.method, 'POST');

@@ -6,7 +6,7 @@ import { describeToolError } from '../../../src/mcp/toolResults';
 import { urlOf } from '../../support/requestUrl';
 
 describe('LensesClient', () => {
-  it('sends the token source\'s bearer and repeats array query parameters', async () => {
+  it("sends the token source's bearer and repeats array query parameters", async () => {
     let seen: { url: string; authorization: string | null } | undefined;
     const client = new LensesClient({
       baseUrl: 'http://hq.test/',
@@ -25,7 +25,17 @@ describe('LensesClient', () => {
     const client = new LensesClient({
       baseUrl: 'http://hq.test',
       token: () => 't',
-      fetch: async () => Response.json({ title: 'Bad Request', status: 400, detail: 'Replication too high', invalid_fields: [{ field: 'replication', message: 'must be <= 3' }], request_id: 'r1' }, { status: 400 }),
+      fetch: async () =>
+        Response.json(
+          {
+            title: 'Bad Request',
+            status: 400,
+            detail: 'Replication too high',
+            invalid_fields: [{ field: 'replication', message: 'must be <= 3' }],
+            request_id: 'r1',
+          },
+          { status: 400 },
+        ),
     });
     const error = await client.post('/api/topics', {}).catch((e: unknown) => e);
     assert.ok(error instanceof LensesApiError);

@@ -16,7 +16,11 @@ function recordingHq() {
 }
 
 async function connect(fetchImpl: typeof fetch) {
-  const server = createLensesMcpServer({ lensesUrl: 'http://hq.test', fetch: fetchImpl, defaultAccess: { kind: 'granted', token: 't', scopes: new Set(['read', 'write', 'delete']) } });
+  const server = createLensesMcpServer({
+    lensesUrl: 'http://hq.test',
+    fetch: fetchImpl,
+    defaultAccess: { kind: 'granted', token: 't', scopes: new Set(['read', 'write', 'delete']) },
+  });
   const client = new Client({ name: 'test', version: '1' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
@@ -37,7 +41,10 @@ describe('path segments and query arguments', () => {
   it('RS-14 a path segment over 1024 characters is refused before any request is built', () => {
     assert.equal(isSafePathSegment('a'.repeat(1024)), true);
     assert.equal(isSafePathSegment('a'.repeat(1025)), false);
-    assert.throws(() => path`/api/consumers/${huge}`, (e: unknown) => e instanceof UnsafePathSegmentError && e.message.length < 400);
+    assert.throws(
+      () => path`/api/consumers/${huge}`,
+      (e: unknown) => e instanceof UnsafePathSegmentError && e.message.length < 400,
+    );
   });
 
   const oversized: Array<[tool: string, args: Record<string, unknown>, argument: string]> = [

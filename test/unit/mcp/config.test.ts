@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, readConfig, VARIABLES } from '../../../src/mcp/config';
 
-describe('readConfig (the official server\'s environment contract)', () => {
+describe("readConfig (the official server's environment contract)", () => {
   it('applies the documented defaults in API-key mode', () => {
     const config = readConfig({ LENSES_API_KEY: 'key' });
     assert.equal(config.lensesUrl, 'http://localhost:9991');
@@ -24,19 +24,34 @@ describe('readConfig (the official server\'s environment contract)', () => {
     const config = readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://mcp.example.com' });
     assert.equal(config.introspectionCacheTtlSeconds, 0);
     assert.equal(VARIABLES.find((variable) => variable.name === 'INTROSPECTION_CACHE_TTL')?.default, '0');
-    assert.equal(readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://m.example', INTROSPECTION_CACHE_TTL: '30' }).introspectionCacheTtlSeconds, 30);
+    assert.equal(
+      readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://m.example', INTROSPECTION_CACHE_TTL: '30' }).introspectionCacheTtlSeconds,
+      30,
+    );
   });
 
   it('RS-17 MCP_ALLOWED_HOSTS takes a comma list of host names and refuses anything else, naming the variable', () => {
-    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k', MCP_ALLOWED_HOSTS: ' MCP.example.com, 10.0.0.5,::1 ,[fe80::1],' }).allowedHosts, ['mcp.example.com', '10.0.0.5', '[::1]', '[fe80::1]']);
+    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k', MCP_ALLOWED_HOSTS: ' MCP.example.com, 10.0.0.5,::1 ,[fe80::1],' }).allowedHosts, [
+      'mcp.example.com',
+      '10.0.0.5',
+      '[::1]',
+      '[fe80::1]',
+    ]);
     for (const bad of ['https://mcp.example.com', 'mcp.example.com:8443', 'mcp.example.com/mcp', '*', 'user@host']) {
-      assert.throws(() => readConfig({ LENSES_API_KEY: 'k', MCP_ALLOWED_HOSTS: bad }), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`MCP_ALLOWED_HOSTS entry "${bad}" is not a host name`), bad);
+      assert.throws(
+        () => readConfig({ LENSES_API_KEY: 'k', MCP_ALLOWED_HOSTS: bad }),
+        (e: unknown) => e instanceof ConfigError && e.message.startsWith(`MCP_ALLOWED_HOSTS entry "${bad}" is not a host name`),
+        bad,
+      );
     }
   });
 
   it('MCP_ADVERTISED_URL is also read in API-key mode (its host is accepted in Host and Origin)', () => {
     assert.equal(readConfig({ LENSES_API_KEY: 'k', MCP_ADVERTISED_URL: 'https://mcp.example.com/' }).mcpAdvertisedUrl, 'https://mcp.example.com');
-    assert.throws(() => readConfig({ LENSES_API_KEY: 'k', MCP_ADVERTISED_URL: 'mcp.example.com' }), (e: unknown) => e instanceof ConfigError && /^MCP_ADVERTISED_URL /.test(e.message));
+    assert.throws(
+      () => readConfig({ LENSES_API_KEY: 'k', MCP_ADVERTISED_URL: 'mcp.example.com' }),
+      (e: unknown) => e instanceof ConfigError && /^MCP_ADVERTISED_URL /.test(e.message),
+    );
   });
 
   it('LENSES_TIMEOUT_SECONDS, MCP_MAX_SESSIONS and MCP_MAX_SESSIONS_PER_USER are whole numbers in range, named when wrong', () => {
@@ -44,25 +59,43 @@ describe('readConfig (the official server\'s environment contract)', () => {
     assert.equal(config.hqTimeoutSeconds, 5);
     assert.equal(config.maxSessions, 50);
     assert.equal(config.maxSessionsPerUser, 3);
-    for (const [name, bad] of [['LENSES_TIMEOUT_SECONDS', '0'], ['LENSES_TIMEOUT_SECONDS', '1.5'], ['MCP_MAX_SESSIONS', '0'], ['MCP_MAX_SESSIONS_PER_USER', 'many']]) {
-      assert.throws(() => readConfig({ LENSES_API_KEY: 'k', [name]: bad }), (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${name} must be a whole number`), `${name}=${bad}`);
+    for (const [name, bad] of [
+      ['LENSES_TIMEOUT_SECONDS', '0'],
+      ['LENSES_TIMEOUT_SECONDS', '1.5'],
+      ['MCP_MAX_SESSIONS', '0'],
+      ['MCP_MAX_SESSIONS_PER_USER', 'many'],
+    ]) {
+      assert.throws(
+        () => readConfig({ LENSES_API_KEY: 'k', [name]: bad }),
+        (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${name} must be a whole number`),
+        `${name}=${bad}`,
+      );
     }
   });
 
   it('reads every documented variable and no undocumented one (so --help and the README list them all)', () => {
     const read: string[] = [];
-    const env = new Proxy<Record<string, string | undefined>>({}, {
-      get: (_target, name) => {
-        if (typeof name === 'string') read.push(name);
-        return name === 'LENSES_API_KEY' ? 'k' : undefined;
+    const env = new Proxy<Record<string, string | undefined>>(
+      {},
+      {
+        get: (_target, name) => {
+          if (typeof name === 'string') read.push(name);
+          return name === 'LENSES_API_KEY' ? 'k' : undefined;
+        },
       },
-    });
+    );
     readConfig(env);
     assert.deepEqual([...new Set(read)].sort(), VARIABLES.map((variable) => variable.name).sort());
   });
 
   it('OAuth mode defaults to HTTP, advertises LENSES_URL unless told otherwise, and keeps introspection on the internal URL', () => {
-    const config = readConfig({ OAUTH_ENABLED: '1', MCP_ADVERTISED_URL: 'https://mcp.example.com/', LENSES_URL: 'http://hq.internal:9991', MCP_SCOPES: 'read,write', MCP_STATELESS_HTTP: 'true' });
+    const config = readConfig({
+      OAUTH_ENABLED: '1',
+      MCP_ADVERTISED_URL: 'https://mcp.example.com/',
+      LENSES_URL: 'http://hq.internal:9991',
+      MCP_SCOPES: 'read,write',
+      MCP_STATELESS_HTTP: 'true',
+    });
     assert.equal(config.transport, 'http');
     assert.equal(config.mcpAdvertisedUrl, 'https://mcp.example.com');
     assert.equal(config.lensesAdvertisedUrl, 'http://hq.internal:9991');
@@ -72,17 +105,30 @@ describe('readConfig (the official server\'s environment contract)', () => {
   });
 
   it('refuses OAuth over stdio and an INTROSPECTION_CACHE_TTL that is not a number, naming the variable', () => {
-    assert.throws(() => readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://m', TRANSPORT: 'stdio' }), (e: unknown) => e instanceof ConfigError && /^TRANSPORT /.test(e.message));
-    assert.throws(() => readConfig({ LENSES_API_KEY: 'k', INTROSPECTION_CACHE_TTL: '-1' }), (e: unknown) => e instanceof ConfigError && /^INTROSPECTION_CACHE_TTL /.test(e.message));
+    assert.throws(
+      () => readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://m', TRANSPORT: 'stdio' }),
+      (e: unknown) => e instanceof ConfigError && /^TRANSPORT /.test(e.message),
+    );
+    assert.throws(
+      () => readConfig({ LENSES_API_KEY: 'k', INTROSPECTION_CACHE_TTL: '-1' }),
+      (e: unknown) => e instanceof ConfigError && /^INTROSPECTION_CACHE_TTL /.test(e.message),
+    );
   });
 
   it('accepts LOG_LEVEL info, debug or trace and refuses anything else, naming the variable', () => {
     assert.equal(readConfig({ LENSES_API_KEY: 'k', LOG_LEVEL: 'DEBUG' }).logLevel, 'debug');
-    assert.throws(() => readConfig({ LENSES_API_KEY: 'k', LOG_LEVEL: 'verbose' }), (e: unknown) => e instanceof ConfigError && /^LOG_LEVEL must be info, debug or trace/.test(e.message));
+    assert.throws(
+      () => readConfig({ LENSES_API_KEY: 'k', LOG_LEVEL: 'verbose' }),
+      (e: unknown) => e instanceof ConfigError && /^LOG_LEVEL must be info, debug or trace/.test(e.message),
+    );
   });
 
   const refuses = (env: Record<string, string>, prefix: RegExp) =>
-    assert.throws(() => readConfig({ LENSES_API_KEY: 'k', ...env }), (e: unknown) => e instanceof ConfigError && prefix.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));
+    assert.throws(
+      () => readConfig({ LENSES_API_KEY: 'k', ...env }),
+      (e: unknown) => e instanceof ConfigError && prefix.test(e.message) && !e.message.includes('\n'),
+      JSON.stringify(env),
+    );
 
   it('TRANSPORT accepts stdio, http, streamable-http (same as http) and sse, and names anything else', () => {
     assert.equal(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'http' }).transport, 'http');
@@ -91,11 +137,21 @@ describe('readConfig (the official server\'s environment contract)', () => {
     assert.equal(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'STDIO' }).transport, 'stdio');
     assert.equal(readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://m.example', TRANSPORT: 'sse' }).transport, 'sse');
     refuses({ TRANSPORT: 'websocket' }, /^TRANSPORT must be stdio, http, streamable-http or sse, not "websocket"$/);
-    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'sse', FASTMCP_STATELESS_HTTP: 'true' }).notices, ['lenses-mcp: MCP_STATELESS_HTTP is ignored with TRANSPORT=sse (its sessions live on one stream)']);
+    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k', TRANSPORT: 'sse', FASTMCP_STATELESS_HTTP: 'true' }).notices, [
+      'lenses-mcp: MCP_STATELESS_HTTP is ignored with TRANSPORT=sse (its sessions live on one stream)',
+    ]);
   });
 
   it('FASTMCP_STATELESS_HTTP is a synonym of MCP_STATELESS_HTTP (pydantic booleans); both set and different is one error', () => {
-    for (const [raw, expected] of [['true', true], ['on', true], ['Y', true], ['1', true], ['off', false], ['f', false], ['no', false]] as const) {
+    for (const [raw, expected] of [
+      ['true', true],
+      ['on', true],
+      ['Y', true],
+      ['1', true],
+      ['off', false],
+      ['f', false],
+      ['no', false],
+    ] as const) {
       assert.equal(readConfig({ LENSES_API_KEY: 'k', FASTMCP_STATELESS_HTTP: raw }).stateless, expected, raw);
     }
     assert.equal(readConfig({ LENSES_API_KEY: 'k', FASTMCP_STATELESS_HTTP: 'true', MCP_STATELESS_HTTP: 'yes' }).stateless, true);
@@ -104,10 +160,18 @@ describe('readConfig (the official server\'s environment contract)', () => {
   });
 
   it('the legacy LENSES_API_HTTP_URL/_PORT are honoured when LENSES_URL is not set, with a one-line deprecation notice', () => {
-    const legacy = readConfig({ LENSES_API_KEY: 'k', LENSES_API_HTTP_URL: 'https://hq.example.com', LENSES_API_HTTP_PORT: '8443', LENSES_API_WEBSOCKET_URL: 'wss://hq.example.com', LENSES_API_WEBSOCKET_PORT: '8443' });
+    const legacy = readConfig({
+      LENSES_API_KEY: 'k',
+      LENSES_API_HTTP_URL: 'https://hq.example.com',
+      LENSES_API_HTTP_PORT: '8443',
+      LENSES_API_WEBSOCKET_URL: 'wss://hq.example.com',
+      LENSES_API_WEBSOCKET_PORT: '8443',
+    });
     assert.equal(legacy.lensesUrl, 'https://hq.example.com:8443');
     assert.equal(legacy.introspectionUrl, 'https://hq.example.com:8443/oauth2/introspect');
-    assert.deepEqual(legacy.notices, ['lenses-mcp: LENSES_API_HTTP_URL, LENSES_API_HTTP_PORT, LENSES_API_WEBSOCKET_URL, LENSES_API_WEBSOCKET_PORT are deprecated: set LENSES_URL=https://hq.example.com:8443 instead']);
+    assert.deepEqual(legacy.notices, [
+      'lenses-mcp: LENSES_API_HTTP_URL, LENSES_API_HTTP_PORT, LENSES_API_WEBSOCKET_URL, LENSES_API_WEBSOCKET_PORT are deprecated: set LENSES_URL=https://hq.example.com:8443 instead',
+    ]);
     // As the official server: without a port, the one of its default LENSES_URL (9991).
     assert.equal(readConfig({ LENSES_API_KEY: 'k', LENSES_API_HTTP_URL: 'http://hq' }).lensesUrl, 'http://hq:9991');
     assert.equal(readConfig({ LENSES_API_KEY: 'k', LENSES_API_WEBSOCKET_URL: 'wss://hq', LENSES_API_WEBSOCKET_PORT: '443' }).lensesUrl, 'https://hq');
@@ -127,7 +191,10 @@ describe('readConfig (the official server\'s environment contract)', () => {
     refuses({ LENSES_API_HTTP_URL: 'http://hq', LENSES_API_HTTP_PORT: 'http' }, /^LENSES_API_HTTP_PORT must be a whole number from 1 to 65535/);
     refuses({ LENSES_API_HTTP_PORT: '9991' }, /^LENSES_API_HTTP_PORT is set without LENSES_API_HTTP_URL/);
     refuses({ LENSES_API_WEBSOCKET_URL: 'http://hq' }, /^LENSES_API_WEBSOCKET_URL must be a ws or wss URL/);
-    refuses({ LENSES_API_HTTP_URL: 'https://hq', LENSES_API_WEBSOCKET_URL: 'wss://other' }, /^LENSES_API_WEBSOCKET_URL\/_PORT \(wss:\/\/other:9991\) must match LENSES_API_HTTP_URL\/_PORT \(wss:\/\/hq:9991\)/);
+    refuses(
+      { LENSES_API_HTTP_URL: 'https://hq', LENSES_API_WEBSOCKET_URL: 'wss://other' },
+      /^LENSES_API_WEBSOCKET_URL\/_PORT \(wss:\/\/other:9991\) must match LENSES_API_HTTP_URL\/_PORT \(wss:\/\/hq:9991\)/,
+    );
   });
 
   it('MCP_REPLICA_ID and SHUTDOWN_GRACE_SECONDS: defaults, values, and one-line refusals', () => {
@@ -144,14 +211,24 @@ describe('readConfig (the official server\'s environment contract)', () => {
 
   it('OTEL_* variables: off by default, otlp over http/protobuf, and one-line refusals for what is not supported', () => {
     assert.deepEqual(readConfig({ LENSES_API_KEY: 'k' }).telemetry, { enabled: false, exporter: 'otlp', serviceName: 'lenses-mcp' });
-    assert.deepEqual(readConfig({ LENSES_API_KEY: 'k', OTEL_ENABLED: 'yes', OTEL_EXPORTER: 'Console', OTEL_SERVICE_NAME: 'mcp-eu', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).telemetry, { enabled: true, exporter: 'console', serviceName: 'mcp-eu' });
+    assert.deepEqual(
+      readConfig({
+        LENSES_API_KEY: 'k',
+        OTEL_ENABLED: 'yes',
+        OTEL_EXPORTER: 'Console',
+        OTEL_SERVICE_NAME: 'mcp-eu',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      }).telemetry,
+      { enabled: true, exporter: 'console', serviceName: 'mcp-eu' },
+    );
     refuses({ OTEL_ENABLED: 'sure' }, /^OTEL_ENABLED must be true\/1\/yes or false\/0\/no/);
     refuses({ OTEL_EXPORTER: 'zipkin' }, /^OTEL_EXPORTER must be otlp or console, not "zipkin"$/);
     refuses({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, /^OTEL_EXPORTER_OTLP_PROTOCOL must be http\/protobuf, not "grpc"/);
     refuses({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /^OTEL_EXPORTER_OTLP_ENDPOINT /);
   });
 
-  it('the README\'s variable table lists every variable with the default --help prints', () => {
+  it("the README's variable table lists every variable with the default --help prints", () => {
     const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
     for (const variable of VARIABLES) assert.ok(readme.includes(`| \`${variable.name}\` | ${variable.default} | ${variable.description} |`), variable.name);
   });

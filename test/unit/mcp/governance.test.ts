@@ -16,7 +16,10 @@ const toolNamed = (name: string) => {
 describe('governance variables (readConfig)', () => {
   it('defaults: read-only off, no filters, tier:production protected, no audit file', () => {
     const config = readConfig({ LENSES_API_KEY: 'k' });
-    assert.deepEqual(config.governance, { tools: { readOnly: false, enabled: [], disabled: [] }, protectedEnvironments: [{ kind: 'tier', tier: 'production' }] });
+    assert.deepEqual(config.governance, {
+      tools: { readOnly: false, enabled: [], disabled: [] },
+      protectedEnvironments: [{ kind: 'tier', tier: 'production' }],
+    });
     assert.equal(config.auditLogPath, undefined);
   });
 
@@ -30,23 +33,46 @@ describe('governance variables (readConfig)', () => {
       LENSES_AUDIT_LOG: '/var/log/lenses-mcp/audit.jsonl',
     });
     assert.equal(config.governance.tools.readOnly, true);
-    assert.deepEqual(config.governance.tools.enabled, [{ kind: 'area', area: 'topics' }, { kind: 'scope', scope: 'read' }, { kind: 'tool', name: 'list_environments' }]);
+    assert.deepEqual(config.governance.tools.enabled, [
+      { kind: 'area', area: 'topics' },
+      { kind: 'scope', scope: 'read' },
+      { kind: 'tool', name: 'list_environments' },
+    ]);
     assert.deepEqual(config.governance.tools.disabled, [{ kind: 'scope', scope: 'delete' }]);
-    assert.deepEqual(config.governance.protectedEnvironments, [{ kind: 'name', name: 'prod-eu' }, { kind: 'tier', tier: 'staging' }]);
+    assert.deepEqual(config.governance.protectedEnvironments, [
+      { kind: 'name', name: 'prod-eu' },
+      { kind: 'tier', tier: 'staging' },
+    ]);
     assert.equal(config.auditLogPath, '/var/log/lenses-mcp/audit.jsonl');
     assert.deepEqual(readConfig({ LENSES_API_KEY: 'k', LENSES_PROTECTED_ENVIRONMENTS: '' }).governance.protectedEnvironments, []);
   });
 
   it('an unknown tool, area or tier is a ConfigError naming the variable and the entry', () => {
-    assert.throws(() => readConfig({ LENSES_API_KEY: 'k', LENSES_DISABLED_TOOLS: 'connectors,kafka' }), (e: unknown) => e instanceof ConfigError && /^LENSES_DISABLED_TOOLS names unknown entry "kafka"/.test(e.message));
-    assert.throws(() => readConfig({ LENSES_API_KEY: 'k', LENSES_PROTECTED_ENVIRONMENTS: 'tier:gold' }), (e: unknown) => e instanceof ConfigError && /^LENSES_PROTECTED_ENVIRONMENTS has invalid entry "tier:gold"/.test(e.message));
+    assert.throws(
+      () => readConfig({ LENSES_API_KEY: 'k', LENSES_DISABLED_TOOLS: 'connectors,kafka' }),
+      (e: unknown) => e instanceof ConfigError && /^LENSES_DISABLED_TOOLS names unknown entry "kafka"/.test(e.message),
+    );
+    assert.throws(
+      () => readConfig({ LENSES_API_KEY: 'k', LENSES_PROTECTED_ENVIRONMENTS: 'tier:gold' }),
+      (e: unknown) => e instanceof ConfigError && /^LENSES_PROTECTED_ENVIRONMENTS has invalid entry "tier:gold"/.test(e.message),
+    );
   });
 });
 
 describe('what a write or delete call would do, in words', () => {
   it('names the action, the resource and the environment for every write and delete tool', () => {
     for (const tool of LENSES_TOOLS.filter((t) => t.scope !== 'read')) {
-      const action = describeAction(tool, { environment: 'prod', name: 'n', topic_name: 't', connector: 'c', cluster: 'k', group_id: 'g', sql_processor_id: 'p', action: 'stop', tier: 'production' });
+      const action = describeAction(tool, {
+        environment: 'prod',
+        name: 'n',
+        topic_name: 't',
+        connector: 'c',
+        cluster: 'k',
+        group_id: 'g',
+        sql_processor_id: 'p',
+        action: 'stop',
+        tier: 'production',
+      });
       assert.ok(action.sentence.length > 10 && !/undefined/.test(action.sentence), `${tool.name}: ${action.sentence}`);
       assert.ok(action.environment, tool.name);
     }
@@ -108,7 +134,10 @@ describe('environment tier cache', () => {
     now = 1000;
     await cache.tierOf('prod', lookup);
     assert.equal(asked, 2);
-    await assert.rejects(cache.tierOf('gone', async () => Promise.reject(new Error('404'))), /404/);
+    await assert.rejects(
+      cache.tierOf('gone', async () => Promise.reject(new Error('404'))),
+      /404/,
+    );
     assert.equal(await cache.tierOf('gone', async () => ({ tier: 'staging' })), 'staging');
   });
 });

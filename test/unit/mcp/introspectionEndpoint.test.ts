@@ -18,20 +18,26 @@ function metadataAt(metadata: Record<string, unknown> | undefined) {
 
 const refusedWith = (pattern: RegExp) => (error: unknown) => error instanceof IntrospectionUnavailableError && pattern.test(error.message);
 
-describe('introspectionEndpointFromMetadata (the embedded server\'s introspection endpoint)', () => {
-  it('is the introspection_endpoint HQ\'s RFC 8414 metadata names', async () => {
+describe("introspectionEndpointFromMetadata (the embedded server's introspection endpoint)", () => {
+  it("is the introspection_endpoint HQ's RFC 8414 metadata names", async () => {
     const hq = metadataAt({ issuer: HQ, introspection_endpoint: `${HQ}/custom/introspect` });
     assert.equal(await introspectionEndpointFromMetadata(`${HQ}/`, { fetch: hq.fetch }), `${HQ}/custom/introspect`);
     assert.deepEqual(hq.asked, [`${HQ}/.well-known/oauth-authorization-server`]);
   });
 
-  it('refuses an endpoint on another origin: the request would carry the user\'s token there', async () => {
+  it("refuses an endpoint on another origin: the request would carry the user's token there", async () => {
     const hq = metadataAt({ issuer: HQ, introspection_endpoint: 'https://collector.example.test/introspect' });
-    await assert.rejects(introspectionEndpointFromMetadata(HQ, { fetch: hq.fetch }), refusedWith(/is not on https:\/\/hq\.example\.test; refusing to send tokens there/));
+    await assert.rejects(
+      introspectionEndpointFromMetadata(HQ, { fetch: hq.fetch }),
+      refusedWith(/is not on https:\/\/hq\.example\.test; refusing to send tokens there/),
+    );
   });
 
   it('refuses metadata of another issuer, metadata without the endpoint, and no metadata at all, saying which', async () => {
-    await assert.rejects(introspectionEndpointFromMetadata(HQ, { fetch: metadataAt({ issuer: 'https://other.example.test', introspection_endpoint: `${HQ}/i` }).fetch }), refusedWith(/names another issuer/));
+    await assert.rejects(
+      introspectionEndpointFromMetadata(HQ, { fetch: metadataAt({ issuer: 'https://other.example.test', introspection_endpoint: `${HQ}/i` }).fetch }),
+      refusedWith(/names another issuer/),
+    );
     await assert.rejects(introspectionEndpointFromMetadata(HQ, { fetch: metadataAt({ issuer: HQ }).fetch }), refusedWith(/names no introspection_endpoint/));
     const none = metadataAt(undefined);
     await assert.rejects(introspectionEndpointFromMetadata(HQ, { fetch: none.fetch }), refusedWith(/publishes no OAuth metadata/));

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { IntrospectionBusyError, IntrospectionRefusedError, IntrospectionUnavailableError, TokenIntrospector, type IntrospectionAnswer } from '../../../src/mcp/introspection';
+import {
+  IntrospectionBusyError,
+  IntrospectionRefusedError,
+  IntrospectionUnavailableError,
+  TokenIntrospector,
+  type IntrospectionAnswer,
+} from '../../../src/mcp/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
 import type { Logger } from '../../../src/log';
 import { ALL_SCOPES } from '../../../src/scopes';
@@ -22,14 +28,33 @@ function setup(answer: (token: string) => IntrospectionAnswer, options: { ttl?: 
   let now = 1_000_000_000_000;
   const asked: string[] = [];
   const logs: string[] = [];
-  const logger: Logger = { trace: (m) => logs.push(m), debug: (m) => logs.push(m), info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(String(m)) };
+  const logger: Logger = {
+    trace: (m) => logs.push(m),
+    debug: (m) => logs.push(m),
+    info: (m) => logs.push(m),
+    warn: (m) => logs.push(m),
+    error: (m) => logs.push(String(m)),
+  };
   const fakeFetch: typeof fetch = async (_url, init) => {
     const token = new URLSearchParams(bodyText(init)).get('token') ?? '';
     asked.push(token);
     return Response.json(answer(token));
   };
-  const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: options.ttl ?? 60, fetch: fakeFetch, now: () => now, logger });
-  const authenticator = new OAuthResourceServerAuthenticator({ resource: RESOURCE, resourceMetadataUrl: PRM, scopes: ALL_SCOPES, introspector, now: () => now, logger });
+  const introspector = new TokenIntrospector({
+    url: 'http://hq.test/oauth2/introspect',
+    cacheTtlSeconds: options.ttl ?? 60,
+    fetch: fakeFetch,
+    now: () => now,
+    logger,
+  });
+  const authenticator = new OAuthResourceServerAuthenticator({
+    resource: RESOURCE,
+    resourceMetadataUrl: PRM,
+    scopes: ALL_SCOPES,
+    introspector,
+    now: () => now,
+    logger,
+  });
   return { authenticator, asked, logs, advance: (ms: number) => (now += ms), nowSeconds: () => Math.floor(now / 1000) };
 }
 
@@ -159,7 +184,13 @@ describe('TokenIntrospector', () => {
   });
 
   it('RS-11 an answer whose fields have the wrong types is no answer (503 path), not a crash', async () => {
-    for (const answer of [{ active: true, token_type: 1 }, { active: true, scope: ['read'] }, { active: true, exp: '9999999999' }, { active: true, aud: [1] }, [true]]) {
+    for (const answer of [
+      { active: true, token_type: 1 },
+      { active: true, scope: ['read'] },
+      { active: true, exp: '9999999999' },
+      { active: true, aud: [1] },
+      [true],
+    ]) {
       const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, fetch: async () => Response.json(answer) });
       await assert.rejects(introspector.introspect(TOKEN), (error: unknown) => error instanceof IntrospectionUnavailableError, JSON.stringify(answer));
     }
@@ -257,10 +288,12 @@ describe('TokenIntrospector under a flood of unknown bearers (RS-19)', () => {
   it('RS-19 past the cap it refuses at once (busy, Retry-After 1 s) instead of asking HQ', async () => {
     const hq = heldIntrospection(() => ({ active: false }));
     const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, maxInFlight: 8, fetch: hq.fetch });
-    const results = Array.from({ length: 20 }, (_, i) => introspector.introspect(`random-${i}`).then(
-      () => 'answered',
-      (error: unknown) => (error instanceof IntrospectionBusyError && error.retryAfterSeconds === 1 ? 'busy' : String(error)),
-    ));
+    const results = Array.from({ length: 20 }, (_, i) =>
+      introspector.introspect(`random-${i}`).then(
+        () => 'answered',
+        (error: unknown) => (error instanceof IntrospectionBusyError && error.retryAfterSeconds === 1 ? 'busy' : String(error)),
+      ),
+    );
     await settle();
     assert.equal(hq.pending.length, 6, 'unknown tokens get three quarters of the 8 slots');
     hq.releaseAll();
@@ -290,7 +323,12 @@ describe('TokenIntrospector under a flood of unknown bearers (RS-19)', () => {
   });
 
   it('RS-19 the authenticator answers a refused introspection with 503 and Retry-After', async () => {
-    const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, maxInFlight: 1, fetch: heldIntrospection(() => ({ active: false })).fetch });
+    const introspector = new TokenIntrospector({
+      url: 'http://hq.test/oauth2/introspect',
+      cacheTtlSeconds: 0,
+      maxInFlight: 1,
+      fetch: heldIntrospection(() => ({ active: false })).fetch,
+    });
     const authenticator = new OAuthResourceServerAuthenticator({ resource: RESOURCE, resourceMetadataUrl: PRM, scopes: ALL_SCOPES, introspector });
     void authenticator.authenticate(requestWith('Bearer first-random'));
     await settle();
@@ -303,15 +341,27 @@ describe('TokenIntrospector under a flood of unknown bearers (RS-19)', () => {
 
 describe('TokenIntrospector when HQ refuses unauthenticated introspection', () => {
   for (const [label, reply] of [
-    ['400 invalid_request (client authentication required)', () => Response.json({ error: 'invalid_request', error_description: 'no client authentication mechanism provided' }, { status: 400 })],
+    [
+      '400 invalid_request (client authentication required)',
+      () => Response.json({ error: 'invalid_request', error_description: 'no client authentication mechanism provided' }, { status: 400 }),
+    ],
     ['401 invalid_client', () => Response.json({ error: 'invalid_client' }, { status: 401 })],
   ] as const) {
     it(`${label}: says what HQ needs, and logs it once, not per request`, async () => {
       const logs: string[] = [];
-      const logger: Logger = { trace: (m) => logs.push(m), debug: (m) => logs.push(m), info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(String(m)) };
+      const logger: Logger = {
+        trace: (m) => logs.push(m),
+        debug: (m) => logs.push(m),
+        info: (m) => logs.push(m),
+        warn: (m) => logs.push(m),
+        error: (m) => logs.push(String(m)),
+      };
       const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, fetch: async () => reply(), logger });
       for (let i = 0; i < 3; i++) {
-        await assert.rejects(introspector.introspect(`${TOKEN}-${i}`), (error: unknown) => error instanceof IntrospectionRefusedError && error.message.includes('`unauthenticatedIntrospection: true`'));
+        await assert.rejects(
+          introspector.introspect(`${TOKEN}-${i}`),
+          (error: unknown) => error instanceof IntrospectionRefusedError && error.message.includes('`unauthenticatedIntrospection: true`'),
+        );
       }
       const lines = logs.filter((line) => line.includes('unauthenticatedIntrospection'));
       assert.equal(lines.length, 1, logs.join('\n'));
@@ -330,7 +380,10 @@ describe('TokenIntrospector when HQ refuses unauthenticated introspection', () =
       cacheTtlSeconds: 0,
       fetch: async (url) => (urlOf(url) === 'http://hq.test/custom/introspect' ? Response.json({ active: false }) : new Response('', { status: 404 })),
     });
-    await assert.rejects(introspector.introspect('a'), (error: unknown) => error instanceof IntrospectionUnavailableError && /could not be found: HQ is starting/.test(error.message));
+    await assert.rejects(
+      introspector.introspect('a'),
+      (error: unknown) => error instanceof IntrospectionUnavailableError && /could not be found: HQ is starting/.test(error.message),
+    );
     assert.equal((await introspector.introspect('b')).active, false);
     assert.equal((await introspector.introspect('c')).active, false);
     assert.equal(found, 2);

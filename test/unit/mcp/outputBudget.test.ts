@@ -18,7 +18,12 @@ function stubHq(body: unknown) {
 }
 
 async function connect(fetchImpl: typeof fetch, maxToolOutputChars?: number | (() => number)) {
-  const server = createLensesMcpServer({ lensesUrl: 'http://hq.test', fetch: fetchImpl, maxToolOutputChars, defaultAccess: { kind: 'granted', token: 't', scopes: new Set(['read', 'write', 'delete']) } });
+  const server = createLensesMcpServer({
+    lensesUrl: 'http://hq.test',
+    fetch: fetchImpl,
+    maxToolOutputChars,
+    defaultAccess: { kind: 'granted', token: 't', scopes: new Set(['read', 'write', 'delete']) },
+  });
   const client = new Client({ name: 'test', version: '1' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
@@ -26,7 +31,15 @@ async function connect(fetchImpl: typeof fetch, maxToolOutputChars?: number | ((
 }
 
 const text = (result: unknown) => (result as CallToolResult).content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-const manyTopics = Array.from({ length: 3000 }, (_, i) => ({ topicName: `t-${String(i).padStart(4, '0')}`, partitions: 3, replication: 3, totalMessages: i, keyType: 'STRING', valueType: 'JSON', tags: [] }));
+const manyTopics = Array.from({ length: 3000 }, (_, i) => ({
+  topicName: `t-${String(i).padStart(4, '0')}`,
+  partitions: 3,
+  replication: 3,
+  totalMessages: i,
+  keyType: 'STRING',
+  valueType: 'JSON',
+  tags: [],
+}));
 
 describe('the answer budget (LENSES_MAX_TOOL_OUTPUT_CHARS, lenses.mcp.maxToolOutputChars)', () => {
   it('LENSES_MAX_TOOL_OUTPUT_CHARS defaults to 24,000, is listed by --help, and a bad value is one line naming it', () => {
@@ -36,7 +49,8 @@ describe('the answer budget (LENSES_MAX_TOOL_OUTPUT_CHARS, lenses.mcp.maxToolOut
     for (const bad of ['lots', '100', '0', '2000000', '-5']) {
       assert.throws(
         () => readConfig({ LENSES_API_KEY: 'k', LENSES_MAX_TOOL_OUTPUT_CHARS: bad }),
-        (e: unknown) => e instanceof ConfigError && /^LENSES_MAX_TOOL_OUTPUT_CHARS must be a whole number from 2000 to 1000000/.test(e.message) && !e.message.includes('\n'),
+        (e: unknown) =>
+          e instanceof ConfigError && /^LENSES_MAX_TOOL_OUTPUT_CHARS must be a whole number from 2000 to 1000000/.test(e.message) && !e.message.includes('\n'),
         bad,
       );
     }
@@ -75,7 +89,10 @@ describe('the answer budget (LENSES_MAX_TOOL_OUTPUT_CHARS, lenses.mcp.maxToolOut
       const at = answer.lastIndexOf('\n\n');
       const shown = JSON.parse(answer.slice(0, at)) as typeof configs;
       assert.deepEqual(shown, configs.slice(0, shown.length));
-      assert.match(answer.slice(at + 2), new RegExp(`^showing the first ${shown.length} of 2000 items: the whole answer is [\\d,]+ characters, over the 24,000-character answer budget`));
+      assert.match(
+        answer.slice(at + 2),
+        new RegExp(`^showing the first ${shown.length} of 2000 items: the whole answer is [\\d,]+ characters, over the 24,000-character answer budget`),
+      );
     } finally {
       await client.close();
     }

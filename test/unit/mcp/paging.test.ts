@@ -94,7 +94,15 @@ describe('bounded answers (paging.ts)', () => {
     });
 
     it('one item larger than the budget is never cut: none shown, and how to skip it', () => {
-      const answer = listAnswer([{ topicName: 'huge', size: 'x'.repeat(10_000) }, { topicName: 'small', size: '' }], {}, 2_000, spec);
+      const answer = listAnswer(
+        [
+          { topicName: 'huge', size: 'x'.repeat(10_000) },
+          { topicName: 'small', size: '' },
+        ],
+        {},
+        2_000,
+        spec,
+      );
       const page = answer.structured as { items: unknown[]; next_offset: number };
       assert.deepEqual(page.items, []);
       assert.equal(page.next_offset, 1);
@@ -132,7 +140,12 @@ describe('bounded answers (paging.ts)', () => {
       assert.match(first, /^2026-11-01T09:00:00Z INFO line 1\n/);
       assert.match(first, /showing log lines 1–10 of 1,000; pass offset=10/);
       const filtered = linesAnswer(log, { filter: 'line 99' }, 24_000, 'log lines').text;
-      assert.deepEqual(filtered.split('\n\n')[0].split('\n'), ['line 99', 'line 990', 'line 991', 'line 992', 'line 993', 'line 994', 'line 995', 'line 996', 'line 997', 'line 998', 'line 999'].map((l) => `2026-11-01T09:00:00Z INFO ${l}`));
+      assert.deepEqual(
+        filtered.split('\n\n')[0].split('\n'),
+        ['line 99', 'line 990', 'line 991', 'line 992', 'line 993', 'line 994', 'line 995', 'line 996', 'line 997', 'line 998', 'line 999'].map(
+          (l) => `2026-11-01T09:00:00Z INFO ${l}`,
+        ),
+      );
     });
   });
 
@@ -151,7 +164,10 @@ describe('bounded answers (paging.ts)', () => {
 
     it('the official page/page_size: one Lenses call, the official envelope, and "pass page=N" when the page was shown whole', async () => {
       const lenses = pagedLenses(300);
-      const answer = await officialPageAnswer({ ...lenses.spec, page: 2, pageSize: 25, envelope: (rows, page) => ({ ...(page.answer as object), values: rows }), depth: 2 }, 24_000);
+      const answer = await officialPageAnswer(
+        { ...lenses.spec, page: 2, pageSize: 25, envelope: (rows, page) => ({ ...(page.answer as object), values: rows }), depth: 2 },
+        24_000,
+      );
       assert.deepEqual(lenses.asked, [[2, 25]]);
       const { body, note } = split(answer.text);
       assert.equal((body as { values: unknown[] }).values.length, 25);
@@ -162,8 +178,14 @@ describe('bounded answers (paging.ts)', () => {
     it('offset crossing a Lenses page boundary reads the two pages it needs, in order', async () => {
       const lenses = pagedLenses(5000);
       const answer = await navigatedAnswer(lenses.spec, { offset: 1990, limit: 20 }, 24_000);
-      assert.deepEqual(lenses.asked, [[2, 1000], [3, 1000]]);
-      assert.deepEqual((answer.structured?.items as Array<{ name: string }>).map((d) => d.name), Array.from({ length: 20 }, (_, i) => `ds-${String(1990 + i).padStart(6, '0')}`));
+      assert.deepEqual(lenses.asked, [
+        [2, 1000],
+        [3, 1000],
+      ]);
+      assert.deepEqual(
+        (answer.structured?.items as Array<{ name: string }>).map((d) => d.name),
+        Array.from({ length: 20 }, (_, i) => `ds-${String(1990 + i).padStart(6, '0')}`),
+      );
     });
 
     it('a filter searches at most 100 Lenses pages and says so', async () => {

@@ -20,9 +20,15 @@ describe('prompts that list things', () => {
       const text = textOf(name, args);
       assert.ok(text.includes(tool), `${name} names ${tool}`);
       assert.match(text, /pass the offset it names/, name);
-      assert.ok(LENSES_TOOLS.some((t) => t.name === tool && 'offset' in (t.inputSchema as unknown as { shape: object }).shape), `${tool} takes offset`);
+      assert.ok(
+        LENSES_TOOLS.some((t) => t.name === tool && 'offset' in (t.inputSchema as unknown as { shape: object }).shape),
+        `${tool} takes offset`,
+      );
     }
-    assert.match(textOf('troubleshoot_kafka_connector', { connector_name: 'orders-sink', environment: 'prod' }), /list_kafka_connectors and filter 'orders-sink'/);
+    assert.match(
+      textOf('troubleshoot_kafka_connector', { connector_name: 'orders-sink', environment: 'prod' }),
+      /list_kafka_connectors and filter 'orders-sink'/,
+    );
     assert.match(textOf('troubleshoot_sql_processor', { sql_processor_id: 'enricher', environment: 'prod' }), /list_sql_processors and filter 'enricher'/);
   });
 });

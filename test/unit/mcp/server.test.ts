@@ -20,7 +20,12 @@ function fakeHq(answer: (call: RecordedCall) => Response = () => Response.json({
   const calls: RecordedCall[] = [];
   const fetchImpl: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
-    const call: RecordedCall = { method: init?.method ?? 'GET', url: urlOf(input), authorization: headers.get('authorization'), body: init?.body ? (JSON.parse(bodyText(init)) as unknown) : undefined };
+    const call: RecordedCall = {
+      method: init?.method ?? 'GET',
+      url: urlOf(input),
+      authorization: headers.get('authorization'),
+      body: init?.body ? (JSON.parse(bodyText(init)) as unknown) : undefined,
+    };
     calls.push(call);
     return answer(call);
   };
@@ -48,7 +53,11 @@ describe('Lenses MCP server (in memory)', () => {
     }
   });
 
-  for (const [scopes, count] of [['read', 24], ['read write', 40], ['read write delete', 45]] as const) {
+  for (const [scopes, count] of [
+    ['read', 24],
+    ['read write', 40],
+    ['read write delete', 45],
+  ] as const) {
     it(`lists ${count} tools for a token with "${scopes}"`, async () => {
       const hq = fakeHq();
       const { client, close } = await connect(granted(...parseScopes(scopes)), hq.fetch);
@@ -70,10 +79,24 @@ describe('Lenses MCP server (in memory)', () => {
         assert.ok(tool, official.name);
         // The official arguments first, in order; after them only the navigation arguments of list tools (and list_consumer_groups' detail).
         const names = Object.keys(tool.inputSchema.properties ?? {});
-        assert.deepEqual(names.slice(0, official.params.length), official.params.map((p) => p.name), official.name);
+        assert.deepEqual(
+          names.slice(0, official.params.length),
+          official.params.map((p) => p.name),
+          official.name,
+        );
         const extras = official.name === 'list_consumer_groups' ? [['filter', 'offset', 'limit', 'detail']] : [[], ['filter', 'offset', 'limit']];
-        assert.ok(extras.some((extra) => JSON.stringify(names.slice(official.params.length)) === JSON.stringify(extra)), official.name);
-        assert.deepEqual([...(tool.inputSchema.required ?? [])].sort(), official.params.filter((p) => p.required).map((p) => p.name).sort(), official.name);
+        assert.ok(
+          extras.some((extra) => JSON.stringify(names.slice(official.params.length)) === JSON.stringify(extra)),
+          official.name,
+        );
+        assert.deepEqual(
+          [...(tool.inputSchema.required ?? [])].sort(),
+          official.params
+            .filter((p) => p.required)
+            .map((p) => p.name)
+            .sort(),
+          official.name,
+        );
         assert.equal((tool.inputSchema as { additionalProperties?: boolean }).additionalProperties, false, official.name);
         assert.equal(tool.annotations?.readOnlyHint, official.scope === 'read', official.name);
         if (official.scope === 'delete') assert.equal(tool.annotations?.destructiveHint, true, `${official.name} is marked destructive`);
@@ -149,7 +172,9 @@ describe('Lenses MCP server (in memory)', () => {
   });
 
   it('turns an RFC 7807 answer into one readable sentence with the detail and request id', async () => {
-    const hq = fakeHq(() => Response.json({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'Topic nope does not exist', request_id: 'req-9' }, { status: 404 }));
+    const hq = fakeHq(() =>
+      Response.json({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'Topic nope does not exist', request_id: 'req-9' }, { status: 404 }),
+    );
     const { client, close } = await connect(granted('read'), hq.fetch);
     try {
       const result = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'nope' } });
@@ -196,7 +221,10 @@ describe('Lenses MCP server (in memory)', () => {
     const { client, close } = await connect(granted('read'), fakeHq().fetch);
     try {
       const { prompts } = await client.listPrompts();
-      assert.deepEqual(prompts.map((p) => p.name), tools.prompts.map((p) => p.name));
+      assert.deepEqual(
+        prompts.map((p) => p.name),
+        tools.prompts.map((p) => p.name),
+      );
       const sql = await client.getPrompt({ name: 'write_sql_query', arguments: { task: 'count orders' } });
       assert.match((sql.messages[0].content as { text: string }).text, /Task: count orders/);
     } finally {

@@ -13,9 +13,16 @@ const LEASE_KEY = `${REFRESH_LEASE_PREFIX}s1`;
 
 function storedSession(overrides: Partial<OAuthSession> = {}): OAuthSession {
   return {
-    id: 's1', issuer: ISSUER, clientId: 'client-1', resource: ISSUER,
-    accessToken: 'at-old-secretvalue', refreshToken: 'rt-old-secretvalue', expiresAt: HOUR,
-    scopes: ['read', 'write'], account: { id: 'admin', label: 'admin' }, ...overrides,
+    id: 's1',
+    issuer: ISSUER,
+    clientId: 'client-1',
+    resource: ISSUER,
+    accessToken: 'at-old-secretvalue',
+    refreshToken: 'rt-old-secretvalue',
+    expiresAt: HOUR,
+    scopes: ['read', 'write'],
+    account: { id: 'admin', label: 'admin' },
+    ...overrides,
   };
 }
 
@@ -89,7 +96,10 @@ describe('LensesOAuthClient across windows sharing one SecretStore', () => {
     assert.equal(state.grantRevoked, false);
     assert.equal(a.accessToken, 'at-1-secretvalue');
     assert.equal(b.accessToken, 'at-1-secretvalue');
-    assert.deepEqual(stored(secrets).map((s) => [s.id, s.accessToken, s.refreshToken]), [['s1', 'at-1-secretvalue', 'rt-1-secretvalue']]);
+    assert.deepEqual(
+      stored(secrets).map((s) => [s.id, s.accessToken, s.refreshToken]),
+      [['s1', 'at-1-secretvalue', 'rt-1-secretvalue']],
+    );
     assert.equal((secrets.writes.get(SESSIONS_KEY) ?? 0) - writesBefore, 1, 'the rotated refresh token is stored once');
     assert.equal(secrets.values.has(LEASE_KEY), false, 'the lease is released');
     assert.ok(logger.lines.every((l) => !l.includes('secretvalue')));
@@ -129,7 +139,10 @@ describe('LensesOAuthClient across windows sharing one SecretStore', () => {
     const windows = (later.windows = windowsOver(fake));
     const session = await windows.window().validSession('s1');
     assert.equal(session.accessToken, 'at-other-secretvalue');
-    assert.deepEqual(stored(windows.secrets).map((s) => s.refreshToken), ['rt-other-secretvalue']);
+    assert.deepEqual(
+      stored(windows.secrets).map((s) => s.refreshToken),
+      ['rt-other-secretvalue'],
+    );
     assert.equal(fake.count('POST /oauth2/token'), 1);
   });
 
@@ -172,7 +185,7 @@ describe('LensesOAuthClient across windows sharing one SecretStore', () => {
     await assert.rejects(window().validSession('s1'), isCode('unreachable'));
     assert.equal(state.refreshes, 0);
     assert.equal(stored(secrets).length, 1);
-    assert.equal((JSON.parse(secrets.values.get(LEASE_KEY) ?? '{}') as { owner?: string }).owner, 'stuck-window', 'another window\'s lease is not deleted');
+    assert.equal((JSON.parse(secrets.values.get(LEASE_KEY) ?? '{}') as { owner?: string }).owner, 'stuck-window', "another window's lease is not deleted");
   });
 
   it('CL-12 a sign-out in another window while this one waits for its refresh ends the session here too', async () => {
@@ -219,7 +232,10 @@ class StaleWriteBack extends MemorySecretStore {
 
 describe('SessionStore shared by several windows', () => {
   const session = (id: string) => storedSession({ id, accessToken: `at-${id}` });
-  const ids = (secrets: MemorySecretStore) => stored(secrets).map((s) => s.id).sort();
+  const ids = (secrets: MemorySecretStore) =>
+    stored(secrets)
+      .map((s) => s.id)
+      .sort();
 
   function storesOver(initial: OAuthSession[]) {
     const secrets = new MemorySecretStore();
@@ -248,7 +264,10 @@ describe('SessionStore shared by several windows', () => {
     const { secrets, window } = storesOver([session('s1')]);
     assert.deepEqual(await window().replace(session('s2'), session('s2').refreshToken), { kind: 'gone' });
     assert.equal((await window().replace({ ...session('s1'), accessToken: 'at-new' }, session('s1').refreshToken)).kind, 'replaced');
-    assert.deepEqual(stored(secrets).map((s) => [s.id, s.accessToken]), [['s1', 'at-new']]);
+    assert.deepEqual(
+      stored(secrets).map((s) => [s.id, s.accessToken]),
+      [['s1', 'at-new']],
+    );
   });
 
   it('CL-17 replace is a compare-and-swap on the spent refresh token: a stale list written back is overwritten again', async () => {
@@ -258,14 +277,21 @@ describe('SessionStore shared by several windows', () => {
     const renewed = { ...original, accessToken: 'at-1-secretvalue', refreshToken: 'rt-1-secretvalue' };
     assert.equal((await store.replace(renewed, original.refreshToken)).kind, 'replaced');
     assert.equal(secrets.staleWrites, 1, 'another window wrote back the list it read before ours');
-    assert.deepEqual(stored(secrets).map((s) => s.refreshToken), ['rt-1-secretvalue'], 'the spent refresh token did not stay');
+    assert.deepEqual(
+      stored(secrets).map((s) => s.refreshToken),
+      ['rt-1-secretvalue'],
+      'the spent refresh token did not stay',
+    );
   });
 
   it('CL-17 replace keeps a newer refresh token another window stored, and never writes over it', async () => {
     const { secrets, window } = storesOver([storedSession({ refreshToken: 'rt-2-secretvalue' })]);
     const outcome = await window().replace(storedSession({ accessToken: 'at-1', refreshToken: 'rt-1-secretvalue' }), 'rt-old-secretvalue');
     assert.equal(outcome.kind, 'newer');
-    assert.deepEqual(stored(secrets).map((s) => s.refreshToken), ['rt-2-secretvalue']);
+    assert.deepEqual(
+      stored(secrets).map((s) => s.refreshToken),
+      ['rt-2-secretvalue'],
+    );
   });
 
   it('CL-12 sign-outs in two windows at once both stick (through the client)', async () => {

@@ -56,7 +56,8 @@ describe('OAuth discovery', () => {
 
 describe('discoverFromResource (RFC 9728)', () => {
   const MCP = 'https://mcp.example.com/mcp';
-  const prm = (overrides: Record<string, unknown> = {}) => json({ resource: MCP, authorization_servers: [ISSUER], scopes_supported: ['read', 'write'], ...overrides });
+  const prm = (overrides: Record<string, unknown> = {}) =>
+    json({ resource: MCP, authorization_servers: [ISSUER], scopes_supported: ['read', 'write'], ...overrides });
 
   function remote(challenge?: string): FakeFetch {
     const fake = fakeHq();
@@ -96,7 +97,10 @@ describe('discoverFromResource (RFC 9728)', () => {
   });
 
   it('signs in for a remote MCP server with its resource in both requests', async () => {
-    const fake = remote('Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"').on('GET /.well-known/oauth-protected-resource/mcp', () => prm());
+    const fake = remote('Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource/mcp"').on(
+      'GET /.well-known/oauth-protected-resource/mcp',
+      () => prm(),
+    );
     const browser = instantBrowser();
     const client = new LensesOAuthClient({ secrets: new MemorySecretStore(), fetch: fake.fetch, openBrowser: browser.openBrowser });
     const session = await client.signIn({ hqUrl: 'https://unused.example.com', mcpUrl: MCP, scopes: ['read'] });

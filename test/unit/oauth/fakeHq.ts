@@ -37,11 +37,20 @@ export function fakeHq(options: FakeHqOptions = {}): FakeFetch & { issued: strin
     return token;
   };
   fake.on('GET /.well-known/oauth-authorization-server', () => json(options.metadata ?? metadata()));
-  fake.on('POST /oauth2/register', (request) => options.register?.(request) ?? json({ client_id: `client-${++counter}`, token_endpoint_auth_method: 'none' }, 201));
+  fake.on(
+    'POST /oauth2/register',
+    (request) => options.register?.(request) ?? json({ client_id: `client-${++counter}`, token_endpoint_auth_method: 'none' }, 201),
+  );
   fake.on('POST /oauth2/token', (request) => {
     const form = new URLSearchParams(request.body);
     if (options.token) return options.token(request, form);
-    return json({ access_token: next('at'), refresh_token: next('rt'), token_type: 'Bearer', expires_in: 3600, scope: form.get('scope') ?? 'read write delete' });
+    return json({
+      access_token: next('at'),
+      refresh_token: next('rt'),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: form.get('scope') ?? 'read write delete',
+    });
   });
   fake.on('POST /oauth2/introspect', () => json({ active: true, sub: 'admin', username: 'admin' }));
   fake.on('POST /oauth2/revoke', () => new Response(null, { status: 200 }));
@@ -49,7 +58,10 @@ export function fakeHq(options: FakeHqOptions = {}): FakeFetch & { issued: strin
 }
 
 /** A page the browser showed after following the redirect (the listener's answer). */
-export interface LoadedPage { status: number; text: string }
+export interface LoadedPage {
+  status: number;
+  text: string;
+}
 
 /**
  * A browser that "logs in" at once: reads the authorization URL and calls the

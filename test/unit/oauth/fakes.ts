@@ -21,15 +21,30 @@ export class MemorySecretStore implements SecretStore {
 /** A logger that keeps every line, for asserting the story and that no secret is in it. */
 export class RecordingLogger implements Logger {
   readonly lines: string[] = [];
-  trace(message: string): void { this.lines.push(`trace ${message}`); }
-  debug(message: string): void { this.lines.push(`debug ${message}`); }
-  info(message: string): void { this.lines.push(`info ${message}`); }
-  warn(message: string): void { this.lines.push(`warn ${message}`); }
-  error(message: string | Error): void { this.lines.push(`error ${message instanceof Error ? `${message.message} ${message.stack ?? ''}` : message}`); }
+  trace(message: string): void {
+    this.lines.push(`trace ${message}`);
+  }
+  debug(message: string): void {
+    this.lines.push(`debug ${message}`);
+  }
+  info(message: string): void {
+    this.lines.push(`info ${message}`);
+  }
+  warn(message: string): void {
+    this.lines.push(`warn ${message}`);
+  }
+  error(message: string | Error): void {
+    this.lines.push(`error ${message instanceof Error ? `${message.message} ${message.stack ?? ''}` : message}`);
+  }
 }
 
 /** Recorded request of a FakeFetch. */
-export interface RecordedRequest { method: string; url: URL; body: string; headers: Headers }
+export interface RecordedRequest {
+  method: string;
+  url: URL;
+  body: string;
+  headers: Headers;
+}
 
 type Route = (request: RecordedRequest) => Response | Promise<Response>;
 
@@ -103,7 +118,9 @@ export class FakeFetch {
   /** Throws naming every expected request that was not made (or not made often enough). */
   assertAllUsed(): void {
     withExpectations.delete(this);
-    const unused = [...this.expected].filter(([route, times]) => this.count(route) < times).map(([route, times]) => `${route} (${this.count(route)} of ${times})`);
+    const unused = [...this.expected]
+      .filter(([route, times]) => this.count(route) < times)
+      .map(([route, times]) => `${route} (${this.count(route)} of ${times})`);
     if (unused.length > 0) throw new Error(`FakeFetch: expected requests not made: ${unused.join(', ')}`);
   }
 
@@ -155,10 +172,11 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 }
 
 /** A fetch whose requests never get an answer until aborted (a hung HQ). */
-export const hangingFetch: typeof fetch = (_input, init) => new Promise<Response>((_resolve, reject) => {
-  const signal = init?.signal;
-  signal?.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
-});
+export const hangingFetch: typeof fetch = (_input, init) =>
+  new Promise<Response>((_resolve, reject) => {
+    const signal = init?.signal;
+    signal?.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
+  });
 
 /** A hung HQ that tells when a request has reached it: `await hq.requests.nth(1)`. */
 export function hungHq(): { fetch: typeof fetch; requests: Arrivals<string> } {

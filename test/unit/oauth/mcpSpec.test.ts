@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { lensesBearerOrigins } from '../../../src/http';
-import { discoverFromResource, LensesOAuthClient, OAuthError, parseBearerChallenge, probeResource, selectScopes, SESSIONS_KEY, type OAuthErrorCode } from '../../../src/oauth';
+import {
+  discoverFromResource,
+  LensesOAuthClient,
+  OAuthError,
+  parseBearerChallenge,
+  probeResource,
+  selectScopes,
+  SESSIONS_KEY,
+  type OAuthErrorCode,
+} from '../../../src/oauth';
 import { FakeFetch, json, MemorySecretStore, RecordingLogger, yieldingSleep } from './fakes';
 import { fakeHq, instantBrowser, ISSUER, metadata } from './fakeHq';
 
@@ -21,10 +30,19 @@ function clientWith(fake: FakeFetch, extra: Partial<ConstructorParameters<typeof
 
 describe('parseBearerChallenge (RFC 6750 §3, RFC 9728 §5.1)', () => {
   it('reads resource_metadata, scope and error, quoted or not, among other challenges', () => {
-    assert.deepEqual(parseBearerChallenge('Basic realm="x", Bearer error="insufficient_scope", scope="read write", resource_metadata="https://a.example/prm"'), {
-      resourceMetadata: 'https://a.example/prm', scopes: ['read', 'write'], error: 'insufficient_scope',
+    assert.deepEqual(
+      parseBearerChallenge('Basic realm="x", Bearer error="insufficient_scope", scope="read write", resource_metadata="https://a.example/prm"'),
+      {
+        resourceMetadata: 'https://a.example/prm',
+        scopes: ['read', 'write'],
+        error: 'insufficient_scope',
+      },
+    );
+    assert.deepEqual(parseBearerChallenge('bearer resource_metadata=https://a.example/prm'), {
+      resourceMetadata: 'https://a.example/prm',
+      scopes: undefined,
+      error: undefined,
     });
-    assert.deepEqual(parseBearerChallenge('bearer resource_metadata=https://a.example/prm'), { resourceMetadata: 'https://a.example/prm', scopes: undefined, error: undefined });
     assert.equal(parseBearerChallenge('Basic realm="x"'), undefined);
     assert.equal(parseBearerChallenge(null), undefined);
   });
@@ -61,7 +79,10 @@ describe('OAuth client against the MCP authorization spec (fake servers)', () =>
     const rootNamesOrigin = fakeHq().on('GET /.well-known/oauth-protected-resource', () => prm('https://mcp.example.com'));
     assert.equal((await discoverFromResource(MCP, { fetch: rootNamesOrigin.fetch })).resource, 'https://mcp.example.com');
     const rootNamesMcpUrl = fakeHq().on('GET /.well-known/oauth-protected-resource', () => prm(MCP));
-    await assert.rejects(discoverFromResource(MCP, { fetch: rootNamesMcpUrl.fetch }), (error: unknown) => isCode('discovery_failed')(error) && /root: not valid for https:\/\/mcp\.example\.com\//.test((error as Error).message));
+    await assert.rejects(
+      discoverFromResource(MCP, { fetch: rootNamesMcpUrl.fetch }),
+      (error: unknown) => isCode('discovery_failed')(error) && /root: not valid for https:\/\/mcp\.example\.com\//.test((error as Error).message),
+    );
   });
 
   it('CL-26 a challenge document naming another resource is not used; the well-known URIs are tried next', async () => {
@@ -108,11 +129,16 @@ describe('OAuth client against the MCP authorization spec (fake servers)', () =>
   });
 
   it('keeps scopes that are not Lenses scopes in the session and the store (a token answer of any server)', async () => {
-    const fake = fakeHq({ token: () => json({ access_token: 'at-1', refresh_token: 'rt-1', token_type: 'Bearer', expires_in: 3600, scope: 'read mcp:tools profile' }) });
+    const fake = fakeHq({
+      token: () => json({ access_token: 'at-1', refresh_token: 'rt-1', token_type: 'Bearer', expires_in: 3600, scope: 'read mcp:tools profile' }),
+    });
     const { client, secrets } = clientWith(fake);
     const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read', 'mcp:tools', 'profile'] });
     assert.deepEqual(session.scopes, ['read', 'mcp:tools', 'profile']);
-    assert.deepEqual((await client.sessions()).map((s) => s.scopes), [['read', 'mcp:tools', 'profile']]);
+    assert.deepEqual(
+      (await client.sessions()).map((s) => s.scopes),
+      [['read', 'mcp:tools', 'profile']],
+    );
     assert.ok(secrets.values.get(SESSIONS_KEY)?.includes('mcp:tools'));
   });
 
@@ -127,7 +153,10 @@ describe('OAuth client against the MCP authorization spec (fake servers)', () =>
   it('CL-22 a cached DCR client is used only with the issuer it was registered with', async () => {
     const fake = fakeHq();
     const { client, secrets } = clientWith(fake);
-    await secrets.store(`lenses.oauth.client/${ISSUER}`, JSON.stringify({ clientId: 'registered-elsewhere', redirectUris: ['http://127.0.0.1/callback'], issuer: 'https://other.example.com' }));
+    await secrets.store(
+      `lenses.oauth.client/${ISSUER}`,
+      JSON.stringify({ clientId: 'registered-elsewhere', redirectUris: ['http://127.0.0.1/callback'], issuer: 'https://other.example.com' }),
+    );
     const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
     assert.notEqual(session.clientId, 'registered-elsewhere');
     assert.equal(fake.count('POST /oauth2/register'), 1);
@@ -147,14 +176,21 @@ describe('OAuth client against the MCP authorization spec (fake servers)', () =>
   it('CL-23 a configured secret with an authorization server that takes no secret fails before the browser opens, naming what it takes', async () => {
     const fake = fakeHq({ metadata: metadata({ token_endpoint_auth_methods_supported: ['private_key_jwt'] }) });
     const { client, browser } = clientWith(fake, { clientId: 'pre-registered', clientSecret: 'the-secret' });
-    await assert.rejects(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), (error: unknown) => isCode('registration_failed')(error) && /private_key_jwt/.test((error as Error).message) && !/the-secret/.test((error as Error).message));
+    await assert.rejects(
+      client.signIn({ hqUrl: ISSUER, scopes: ['read'] }),
+      (error: unknown) =>
+        isCode('registration_failed')(error) && /private_key_jwt/.test((error as Error).message) && !/the-secret/.test((error as Error).message),
+    );
     assert.equal(browser.opened.length, 0);
   });
 
   it('CL-25 a client metadata document URL that is not https with a path is refused with the reason, before any authorization request', async () => {
     const fake = fakeHq({ metadata: metadata({ client_id_metadata_document_supported: true }) });
     const { client, browser } = clientWith(fake, { clientMetadataUrl: 'http://example.com/client.json' });
-    await assert.rejects(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), (error: unknown) => isCode('registration_failed')(error) && /must use https/.test((error as Error).message));
+    await assert.rejects(
+      client.signIn({ hqUrl: ISSUER, scopes: ['read'] }),
+      (error: unknown) => isCode('registration_failed')(error) && /must use https/.test((error as Error).message),
+    );
     assert.equal(browser.opened.length, 0);
     assert.equal(fake.count('POST /oauth2/register'), 0);
   });
@@ -169,7 +205,10 @@ describe('OAuth client against the MCP authorization spec (fake servers)', () =>
 
   it('probeResource: the 403 challenge with a bearer the rule allows; a session a stateful server opened for it is closed', async () => {
     const origins = lensesBearerOrigins({ userHqUrl: () => ISSUER, confirmedMcpOrigins: () => ['https://mcp.example.com'] });
-    const refused = new FakeFetch().on('POST /mcp', () => new Response(null, { status: 403, headers: { 'www-authenticate': 'Bearer error="insufficient_scope", scope="write"' } }));
+    const refused = new FakeFetch().on(
+      'POST /mcp',
+      () => new Response(null, { status: 403, headers: { 'www-authenticate': 'Bearer error="insufficient_scope", scope="write"' } }),
+    );
     const answer = await probeResource(MCP, { fetch: refused.fetch, bearer: { token: 'tok', origins } });
     assert.deepEqual(answer.challenge, { resourceMetadata: undefined, scopes: ['write'], error: 'insufficient_scope' });
     assert.equal(refused.requests[0].headers.get('authorization'), 'Bearer tok');

@@ -7,9 +7,16 @@ const HOUR = 3600_000;
 
 function storedSession(overrides: Partial<OAuthSession> = {}): OAuthSession {
   return {
-    id: 's1', issuer: ISSUER, clientId: 'client-1', resource: ISSUER,
-    accessToken: 'at-old-secretvalue', refreshToken: 'rt-old-secretvalue', expiresAt: HOUR,
-    scopes: ['read', 'write'], account: { id: 'admin', label: 'admin' }, ...overrides,
+    id: 's1',
+    issuer: ISSUER,
+    clientId: 'client-1',
+    resource: ISSUER,
+    accessToken: 'at-old-secretvalue',
+    refreshToken: 'rt-old-secretvalue',
+    expiresAt: HOUR,
+    scopes: ['read', 'write'],
+    account: { id: 'admin', label: 'admin' },
+    ...overrides,
   };
 }
 
@@ -18,11 +25,20 @@ function setup(fake: FakeFetch, session: OAuthSession = storedSession(), extra: 
   secrets.values.set(SESSIONS_KEY, JSON.stringify([session]));
   const clock = { now: 0 };
   const logger = new RecordingLogger();
-  const client = new LensesOAuthClient({ secrets, logger, fetch: fake.fetch, now: () => clock.now, sleep: yieldingSleep, openBrowser: async () => true, ...extra });
+  const client = new LensesOAuthClient({
+    secrets,
+    logger,
+    fetch: fake.fetch,
+    now: () => clock.now,
+    sleep: yieldingSleep,
+    openBrowser: async () => true,
+    ...extra,
+  });
   return { client, secrets, clock, logger };
 }
 
-const refreshRequests = (fake: FakeFetch) => fake.requests.filter((r) => r.url.pathname === '/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token');
+const refreshRequests = (fake: FakeFetch) =>
+  fake.requests.filter((r) => r.url.pathname === '/oauth2/token' && new URLSearchParams(r.body).get('grant_type') === 'refresh_token');
 
 describe('LensesOAuthClient sessions (fake HQ)', () => {
   it('returns a session that is not near expiry without any request', async () => {
@@ -60,9 +76,17 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
 
   it('CL-10 two refreshes at once make one request and store the rotated token once', async () => {
     let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const refreshing = new Arrivals<true>();
-    const fake = fakeHq({ token: async () => { refreshing.add(true); await gate; return json({ access_token: 'at-new', refresh_token: 'rt-new', token_type: 'Bearer', expires_in: 3600 }); } });
+    const fake = fakeHq({
+      token: async () => {
+        refreshing.add(true);
+        await gate;
+        return json({ access_token: 'at-new', refresh_token: 'rt-new', token_type: 'Bearer', expires_in: 3600 });
+      },
+    });
     const { client, clock, secrets } = setup(fake);
     clock.now = HOUR;
     const writesBefore = secrets.writes.get(SESSIONS_KEY) ?? 0;
@@ -85,7 +109,10 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
     // the other window wrote between this caller's read and its refresh
     const realGet = secrets.get.bind(secrets);
     let reads = 0;
-    secrets.get = async (key) => { if (key === SESSIONS_KEY && ++reads === 2) secrets.values.set(SESSIONS_KEY, JSON.stringify([other])); return realGet(key); };
+    secrets.get = async (key) => {
+      if (key === SESSIONS_KEY && ++reads === 2) secrets.values.set(SESSIONS_KEY, JSON.stringify([other]));
+      return realGet(key);
+    };
     const session = await client.validSession('s1');
     assert.equal(session.accessToken, 'at-other-window');
     assert.equal(refreshRequests(fake).length, 0);
@@ -95,7 +122,10 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
     const fake = fakeHq({ token: () => json({ error: 'invalid_grant', error_description: 'grant request is invalid' }, 400) });
     const { client, clock } = setup(fake);
     clock.now = HOUR;
-    await assert.rejects(client.validSession('s1'), (error: unknown) => error instanceof OAuthError && error.code === 'session_expired' && /Sign in again/.test(error.message));
+    await assert.rejects(
+      client.validSession('s1'),
+      (error: unknown) => error instanceof OAuthError && error.code === 'session_expired' && /Sign in again/.test(error.message),
+    );
     assert.deepEqual(await client.sessions(), []);
     await assert.rejects(client.validSession('s1'), (error: unknown) => error instanceof OAuthError && error.code === 'session_expired');
     assert.equal(refreshRequests(fake).length, 1);
@@ -121,7 +151,14 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
   it('CL-15 a hung HQ during refresh fails with unreachable and keeps the session; a caller can cancel', async () => {
     const fake = fakeHq();
     const { secrets } = setup(fake);
-    const client = new LensesOAuthClient({ secrets, fetch: hangingFetch, now: () => HOUR, sleep: yieldingSleep, openBrowser: async () => true, networkTimeoutMs: 100 });
+    const client = new LensesOAuthClient({
+      secrets,
+      fetch: hangingFetch,
+      now: () => HOUR,
+      sleep: yieldingSleep,
+      openBrowser: async () => true,
+      networkTimeoutMs: 100,
+    });
     await assert.rejects(client.validSession('s1'), (error: unknown) => error instanceof OAuthError && error.code === 'unreachable');
     assert.equal((await client.sessions()).length, 1);
     const hung = hungHq();
@@ -139,10 +176,13 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
     const { client, secrets } = setup(fake);
     await client.signOut('s1');
     const revoked = fake.requests.filter((r) => r.url.pathname === '/oauth2/revoke').map((r) => new URLSearchParams(r.body));
-    assert.deepEqual(revoked.map((f) => [f.get('token'), f.get('token_type_hint'), f.get('client_id')]), [
-      ['rt-old-secretvalue', 'refresh_token', 'client-1'],
-      ['at-old-secretvalue', 'access_token', 'client-1'],
-    ]);
+    assert.deepEqual(
+      revoked.map((f) => [f.get('token'), f.get('token_type_hint'), f.get('client_id')]),
+      [
+        ['rt-old-secretvalue', 'refresh_token', 'client-1'],
+        ['at-old-secretvalue', 'access_token', 'client-1'],
+      ],
+    );
     assert.deepEqual(await client.sessions(), []);
     assert.equal(secrets.values.has(SESSIONS_KEY), false);
   });

@@ -13,9 +13,16 @@ const ISSUER = 'https://hq.example.test';
 
 function storedSession(overrides: Partial<OAuthSession> = {}): OAuthSession {
   return {
-    id: 's1', issuer: ISSUER, clientId: 'client-1', resource: ISSUER,
-    accessToken: 'at-old-secretvalue', refreshToken: 'rt-old-secretvalue', expiresAt: HOUR,
-    scopes: ['read'], account: { id: 'admin', label: 'admin' }, ...overrides,
+    id: 's1',
+    issuer: ISSUER,
+    clientId: 'client-1',
+    resource: ISSUER,
+    accessToken: 'at-old-secretvalue',
+    refreshToken: 'rt-old-secretvalue',
+    expiresAt: HOUR,
+    scopes: ['read'],
+    account: { id: 'admin', label: 'admin' },
+    ...overrides,
   };
 }
 
@@ -74,7 +81,10 @@ describe('SessionRenewal with a fake refresh grant', () => {
     const grant = new FakeGrant(() => Promise.reject(new OAuthError('session_expired', 'refused', { status: 401, oauthError: 'invalid_client' })));
     const { renewal, store } = renewalWith(grant);
 
-    await assert.rejects(renewal.renew('s1'), (error: unknown) => error instanceof OAuthError && error.code === 'session_expired' && error.oauthError === 'invalid_client');
+    await assert.rejects(
+      renewal.renew('s1'),
+      (error: unknown) => error instanceof OAuthError && error.code === 'session_expired' && error.oauthError === 'invalid_client',
+    );
 
     assert.equal(await store.get('s1'), undefined);
     assert.deepEqual(grant.calls, [`prepare ${ISSUER}`, 'redeem rt-old-secretvalue', `forget ${ISSUER}`]);
@@ -84,7 +94,10 @@ describe('SessionRenewal with a fake refresh grant', () => {
     const grant = new FakeGrant(() => Promise.reject(new OAuthError('session_expired', 'refused', { status: 503, oauthError: 'temporarily_unavailable' })));
     const { renewal, store } = renewalWith(grant);
 
-    await assert.rejects(renewal.renew('s1'), (error: unknown) => error instanceof OAuthError && error.code === 'unreachable' && /could not renew the session right now/.test(error.message));
+    await assert.rejects(
+      renewal.renew('s1'),
+      (error: unknown) => error instanceof OAuthError && error.code === 'unreachable' && /could not renew the session right now/.test(error.message),
+    );
 
     assert.equal((await store.get('s1'))?.refreshToken, 'rt-old-secretvalue');
   });

@@ -108,7 +108,14 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     const session = await client.signIn({
       hqUrl: ISSUER,
       scopes: ['read'],
-      redirect: { kind: 'uri', redirectUri: 'vscode://lenses.lenses-mcp/callback', waitForCallback: () => new Promise<URL>((resolve) => { deliver = resolve; }) },
+      redirect: {
+        kind: 'uri',
+        redirectUri: 'vscode://lenses.lenses-mcp/callback',
+        waitForCallback: () =>
+          new Promise<URL>((resolve) => {
+            deliver = resolve;
+          }),
+      },
     });
     assert.equal(opened[0].searchParams.get('redirect_uri'), 'vscode://lenses.lenses-mcp/callback');
     const registration = JSON.parse(fake.requests.find((r) => r.url.pathname === '/oauth2/register')?.body ?? '{}') as { redirect_uris: string[] };
@@ -134,7 +141,10 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     assert.match(logger.lines.join('\n'), /ignored a sign-in callback with a wrong or missing state/);
   });
 
-  for (const [name, forge] of [['wrong', (params: URLSearchParams) => params.set('state', 'forged')], ['missing', (params: URLSearchParams) => params.delete('state')]] as const) {
+  for (const [name, forge] of [
+    ['wrong', (params: URLSearchParams) => params.set('state', 'forged')],
+    ['missing', (params: URLSearchParams) => params.delete('state')],
+  ] as const) {
     it(`CL-18 a callback with a ${name} state gets a 400 page and is ignored; the real callback still completes the sign-in`, async () => {
       const fake = fakeHq();
       let visits: Promise<number[]> = Promise.resolve([]);
@@ -186,7 +196,10 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
   it('CL-06 a callback after the timeout finds nothing listening', async () => {
     const fake = fakeHq();
     const opened: URL[] = [];
-    const { client } = clientWith(fake, async (url) => { opened.push(new URL(url)); return true; });
+    const { client } = clientWith(fake, async (url) => {
+      opened.push(new URL(url));
+      return true;
+    });
     const started = Date.now();
     await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'], timeoutMs: 150 }), 'timed_out');
     assert.ok(Date.now() - started < 2000);
@@ -230,9 +243,18 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
       const authorization = new URL(url);
       const redirect = new URL(authorization.searchParams.get('redirect_uri') ?? '');
       assert.equal(redirect.hostname, '127.0.0.1');
-      const others = ['[::1]', ...Object.values(networkInterfaces()).flat().filter((i) => i && i.family === 'IPv4' && !i.internal).map((i) => i?.address ?? '')];
+      const others = [
+        '[::1]',
+        ...Object.values(networkInterfaces())
+          .flat()
+          .filter((i) => i && i.family === 'IPv4' && !i.internal)
+          .map((i) => i?.address ?? ''),
+      ];
       for (const host of others) {
-        const reached = await fetch(`http://${host}:${redirect.port}/callback`, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false);
+        const reached = await fetch(`http://${host}:${redirect.port}/callback`, { signal: AbortSignal.timeout(1000) }).then(
+          () => true,
+          () => false,
+        );
         probes.push({ host, reached });
       }
       void fetch(`${redirect.href}?code=c&state=${authorization.searchParams.get('state')}&iss=${encodeURIComponent(ISSUER)}`);
@@ -240,7 +262,10 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     });
     await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
     assert.ok(probes.length >= 1);
-    assert.deepEqual(probes.filter((p) => p.reached), []);
+    assert.deepEqual(
+      probes.filter((p) => p.reached),
+      [],
+    );
   });
 
   it('CL-08 a DCR answer without client_id fails with a clear message', async () => {
@@ -253,9 +278,14 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
     assert.equal(browser.opened.length, 0);
   });
 
-  for (const [name, extra] of [['with', { client_secret_expires_at: 0 }], ['without', {}]] as const) {
+  for (const [name, extra] of [
+    ['with', { client_secret_expires_at: 0 }],
+    ['without', {}],
+  ] as const) {
     it(`CL-08 a DCR answer with a client_secret nobody asked for (${name} client_secret_expires_at) is ignored: never stored, sent or logged; one log line`, async () => {
-      const fake = fakeHq({ register: () => json({ client_id: 'c1', client_secret: 's3cr3t-unasked', token_endpoint_auth_method: 'client_secret_basic', ...extra }, 201) });
+      const fake = fakeHq({
+        register: () => json({ client_id: 'c1', client_secret: 's3cr3t-unasked', token_endpoint_auth_method: 'client_secret_basic', ...extra }, 201),
+      });
       const { client, secrets, logger } = clientWith(fake, instantBrowser().openBrowser);
       const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
       assert.equal(session.clientId, 'c1');
@@ -274,7 +304,10 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
 
   it('CL-08 a DCR error answer fails with what the authorization server answered', async () => {
     const cases: Array<[Response, RegExp]> = [
-      [json({ error: 'invalid_client_metadata', error_description: 'redirect_uris must be https' }, 400), /answered "invalid_client_metadata" \(redirect_uris must be https\) with HTTP 400/],
+      [
+        json({ error: 'invalid_client_metadata', error_description: 'redirect_uris must be https' }, 400),
+        /answered "invalid_client_metadata" \(redirect_uris must be https\) with HTTP 400/,
+      ],
       [new Response('<html>oops</html>', { status: 500, headers: { 'content-type': 'text/html' } }), /answered HTTP 500 \(text\/html\)/],
       [new Response('<html>spa</html>', { status: 201, headers: { 'content-type': 'text/html' } }), /its answer is not a JSON object but text\/html/],
     ];
@@ -320,7 +353,15 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
 
   it('CL-13 plain http to a non-loopback HQ works with the explicit insecure setting', async () => {
     const http = 'http://hq.example.com';
-    const fake = fakeHq({ metadata: metadata({ issuer: http, authorization_endpoint: `${http}/oauth2/authorize`, token_endpoint: `${http}/oauth2/token`, registration_endpoint: `${http}/oauth2/register`, introspection_endpoint: `${http}/oauth2/introspect` }) });
+    const fake = fakeHq({
+      metadata: metadata({
+        issuer: http,
+        authorization_endpoint: `${http}/oauth2/authorize`,
+        token_endpoint: `${http}/oauth2/token`,
+        registration_endpoint: `${http}/oauth2/register`,
+        introspection_endpoint: `${http}/oauth2/introspect`,
+      }),
+    });
     const browser = instantBrowser((params) => params.set('iss', http));
     const { client } = clientWith(fake, browser.openBrowser, { allowInsecureHttp: true });
     const session = await client.signIn({ hqUrl: http, scopes: ['read'] });
@@ -338,7 +379,9 @@ describe('LensesOAuthClient.signIn (fake HQ)', () => {
   });
 
   it('CL-15 an HQ that refuses connections fails with unreachable', async () => {
-    const refused: typeof fetch = async () => { throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }); };
+    const refused: typeof fetch = async () => {
+      throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
+    };
     const client = new LensesOAuthClient({ secrets: new MemorySecretStore(), fetch: refused, openBrowser: async () => true });
     const error = await rejectsWith(client.signIn({ hqUrl: ISSUER, scopes: ['read'] }), 'unreachable');
     assert.match(error.message, /Could not reach Lenses HQ/);

@@ -16,7 +16,8 @@ function window(oauth = new FakeOAuthClient(), overrides: { url?: string; redire
     oauth,
     settings: () => settings({ url: overrides.url ?? 'https://hq.example.com' }),
     ui,
-    redirect: async () => (overrides.redirectUri ? { kind: 'uri', redirectUri: overrides.redirectUri, waitForCallback: () => new Promise<URL>(() => undefined) } : undefined),
+    redirect: async () =>
+      overrides.redirectUri ? { kind: 'uri', redirectUri: overrides.redirectUri, waitForCallback: () => new Promise<URL>(() => undefined) } : undefined,
     secretsChanged: oauth.secrets.onDidChange,
     logger,
   });
@@ -50,10 +51,18 @@ describe('LensesAuthenticationProvider', () => {
       await oauth.put(session({ id: 'hq', resource: 'https://hq.example.com' }));
       await oauth.put(session({ id: 'remote', resource: 'https://mcp.example.com/mcp' }));
       const provider = new LensesAuthenticationProvider({
-        oauth, settings: () => settings(), ui: new FakeAuthUi(), redirect: async () => undefined,
-        secretsChanged: oauth.secrets.onDidChange, accepts: (s) => isHqSession(s, 'https://hq.example.com/'), logger: new RecordingLogger(),
+        oauth,
+        settings: () => settings(),
+        ui: new FakeAuthUi(),
+        redirect: async () => undefined,
+        secretsChanged: oauth.secrets.onDidChange,
+        accepts: (s) => isHqSession(s, 'https://hq.example.com/'),
+        logger: new RecordingLogger(),
       });
-      assert.deepEqual((await provider.getSessions(undefined)).map((s) => s.id), ['hq']);
+      assert.deepEqual(
+        (await provider.getSessions(undefined)).map((s) => s.id),
+        ['hq'],
+      );
     });
   });
 
@@ -76,7 +85,10 @@ describe('LensesAuthenticationProvider', () => {
       assert.equal(oauth.lastSignIn?.redirect, undefined, 'loopback on desktop');
       await settle();
       assert.equal(events.length, 1);
-      assert.deepEqual(events[0].added?.map((s) => s.id), ['session-1']);
+      assert.deepEqual(
+        events[0].added?.map((s) => s.id),
+        ['session-1'],
+      );
     });
 
     it('uses the uri redirect strategy when the window provides one (remote)', async () => {
@@ -139,10 +151,16 @@ describe('LensesAuthenticationProvider', () => {
       oauth.nextSignIn = session({ id: 'new' });
       await provider.createSession(['read', 'write']);
       await settle();
-      assert.deepEqual((await provider.getSessions(undefined)).map((s) => s.id), ['new']);
+      assert.deepEqual(
+        (await provider.getSessions(undefined)).map((s) => s.id),
+        ['new'],
+      );
       assert.ok(oauth.calls.includes('forget old'));
       assert.ok(!oauth.calls.includes('signOut old'), 'not revoked: the grant may be shared');
-      assert.deepEqual(events.flatMap((e) => e.removed ?? []).map((s) => s.id), ['old']);
+      assert.deepEqual(
+        events.flatMap((e) => e.removed ?? []).map((s) => s.id),
+        ['old'],
+      );
     });
   });
 
@@ -154,7 +172,10 @@ describe('LensesAuthenticationProvider', () => {
       await provider.removeSession('session-1');
       assert.deepEqual(oauth.calls, ['signOut session-1']);
       assert.deepEqual(await oauth.sessions(), []);
-      assert.deepEqual(events.at(-1)?.removed?.map((s) => s.id), ['session-1']);
+      assert.deepEqual(
+        events.at(-1)?.removed?.map((s) => s.id),
+        ['session-1'],
+      );
     });
 
     it('forgets locally when HQ cannot be reached for the revoke', async () => {
@@ -175,12 +196,18 @@ describe('LensesAuthenticationProvider', () => {
       const second = window(new FakeOAuthClient(secrets));
       await first.provider.createSession(['read']);
       await settle();
-      assert.deepEqual(second.events.at(-1)?.added?.map((s) => s.id), ['session-1']);
+      assert.deepEqual(
+        second.events.at(-1)?.added?.map((s) => s.id),
+        ['session-1'],
+      );
       assert.equal((await second.provider.getSessions(['read'])).length, 1);
 
       await first.provider.removeSession('session-1');
       await settle();
-      assert.deepEqual(second.events.at(-1)?.removed?.map((s) => s.id), ['session-1']);
+      assert.deepEqual(
+        second.events.at(-1)?.removed?.map((s) => s.id),
+        ['session-1'],
+      );
       assert.deepEqual(await second.provider.getSessions(undefined), []);
     });
 
@@ -192,7 +219,10 @@ describe('LensesAuthenticationProvider', () => {
       await provider.getSessions(undefined);
       await new FakeOAuthClient(secrets).put(session({ accessToken: 'access-token-2' }));
       await settle();
-      assert.deepEqual(events.at(-1)?.changed?.map((s) => s.accessToken), ['access-token-2']);
+      assert.deepEqual(
+        events.at(-1)?.changed?.map((s) => s.accessToken),
+        ['access-token-2'],
+      );
     });
   });
 
@@ -211,8 +241,13 @@ describe('LensesAuthenticationProvider', () => {
       oauth.refreshFails = true;
       let ended = 0;
       const provider = new LensesAuthenticationProvider({
-        oauth, settings: () => settings(), ui: new FakeAuthUi(), redirect: async () => undefined,
-        secretsChanged: oauth.secrets.onDidChange, sessionEnded: () => void ended++, logger: new RecordingLogger(),
+        oauth,
+        settings: () => settings(),
+        ui: new FakeAuthUi(),
+        redirect: async () => undefined,
+        secretsChanged: oauth.secrets.onDidChange,
+        sessionEnded: () => void ended++,
+        logger: new RecordingLogger(),
       });
       const events: Array<{ removed?: readonly { id: string }[] }> = [];
       provider.onDidChangeSessions((event) => events.push(event));
@@ -220,7 +255,10 @@ describe('LensesAuthenticationProvider', () => {
       assert.equal(await provider.validCurrentSession(), undefined);
       assert.equal(await provider.validCurrentSession(), undefined);
       await settle();
-      assert.deepEqual(events.flatMap((e) => e.removed ?? []).map((s) => s.id), ['session-1']);
+      assert.deepEqual(
+        events.flatMap((e) => e.removed ?? []).map((s) => s.id),
+        ['session-1'],
+      );
       assert.deepEqual(oauth.calls, ['validSession session-1'], 'no retry loop once the session is gone');
       assert.equal(ended, 1, 'one "session ended" notice');
     });

@@ -30,7 +30,14 @@ describe('connected applications (HQ client)', () => {
       status: 200,
       body: JSON.stringify({
         items: [
-          { authorization_id: 'a1', authorization_issued_at: '2026-11-01T10:00:00Z', client_id: 'c1', client_name: 'Claude', scopes: ['read'], registration_method: 'dcr' },
+          {
+            authorization_id: 'a1',
+            authorization_issued_at: '2026-11-01T10:00:00Z',
+            client_id: 'c1',
+            client_name: 'Claude',
+            scopes: ['read'],
+            registration_method: 'dcr',
+          },
           { authorization_id: 'a2' },
           { client_name: 'no id: dropped' },
           { authorization_id: 7, scope: 'read write' },
@@ -40,7 +47,14 @@ describe('connected applications (HQ client)', () => {
     const items = await listAuthorizations(baseUrl, 'tok');
     assert.deepEqual(seen[0], { method: 'GET', url: '/api/v0/users/me/oauth2/authorizations', authorization: 'Bearer tok' });
     assert.deepEqual(items, [
-      { authorization_id: 'a1', authorization_issued_at: '2026-11-01T10:00:00Z', client_id: 'c1', client_name: 'Claude', scopes: ['read'], registration_method: 'dcr' },
+      {
+        authorization_id: 'a1',
+        authorization_issued_at: '2026-11-01T10:00:00Z',
+        client_id: 'c1',
+        client_name: 'Claude',
+        scopes: ['read'],
+        registration_method: 'dcr',
+      },
       { authorization_id: 'a2' },
       { authorization_id: '7', scopes: ['read', 'write'] },
     ]);
@@ -58,7 +72,11 @@ describe('connected applications (HQ client)', () => {
   });
 
   it('turns an RFC 7807 answer into a readable error', async () => {
-    answer = { status: 403, body: JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'You cannot list grants', request_id: 'r1' }), type: 'application/problem+json' };
+    answer = {
+      status: 403,
+      body: JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'You cannot list grants', request_id: 'r1' }),
+      type: 'application/problem+json',
+    };
     await assert.rejects(listAuthorizations(baseUrl, 'tok'), (error: unknown) => {
       assert.ok(error instanceof LensesApiError);
       assert.equal(error.message, 'Lenses answered 403 Forbidden: You cannot list grants');
@@ -96,7 +114,10 @@ describe('connected applications (tree nodes)', () => {
   });
 
   it('icons and tooltips follow the registration method', () => {
-    const preRegistered = applicationNode({ authorization_id: 'a', client_id: 'ci', client_name: 'CI bot', registration_method: 'api', authorization_issued_at: '1764237600' }, undefined);
+    const preRegistered = applicationNode(
+      { authorization_id: 'a', client_id: 'ci', client_name: 'CI bot', registration_method: 'api', authorization_issued_at: '1764237600' },
+      undefined,
+    );
     assert.equal(preRegistered.icon, 'verified');
     assert.match(preRegistered.tooltip, /Client ID: `ci`/);
     assert.match(preRegistered.tooltip, /Registration: Pre-registered/);
@@ -114,8 +135,18 @@ describe('connected applications (tree nodes)', () => {
   });
 
   it('puts this VS Code first, then sorts by name', () => {
-    const nodes = applicationNodes([{ authorization_id: '1', client_name: 'b' }, { authorization_id: '2', client_name: 'a' }, { authorization_id: '3', client_id: 'mine', client_name: 'z' }], 'mine');
-    assert.deepEqual(nodes.map((n) => n.label), ['z', 'a', 'b']);
+    const nodes = applicationNodes(
+      [
+        { authorization_id: '1', client_name: 'b' },
+        { authorization_id: '2', client_name: 'a' },
+        { authorization_id: '3', client_id: 'mine', client_name: 'z' },
+      ],
+      'mine',
+    );
+    assert.deepEqual(
+      nodes.map((n) => n.label),
+      ['z', 'a', 'b'],
+    );
   });
 
   it('the revoke confirmation names the app and its scopes, and warns about signing out for our own', () => {

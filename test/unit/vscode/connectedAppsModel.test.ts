@@ -83,7 +83,10 @@ describe('ConnectedApplications', () => {
     const { apps, ui, calls } = model({ authorizations: [claude, ours] });
     const nodes = await apps.nodes();
     await apps.nodes();
-    assert.deepEqual(nodes.map((n) => n.label), ['Lenses MCP for VS Code', 'Claude']);
+    assert.deepEqual(
+      nodes.map((n) => n.label),
+      ['Lenses MCP for VS Code', 'Claude'],
+    );
     assert.equal(ui.progress, 1);
     assert.deepEqual(calls, ['list access-token-1']);
     assert.equal(ui.empty, false);
@@ -95,7 +98,7 @@ describe('ConnectedApplications', () => {
     assert.equal(ui.empty, true);
   });
 
-  it('shows an HQ error as the view\'s welcome content (with Retry and Sign In), not a tree row; keeps the session', async () => {
+  it("shows an HQ error as the view's welcome content (with Retry and Sign In), not a tree row; keeps the session", async () => {
     const { apps, ui, ended } = model({ authorizations: new LensesApiError(500, 'Internal Server Error', 'database down', undefined, [], undefined) });
     assert.deepEqual(await apps.nodes(), []);
     assert.deepEqual(ui.error, { kind: 'refused', text: 'Could not list applications: Lenses answered 500 Internal Server Error: database down' });
@@ -107,12 +110,17 @@ describe('ConnectedApplications', () => {
   it('an unreachable HQ names the origin it tried and keeps the session', async () => {
     const { apps, ui, ended } = model({ authorizations: new LensesConnectionError('Could not reach Lenses at https://hq.example.com') });
     assert.deepEqual(await apps.nodes(), []);
-    assert.deepEqual(ui.error, { kind: 'unreachable', text: 'Could not list applications: Lenses HQ at https://hq.example.com could not be reached. Check your network and lenses.url, then retry.' });
+    assert.deepEqual(ui.error, {
+      kind: 'unreachable',
+      text: 'Could not list applications: Lenses HQ at https://hq.example.com could not be reached. Check your network and lenses.url, then retry.',
+    });
     assert.deepEqual(ended, []);
   });
 
   it('CL-19 a 401 from the list ends the session (no error message: the sign-in welcome shows)', async () => {
-    const { apps, ui, ended } = model({ authorizations: new LensesApiError(401, 'Unauthorized', 'A valid bearer token is required.', undefined, [], undefined) });
+    const { apps, ui, ended } = model({
+      authorizations: new LensesApiError(401, 'Unauthorized', 'A valid bearer token is required.', undefined, [], undefined),
+    });
     assert.deepEqual(await apps.nodes(), []);
     assert.deepEqual(ended, [['unauthorized', 'access-token-1']]);
     assert.equal(ui.error, undefined);
@@ -122,14 +130,19 @@ describe('ConnectedApplications', () => {
     const ui = new FakeAppsUi();
     const ended: string[] = [];
     const apps = new ConnectedApplications({
-      currentSession: async () => session(), hqUrl: () => 'https://hq.example.com', list: async () => [claude],
-      revoke: async () => { throw new LensesApiError(401, 'Unauthorized', undefined, undefined, [], undefined); },
+      currentSession: async () => session(),
+      hqUrl: () => 'https://hq.example.com',
+      list: async () => [claude],
+      revoke: async () => {
+        throw new LensesApiError(401, 'Unauthorized', undefined, undefined, [], undefined);
+      },
       forgetSession: async () => undefined,
       endSession: async (cause, token) => {
         ended.push(`${cause} ${token}`);
         return true;
       },
-      ui, logger: new RecordingLogger(),
+      ui,
+      logger: new RecordingLogger(),
     });
     const [node] = await apps.applications();
     assert.equal(await apps.revoke(node), false);
@@ -141,12 +154,17 @@ describe('ConnectedApplications', () => {
     let failing = true;
     const ui = new FakeAppsUi();
     const flaky = new ConnectedApplications({
-      currentSession: async () => session(), hqUrl: () => 'https://hq.example.com',
+      currentSession: async () => session(),
+      hqUrl: () => 'https://hq.example.com',
       list: async () => {
         if (failing) throw new LensesConnectionError('down');
         return [claude];
       },
-      revoke: async () => undefined, forgetSession: async () => undefined, endSession: async () => true, ui, logger: new RecordingLogger(),
+      revoke: async () => undefined,
+      forgetSession: async () => undefined,
+      endSession: async () => true,
+      ui,
+      logger: new RecordingLogger(),
     });
     await flaky.nodes();
     assert.ok(ui.error);
@@ -184,13 +202,18 @@ describe('ConnectedApplications', () => {
     const { apps, ui, calls } = model({ authorizations: [claude, ours] });
     const node = (await apps.applications()).find((n) => n.label === 'Claude') as ApplicationNode;
     assert.equal(await apps.revoke(node), true);
-    assert.deepEqual(ui.confirmations, [{ message: 'Revoke access for "Claude"?', detail: '"Claude" will lose its read access to your Lenses account and must ask again to use it.' }]);
+    assert.deepEqual(ui.confirmations, [
+      { message: 'Revoke access for "Claude"?', detail: '"Claude" will lose its read access to your Lenses account and must ask again to use it.' },
+    ]);
     assert.ok(calls.includes('revoke g1 access-token-1'));
     assert.ok(!calls.some((c) => c.startsWith('forget')));
-    assert.deepEqual((await apps.nodes()).map((n) => n.label), ['Lenses MCP for VS Code']);
+    assert.deepEqual(
+      (await apps.nodes()).map((n) => n.label),
+      ['Lenses MCP for VS Code'],
+    );
   });
 
-  it('revoking this VS Code\'s own grant signs it out', async () => {
+  it("revoking this VS Code's own grant signs it out", async () => {
     const { apps, calls } = model({ authorizations: [claude, ours] });
     const self = (await apps.applications()).find((n) => n.isSelf) as ApplicationNode;
     await apps.revoke(self);
@@ -210,9 +233,16 @@ describe('ConnectedApplications', () => {
     const { apps, ui } = model({ authorizations: [claude] });
     const [node] = await apps.applications();
     const failing = new ConnectedApplications({
-      currentSession: async () => session(), hqUrl: () => 'https://hq', list: async () => [claude],
-      revoke: async () => { throw new LensesApiError(404, 'Not Found', 'No such authorization', undefined, [], undefined); },
-      forgetSession: async () => undefined, endSession: async () => true, ui, logger: new RecordingLogger(),
+      currentSession: async () => session(),
+      hqUrl: () => 'https://hq',
+      list: async () => [claude],
+      revoke: async () => {
+        throw new LensesApiError(404, 'Not Found', 'No such authorization', undefined, [], undefined);
+      },
+      forgetSession: async () => undefined,
+      endSession: async () => true,
+      ui,
+      logger: new RecordingLogger(),
     });
     assert.equal(await failing.revoke(node), false);
     assert.equal(ui.messages.at(-1)?.message.text, 'Could not revoke "Claude": Lenses answered 404 Not Found: No such authorization');

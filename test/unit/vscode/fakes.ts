@@ -121,16 +121,37 @@ export class FakeAuthUi implements AuthUi {
 /** A logger that keeps every line, to check what was (and was not) written. */
 export class RecordingLogger implements Logger {
   readonly lines: string[] = [];
-  trace(message: string): void { this.lines.push(message); }
-  debug(message: string): void { this.lines.push(message); }
-  info(message: string): void { this.lines.push(message); }
-  warn(message: string): void { this.lines.push(message); }
-  error(message: string | Error): void { this.lines.push(String(message)); }
-  get text(): string { return this.lines.join('\n'); }
+  trace(message: string): void {
+    this.lines.push(message);
+  }
+  debug(message: string): void {
+    this.lines.push(message);
+  }
+  info(message: string): void {
+    this.lines.push(message);
+  }
+  warn(message: string): void {
+    this.lines.push(message);
+  }
+  error(message: string | Error): void {
+    this.lines.push(String(message));
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
 }
 
 export function settings(overrides: Partial<LensesSettings> = {}): LensesSettings {
-  return { url: 'https://hq.example.com', scopes: ['read', 'write', 'delete'] as Scope[], clientId: '', clientMetadataUrl: '', allowInsecureHttp: false, mcpUrl: '', maxToolOutputChars: 24_000, ...overrides };
+  return {
+    url: 'https://hq.example.com',
+    scopes: ['read', 'write', 'delete'] as Scope[],
+    clientId: '',
+    clientMetadataUrl: '',
+    allowInsecureHttp: false,
+    mcpUrl: '',
+    maxToolOutputChars: 24_000,
+    ...overrides,
+  };
 }
 
 /** Resolves after pending microtasks and one macrotask turn. */

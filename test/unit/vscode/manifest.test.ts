@@ -42,7 +42,10 @@ describe('package.json contributions', () => {
   });
 
   it('hides item-only commands from the palette', () => {
-    const hidden = manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command).sort();
+    const hidden = manifest.contributes.menus.commandPalette
+      .filter((m) => m.when === 'false')
+      .map((m) => m.command)
+      .sort();
     assert.deepEqual(hidden, [COMMAND.accountMenu, COMMAND.copyClientId, COMMAND.revokeApplication].sort());
   });
 
@@ -104,7 +107,10 @@ describe('package.json contributions', () => {
       'lenses.url',
     ]);
     // the client secret is no setting: SecretStorage only, set by a command (CL-23)
-    assert.equal(Object.keys(properties).some((key) => /secret/i.test(key)), false);
+    assert.equal(
+      Object.keys(properties).some((key) => /secret/i.test(key)),
+      false,
+    );
     assert.equal(properties['lenses.oauth.clientMetadataUrl'].default, '');
     for (const [key, property] of Object.entries(properties)) {
       assert.notEqual(property.default, undefined, key);

@@ -17,7 +17,12 @@ interface Definition {
 
 const NOW = 1_800_000_000_000;
 
-const signedIn: SessionSource = { currentSession: async () => ({ accessToken: 't', scopes: ['read'] }), signedOutScopes: () => ['read'], sessionLost: () => undefined, sessionRejected: () => undefined };
+const signedIn: SessionSource = {
+  currentSession: async () => ({ accessToken: 't', scopes: ['read'] }),
+  signedOutScopes: () => ['read'],
+  sessionLost: () => undefined,
+  sessionRejected: () => undefined,
+};
 
 function fakeStarter() {
   const started: Array<{ lensesUrl: string; linkSecret: string; closed: boolean; notified: number }> = [];
@@ -52,7 +57,13 @@ function provider(options: { settings?: Partial<LensesSettings>; signIn?: boolea
     now: () => NOW,
     setTimer: (run, delayMs) => {
       timers.push({ run, delayMs });
-      return { dispose: () => void timers.splice(timers.findIndex((timer) => timer.run === run), 1) };
+      return {
+        dispose: () =>
+          void timers.splice(
+            timers.findIndex((timer) => timer.run === run),
+            1,
+          ),
+      };
     },
     createDefinition: (label, url, headers) => ({ label, url, headers }),
     logger: new RecordingLogger(),
@@ -60,7 +71,9 @@ function provider(options: { settings?: Partial<LensesSettings>; signIn?: boolea
   let fired = 0;
   mcp.onDidChangeMcpServerDefinitions(() => fired++);
   return {
-    mcp, server, started,
+    mcp,
+    server,
+    started,
     prompts: () => prompts,
     fired: () => fired,
     timers,
@@ -78,7 +91,10 @@ describe('LensesMcpServerProvider', () => {
 
   it('resolve makes sure of a session, starts the server once, and sets the link secret header', async () => {
     const { mcp, started, prompts } = provider();
-    const [first, second] = await Promise.all([mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]), mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0])]);
+    const [first, second] = await Promise.all([
+      mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]),
+      mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]),
+    ]);
     assert.equal(started.length, 1, 'one server for concurrent resolves');
     assert.equal(prompts(), 2);
     assert.equal(first?.url, 'http://127.0.0.1:40001/mcp');
@@ -119,7 +135,7 @@ describe('LensesMcpServerProvider', () => {
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(started.length, 1, 'no second server');
     assert.equal(started[0].closed, false);
-    assert.equal(started[0].notified, 1, 'tools/list_changed: the clients list the new HQ\'s tools');
+    assert.equal(started[0].notified, 1, "tools/list_changed: the clients list the new HQ's tools");
     assert.equal(fired(), 0, 'VS Code keeps its definition (firing would stop the server)');
     const after = await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
     assert.equal(after?.url, before?.url);
@@ -187,7 +203,12 @@ describe('LensesMcpServerProvider', () => {
 describe('EmbeddedServerController with the real embedded server', () => {
   let controller: EmbeddedServerController | undefined;
   const scopes: Scope[] = ['read'];
-  const sessions: SessionSource = { currentSession: async () => ({ accessToken: 'hq-token', scopes }), signedOutScopes: () => ['read'], sessionLost: () => undefined, sessionRejected: () => undefined };
+  const sessions: SessionSource = {
+    currentSession: async () => ({ accessToken: 'hq-token', scopes }),
+    signedOutScopes: () => ['read'],
+    sessionLost: () => undefined,
+    sessionRejected: () => undefined,
+  };
 
   afterEach(async () => {
     await controller?.dispose();
@@ -204,7 +225,7 @@ describe('EmbeddedServerController with the real embedded server', () => {
     return controller.ensureStarted('http://127.0.0.1:9');
   }
 
-  it('binds 127.0.0.1 on an ephemeral port and lists tools for the session\'s scopes', async () => {
+  it("binds 127.0.0.1 on an ephemeral port and lists tools for the session's scopes", async () => {
     const endpoint = await start();
     assert.match(endpoint.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const client = new Client({ name: 'test', version: '1' });
@@ -220,9 +241,18 @@ describe('EmbeddedServerController with the real embedded server', () => {
 
   it('refuses a request without the link secret or with a wrong one (checked by the server)', async () => {
     const endpoint = await start();
-    const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    const initialize = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
     const post = (headers: Record<string, string>) =>
-      fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: initialize });
+      fetch(endpoint.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+        body: initialize,
+      });
     assert.equal((await post({})).status, 403);
     assert.equal((await post({ [LINK_SECRET_HEADER_NAME]: 'x'.repeat(43) })).status, 403);
     const accepted = await post(endpoint.headers);

@@ -57,10 +57,12 @@ function remote(options: RemoteOptions = {}) {
     userSettings: () => user,
     confirmations,
     bearerOrigins: lensesBearerOrigins({ userHqUrl: () => user.hqUrl, confirmedMcpOrigins: () => confirmations.origins() }),
-    discoverIssuer: options.discoverIssuer ?? (async (mcpUrl) => {
-      discovered.push(mcpUrl);
-      return options.issuer ?? HQ_URL;
-    }),
+    discoverIssuer:
+      options.discoverIssuer ??
+      (async (mcpUrl) => {
+        discovered.push(mcpUrl);
+        return options.issuer ?? HQ_URL;
+      }),
     ui,
     redirect: async () => undefined,
     logger,
@@ -69,13 +71,16 @@ function remote(options: RemoteOptions = {}) {
 }
 
 async function refusal(promise: Promise<unknown>): Promise<RemoteMcpRefusedError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof RemoteMcpRefusedError, `expected RemoteMcpRefusedError, got ${String(error)}`);
   return error;
 }
 
 describe('RemoteMcpSessions (lenses.mcp.url)', () => {
-  it('CL-16 MCP: List Servers says why: the server\'s label carries the refusal until the settings change', async () => {
+  it("CL-16 MCP: List Servers says why: the server's label carries the refusal until the settings change", async () => {
     const parts = remote();
     parts.modal.answer = false;
     let mcpUrl = MCP_URL;
@@ -164,7 +169,7 @@ describe('RemoteMcpSessions (lenses.mcp.url)', () => {
     assert.match(ui.messages[0]?.message.text ?? '', /Set lenses\.url in your user settings/);
   });
 
-  it('CL-16 a workspace lenses.mcp.url pointing at a server that names the user\'s HQ: that server receives no bearer', async () => {
+  it("CL-16 a workspace lenses.mcp.url pointing at a server that names the user's HQ: that server receives no bearer", async () => {
     const hq = 'http://127.0.0.1:9'; // named by the server's metadata as its authorization server
     const seen: Array<string | undefined> = [];
     const server = createServer((request, response) => {
@@ -209,9 +214,15 @@ describe('RemoteMcpSessions (lenses.mcp.url)', () => {
       await fromUser.oauth.put(session({ id: 'remote', accessToken: 'hq-issued-token', resource: `${url}/mcp` }));
       const resolved = await fromUser.provider.resolveMcpServerDefinition(placeholder);
       assert.equal(resolved?.headers.Authorization, 'Bearer hq-issued-token');
-      assert.ok(seen.every((authorization) => authorization === undefined), 'no request to the server carried Authorization from the extension');
+      assert.ok(
+        seen.every((authorization) => authorization === undefined),
+        'no request to the server carried Authorization from the extension',
+      );
     } finally {
-      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
     }
   });
 });

@@ -27,7 +27,9 @@ function remote(probe?: (mcpUrl: string, token: string) => Promise<ResourceProbe
     redirect: async () => undefined,
     logger,
     probe,
-    tokenChanged: () => { changed++; },
+    tokenChanged: () => {
+      changed++;
+    },
   });
   return { sessions, oauth, ui, logger, changes: () => changed };
 }
@@ -36,7 +38,7 @@ const held = session({ id: 'remote-1', resource: MCP_URL, scopes: ['read'], gran
 const stepped = session({ id: 'remote-2', resource: MCP_URL, scopes: ['read', 'write'], accessToken: 'remote-token-2' });
 
 describe('Remote MCP server: scopes and step-up (issue 11)', () => {
-  it('the first sign-in for a remote server asks no Lenses scopes: the core picks the challenge\'s, else scopes_supported, else none', async () => {
+  it("the first sign-in for a remote server asks no Lenses scopes: the core picks the challenge's, else scopes_supported, else none", async () => {
     const { sessions, oauth } = remote();
     oauth.nextSignIn = session({ id: 'remote-1', resource: MCP_URL });
     await sessions.accessToken(MCP_URL);
@@ -52,7 +54,10 @@ describe('Remote MCP server: scopes and step-up (issue 11)', () => {
     assert.equal(token?.accessToken, 'remote-token-2');
     assert.deepEqual(oauth.lastSignIn?.heldScopes, ['read', 'mcp:custom']);
     assert.equal(oauth.lastSignIn?.challenge, INSUFFICIENT);
-    assert.deepEqual((await oauth.sessions()).map((s) => s.id), ['remote-2']);
+    assert.deepEqual(
+      (await oauth.sessions()).map((s) => s.id),
+      ['remote-2'],
+    );
     assert.equal(changes(), 1);
   });
 
@@ -91,14 +96,23 @@ describe('Remote MCP server: scopes and step-up (issue 11)', () => {
     oauth.nextSignIn = stepped;
     await sessions.changeScopes(MCP_URL, ['read', 'write']);
     assert.deepEqual(oauth.lastSignIn?.scopes, ['read', 'write']);
-    assert.deepEqual((await oauth.sessions()).map((s) => s.id), ['remote-2']);
+    assert.deepEqual(
+      (await oauth.sessions()).map((s) => s.id),
+      ['remote-2'],
+    );
   });
 });
 
 describe('lenses.oauth.clientSecret (issue 11)', () => {
   function ui(answer: string | undefined): ClientSecretUi & { infos: string[] } {
     const infos: string[] = [];
-    return { infos, askForSecret: async () => answer, showInfo: (text) => { infos.push(text); } };
+    return {
+      infos,
+      askForSecret: async () => answer,
+      showInfo: (text) => {
+        infos.push(text);
+      },
+    };
   }
 
   it('CL-23 the command stores the secret in SecretStorage only; empty removes it; it never reaches the log or a message', async () => {
@@ -121,7 +135,9 @@ describe('lenses.oauth.clientSecret (issue 11)', () => {
   it('a secret stored in another window is picked up, and the OAuth client is rebuilt with it', async () => {
     const storage = new TestSecretStorage();
     let changed = 0;
-    const secret = new ClientSecret(storage, new RecordingLogger(), () => { changed++; });
+    const secret = new ClientSecret(storage, new RecordingLogger(), () => {
+      changed++;
+    });
     await secret.ready;
     await storage.store(CLIENT_SECRET_KEY, 'from-elsewhere');
     await new Promise((resolve) => setImmediate(resolve));
@@ -129,10 +145,14 @@ describe('lenses.oauth.clientSecret (issue 11)', () => {
     assert.equal(changed, 1);
 
     const built: Array<string | undefined> = [];
-    const oauth = new ConfiguredOAuthClient((_settings, clientSecret) => {
-      built.push(clientSecret);
-      return new FakeOAuthClient();
-    }, () => settings({ clientId: 'pre-registered' }), () => secret.current());
+    const oauth = new ConfiguredOAuthClient(
+      (_settings, clientSecret) => {
+        built.push(clientSecret);
+        return new FakeOAuthClient();
+      },
+      () => settings({ clientId: 'pre-registered' }),
+      () => secret.current(),
+    );
     await oauth.sessions();
     await storage.store(CLIENT_SECRET_KEY, 'rotated');
     await new Promise((resolve) => setImmediate(resolve));

@@ -44,8 +44,16 @@ describe('CL-19 HQ no longer accepts the session', () => {
     await settle();
     assert.equal(await first.provider.currentSession(), undefined);
     assert.equal(await second.provider.currentSession(), undefined, 'the other window follows through SecretStorage');
-    assert.deepEqual(second.events.at(-1)?.removed?.map((s) => s.id), ['session-1'], "the other window's provider fired its change event");
-    assert.deepEqual(first.ended.map((e) => [e.account, e.cause]), [['alice', 'inactive']], 'this window tells the user once');
+    assert.deepEqual(
+      second.events.at(-1)?.removed?.map((s) => s.id),
+      ['session-1'],
+      "the other window's provider fired its change event",
+    );
+    assert.deepEqual(
+      first.ended.map((e) => [e.account, e.cause]),
+      [['alice', 'inactive']],
+      'this window tells the user once',
+    );
     assert.equal((await second.provider.lastEndedSession())?.cause, 'inactive', 'every window shows the ended state');
     assert.ok(!first.oauth.calls.some((call) => call.startsWith('signOut')), 'no revoke: HQ dropped it already');
   });
@@ -65,7 +73,10 @@ describe('CL-19 HQ no longer accepts the session', () => {
     await oauth.put(session());
     oauth.refreshFails = true;
     assert.equal(await provider.validCurrentSession(), undefined);
-    assert.deepEqual(ended.map((e) => e.cause), ['refresh_refused']);
+    assert.deepEqual(
+      ended.map((e) => e.cause),
+      ['refresh_refused'],
+    );
     assert.equal((await provider.lastEndedSession())?.cause, 'refresh_refused');
   });
 
@@ -148,7 +159,10 @@ describe('Lenses: Sign In always signs in', () => {
   it('HQ unreachable: the session is kept, the user is told it could not be checked; no sign-in over it', async () => {
     const { deps, steps } = signInDeps(session({ scopes: ['read'] }), 'unreachable');
     assert.equal(await signIn(deps), 'already-signed-in');
-    assert.deepEqual(steps, ['check', 'told: Already signed in to Lenses as alice (read). Lenses HQ at https://hq.example.com could not be reached to check the session.']);
+    assert.deepEqual(steps, [
+      'check',
+      'told: Already signed in to Lenses as alice (read). Lenses HQ at https://hq.example.com could not be reached to check the session.',
+    ]);
   });
 
   it('a refresh HQ could not answer keeps the session and starts nothing', async () => {

@@ -32,7 +32,10 @@ function handlerWith(options: { before?: LensesSession; after?: LensesSession; m
   return { handler, seen, logger };
 }
 
-const affecting = (...sections: string[]) => (section: string) => sections.some((changed) => changed === section || changed.startsWith(`${section}.`));
+const affecting =
+  (...sections: string[]) =>
+  (section: string) =>
+    sections.some((changed) => changed === section || changed.startsWith(`${section}.`));
 
 describe('SettingsChangeHandler (lenses.* settings changed)', () => {
   it('a lenses.url change that sets the session aside says so once, then the MCP definitions and views follow', async () => {

@@ -54,7 +54,15 @@ describe('settings', () => {
   const reader = (values: Record<string, unknown>) => ({ get: <T>(key: string) => values[key] as T | undefined });
 
   it('defaults: no URL, all scopes, no client id, secure HTTP only, embedded server', () => {
-    assert.deepEqual(readSettings(reader({})), { url: '', scopes: [...ALL_SCOPES], clientId: '', clientMetadataUrl: '', allowInsecureHttp: false, mcpUrl: '', maxToolOutputChars: 24_000 });
+    assert.deepEqual(readSettings(reader({})), {
+      url: '',
+      scopes: [...ALL_SCOPES],
+      clientId: '',
+      clientMetadataUrl: '',
+      allowInsecureHttp: false,
+      mcpUrl: '',
+      maxToolOutputChars: 24_000,
+    });
   });
 
   it('trims the URL, keeps known scopes in canonical order', () => {
@@ -64,7 +72,9 @@ describe('settings', () => {
   });
 
   it('tells a Lenses HQ URL from a non-URL the way the settings pattern does', () => {
-    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { pattern?: string }> } } };
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { pattern?: string }> } };
+    };
     const pattern = new RegExp(manifest.contributes.configuration.properties['lenses.url'].pattern ?? '');
     for (const good of ['https://lenses.example.com', 'http://127.0.0.1:9991', 'https://hq.example.com/lenses']) {
       assert.equal(lensesUrlProblem(good), undefined, good);
@@ -88,7 +98,12 @@ describe('status bar', () => {
   });
 
   it('offers sign-in when signed out, without the warning colour', () => {
-    assert.deepEqual(statusBarContent(undefined, ''), { text: '$(sign-in) Lenses: Sign In', tooltip: 'Lenses: not signed in. Click to sign in.', command: 'lenses.signIn', warning: false });
+    assert.deepEqual(statusBarContent(undefined, ''), {
+      text: '$(sign-in) Lenses: Sign In',
+      tooltip: 'Lenses: not signed in. Click to sign in.',
+      command: 'lenses.signIn',
+      warning: false,
+    });
   });
 
   it('CL-19 shows "Lenses: Sign In" in the warning colour after HQ ended the session, and says why', () => {
@@ -101,8 +116,14 @@ describe('status bar', () => {
 
   it('a click while signed in opens the account menu: Change Granted Scopes…, Connected Applications, Show Logs, Sign Out', () => {
     assert.equal(statusBarContent(session(), '').command, 'lenses.accountMenu');
-    assert.deepEqual(ACCOUNT_MENU.map((entry) => entry.label.replace(/^\$\([\w-]+\) /, '')), ['Change Granted Scopes…', 'Connected Applications', 'Show Logs', 'Sign Out']);
-    assert.deepEqual(ACCOUNT_MENU.map((entry) => entry.command), ['lenses.changeScopes', 'lenses.connectedApplications.focus', 'lenses.showLogs', 'lenses.signOut']);
+    assert.deepEqual(
+      ACCOUNT_MENU.map((entry) => entry.label.replace(/^\$\([\w-]+\) /, '')),
+      ['Change Granted Scopes…', 'Connected Applications', 'Show Logs', 'Sign Out'],
+    );
+    assert.deepEqual(
+      ACCOUNT_MENU.map((entry) => entry.command),
+      ['lenses.changeScopes', 'lenses.connectedApplications.focus', 'lenses.showLogs', 'lenses.signOut'],
+    );
     assert.equal(STATUS_BAR_NAME, 'Lenses');
   });
 });
@@ -111,8 +132,18 @@ describe('EditorSessionSource', () => {
   it('hands the embedded server the refreshed session, and no scopes (so no tools) while signed out', async () => {
     let current: ReturnType<typeof session> | undefined = session({ scopes: ['read'] });
     let hqUrl = 'https://hq.example.com';
-    const source = new EditorSessionSource({ validCurrentSession: async () => current, hqUrl: () => hqUrl, endSession: async () => true, showSignInNeeded: async () => undefined, logger: new RecordingLogger() });
-    assert.deepEqual(await source.currentSession(), { accessToken: 'access-token-1', scopes: ['read'], hqUrl: 'https://hq.example.com' }, 'with the HQ its token is for');
+    const source = new EditorSessionSource({
+      validCurrentSession: async () => current,
+      hqUrl: () => hqUrl,
+      endSession: async () => true,
+      showSignInNeeded: async () => undefined,
+      logger: new RecordingLogger(),
+    });
+    assert.deepEqual(
+      await source.currentSession(),
+      { accessToken: 'access-token-1', scopes: ['read'], hqUrl: 'https://hq.example.com' },
+      'with the HQ its token is for',
+    );
     hqUrl = 'https://other.example.com';
     assert.equal(await source.currentSession(), undefined, 'CL-16: a session of another HQ is never handed out with this one');
     hqUrl = 'https://hq.example.com';
@@ -136,7 +167,9 @@ describe('EditorSessionSource', () => {
     });
     source.sessionEnded({ account: 'alice', cause: 'unauthorized', at: 1 });
     source.sessionLost('tool call while signed out');
-    assert.deepEqual(shown, ['Lenses HQ no longer accepts your session (HTTP 401: revoked, or unknown to HQ): alice was signed out. Sign in again to keep using the Lenses tools.']);
+    assert.deepEqual(shown, [
+      'Lenses HQ no longer accepts your session (HTTP 401: revoked, or unknown to HQ): alice was signed out. Sign in again to keep using the Lenses tools.',
+    ]);
     close();
     await new Promise((resolve) => setImmediate(resolve));
     source.sessionLost('tool call while signed out');
@@ -158,7 +191,10 @@ describe('EditorSessionSource', () => {
     source.sessionRejected('tok-1', 'inactive');
     source.sessionRejected('tok-1', 'unauthorized');
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(ended, [['inactive', 'tok-1'], ['unauthorized', 'tok-1']]);
+    assert.deepEqual(ended, [
+      ['inactive', 'tok-1'],
+      ['unauthorized', 'tok-1'],
+    ]);
   });
 });
 

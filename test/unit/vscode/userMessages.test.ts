@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { LensesApiError, LensesConnectionError } from '../../../src/lenses/errors';
 import { OAuthError, type OAuthErrorCode } from '../../../src/oauth';
-import { describeLensesError, describeScopeShortfall, describeSetAside, describeSignInError, InvalidLensesUrlError, isCancellation, SignInCancelledError } from '../../../src/vscode/userMessages';
+import {
+  describeLensesError,
+  describeScopeShortfall,
+  describeSetAside,
+  describeSignInError,
+  InvalidLensesUrlError,
+  isCancellation,
+  SignInCancelledError,
+} from '../../../src/vscode/userMessages';
 
 describe('user messages', () => {
   const cases: Array<[OAuthErrorCode, RegExp, string[], string?]> = [
@@ -26,7 +34,23 @@ describe('user messages', () => {
   }
 
   it('has a message for every code but cancelled', () => {
-    const codes: OAuthErrorCode[] = ['unreachable', 'discovery_failed', 'issuer_mismatch', 'pkce_unsupported', 'dcr_unavailable', 'registration_failed', 'state_mismatch', 'iss_mismatch', 'access_denied', 'authorization_failed', 'browser_unavailable', 'timed_out', 'token_exchange_failed', 'session_expired', 'insecure_http'];
+    const codes: OAuthErrorCode[] = [
+      'unreachable',
+      'discovery_failed',
+      'issuer_mismatch',
+      'pkce_unsupported',
+      'dcr_unavailable',
+      'registration_failed',
+      'state_mismatch',
+      'iss_mismatch',
+      'access_denied',
+      'authorization_failed',
+      'browser_unavailable',
+      'timed_out',
+      'token_exchange_failed',
+      'session_expired',
+      'insecure_http',
+    ];
     for (const code of codes) assert.ok(describeSignInError(new OAuthError(code, 'x'))?.text, code);
   });
 
@@ -71,7 +95,13 @@ describe('issue 8 messages', () => {
 
   it('the set-aside notice names the new HQ, the account and the HQ it was for', () => {
     const text = describeSetAside({ account: { label: 'admin' }, issuer: 'http://127.0.0.1:9991' }, 'https://hq.example.com', true);
-    assert.equal(text, 'lenses.url now points at https://hq.example.com: the session of admin for http://127.0.0.1:9991 was set aside. Sign in to use the Lenses tools with https://hq.example.com.');
-    assert.match(describeSetAside({ account: { label: 'admin' }, issuer: 'http://127.0.0.1:9991' }, 'https://hq.example.com', false), /^the Lenses OAuth settings changed: /);
+    assert.equal(
+      text,
+      'lenses.url now points at https://hq.example.com: the session of admin for http://127.0.0.1:9991 was set aside. Sign in to use the Lenses tools with https://hq.example.com.',
+    );
+    assert.match(
+      describeSetAside({ account: { label: 'admin' }, issuer: 'http://127.0.0.1:9991' }, 'https://hq.example.com', false),
+      /^the Lenses OAuth settings changed: /,
+    );
   });
 });

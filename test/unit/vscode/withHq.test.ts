@@ -24,8 +24,12 @@ import { FakeAuthUi, RecordingLogger, settings, settle, TestSecretStorage } from
 describe('the VS Code layer against the HQ emulator', function () {
   this.timeout(15_000);
   let hq: RunningHq;
-  before(async () => { hq = await startHq({ port: 0 }); });
-  after(async () => { await hq.close(); });
+  before(async () => {
+    hq = await startHq({ port: 0 });
+  });
+  after(async () => {
+    await hq.close();
+  });
   const servers: EmbeddedServerController[] = [];
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((embedded) => embedded.dispose()));
@@ -36,27 +40,48 @@ describe('the VS Code layer against the HQ emulator', function () {
     const browsing: Promise<unknown>[] = [];
     const current = () => settings({ url: hqUrl() });
     // wrapped as extension.ts wraps it: the VS Code layer sees the Lenses view of the sessions
-    const oauth = new ConfiguredOAuthClient(() => new LensesOAuthClient({
-      secrets,
-      logger,
-      openBrowser: async (url) => {
-        browsing.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick, deliver: true }));
-        return true;
-      },
-    }), current);
+    const oauth = new ConfiguredOAuthClient(
+      () =>
+        new LensesOAuthClient({
+          secrets,
+          logger,
+          openBrowser: async (url) => {
+            browsing.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick, deliver: true }));
+            return true;
+          },
+        }),
+      current,
+    );
     const ui = new FakeAuthUi();
     const notices: string[] = [];
     const auth = new LensesAuthenticationProvider({
-      oauth, settings: current, ui, redirect: async () => undefined,
-      secretsChanged: secrets.onDidChange, accepts: (s) => isHqSession(s, hqUrl()), logger,
-      endedNote: new EndedSessionNote(secrets), sessionEnded: (ended) => sessionSource.sessionEnded(ended),
+      oauth,
+      settings: current,
+      ui,
+      redirect: async () => undefined,
+      secretsChanged: secrets.onDidChange,
+      accepts: (s) => isHqSession(s, hqUrl()),
+      logger,
+      endedNote: new EndedSessionNote(secrets),
+      sessionEnded: (ended) => sessionSource.sessionEnded(ended),
     });
     const viewErrors: Array<ViewProblem | undefined> = [];
-    const appsUi: ConnectedAppsUi = { confirmRevoke: async () => true, withViewProgress: (task) => task(), showMessage: () => undefined, setEmpty: () => undefined, setError: (text) => void viewErrors.push(text) };
+    const appsUi: ConnectedAppsUi = {
+      confirmRevoke: async () => true,
+      withViewProgress: (task) => task(),
+      showMessage: () => undefined,
+      setEmpty: () => undefined,
+      setError: (text) => void viewErrors.push(text),
+    };
     const apps = new ConnectedApplications({
-      currentSession: () => auth.validCurrentSession(), hqUrl,
-      list: listAuthorizations, revoke: revokeAuthorization, forgetSession: (id) => auth.forgetSession(id),
-      endSession: (cause, token) => auth.endSession(cause, token), ui: appsUi, logger,
+      currentSession: () => auth.validCurrentSession(),
+      hqUrl,
+      list: listAuthorizations,
+      revoke: revokeAuthorization,
+      forgetSession: (id) => auth.forgetSession(id),
+      endSession: (cause, token) => auth.endSession(cause, token),
+      ui: appsUi,
+      logger,
     });
     const sessionSource = new EditorSessionSource({
       validCurrentSession: () => auth.validCurrentSession(),
@@ -70,7 +95,9 @@ describe('the VS Code layer against the HQ emulator', function () {
     const embedded = new EmbeddedServerController(
       ({ lensesUrl, linkSecret, sessions }) =>
         startMcpHttpServer({
-          host: '127.0.0.1', port: 0, lensesUrl,
+          host: '127.0.0.1',
+          port: 0,
+          lensesUrl,
           authenticator: new EmbeddedAuthenticator(linkSecret, sessions, logger, (forHq) => {
             const base = forHq ?? lensesUrl;
             if (!introspectors.has(base)) introspectors.set(base, new TokenIntrospector({ url: `${base}/oauth2/introspect`, cacheTtlSeconds: 30 }));
@@ -210,7 +237,7 @@ describe('the VS Code layer against the HQ emulator', function () {
     }
   });
 
-  it('CL-19 grant revoked at HQ, a tool call the trigger: HQ\'s 401 ends the session at once (cached introspection or not)', async () => {
+  it("CL-19 grant revoked at HQ, a tool call the trigger: HQ's 401 ends the session at once (cached introspection or not)", async () => {
     const { auth, server: embedded, browsed, notices, logger } = parts(['read', 'write']);
     const created = await auth.createSession(['read', 'write']);
     await browsed();
@@ -231,7 +258,7 @@ describe('the VS Code layer against the HQ emulator', function () {
     }
   });
 
-  it('CL-19 grant revoked at HQ, the embedded server\'s introspection the trigger: inactive, the session is forgotten, no tools', async () => {
+  it("CL-19 grant revoked at HQ, the embedded server's introspection the trigger: inactive, the session is forgotten, no tools", async () => {
     const { auth, server: embedded, browsed, notices } = parts(['read']);
     await auth.createSession(['read']);
     await browsed();
@@ -279,18 +306,29 @@ describe('the VS Code layer against the HQ emulator', function () {
     const secrets = new TestSecretStorage();
     const logger = new RecordingLogger();
     const browsing: Promise<unknown>[] = [];
-    const oauth = new ConfiguredOAuthClient(() => new LensesOAuthClient({
-      secrets, logger,
-      openBrowser: async (url) => {
-        browsing.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick: ['read'], deliver: true }));
-        return true;
-      },
-    }), () => settings({ url: gone.url }));
+    const oauth = new ConfiguredOAuthClient(
+      () =>
+        new LensesOAuthClient({
+          secrets,
+          logger,
+          openBrowser: async (url) => {
+            browsing.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick: ['read'], deliver: true }));
+            return true;
+          },
+        }),
+      () => settings({ url: gone.url }),
+    );
     const ended: unknown[] = [];
     const auth = new LensesAuthenticationProvider({
-      oauth, settings: () => settings({ url: gone.url }), ui: new FakeAuthUi(), redirect: async () => undefined,
-      secretsChanged: secrets.onDidChange, accepts: (s) => isHqSession(s, gone.url), logger,
-      endedNote: new EndedSessionNote(secrets), sessionEnded: (value) => ended.push(value),
+      oauth,
+      settings: () => settings({ url: gone.url }),
+      ui: new FakeAuthUi(),
+      redirect: async () => undefined,
+      secretsChanged: secrets.onDidChange,
+      accepts: (s) => isHqSession(s, gone.url),
+      logger,
+      endedNote: new EndedSessionNote(secrets),
+      sessionEnded: (value) => ended.push(value),
     });
     await auth.createSession(['read']);
     await Promise.all(browsing);
@@ -298,25 +336,48 @@ describe('the VS Code layer against the HQ emulator', function () {
 
     let error: ViewProblem | undefined;
     const apps = new ConnectedApplications({
-      currentSession: () => auth.validCurrentSession(), hqUrl: () => gone.url,
-      list: listAuthorizations, revoke: revokeAuthorization, forgetSession: (id) => auth.forgetSession(id),
+      currentSession: () => auth.validCurrentSession(),
+      hqUrl: () => gone.url,
+      list: listAuthorizations,
+      revoke: revokeAuthorization,
+      forgetSession: (id) => auth.forgetSession(id),
       endSession: (cause, token) => auth.endSession(cause, token),
-      ui: { confirmRevoke: async () => true, withViewProgress: (task) => task(), showMessage: () => undefined, setEmpty: () => undefined, setError: (text) => void (error = text) },
+      ui: {
+        confirmRevoke: async () => true,
+        withViewProgress: (task) => task(),
+        showMessage: () => undefined,
+        setEmpty: () => undefined,
+        setError: (text) => void (error = text),
+      },
       logger,
     });
     assert.deepEqual(await apps.nodes(), []);
-    assert.deepEqual(error, { kind: 'unreachable', text: `Could not list applications: Lenses HQ at ${new URL(gone.url).origin} could not be reached. Check your network and lenses.url, then retry.` });
+    assert.deepEqual(error, {
+      kind: 'unreachable',
+      text: `Could not list applications: Lenses HQ at ${new URL(gone.url).origin} could not be reached. Check your network and lenses.url, then retry.`,
+    });
     assert.match(logger.text, new RegExp(`Lenses HQ at ${new URL(gone.url).origin.replace(/[.]/g, '\\.')} could not be reached`), 'the log names the origin');
 
     const sessionSource = new EditorSessionSource({
-      validCurrentSession: () => auth.validCurrentSession(), hqUrl: () => gone.url, endSession: (cause, token) => auth.endSession(cause, token),
-      showSignInNeeded: async () => undefined, logger,
+      validCurrentSession: () => auth.validCurrentSession(),
+      hqUrl: () => gone.url,
+      endSession: (cause, token) => auth.endSession(cause, token),
+      showSignInNeeded: async () => undefined,
+      logger,
     });
     const embedded = new EmbeddedServerController(
       ({ lensesUrl, linkSecret, sessions }) =>
         startMcpHttpServer({
-          host: '127.0.0.1', port: 0, lensesUrl, hqTimeoutMs: 2000,
-          authenticator: new EmbeddedAuthenticator(linkSecret, sessions, logger, new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: 30, timeoutMs: 2000 })),
+          host: '127.0.0.1',
+          port: 0,
+          lensesUrl,
+          hqTimeoutMs: 2000,
+          authenticator: new EmbeddedAuthenticator(
+            linkSecret,
+            sessions,
+            logger,
+            new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: 30, timeoutMs: 2000 }),
+          ),
         }),
       sessionSource,
       logger,
@@ -359,7 +420,7 @@ describe('the VS Code layer against the HQ emulator', function () {
 
         await auth.createSession(['read']);
         await browsed();
-        assert.equal((await client.listTools()).tools.length, 24, 'the same MCP session lists the new HQ\'s tools');
+        assert.equal((await client.listTools()).tools.length, 24, "the same MCP session lists the new HQ's tools");
         const call = await client.callTool({ name: 'list_environments', arguments: {} });
         assert.notEqual(call.isError, true, `answered by the new HQ with its own token: ${JSON.stringify(call.content).slice(0, 200)}`);
 
