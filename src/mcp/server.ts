@@ -15,27 +15,18 @@ import { z } from 'zod';
 import { LensesApiError, LensesClient } from '../lenses';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
-import type { RequestAuthentication } from './authentication';
 import { fixedGovernance, governanceInstructions, governToolCalls, policyRefusal, type Governance, type ToolCallHandler } from './governance';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
+import type { ToolAccess } from './toolAccess';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from './tools/answer';
+
+export type { ToolAccess } from './toolAccess';
 
 /** The server name MCP clients show; VS Code and Cursor prefix tools with it (`mcp_lenses_<tool>`). */
 export const SERVER_NAME = 'Lenses';
 export const SERVER_VERSION = '0.1.0';
-
-/** What the tools may do for one request. */
-export type ToolAccess =
-  | {
-      kind: 'granted';
-      token: string;
-      scopes: ReadonlySet<Scope>;
-      /** The HQ the token is for, when not the server's own (embedded mode). */ lensesUrl?: string;
-    }
-  /** Embedded mode without a session: list the tools of `scopes`, answer calls with `message`. */
-  | Extract<RequestAuthentication, { kind: 'signed-out' }>;
 
 export interface LensesMcpServerOptions {
   /** HQ base URL the tools call. */
