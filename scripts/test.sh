@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The project's one test command (`npm test`): type-check and bundle, the mocha suites
+# The project's one test command (`npm test`): lint, type-check and bundle, the mocha suites
 # (unit, emulator, integration, MCP conformance), then the end-to-end suite in a real
 # VS Code. Ends with one line "N passed, N failed, N skipped" over all suites.
 # LENSES_SKIP_E2E=1 leaves out the end-to-end suite (it needs code-server and Chromium).
@@ -15,6 +15,9 @@ add_counts() { # $1: JSON file with {passed, failed, skipped}
   read -r p f s < <(node -e 'const c=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(c.passed,c.failed,c.skipped)' "$1")
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
+
+echo "== lint (ESLint with type-aware rules, Prettier)"
+if npm run --silent lint; then passed=$((passed + 1)); else echo "lint failed: run npm run lint, and npm run format for the formatting"; failed=$((failed + 1)); fi
 
 echo "== build (type-check and bundle)"
 if npm run --silent build; then passed=$((passed + 1)); else echo "build failed"; failed=$((failed + 1)); fi

@@ -46,23 +46,3 @@ export interface RequestAuthenticator {
   /** Whose credential goes to HQ: `api-key` makes an HQ 401 say "check LENSES_API_KEY" (default: a user's session). */
   readonly credential?: 'session' | 'api-key';
 }
-
-export { ApiKeyAuthenticator } from './apiKeyAuthenticator';
-export {
-  EmbeddedAuthenticator,
-  LINK_SECRET_HEADER,
-  SIGNED_OUT_MESSAGE,
-  type EmbeddedSession,
-  type SessionRejection,
-  type SessionSource,
-} from './embeddedAuthenticator';
-export { OAuthResourceServerAuthenticator, type OAuthResourceServerOptions } from './oauthResourceServer';
-export {
-  IntrospectionBusyError,
-  IntrospectionRefusedError,
-  IntrospectionUnavailableError,
-  TokenIntrospector,
-  type IntrospectionAnswer,
-  type TokenIntrospectorOptions,
-} from './introspection';
-export { introspectionEndpointFromMetadata } from './introspectionEndpoint';

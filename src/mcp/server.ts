@@ -14,7 +14,6 @@ import { z } from 'zod';
 import { LensesApiError, LensesClient } from '../lenses';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
-import type { RequestAuthentication } from './authentication';
 import {
   fixedGovernance,
   governanceInstructions,
@@ -28,7 +27,10 @@ import {
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
+import type { ToolAccess } from './toolAccess';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from './tools/answer';
+
+export type { ToolAccess } from './toolAccess';
 
 /** The server name MCP clients show; VS Code and Cursor prefix tools with it (`mcp_lenses_<tool>`). */
 export const SERVER_NAME = 'Lenses';
@@ -37,17 +39,6 @@ export const SERVER_VERSION = '0.1.0';
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 /** Every revision the server speaks: the 2025 handshake ones answer `initialize`, the modern one answers server/discover. */
 export const PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...SUPPORTED_PROTOCOL_VERSIONS];
-
-/** What the tools may do for one request. */
-export type ToolAccess =
-  | {
-      kind: 'granted';
-      token: string;
-      scopes: ReadonlySet<Scope>;
-      /** The HQ the token is for, when not the server's own (embedded mode). */ lensesUrl?: string;
-    }
-  /** Embedded mode without a session: list the tools of `scopes`, answer calls with `message`. */
-  | Extract<RequestAuthentication, { kind: 'signed-out' }>;
 
 export interface LensesMcpServerOptions {
   /** HQ base URL the tools call. */

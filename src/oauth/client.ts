@@ -4,14 +4,14 @@ import type * as oauth from 'oauth4webapi';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import { assertPkceS256, buildAuthorizationRequest, ClientRejectedError, validateCallback } from './authorization';
 import { discoverAuthorizationServer, discoverResourceWith, issuerUrl, resourceIndicator, type DiscoveredResource } from './discovery';
-import { OAuthError } from './errors';
+import { notSignedIn, OAuthError } from './errors';
 import { openCallbackChannel } from './callbackChannel';
 import type { LoopbackCallback } from './loopback';
 import { DEFAULT_LEASE_TIMINGS, realSleep, RefreshLeases, type RefreshCoordinationOptions } from './refreshLease';
 import { ClientRegistry, isClientRejection, LOOPBACK_REDIRECT_URI, type RegisteredClient } from './registration';
 import { selectScopes } from './scopeSelection';
+import { SessionRenewal } from './sessionRenewal';
 import { SessionStore } from './sessionStore';
-import { SingleFlight } from './singleFlight';
 import { exchangeCode, introspectAccount, refreshTokens, revokeToken, type TokenSet } from './tokens';
 import { assertSecureUrl, Transport } from './transport';
 import type { LensesOAuthClientOptions, OAuthSession, RedirectStrategy, SignInOptions } from './types';
@@ -19,17 +19,12 @@ import type { LensesOAuthClientOptions, OAuthSession, RedirectStrategy, SignInOp
 const BROWSER_TIMEOUT_MS = 5 * 60_000;
 const NETWORK_TIMEOUT_MS = 30_000;
 const REFRESH_MARGIN_MS = 60_000;
-/** Rounds of "another window holds the lease → wait → take over" before giving up for now. */
-const MAX_LEASE_ROUNDS = 3;
 
 /**
  * The OAuth 2.1 client for Lenses HQ (on oauth4webapi): discovery, DCR, authorization
- * code + PKCE in the system browser, single-flight refresh, revocation. Sessions live in
- * the SecretStore only; logs carry token fingerprints only.
- *
- * Refresh is single-flight in this process (SingleFlight) and across windows sharing the
- * SecretStore (a short lease, see refreshLease.ts): HQ revokes the whole grant when a
- * rotated refresh token is used twice (CL-10).
+ * code + PKCE in the system browser, refresh, revocation. Sessions live in the SecretStore
+ * only; logs carry token fingerprints only. Refresh runs once per session across this
+ * process and every window sharing the SecretStore (sessionRenewal.ts, CL-10).
  */
 export class LensesOAuthClient {
   private readonly logger: Logger;
@@ -37,28 +32,21 @@ export class LensesOAuthClient {
   private readonly transport: Transport;
   private readonly store: SessionStore;
   private readonly registry: ClientRegistry;
-  private readonly refreshes = new SingleFlight<OAuthSession>();
   private readonly metadata = new Map<string, oauth.AuthorizationServer>();
-  private readonly refreshMarginMs: number;
-  private readonly leases: RefreshLeases;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly renewal: SessionRenewal;
   /** The sign-in in progress: a new one cancels it (one flow, one listener). */
   private pendingSignIn?: AbortController;
 
   constructor(private readonly options: LensesOAuthClientOptions & RefreshCoordinationOptions) {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? realSleep;
-    this.refreshMarginMs = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
+    const sleep = options.sleep ?? realSleep;
     this.transport = new Transport({
       fetch: options.fetch ?? fetch,
       timeoutMs: options.networkTimeoutMs ?? NETWORK_TIMEOUT_MS,
       allowInsecureHttp: options.allowInsecureHttp ?? false,
     });
-    this.store = new SessionStore(options.secrets, { sleep: this.sleep, verifyMs: options.storeVerifyMs });
-    // The lease must outlive the one refresh request it covers, or a waiting window could take over and spend the token again.
-    const ttlMs = Math.max(DEFAULT_LEASE_TIMINGS.ttlMs, (options.networkTimeoutMs ?? NETWORK_TIMEOUT_MS) + 10_000);
-    this.leases = new RefreshLeases(options.secrets, this.now, this.sleep, { ...DEFAULT_LEASE_TIMINGS, ttlMs, ...options.refreshLease });
+    this.store = new SessionStore(options.secrets, { sleep, verifyMs: options.storeVerifyMs });
     this.registry = new ClientRegistry({
       secrets: options.secrets,
       transport: this.transport,
@@ -66,6 +54,27 @@ export class LensesOAuthClient {
       clientName: options.clientName ?? 'Lenses MCP for VS Code',
       configured: options.clientId ? { clientId: options.clientId, clientSecret: options.clientSecret || undefined, issuer: options.clientIssuer } : undefined,
       clientMetadataUrl: options.clientMetadataUrl || undefined,
+    });
+    // The lease must outlive the one refresh request it covers, or a waiting window could take over and spend the token again.
+    const ttlMs = Math.max(DEFAULT_LEASE_TIMINGS.ttlMs, (options.networkTimeoutMs ?? NETWORK_TIMEOUT_MS) + 10_000);
+    this.renewal = new SessionRenewal({
+      store: this.store,
+      leases: new RefreshLeases(options.secrets, this.now, sleep, { ...DEFAULT_LEASE_TIMINGS, ttlMs, ...options.refreshLease }),
+      grant: {
+        prepare: async (session) => {
+          await this.metadataFor(session.issuer);
+        },
+        redeem: async (session, refreshToken) => {
+          const as = await this.metadataFor(session.issuer);
+          return refreshTokens(this.transport, as, this.registry.tokenClient(as, session.clientId), refreshToken, session.resource, session.scopes, this.now);
+        },
+        revokeUnused: async (session, refreshToken) => this.revokeQuietly(await this.metadataFor(session.issuer), session, refreshToken, 'refresh_token'),
+        forgetClient: (issuer) => this.registry.forget(issuer),
+      },
+      logger: this.logger,
+      now: this.now,
+      sleep,
+      refreshMarginMs: options.refreshMarginMs ?? REFRESH_MARGIN_MS,
     });
   }
 
@@ -145,11 +154,8 @@ export class LensesOAuthClient {
   async validSession(sessionId: string, signal?: AbortSignal): Promise<OAuthSession> {
     const session = await this.store.get(sessionId);
     if (!session) throw notSignedIn();
-    if (this.isFresh(session)) return session;
-    return abortable(
-      this.refreshes.run(sessionId, () => this.refresh(sessionId)),
-      signal,
-    );
+    if (this.renewal.isFresh(session)) return session;
+    return abortable(this.renewal.renew(sessionId), signal);
   }
 
   /** Revokes the session's tokens at HQ (RFC 7009) and forgets it, even if HQ cannot be reached. */
@@ -172,10 +178,6 @@ export class LensesOAuthClient {
   async forget(sessionId: string): Promise<void> {
     const removed = await this.store.remove(sessionId);
     if (removed) this.logger.info(`OAuth: forgot session ${sessionId} of ${removed.account.label}`);
-  }
-
-  private isFresh(session: OAuthSession): boolean {
-    return session.expiresAt - this.now() > this.refreshMarginMs;
   }
 
   private async target(
@@ -319,135 +321,6 @@ export class LensesOAuthClient {
     }
   }
 
-  /**
-   * Renews the session once across windows: takes the token another window already stored,
-   * or refreshes under the lease, or waits for the window that holds it.
-   * Runs single-flight per session within this process.
-   */
-  private async refresh(sessionId: string): Promise<OAuthSession> {
-    const seen = await this.store.get(sessionId);
-    if (!seen) throw notSignedIn();
-    if (this.isFresh(seen)) return seen; // refreshed meanwhile (another caller or window)
-    if (!seen.refreshToken) return this.withoutRefreshToken(seen);
-    await this.metadataFor(seen.issuer); // discovery before the lease, so the lease covers only the refresh request
-    for (let round = 0; round < MAX_LEASE_ROUNDS; round++) {
-      if (await this.leases.heldByOther(sessionId)) {
-        const theirs = await this.awaitOtherWindow(sessionId, seen);
-        if (theirs) return theirs;
-        continue; // their lease ended without a renewed session (failed or died): take over
-      }
-      if (await this.leases.claim(sessionId)) {
-        try {
-          return await this.refreshHoldingLease(sessionId, seen);
-        } finally {
-          await this.leases.release(sessionId).catch(() => undefined);
-        }
-      }
-    }
-    throw renewingElsewhere();
-  }
-
-  /** True when `stored` is a newer, usable version of the session we saw expiring. */
-  private renewed(stored: OAuthSession, seen: OAuthSession): boolean {
-    return this.isFresh(stored) || (stored.accessToken !== seen.accessToken && stored.expiresAt > this.now());
-  }
-
-  private async withoutRefreshToken(session: OAuthSession): Promise<OAuthSession> {
-    if (session.expiresAt > this.now()) return session;
-    await this.store.remove(session.id);
-    throw expired();
-  }
-
-  /** Polls for the session another window is renewing; undefined when its lease ends without one. */
-  private async awaitOtherWindow(sessionId: string, seen: OAuthSession): Promise<OAuthSession | undefined> {
-    const { maxWaitMs, pollMs } = this.leases.timings;
-    this.logger.debug(`OAuth: another window is renewing session ${sessionId}; waiting for it`);
-    const deadline = this.now() + maxWaitMs;
-    // bounded by count as well, should the clock not move
-    for (let polls = Math.ceil(maxWaitMs / pollMs); polls > 0 && this.now() < deadline; polls--) {
-      await this.sleep(pollMs);
-      const stored = await this.store.get(sessionId);
-      if (!stored) throw expired(); // the other window ended it (sign-out, invalid_grant)
-      if (this.renewed(stored, seen)) {
-        this.logger.info(`OAuth: session ${sessionId} was renewed by another window: token ${fingerprint(stored.accessToken)}`);
-        return stored;
-      }
-      if (!(await this.leases.heldByOther(sessionId))) return undefined;
-    }
-    throw renewingElsewhere();
-  }
-
-  private async refreshHoldingLease(sessionId: string, seen: OAuthSession): Promise<OAuthSession> {
-    const current = await this.store.get(sessionId);
-    if (!current) throw notSignedIn();
-    if (this.renewed(current, seen)) return current; // stored by a window just before we took the lease
-    if (!current.refreshToken) return this.withoutRefreshToken(current);
-    return this.redeem(current, current.refreshToken, false);
-  }
-
-  /** Spends the refresh token (we hold the lease) and stores the renewed session. */
-  private async redeem(current: OAuthSession, refreshToken: string, retried: boolean): Promise<OAuthSession> {
-    const as = await this.metadataFor(current.issuer);
-    let tokens: TokenSet;
-    try {
-      tokens = await refreshTokens(
-        this.transport,
-        as,
-        this.registry.tokenClient(as, current.clientId),
-        refreshToken,
-        current.resource,
-        current.scopes,
-        this.now,
-      );
-    } catch (error) {
-      if (!(error instanceof OAuthError) || error.code !== 'session_expired') throw error;
-      if (!error.oauthError || (error.status !== undefined && error.status >= 500)) {
-        throw new OAuthError('unreachable', 'Lenses HQ could not renew the session right now. Try again shortly.', {
-          status: error.status,
-          detail: error.detail,
-        });
-      }
-      return this.refused(current, refreshToken, error, retried);
-    }
-    const updated: OAuthSession = { ...current, ...tokens };
-    const outcome = await this.store.replace(updated, refreshToken);
-    if (outcome.kind === 'gone') {
-      // signed out (perhaps in another window) while we refreshed: do not resurrect it
-      this.logger.info(`OAuth: session ${current.id} was signed out during its refresh; dropping the new tokens`);
-      if (tokens.refreshToken && tokens.refreshToken !== refreshToken) await this.revokeQuietly(as, updated, tokens.refreshToken, 'refresh_token');
-      throw notSignedIn();
-    }
-    if (outcome.kind === 'newer') {
-      this.logger.warn(
-        `OAuth: another window stored newer tokens for session ${current.id} during its refresh; keeping theirs (token ${fingerprint(outcome.session.accessToken)})`,
-      );
-      return outcome.session;
-    }
-    const rotated = tokens.refreshToken !== refreshToken ? ', refresh token rotated' : '';
-    this.logger.info(`OAuth: refreshed session ${current.id}: token ${fingerprint(current.accessToken)} → ${fingerprint(tokens.accessToken)}${rotated}`);
-    return updated;
-  }
-
-  /**
-   * HQ refused the refresh token (invalid_grant, rejected client). If another window
-   * renewed the session meanwhile, its token is used (CL-10); otherwise the session is
-   * over (CL-11): removed — only while it still holds the token that failed — no retry loop.
-   */
-  private async refused(failed: OAuthSession, refreshToken: string, error: OAuthError, retried: boolean): Promise<OAuthSession> {
-    const stored = await this.store.get(failed.id);
-    if (stored?.refreshToken && stored.refreshToken !== refreshToken) {
-      if (stored.expiresAt > this.now()) {
-        this.logger.info(`OAuth: session ${failed.id} was renewed by another window meanwhile: token ${fingerprint(stored.accessToken)}`);
-        return stored;
-      }
-      if (!retried) return this.redeem(stored, stored.refreshToken, true);
-    }
-    await this.store.removeIf(failed.id, (session) => session.refreshToken === refreshToken);
-    if (isClientRejection(error.oauthError)) await this.registry.forget(failed.issuer);
-    this.logger.warn(`OAuth: HQ refused to renew session ${failed.id} (${error.oauthError}); removed it`);
-    throw expired(error.oauthError);
-  }
-
   private async revokeQuietly(as: oauth.AuthorizationServer, session: OAuthSession, token: string, hint: 'access_token' | 'refresh_token'): Promise<void> {
     try {
       await revokeToken(this.transport, as, this.registry.tokenClient(as, session.clientId), token, hint);
@@ -460,18 +333,6 @@ export class LensesOAuthClient {
 
 function isRejectedClient(error: unknown): boolean {
   return error instanceof ClientRejectedError || (error instanceof OAuthError && isClientRejection(error.oauthError));
-}
-
-function notSignedIn(): OAuthError {
-  return new OAuthError('session_expired', 'You are not signed in to Lenses. Sign in again.');
-}
-
-function renewingElsewhere(): OAuthError {
-  return new OAuthError('unreachable', 'Another VS Code window is renewing the Lenses session. Try again shortly.');
-}
-
-function expired(oauthError?: string): OAuthError {
-  return new OAuthError('session_expired', 'Your Lenses session has ended. Sign in again.', { oauthError });
 }
 
 /** Waits for a shared promise, giving up on this caller's abort only. */

@@ -53,3 +53,13 @@ export class OAuthError extends Error {
 export function isOAuthError(error: unknown, ...codes: OAuthErrorCode[]): error is OAuthError {
   return error instanceof OAuthError && (codes.length === 0 || codes.includes(error.code));
 }
+
+/** No such session (never signed in, signed out, or removed meanwhile). */
+export function notSignedIn(): OAuthError {
+  return new OAuthError('session_expired', 'You are not signed in to Lenses. Sign in again.');
+}
+
+/** The session is over: HQ refused to renew it, or its token expired with nothing to renew it. */
+export function sessionEnded(oauthError?: string): OAuthError {
+  return new OAuthError('session_expired', 'Your Lenses session has ended. Sign in again.', { oauthError });
+}

@@ -24,3 +24,22 @@ export class ConnectedAppsTreeProvider implements vscode.TreeDataProvider<Connec
     return item;
   }
 }
+
+/**
+ * Registers the view on the model. An application granted elsewhere shows up without pressing
+ * Refresh: the list is refreshed when it was stale (at most every 30 s) as the view comes into
+ * sight or the window gets focus with the view visible.
+ */
+export function registerConnectedAppsView(viewId: string, model: ConnectedApplications): vscode.Disposable {
+  const treeView = vscode.window.createTreeView(viewId, { treeDataProvider: new ConnectedAppsTreeProvider(model), showCollapseAll: false });
+  return vscode.Disposable.from(
+    model,
+    treeView,
+    treeView.onDidChangeVisibility((event) => {
+      if (event.visible) model.refreshIfStale();
+    }),
+    vscode.window.onDidChangeWindowState((state) => {
+      if (state.focused && treeView.visible) model.refreshIfStale();
+    }),
+  );
+}

@@ -44,3 +44,12 @@ export const workspaceFileSystem: CopyFileSystem = {
       () => false,
     ),
 };
+
+/** Asks VS Code for a Lenses session, signing in if there is none; false when declined or failed. */
+export async function ensureSessionThroughVsCode(providerId: string, scopes: readonly string[]): Promise<boolean> {
+  try {
+    return (await vscode.authentication.getSession(providerId, scopes, { createIfNone: true })) !== undefined;
+  } catch {
+    return false;
+  }
+}

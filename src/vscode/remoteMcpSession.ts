@@ -161,6 +161,16 @@ export class RemoteMcpSessions {
     return stepped;
   }
 
+  /** A failed interactive sign-in: the detail to the log, one message naming what to do (silent on cancel). */
+  private signInFailed(mcpUrl: string, hqUrl: string, error: unknown): undefined {
+    const message = describeSignInError(error, hqUrl);
+    if (message) {
+      this.deps.logger.error(`Sign-in for ${mcpUrl} failed: ${errorMessage(error)}`);
+      this.deps.ui.showMessage('error', message);
+    }
+    return undefined;
+  }
+
   private async storedSession(mcpUrl: string): Promise<LensesSession | undefined> {
     return (await this.deps.oauth.sessions()).filter((session) => isRemoteMcpSession(session, mcpUrl)).at(-1);
   }
@@ -185,18 +195,13 @@ export class RemoteMcpSessions {
       if (announce) this.deps.tokenChanged?.();
       return { accessToken: session.accessToken, expiresAt: session.expiresAt };
     } catch (error) {
-      const message = describeSignInError(error);
-      if (message) {
-        logger.error(`Sign-in for ${mcpUrl} failed: ${errorMessage(error)}`);
-        ui.showMessage('error', message);
-      }
-      return undefined;
+      return this.signInFailed(mcpUrl, hqUrl, error);
     }
   }
 
   private async tokenFor(mcpUrl: string, hqUrl: string): Promise<RemoteToken | undefined> {
     const { oauth, logger, ui } = this.deps;
-    const stored = (await oauth.sessions()).filter((session) => isRemoteMcpSession(session, mcpUrl)).at(-1);
+    const stored = await this.storedSession(mcpUrl);
     if (stored) {
       try {
         const valid = await oauth.validSession(stored.id);
@@ -214,12 +219,7 @@ export class RemoteMcpSessions {
       logger.info(`Signed in for the remote Lenses MCP server ${mcpUrl}: token ${fingerprint(session.accessToken)}`);
       return { accessToken: session.accessToken, expiresAt: session.expiresAt };
     } catch (error) {
-      const message = describeSignInError(error);
-      if (message) {
-        logger.error(`Sign-in for ${mcpUrl} failed: ${errorMessage(error)}`);
-        ui.showMessage('error', message);
-      }
-      return undefined;
+      return this.signInFailed(mcpUrl, hqUrl, error);
     }
   }
 

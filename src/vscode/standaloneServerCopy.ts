@@ -1,4 +1,6 @@
+import { dirname, join } from 'node:path';
 import type { Logger } from '../log';
+import { TELEMETRY_CHUNK } from '../telemetry/telemetry';
 
 /** The file operations the copy needs (vscode.workspace.fs in the editor, a fake in tests). */
 export interface CopyFileSystem {
@@ -28,6 +30,9 @@ export class StandaloneServerCopy {
   async install(): Promise<string> {
     await this.fs.createDirectory(this.storageDir);
     await this.fs.copy(this.bundled, this.path);
+    // The OpenTelemetry chunk the server loads beside itself when OTEL_ENABLED is on.
+    const chunk = join(dirname(this.bundled), TELEMETRY_CHUNK);
+    if (await this.fs.exists(chunk)) await this.fs.copy(chunk, `${this.storageDir}/${TELEMETRY_CHUNK}`);
     this.logger.info(`Copied the standalone Lenses MCP server to ${this.path}`);
     return this.path;
   }

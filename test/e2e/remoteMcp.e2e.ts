@@ -5,26 +5,19 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
-import * as path from 'node:path';
 import { startHq, type RunningHq } from '../hq/testing';
 import {
-  Probe,
-  artifactsDir,
+  closeQuickInput,
   currentDialogMessage,
   handleDialog,
-  makeWorkspace,
-  openWorkbench,
-  projectVsix,
+  readQuickPick,
+  runCommand,
   screenshot,
-  startCodeServer,
+  waitForQuickPickRow,
   waitUntil,
-  type OpenWorkbench,
-  type RunningCodeServer,
   type StartResult,
 } from './harness';
-import { signInThroughBrowser, type LensesE2e } from './fixtures/lensesUi';
-import { closeQuickInput, readQuickPick, runCommand, waitForQuickPickRow } from './harness';
+import { openExtensionWindow, signInThroughBrowser, type ExtensionWindow, type LensesE2e } from './fixtures/lensesUi';
 
 /** A stand-in for a hostile MCP server: its metadata names the user's HQ; it records every Authorization it receives. */
 async function startCollector(hqUrl: string) {
@@ -59,20 +52,14 @@ describe("Lenses remote MCP servers and the user's sign-in (issue 9, CL-16)", fu
   this.timeout(150_000);
   let hq: RunningHq;
   let collector: Awaited<ReturnType<typeof startCollector>>;
-  let server: RunningCodeServer;
-  let workbench: OpenWorkbench;
+  let window: ExtensionWindow | undefined;
+  let launches = 0;
   let env: LensesE2e;
 
   /** A fresh code-server with the packaged extension, these user settings and this workspace. */
   async function launch(userSettings: Record<string, unknown>, workspaceFiles: Record<string, string>): Promise<void> {
-    server = await startCodeServer({
-      workspace: makeWorkspace(workspaceFiles),
-      extensionVsixes: [process.env.LENSES_E2E_VSIX || projectVsix()],
-      settings: userSettings,
-    });
-    workbench = await openWorkbench(server);
-    const probe = new Probe(workbench.page, server);
-    await probe.waitForActivation();
+    window = await openExtensionWindow(`remote-mcp-${++launches}`, userSettings, workspaceFiles);
+    const { server, workbench, probe } = window;
     env = {
       hq,
       server,
@@ -87,9 +74,8 @@ describe("Lenses remote MCP servers and the user's sign-in (issue 9, CL-16)", fu
   }
 
   async function stop(): Promise<void> {
-    if (server) keepLensesLog(server);
-    await workbench?.close();
-    await server?.close();
+    await window?.close();
+    window = undefined;
   }
 
   before(async function () {
@@ -159,14 +145,3 @@ describe("Lenses remote MCP servers and the user's sign-in (issue 9, CL-16)", fu
     assert.deepEqual(collector.bearers(), [], 'no request to the server carried Authorization');
   });
 });
-
-let keptLogs = 0;
-
-/** Keeps the extension's "Lenses" log in .artifacts/e2e/logs/remote-mcp-Lenses.log. */
-function keepLensesLog(server: RunningCodeServer): void {
-  const logs = path.join(server.userDataDir, 'logs');
-  if (!existsSync(logs)) return;
-  for (const file of readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((name) => /Lenses\.log$/.test(name))) {
-    copyFileSync(path.join(logs, file), path.join(artifactsDir('logs'), `remote-mcp-${++keptLogs}-${path.basename(file)}`));
-  }
-}

@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { path, type LensesClient } from '../../lenses';
 import { fingerprint } from '../../log';
-import type { ToolAccess } from '../server';
+import type { ToolAccess } from '../toolAccess';
 import { errorResult } from '../toolResults';
 import type { LensesTool } from '../tools';
 import type { AuditOutcome } from './auditLog';

@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { readConfig } from '../../../src/mcp/config';
 import { startStandaloneHttp } from '../../../src/mcp/standalone';
 import { describeToolError } from '../../../src/mcp/toolResults';
 import { LensesApiError } from '../../../src/lenses/errors';
-import { startHq, type RunningHq } from '../../hq/testing';
 import { connectClient, resultText } from './harness';
-import { buildBin } from './standaloneProcess';
+import { bundledBinAndHq, connectStdioBin } from './standaloneProcess';
 
 /** Issue 8: with an API key, an HQ 401 is about the key, never "sign in again" (no one can sign in). */
 describe('API-key mode: HQ rejects the key', function () {
   this.timeout(30_000);
-  let hq: RunningHq;
-
-  before(async () => {
-    await buildBin();
-    hq = await startHq({ port: 0 });
-  });
-  after(() => hq?.close());
+  const hq = bundledBinAndHq();
 
   function assertAboutTheKey(text: string): void {
     assert.match(text, /^Lenses HQ rejected the API key: check LENSES_API_KEY/);
@@ -27,7 +18,7 @@ describe('API-key mode: HQ rejects the key', function () {
   }
 
   it('over HTTP: the tool result says to check LENSES_API_KEY', async () => {
-    const config = readConfig({ LENSES_URL: hq.url, LENSES_API_KEY: 'not-the-key', HOST: '127.0.0.1', PORT: '0', TRANSPORT: 'http' });
+    const config = readConfig({ LENSES_URL: hq().url, LENSES_API_KEY: 'not-the-key', HOST: '127.0.0.1', PORT: '0', TRANSPORT: 'http' });
     const server = await startStandaloneHttp(config, { logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
     const client = await connectClient(server.url);
     try {
@@ -41,14 +32,7 @@ describe('API-key mode: HQ rejects the key', function () {
   });
 
   it('over stdio: the same', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [await buildBin()],
-      env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: 'not-the-key' },
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'stdio-test', version: '1' });
-    await client.connect(transport);
+    const client = await connectStdioBin({ LENSES_URL: hq().url, LENSES_API_KEY: 'not-the-key' });
     try {
       const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
       assert.equal(result.isError, true);

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { VARIABLES } from '../../../src/mcp/config';
-import { startHq, type RunningHq } from '../../hq/testing';
 import { connectClient, resultJson, startOAuthMcp } from './harness';
-import { buildBin, runBin, startBin } from './standaloneProcess';
+import { bundledBinAndHq, connectStdioBin, runBin, startBin } from './standaloneProcess';
 
 describe('lenses-mcp bin (bundled by esbuild)', function () {
   this.timeout(30_000);
-  let hq: RunningHq;
-
-  before(async () => {
-    await buildBin();
-    hq = await startHq({ port: 0 });
-  });
-  after(() => hq?.close());
+  const hq = bundledBinAndHq();
 
   it('--help lists every variable with its default', async () => {
     const { code, stdout } = await runBin(['--help'], {});
@@ -43,14 +34,7 @@ describe('lenses-mcp bin (bundled by esbuild)', function () {
   }
 
   it('serves MCP over stdio with the API key (stdout is JSON-RPC only, logs on stderr)', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [await buildBin()],
-      env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey },
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'stdio-test', version: '1' });
-    await client.connect(transport);
+    const client = await connectStdioBin({ LENSES_URL: hq().url, LENSES_API_KEY: hq().apiKey });
     try {
       assert.equal((await client.listTools()).tools.length, 45);
       const environments = resultJson(await client.callTool({ name: 'list_environments', arguments: {} })) as Array<{ name: string }>;

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { ALL_SCOPES } from '../../../src/scopes';
+import type { Client } from '@modelcontextprotocol/client';
 import { SCALED_ENVIRONMENT } from '../../hq/api/scale';
-import { startHq, type RunningHq } from '../../hq/testing';
+import type { RunningHq } from '../../hq/testing';
+import { startApiKeyMcp, type ApiKeyMcp } from './harness';
 
 interface Page {
   total: number;
@@ -21,21 +19,16 @@ interface Page {
 describe('list_consumer_groups: compact rows by default, groups in full with detail', function () {
   this.timeout(60_000);
   const env = SCALED_ENVIRONMENT;
+  let running: ApiKeyMcp | undefined;
   let hq: RunningHq;
-  let mcp: RunningMcpHttpServer;
   let client: Client;
 
   before(async () => {
-    hq = await startHq({ port: 0, scale: 2_000 });
-    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey, ALL_SCOPES) });
-    client = new Client({ name: 'consumer-group-rows-test', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { Authorization: `Bearer ${hq.apiKey}` } } }));
-    await client.listTools();
+    running = await startApiKeyMcp({ scale: 2_000 });
+    ({ hq, client } = running);
   });
   after(async () => {
-    await client?.close();
-    await mcp?.close();
-    await hq?.close();
+    await running?.close();
   });
 
   async function page(args: Record<string, unknown>): Promise<Page> {

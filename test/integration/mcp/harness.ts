@@ -1,10 +1,11 @@
-import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { type CallToolResult, Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
+import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { protectedResourceMetadata } from '../../../src/mcp/standalone';
 import { ALL_SCOPES, type Scope } from '../../../src/scopes';
-import { obtainTokens, startHq, type ObtainedTokens, type RunningHq } from '../../hq/testing';
+import { obtainTokens, startHq, type HqOptions, type ObtainedTokens, type RunningHq } from '../../hq/testing';
 import { urlOf } from '../../support/requestUrl';
 
 export interface OAuthMcp {
@@ -60,6 +61,36 @@ export async function startOAuthMcp(options: { cacheTtlSeconds?: number; adverti
       await hq.close();
     },
   };
+}
+
+export interface ApiKeyMcp {
+  hq: RunningHq;
+  mcp: RunningMcpHttpServer;
+  /** Connected with HQ's API key; it listed the tools, so it validates structuredContent against each outputSchema. */
+  client: Client;
+  /** The tools/list answer. */
+  tools: Tool[];
+  close(): Promise<void>;
+}
+
+/** The emulator (on port 0) plus our server in API-key mode with every scope, and a connected client. */
+export async function startApiKeyMcp(hqOptions: Omit<HqOptions, 'port'> = {}): Promise<ApiKeyMcp> {
+  const hq = await startHq({ ...hqOptions, port: 0 });
+  const closing: Array<() => Promise<void>> = [() => hq.close()];
+  const close = async () => {
+    for (const step of closing.splice(0).reverse()) await step();
+  };
+  try {
+    const mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey, ALL_SCOPES) });
+    closing.push(() => mcp.close());
+    const client = await connectClient(mcp.url, hq.apiKey);
+    closing.push(() => client.close());
+    const { tools } = await client.listTools();
+    return { hq, mcp, client, tools, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /** An SDK client over streamable HTTP sending `token` as the bearer. */

@@ -194,7 +194,7 @@ describe('CORS for browser-based MCP clients (as the official server, Host/Origi
     await initialized.body?.cancel();
   });
 
-  it('RS-12 a preflight or request from an origin that is not allowed still gets 403 and no CORS header', async () => {
+  it('RS-22 a preflight or request from an origin that is not allowed still gets 403 and no CORS header (RS-12 unchanged)', async () => {
     for (const method of ['OPTIONS', 'POST']) {
       const response = await fetch(server.url, {
         method,
@@ -223,7 +223,7 @@ function getWithHost(url: URL, host: string): Promise<{ status: number; body: st
 describe('/health and /ready (no authentication, nothing internal)', function () {
   this.timeout(20_000);
 
-  it('/health answers 200 with status and version; /ready follows HQ up and down; neither names the HQ URL', async () => {
+  it('RS-21 /health answers 200 with status and version; /ready follows HQ up and down; neither names the HQ URL', async () => {
     const hq = await startHq({ port: 0 });
     const hqUrl = hq.url;
     const server = await startFromEnv({

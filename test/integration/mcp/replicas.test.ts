@@ -17,28 +17,41 @@ const HQ_DELAY_MS = 250;
 interface SlowHq {
   url: string;
   pending: number;
+  /** Holds every answer (new and in flight) until `release`, so a test decides when calls end. */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
 async function slowHq(target: string): Promise<SlowHq> {
   const state = { pending: 0 };
+  let held: Promise<void> | undefined;
+  let release = () => {};
   const server: Server = createServer((incoming, outgoing) => {
     state.pending += 1;
     outgoing.once('close', () => (state.pending -= 1));
-    setTimeout(() => {
+    const delayed = new Promise<void>((resolve) => setTimeout(resolve, HQ_DELAY_MS));
+    void Promise.all([delayed, held]).then(() => {
       const upstream = httpRequest(new URL(incoming.url ?? '/', target), { method: incoming.method, headers: incoming.headers }, (answer) => {
         outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(outgoing);
       });
       upstream.on('error', () => outgoing.destroy());
       incoming.pipe(upstream);
-    }, HQ_DELAY_MS);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get pending() {
       return state.pending;
+    },
+    hold: () => {
+      held ??= new Promise<void>((resolve) => (release = resolve));
+    },
+    release: () => {
+      held = undefined;
+      release();
     },
     close: () =>
       new Promise((resolve) => {
@@ -154,9 +167,14 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
       await until('calls through nginx', () => load.stats.ok >= 20);
 
       // Rolling restart of replica 0 while it has calls in flight.
+      // Its HQ answers are held, so the calls in flight now can only end after the drain began.
+      slow[0].hold();
       await until('a call in flight at replica 0', () => slow[0].pending > 0);
       const inFlightAtSigterm = slow[0].pending;
-      assert.equal(await replicas[0].stop('SIGTERM'), 0);
+      const stopped = replicas[0].stop('SIGTERM');
+      await until('replica 0 draining', () => replicas[0].stderr().includes('Draining'));
+      slow[0].release();
+      assert.equal(await stopped, 0);
       const drained = replicas[0].stderr().split('Draining')[1] ?? '';
       assert.ok(
         (drained.match(/Tool list_environments .* succeeded/g) ?? []).length >= inFlightAtSigterm,

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { startMcpHttpServer } from '../../../src/mcp/httpServer';
 import { ALL_SCOPES } from '../../../src/scopes';
 import { SCALED_ENVIRONMENT, scaledTopicName, WIDE_TOPIC } from '../../hq/api/scale';
-import { startHq, type RunningHq } from '../../hq/testing';
+import type { RunningHq } from '../../hq/testing';
+import { startApiKeyMcp, type ApiKeyMcp } from './harness';
 
 /**
  * A production-sized estate: the emulator at `--scale 10000` (10,001 topics with the wide
@@ -16,23 +17,18 @@ describe('tool answers at --scale 10000 (bounded, paged, filterable, typed)', fu
   this.timeout(120_000);
   const BUDGET = 24_000;
   const env = SCALED_ENVIRONMENT;
+  let running: ApiKeyMcp | undefined;
   let hq: RunningHq;
-  let mcp: RunningMcpHttpServer;
   let client: Client;
   let outputSchemas: Map<string, unknown>;
 
   before(async () => {
-    hq = await startHq({ port: 0, scale: 10_000 });
-    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey, ALL_SCOPES) });
-    client = new Client({ name: 'scale-test', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { Authorization: `Bearer ${hq.apiKey}` } } }));
-    // Listing first makes the client validate structuredContent against each outputSchema.
-    outputSchemas = new Map((await client.listTools()).tools.filter((tool) => tool.outputSchema).map((tool) => [tool.name, tool.outputSchema]));
+    running = await startApiKeyMcp({ scale: 10_000 });
+    ({ hq, client } = running);
+    outputSchemas = new Map(running.tools.filter((tool) => tool.outputSchema).map((tool) => [tool.name, tool.outputSchema]));
   });
   after(async () => {
-    await client?.close();
-    await mcp?.close();
-    await hq?.close();
+    await running?.close();
   });
 
   async function call(name: string, args: Record<string, unknown>): Promise<CallToolResult> {

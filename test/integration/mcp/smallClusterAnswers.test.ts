@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { ALL_SCOPES } from '../../../src/scopes';
-import { startHq, type RunningHq } from '../../hq/testing';
+import type { Client } from '@modelcontextprotocol/client';
+import type { RunningHq } from '../../hq/testing';
+import { startApiKeyMcp, type ApiKeyMcp } from './harness';
 
 /**
  * The default sample data (a small cluster): every list tool called with only the official
@@ -12,21 +10,16 @@ import { startHq, type RunningHq } from '../../hq/testing';
  */
 describe('small clusters answer as before (default emulator data)', function () {
   this.timeout(30_000);
+  let running: ApiKeyMcp | undefined;
   let hq: RunningHq;
-  let mcp: RunningMcpHttpServer;
   let client: Client;
 
   before(async () => {
-    hq = await startHq({ port: 0 });
-    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey, ALL_SCOPES) });
-    client = new Client({ name: 'small-cluster-test', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { Authorization: `Bearer ${hq.apiKey}` } } }));
-    await client.listTools();
+    running = await startApiKeyMcp();
+    ({ hq, client } = running);
   });
   after(async () => {
-    await client?.close();
-    await mcp?.close();
-    await hq?.close();
+    await running?.close();
   });
 
   async function text(name: string, args: Record<string, unknown>): Promise<string> {

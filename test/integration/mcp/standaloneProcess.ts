@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import * as esbuild from 'esbuild';
+import { startHq, type RunningHq } from '../../hq/testing';
 
 const ROOT = resolve(__dirname, '../../..');
 let built: Promise<string> | undefined;
@@ -25,6 +28,36 @@ export function buildBin(): Promise<string> {
     return outfile;
   })();
   return built;
+}
+
+/**
+ * Mocha hooks of a suite that runs the bundled bin against the emulator: bundles the bin and
+ * starts HQ on port 0 before the suite, closes HQ after it. Returns the running HQ (inside tests).
+ */
+export function bundledBinAndHq(): () => RunningHq {
+  let hq: RunningHq | undefined;
+  before(async () => {
+    await buildBin();
+    hq = await startHq({ port: 0 });
+  });
+  after(() => hq?.close());
+  return () => {
+    if (!hq) throw new Error('The emulator is not running: use the returned function inside tests only.');
+    return hq;
+  };
+}
+
+/** An SDK client connected to the bundled bin over stdio (its stderr piped, not inherited); `env` on top of PATH. */
+export async function connectStdioBin(env: Record<string, string>): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [await buildBin()],
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'stdio-test', version: '1' });
+  await client.connect(transport);
+  return client;
 }
 
 export interface RunningBin {

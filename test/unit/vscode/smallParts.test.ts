@@ -31,6 +31,15 @@ describe('StandaloneServerCopy', () => {
     assert.deepEqual(copies, [['/ext/lenses-0.1.0/dist/lenses-mcp.js', '/storage/lenses/lenses-mcp.js']]);
   });
 
+  it('copies the OpenTelemetry chunk beside the server when the VSIX ships it, so OTEL_ENABLED works for the copy too', async () => {
+    const { fs, copies } = fakeFs(['/ext/lenses-0.1.0/dist/lenses-mcp-otel.js']);
+    await new StandaloneServerCopy(fs, '/ext/lenses-0.1.0/dist/lenses-mcp.js', '/storage/lenses', new RecordingLogger()).install();
+    assert.deepEqual(copies, [
+      ['/ext/lenses-0.1.0/dist/lenses-mcp.js', '/storage/lenses/lenses-mcp.js'],
+      ['/ext/lenses-0.1.0/dist/lenses-mcp-otel.js', '/storage/lenses/lenses-mcp-otel.js'],
+    ]);
+  });
+
   it('on activation refreshes a copy made earlier, and makes none that was never asked for', async () => {
     const fresh = fakeFs();
     await new StandaloneServerCopy(fresh.fs, '/ext/b', '/storage', new RecordingLogger()).refreshIfInstalled();

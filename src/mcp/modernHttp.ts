@@ -1,0 +1,40 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
+import type { McpSessionContext } from './mcpSessionContext';
+
+/**
+ * 2026-07-28 requests on /mcp (a `_meta` envelope, no initialize, no session): one server per
+ * request. 2025 requests never reach it (`legacy: 'reject'`); they keep their session handling.
+ */
+export class ModernMcpRequests {
+  private readonly handler: ReturnType<typeof createMcpHandler>;
+  private readonly serve: ReturnType<typeof toNodeHandler>;
+
+  constructor(context: McpSessionContext) {
+    const { logger } = context;
+    this.handler = createMcpHandler(() => context.newServer(), {
+      legacy: 'reject',
+      onerror: (error) => logger.debug(`MCP 2026-07-28 request: ${error.message}`),
+    });
+    this.serve = toNodeHandler(this.handler, { onerror: (error) => logger.error(`MCP 2026-07-28 request failed: ${error.message}`) });
+  }
+
+  /** A POST whose body is a 2026-07-28 request (the SDK's own test, so both eras agree on it). */
+  async claims(request: IncomingMessage, body: unknown): Promise<boolean> {
+    return request.method === 'POST' && !(await isLegacyRequest(await toWebRequest(request, body), body));
+  }
+
+  handle(request: IncomingMessage, response: ServerResponse, body: unknown): Promise<void> {
+    return this.serve(request, response, body);
+  }
+
+  /** Clients listening through `subscriptions/listen` hear that the tools changed. */
+  notifyToolsChanged(): void {
+    this.handler.notify.toolsChanged();
+  }
+
+  close(): Promise<void> {
+    return this.handler.close();
+  }
+}

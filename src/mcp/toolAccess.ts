@@ -1,0 +1,14 @@
+import type { Scope } from '../scopes';
+import type { RequestAuthentication } from './authentication';
+
+/** What the tools may do for one request. */
+export type ToolAccess =
+  | {
+      kind: 'granted';
+      token: string;
+      scopes: ReadonlySet<Scope>;
+      /** The HQ the token is for, when not the server's own (embedded mode). */
+      lensesUrl?: string;
+    }
+  /** Embedded mode without a session: list the tools of `scopes`, answer calls with `message`. */
+  | Extract<RequestAuthentication, { kind: 'signed-out' }>;
