@@ -3,28 +3,13 @@ import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthErrorCode, type 
 import { REFRESH_LEASE_PREFIX } from '../../../src/oauth/refreshLease';
 import { SessionStore } from '../../../src/oauth/sessionStore';
 import { Arrivals, fakeSleep, json, MemorySecretStore, RecordingLogger, type FakeFetch } from './fakes';
-import { fakeHq, ISSUER } from './fakeHq';
+import { fakeHq, storedSession } from './fakeHq';
 
 // Several VS Code windows = several extension hosts, each with its own LensesOAuthClient,
 // over ONE SecretStorage. Here: several clients over one MemorySecretStore and one fake clock.
 
 const HOUR = 3600_000;
 const LEASE_KEY = `${REFRESH_LEASE_PREFIX}s1`;
-
-function storedSession(overrides: Partial<OAuthSession> = {}): OAuthSession {
-  return {
-    id: 's1',
-    issuer: ISSUER,
-    clientId: 'client-1',
-    resource: ISSUER,
-    accessToken: 'at-old-secretvalue',
-    refreshToken: 'rt-old-secretvalue',
-    expiresAt: HOUR,
-    scopes: ['read', 'write'],
-    account: { id: 'admin', label: 'admin' },
-    ...overrides,
-  };
-}
 
 /**
  * A token endpoint like HQ's (AS-06): refresh tokens rotate, and a spent refresh token

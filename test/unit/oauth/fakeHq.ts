@@ -1,6 +1,23 @@
+import type { OAuthSession } from '../../../src/oauth';
 import { Arrivals, FakeFetch, json, type RecordedRequest } from './fakes';
 
 export const ISSUER = 'https://hq.example.com';
+
+/** A stored session at ISSUER whose access token expires at 1 h on the fake clock. */
+export function storedSession(overrides: Partial<OAuthSession> = {}): OAuthSession {
+  return {
+    id: 's1',
+    issuer: ISSUER,
+    clientId: 'client-1',
+    resource: ISSUER,
+    accessToken: 'at-old-secretvalue',
+    refreshToken: 'rt-old-secretvalue',
+    expiresAt: 3600_000,
+    scopes: ['read', 'write'],
+    account: { id: 'admin', label: 'admin' },
+    ...overrides,
+  };
+}
 
 /** Knobs for a fake HQ authorization server served by a FakeFetch. */
 export interface FakeHqOptions {

@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthSession } from '../../../src/oauth';
 import { Arrivals, hangingFetch, hungHq, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
-import { fakeHq, ISSUER } from './fakeHq';
+import { fakeHq, ISSUER, storedSession } from './fakeHq';
 
 const HOUR = 3600_000;
-
-function storedSession(overrides: Partial<OAuthSession> = {}): OAuthSession {
-  return {
-    id: 's1',
-    issuer: ISSUER,
-    clientId: 'client-1',
-    resource: ISSUER,
-    accessToken: 'at-old-secretvalue',
-    refreshToken: 'rt-old-secretvalue',
-    expiresAt: HOUR,
-    scopes: ['read', 'write'],
-    account: { id: 'admin', label: 'admin' },
-    ...overrides,
-  };
-}
 
 function setup(fake: FakeFetch, session: OAuthSession = storedSession(), extra: Partial<ConstructorParameters<typeof LensesOAuthClient>[0]> = {}) {
   const secrets = new MemorySecretStore();
