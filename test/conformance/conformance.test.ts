@@ -10,6 +10,7 @@ import { startBin, type RunningBin } from '../integration/mcp/standaloneProcess'
 const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 const EXPECTED_FAILURES = join(__dirname, 'expected-failures.yml');
+const EXPECTED_FAILURES_2026 = join(__dirname, 'expected-failures-2026-07-28.yml');
 
 /**
  * A Node the conformance CLI runs on (it needs 22+; the project supports 20): this one when new
@@ -21,7 +22,7 @@ function conformanceNode(): string | undefined {
   return existsSync(cached) ? cached : undefined;
 }
 
-describe('MCP conformance (server scenarios) against the standalone lenses-mcp', function () {
+describe('MCP conformance (server scenarios, both protocol generations) against the standalone lenses-mcp', function () {
   this.timeout(180_000);
   let hq: RunningHq;
   let bin: RunningBin;
@@ -48,9 +49,10 @@ describe('MCP conformance (server scenarios) against the standalone lenses-mcp',
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('passes every scenario but the fixture-only ones listed in expected-failures.yml, dns-rebinding-protection included', async () => {
+  /** Runs the conformance CLI's server scenarios against the bin; resolves with its exit code and the summary it printed. */
+  async function runScenarios(selection: string[], expectedFailures: string): Promise<{ code: number | null; summary: string }> {
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolveRun) => {
-      const child = spawn(node, [CLI, 'server', '--url', bin.url, '--suite', 'all', '--expected-failures', EXPECTED_FAILURES], {
+      const child = spawn(node, [CLI, 'server', '--url', bin.url, ...selection, '--expected-failures', expectedFailures], {
         cwd: workDir,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -59,11 +61,33 @@ describe('MCP conformance (server scenarios) against the standalone lenses-mcp',
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       child.once('exit', (exitCode) => resolveRun({ code: exitCode, output: text }));
     });
-    const summary = output.slice(output.indexOf('=== SUMMARY ==='));
+    return { code, summary: output.slice(output.indexOf('=== SUMMARY ===')) };
+  }
+
+  it('2025-11-25 (initialize handshake, sessions): passes every scenario but the fixture-only ones in expected-failures.yml, dns-rebinding-protection included', async () => {
+    const { code, summary } = await runScenarios(['--suite', 'all', '--spec-version', '2025-11-25'], EXPECTED_FAILURES);
     assert.equal(code, 0, summary);
     assert.match(summary, /✓ dns-rebinding-protection: [1-9]\d* passed, 0 failed/);
     for (const scenario of ['server-initialize', 'ping', 'logging-set-level', 'tools-list', 'prompts-list', 'server-sse-multiple-streams']) {
       assert.match(summary, new RegExp(`✓ ${scenario}: `), scenario);
     }
+  });
+
+  it('2026-07-28 (stateless, a _meta envelope per request): passes what the revision requires but the fixture-only checks in expected-failures-2026-07-28.yml', async () => {
+    const { code, summary } = await runScenarios(['--requirements', '2026-07-28'], EXPECTED_FAILURES_2026);
+    assert.equal(code, 0, summary);
+    // server-stateless is more than its fixture checks: discover, the envelope rules, 400/404 codes, subscriptions/listen.
+    assert.match(summary, /server-stateless: (2[0-9]|[3-9]\d) passed/);
+    for (const scenario of [
+      'tools-list',
+      'prompts-list',
+      'dns-rebinding-protection',
+      'server-sse-multiple-streams',
+      'input-required-result-unsupported-methods',
+      'input-required-result-validate-input',
+    ]) {
+      assert.match(summary, new RegExp(`✓ ${scenario}: [1-9]\\d* passed, 0 failed`), scenario);
+    }
+    assert.match(summary, /caching: [1-9]\d* passed, 2 failed/, 'caching fails only on resources/list and resources/templates/list');
   });
 });
