@@ -2,8 +2,11 @@ import { appendFileSync, closeSync, openSync } from 'node:fs';
 import { silentLogger, type Logger } from '../../log';
 import type { Scope } from '../../scopes';
 
-/** How a write or delete call ended. */
-export type AuditOutcome = 'run' | 'declined' | 'refused' | 'failed';
+/**
+ * How a write or delete call ended. `asked`: a 2026-07-28 request answered with the confirmation
+ * to ask (`input_required`); its retry, if the client makes one, is recorded on its own.
+ */
+export type AuditOutcome = 'run' | 'declined' | 'refused' | 'failed' | 'asked';
 
 /**
  * One audit record. Names and short codes only: never a token, an API key or the call's

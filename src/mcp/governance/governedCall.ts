@@ -50,7 +50,8 @@ export interface GovernedCallDependencies {
  * with the needed scope on a protected environment, the user's confirmation through
  * `elicitation/create` (RS-20: declined, cancelled, unanswered or impossible → the handler
  * never runs). A 2026-07-28 client is asked through an `input_required` result instead, and its
- * retried call carries the answer. Every write or delete call that ends leaves one audit record.
+ * retried call carries the answer. Every write or delete call that ends leaves one audit record
+ * (for a 2026-07-28 client, the request that is answered with the question is one: `asked`).
  */
 export function governToolCalls(dependencies: GovernedCallDependencies, handler: ToolCallHandler): GovernedToolCallHandler {
   const now = dependencies.now ?? Date.now;
@@ -128,7 +129,11 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
       // 2026-07-28 has no server-to-client request: the question goes back as input_required, and
       // the retried call (same arguments, checked again above) carries the user's answer.
       const answered = extra.mcpReq.inputResponses?.[CONFIRMATION_INPUT];
-      if (answered === undefined) return inputRequired({ inputRequests: { [CONFIRMATION_INPUT]: inputRequired.elicit(question) } });
+      if (answered === undefined) {
+        // This request ends here; a client that never retries still leaves the attempt in the trail.
+        record('asked', 'input-required');
+        return inputRequired({ inputRequests: { [CONFIRMATION_INPUT]: inputRequired.elicit(question) } });
+      }
       answer = isElicitResult(answered) ? answered : { action: 'cancel' };
     } else {
       try {

@@ -8,6 +8,7 @@ import {
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { AuditLog, fixedGovernance, type AuditEntry } from '../../../src/mcp/governance';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { startHq, type RunningHq } from '../../hq/testing';
@@ -27,7 +28,13 @@ function httpTransport(url: string, token: string): StreamableHTTPClientTranspor
 }
 
 /** A hand-written 2026-07-28 request: the `_meta` envelope and the headers mirroring it, no session. */
-function modernPost(url: string, token: string | undefined, method: string, params: Record<string, unknown> = {}): Promise<Response> {
+function modernPost(
+  url: string,
+  token: string | undefined,
+  method: string,
+  params: Record<string, unknown> = {},
+  capabilities: Record<string, unknown> = {},
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: {
@@ -47,7 +54,7 @@ function modernPost(url: string, token: string | undefined, method: string, para
         _meta: {
           [PROTOCOL_VERSION_META_KEY]: MODERN_PROTOCOL_VERSION,
           [CLIENT_INFO_META_KEY]: { name: 'raw', version: '1' },
-          [CLIENT_CAPABILITIES_META_KEY]: {},
+          [CLIENT_CAPABILITIES_META_KEY]: capabilities,
         },
       },
     }),
@@ -148,11 +155,19 @@ describe('protected-environment confirmation for a 2026-07-28 client (input_requ
   this.timeout(30_000);
   let hq: RunningHq;
   let mcp: RunningMcpHttpServer;
+  let audit: AuditEntry[];
   const clients: Client[] = [];
 
   beforeEach(async () => {
     hq = await startHq({ port: 0 });
-    mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator: new ApiKeyAuthenticator(hq.apiKey) });
+    audit = [];
+    mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new ApiKeyAuthenticator(hq.apiKey),
+      governance: fixedGovernance(undefined, { audit: new AuditLog(undefined, { append: (line) => audit.push(JSON.parse(line) as AuditEntry) }) }),
+    });
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
@@ -193,6 +208,34 @@ describe('protected-environment confirmation for a 2026-07-28 client (input_requ
     assert.equal(questions.length, 1);
     assert.match(questions[0], /^Delete connector orders-sink in prod\? prod is a protected environment \(tier production\).*Type "orders-sink" to confirm/);
     assert.ok(!(await connectors('prod')).includes('orders-sink'));
+    // Two requests, two records: the one answered with the question, and the retry that ran.
+    assert.deepEqual(
+      audit.map((entry) => [entry.tool, entry.environment, entry.resource, entry.outcome, entry.reason]),
+      [
+        ['delete_kafka_connector', 'prod', 'orders-sink', 'asked', 'input-required'],
+        ['delete_kafka_connector', 'prod', 'orders-sink', 'run', 'confirmed'],
+      ],
+    );
+  });
+
+  it('RS-20 a 2026-07-28 client that never retries after input_required: nothing changes, and the audit trail still shows the attempt', async () => {
+    const response = await modernPost(
+      mcp.url,
+      undefined,
+      'tools/call',
+      { name: 'delete_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' } },
+      { elicitation: { form: {} } },
+    );
+    assert.equal(response.status, 200);
+    const answer = (await response.json()) as { result?: { resultType?: string; inputRequests?: Record<string, unknown> } };
+    assert.equal(answer.result?.resultType, 'input_required', JSON.stringify(answer));
+    assert.ok(answer.result?.inputRequests?.lenses_confirmation, 'the confirmation is what is asked');
+    assert.ok((await connectors('prod')).includes('orders-sink'));
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0].outcome, 'asked');
+    assert.equal(audit[0].reason, 'input-required');
+    assert.equal(audit[0].resource, 'orders-sink');
+    assert.match(audit[0].account, /^token:[0-9a-f]{8}$/);
   });
 
   it('RS-20 declined through input_required: a tool error saying nothing changed, and the connector stays', async () => {
@@ -201,6 +244,13 @@ describe('protected-environment confirmation for a 2026-07-28 client (input_requ
     assert.equal(result.isError, true);
     assert.match(resultText(result), /^Delete connector orders-sink in prod: not done, nothing was changed\. The user declined/);
     assert.ok((await connectors('prod')).includes('orders-sink'));
+    assert.deepEqual(
+      audit.map((entry) => [entry.outcome, entry.reason]),
+      [
+        ['asked', 'input-required'],
+        ['declined', 'declined'],
+      ],
+    );
   });
 
   it('RS-20 a 2026-07-28 client without the elicitation capability is refused with how to allow it; nothing changes', async () => {
