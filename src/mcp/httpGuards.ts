@@ -120,16 +120,29 @@ export async function readJsonBody(request: IncomingMessage, maxBytes = MAX_BODY
 
 interface JsonRpcCall {
   method?: unknown;
-  params?: { name?: unknown };
+  params?: { name?: unknown; arguments?: unknown };
+}
+
+/** One tools/call of a message or batch: the tool's name and its arguments when they are an object. */
+export interface CalledTool {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** Every tools/call in a JSON-RPC message or batch. */
+export function calledTools(body: unknown): CalledTool[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((message) => {
+    const call = message as JsonRpcCall | null;
+    if (!call || typeof call !== 'object' || call.method !== 'tools/call' || typeof call.params?.name !== 'string') return [];
+    const args = call.params.arguments;
+    return [{ name: call.params.name, arguments: typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : {} }];
+  });
 }
 
 /** The tool names of every tools/call in a JSON-RPC message or batch. */
 export function calledToolNames(body: unknown): string[] {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.flatMap((message) => {
-    const call = message as JsonRpcCall | null;
-    return call && typeof call === 'object' && call.method === 'tools/call' && typeof call.params?.name === 'string' ? [call.params.name] : [];
-  });
+  return calledTools(body).map((call) => call.name);
 }
 
 export function isInitializeRequest(body: unknown): boolean {

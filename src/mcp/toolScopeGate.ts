@@ -2,29 +2,33 @@ import type { ServerResponse } from 'node:http';
 import { fingerprint, type Logger } from '../log';
 import type { Scope } from '../scopes';
 import type { RequestAuthenticator } from './authentication';
-import { policyRefusal, type Governance } from './governance';
-import { calledToolNames } from './httpGuards';
+import { auditRecord, describeAction, policyRefusal, type Governance } from './governance';
+import { calledTools } from './httpGuards';
 import { sendError } from './httpResponses';
 import type { ToolAccess } from './toolAccess';
-import { LENSES_TOOLS } from './tools';
+import { LENSES_TOOLS, type LensesTool } from './tools';
 
 /** The insufficient_scope challenge for a tools/call whose tool needs a scope the request lacks. */
 export class ToolScopeGate {
-  private readonly toolScopes = new Map<string, Scope>(LENSES_TOOLS.map((tool) => [tool.name, tool.scope]));
+  private readonly tools = new Map<string, LensesTool>(LENSES_TOOLS.map((tool) => [tool.name, tool]));
 
   constructor(
     private readonly authenticator: RequestAuthenticator,
     private readonly governance: Governance,
     private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** True when the body may go on; false when it was answered with the authenticator's challenge. */
   admits(body: unknown, access: ToolAccess, response: ServerResponse): boolean {
-    for (const name of calledToolNames(body)) {
-      const needed = this.toolScopes.get(name);
-      if (needed && !access.scopes.has(needed) && this.authenticator.insufficientScope && !this.offByPolicy(name)) {
+    for (const call of calledTools(body)) {
+      const tool = this.tools.get(call.name);
+      const needed: Scope | undefined = tool?.scope;
+      if (tool && needed && !access.scopes.has(needed) && this.authenticator.insufficientScope && !this.offByPolicy(tool)) {
         const refusal = this.authenticator.insufficientScope(access.scopes, needed);
-        this.logger.info(`Refused ${name}: needs "${needed}"${access.kind === 'granted' ? ` (token ${fingerprint(access.token)})` : ''}`);
+        this.logger.info(`Refused ${call.name}: needs "${needed}"${access.kind === 'granted' ? ` (token ${fingerprint(access.token)})` : ''}`);
+        // Refused before any server sees it: the audit trail would otherwise miss this write or delete call.
+        if (needed !== 'read') this.audit(tool, call.arguments, access);
         sendError(response, refusal.status, refusal.message, refusal.headers);
         return false;
       }
@@ -32,8 +36,15 @@ export class ToolScopeGate {
     return true;
   }
 
+  private audit(tool: LensesTool, args: Record<string, unknown>, access: ToolAccess): void {
+    const now = this.now();
+    this.governance.audit.record(
+      auditRecord({ tool, action: describeAction(tool, args), access, outcome: 'refused', reason: 'scope', started: now, ended: now }),
+    );
+  }
+
   /** A tool the governance rules turn off gets a tool error saying so, not a scope challenge a step-up cannot satisfy. */
-  private offByPolicy(name: string): boolean {
-    return LENSES_TOOLS.some((tool) => tool.name === name && policyRefusal(tool, this.governance.rules().tools) !== undefined);
+  private offByPolicy(tool: LensesTool): boolean {
+    return policyRefusal(tool, this.governance.rules().tools) !== undefined;
   }
 }

@@ -9,11 +9,11 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { path, type LensesClient } from '../../lenses';
-import { fingerprint } from '../../log';
 import type { ToolAccess } from '../toolAccess';
 import { errorResult } from '../toolResults';
 import type { LensesTool } from '../tools';
 import type { AuditOutcome } from './auditLog';
+import { auditRecord } from './auditRecord';
 import { confirmationRequest, confirmationVerdict, notConfirmedMessage } from './confirmation';
 import type { Governance } from './governance';
 import { needsTier, protectionReason } from './protectedEnvironments';
@@ -68,19 +68,8 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
     const parsed = tool.inputSchema.safeParse(rawArgs);
     const action = describeAction(tool, parsed.success && isRecord(parsed.data) ? parsed.data : rawArgs);
     const access = dependencies.access(extra);
-    const record = (outcome: AuditOutcome, reason?: string) => {
-      governance.audit.record({
-        time: new Date(started).toISOString(),
-        account: access?.kind === 'granted' ? `token:${fingerprint(access.token)}` : 'none',
-        tool: tool.name,
-        scope: tool.scope,
-        environment: action.environment,
-        resource: action.resource,
-        outcome,
-        reason,
-        durationMs: Math.max(0, Math.round(now() - started)),
-      });
-    };
+    const record = (outcome: AuditOutcome, reason?: string) =>
+      governance.audit.record(auditRecord({ tool, action, access, outcome, reason, started, ended: now() }));
     const run = async (confirmed: boolean) => {
       let result: CallToolResult;
       try {

@@ -1,5 +1,6 @@
 /** Governed agent access: read-only mode, tool filters, protected environments, the audit trail. Plain Node. */
 export { AuditLog, fileAuditSink, type AuditEntry, type AuditOutcome, type AuditSink } from './auditLog';
+export { auditRecord, type AuditedCall } from './auditRecord';
 export { DEFAULT_RULES, fixedGovernance, governanceInstructions, type Governance, type GovernanceRules } from './governance';
 export { GOVERNANCE_VARIABLES, GovernanceConfigError, readGovernanceConfig, type GovernanceConfig } from './governanceConfig';
 export {
@@ -21,6 +22,7 @@ export {
   parseEnvironmentSelectors,
   type EnvironmentSelector,
 } from './protectedEnvironments';
+export { describeAction, type DescribedAction } from './toolActions';
 export { TOOL_AREAS, areaLabel, areaOf, type ToolArea } from './toolAreas';
 export {
   OPEN_POLICY,

@@ -481,6 +481,48 @@ describe('Governance in OAuth resource-server mode', function () {
       await hq.close();
     }
   });
+
+  it('a write or delete call refused by the 403 scope challenge (before any server sees it) still leaves its audit record; a read does not', async () => {
+    const hq = await startHq({ port: 0 });
+    const advertisedUrl = 'https://mcp.example.test';
+    const recorded = new Recorded();
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new OAuthResourceServerAuthenticator({
+        resource: `${advertisedUrl}/mcp`,
+        resourceMetadataUrl: `${advertisedUrl}/.well-known/oauth-protected-resource/mcp`,
+        scopes: ['read', 'write', 'delete'],
+        introspector: new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 }),
+      }),
+      advertisedUrl,
+      governance: fixedGovernance(rules(), { audit: new AuditLog(recorded, recorded) }),
+    });
+    try {
+      const token = (await obtainTokens(hq, { scopes: ['read'], resource: `${advertisedUrl}/mcp` })).accessToken;
+      const call = (name: string, args: Record<string, unknown>) =>
+        fetch(mcp.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }),
+        });
+      assert.equal((await call('delete_kafka_connector', { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' })).status, 403);
+      assert.equal((await call('create_topic', { environment: 'dev', topic_name: 'audited', partitions: 1, replication: 1 })).status, 403);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.environment, entry.resource, entry.outcome, entry.reason]),
+        [
+          ['delete_kafka_connector', 'prod', 'orders-sink', 'refused', 'scope'],
+          ['create_topic', 'dev', 'audited', 'refused', 'scope'],
+        ],
+      );
+      assert.match(String(recorded.json[0].account), /^token:[0-9a-f]{8}$/);
+      assert.ok(!JSON.stringify(recorded.json).includes(token), 'the token is never written');
+    } finally {
+      await mcp.close();
+      await hq.close();
+    }
+  });
 });
 
 describe('RS-20 the standalone bin over stdio: confirmation through elicitation, audit trail in LENSES_AUDIT_LOG', function () {

@@ -1,0 +1,31 @@
+import { fingerprint } from '../../log';
+import type { Scope } from '../../scopes';
+import type { ToolAccess } from '../toolAccess';
+import type { AuditEntry, AuditOutcome } from './auditLog';
+import type { DescribedAction } from './toolActions';
+
+export interface AuditedCall {
+  tool: { name: string; scope: Scope };
+  action: Pick<DescribedAction, 'environment' | 'resource'>;
+  access: ToolAccess | undefined;
+  outcome: AuditOutcome;
+  reason?: string;
+  /** When the call arrived and when it ended (epoch ms). */
+  started: number;
+  ended: number;
+}
+
+/** The audit record of one write or delete call: the credential only as its fingerprint. */
+export function auditRecord(call: AuditedCall): AuditEntry {
+  return {
+    time: new Date(call.started).toISOString(),
+    account: call.access?.kind === 'granted' ? `token:${fingerprint(call.access.token)}` : 'none',
+    tool: call.tool.name,
+    scope: call.tool.scope,
+    environment: call.action.environment,
+    resource: call.action.resource,
+    outcome: call.outcome,
+    reason: call.reason,
+    durationMs: Math.max(0, Math.round(call.ended - call.started)),
+  };
+}
