@@ -13,6 +13,7 @@ import {
   parseEnvironmentSelectors,
   parseToolSelectors,
   type AuditSink,
+  type Governance,
   type GovernanceRules,
 } from '../../../src/mcp/governance';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
@@ -452,10 +453,10 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
 
 describe('Governance in OAuth resource-server mode', function () {
   this.timeout(30_000);
-  it('read-only mode answers a write call from a read-only token with the read-only tool error, not a 403 scope challenge', async () => {
-    const hq = await startHq({ port: 0 });
-    const advertisedUrl = 'https://mcp.example.test';
-    const mcp = await startMcpHttpServer({
+  const advertisedUrl = 'https://mcp.example.test';
+  /** The HTTP server in OAuth resource-server mode, every request introspected. */
+  const oauthMcp = (hq: RunningHq, governance: Governance) =>
+    startMcpHttpServer({
       host: '127.0.0.1',
       port: 0,
       lensesUrl: hq.url,
@@ -466,8 +467,12 @@ describe('Governance in OAuth resource-server mode', function () {
         introspector: new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 }),
       }),
       advertisedUrl,
-      governance: fixedGovernance(rules({ readOnly: true })),
+      governance,
     });
+
+  it('read-only mode answers a write call from a read-only token with the read-only tool error, not a 403 scope challenge', async () => {
+    const hq = await startHq({ port: 0 });
+    const mcp = await oauthMcp(hq, fixedGovernance(rules({ readOnly: true })));
     try {
       const token = (await obtainTokens(hq, { scopes: ['read'], resource: `${advertisedUrl}/mcp` })).accessToken;
       const client = await connectClient(mcp.url, token);
@@ -484,21 +489,8 @@ describe('Governance in OAuth resource-server mode', function () {
 
   it('a write or delete call refused by the 403 scope challenge (before any server sees it) still leaves its audit record; a read does not', async () => {
     const hq = await startHq({ port: 0 });
-    const advertisedUrl = 'https://mcp.example.test';
     const recorded = new Recorded();
-    const mcp = await startMcpHttpServer({
-      host: '127.0.0.1',
-      port: 0,
-      lensesUrl: hq.url,
-      authenticator: new OAuthResourceServerAuthenticator({
-        resource: `${advertisedUrl}/mcp`,
-        resourceMetadataUrl: `${advertisedUrl}/.well-known/oauth-protected-resource/mcp`,
-        scopes: ['read', 'write', 'delete'],
-        introspector: new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 }),
-      }),
-      advertisedUrl,
-      governance: fixedGovernance(rules(), { audit: new AuditLog(recorded, recorded) }),
-    });
+    const mcp = await oauthMcp(hq, fixedGovernance(rules(), { audit: new AuditLog(recorded, recorded) }));
     try {
       const token = (await obtainTokens(hq, { scopes: ['read'], resource: `${advertisedUrl}/mcp` })).accessToken;
       const call = (name: string, args: Record<string, unknown>) =>
