@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server, Transport } from '@modelcontextprotocol/server';
+import type { AuthInfo, Server, Transport } from '@modelcontextprotocol/server';
 import { silentLogger, type Logger } from '../log';
 import type { McpTelemetry } from '../telemetry/telemetry';
 import type { RequestAuthenticator } from './authentication';
@@ -20,6 +20,7 @@ import { handleStatelessRequest } from './statelessHttp';
 import { StreamableHttpSessions } from './streamableHttpSessions';
 import { ToolScopeGate } from './toolScopeGate';
 import { fixedGovernance, type Governance } from './governance';
+import type { ToolSetChanges } from './cacheHints';
 
 export interface McpHttpServerOptions {
   host: string;
@@ -70,6 +71,8 @@ export interface McpHttpServerOptions {
   now?: () => number;
   /** Read-only mode, tool filters, protected environments, audit trail; shared by every session. */
   governance?: Governance;
+  /** What can change the tools of one bearer while the server runs; sets the 2026-07-28 cache hints (default `runtime`: not cacheable). */
+  toolSetChanges?: ToolSetChanges;
 }
 
 export interface RunningMcpHttpServer {
@@ -172,7 +175,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
 function sessionContext(options: McpHttpServerOptions, logger: Logger, governance: Governance, now: () => number): McpSessionContext {
   const authenticator = options.authenticator;
   return {
-    newServer: (): Server =>
+    newServer: (requestAuth?: AuthInfo): Server =>
       createLensesMcpServer({
         lensesUrl: options.lensesUrl,
         fetch: options.fetch,
@@ -183,6 +186,8 @@ function sessionContext(options: McpHttpServerOptions, logger: Logger, governanc
         sessionLost: (reason) => authenticator.sessionLost?.(reason),
         credential: authenticator.credential,
         governance,
+        toolSetChanges: options.toolSetChanges,
+        requestAuth,
       }),
     newSessionId: () => (options.replicaId ? `${options.replicaId}.${randomUUID()}` : randomUUID()),
     connect: (server: Server, transport: Transport) => server.connect(options.telemetry ? options.telemetry.traceTransport(transport) : transport),

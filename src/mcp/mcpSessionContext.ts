@@ -1,4 +1,4 @@
-import type { Server, Transport } from '@modelcontextprotocol/server';
+import type { AuthInfo, Server, Transport } from '@modelcontextprotocol/server';
 import type { Logger } from '../log';
 import type { Scope } from '../scopes';
 import type { McpSession } from './sessionRegistry';
@@ -6,8 +6,8 @@ import type { ToolAccess } from './toolAccess';
 
 /** What every kind of MCP session handling (sessionful, stateless, HTTP+SSE) is given. */
 export interface McpSessionContext {
-  /** A new Lenses MCP server (one per session, or per request when stateless). */
-  newServer(): Server;
+  /** A new Lenses MCP server (one per session, or per request when stateless); `requestAuth`: the one request it serves (2026-07-28). */
+  newServer(requestAuth?: AuthInfo): Server;
   /** `<replicaId>.<uuid>` with MCP_REPLICA_ID, else a uuid. */
   newSessionId(): string;
   /** Connects a server to its transport (traced when telemetry is on). */

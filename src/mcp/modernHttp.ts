@@ -13,7 +13,8 @@ export class ModernMcpRequests {
 
   constructor(context: McpSessionContext) {
     const { logger } = context;
-    this.handler = createMcpHandler(() => context.newServer(), {
+    // The request's access (req.auth) reaches the factory, so server/discover can describe it.
+    this.handler = createMcpHandler(({ authInfo }) => context.newServer(authInfo), {
       legacy: 'reject',
       onerror: (error) => logger.debug(`MCP 2026-07-28 request: ${error.message}`),
     });

@@ -24,6 +24,8 @@ import {
   type ToolCallExtra,
   type ToolCallHandler,
 } from './governance';
+import { accessInstructions } from './accessInstructions';
+import { lensesCacheHints, type ToolSetChanges } from './cacheHints';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
@@ -60,6 +62,13 @@ export interface LensesMcpServerOptions {
   credential?: CredentialKind;
   /** Read-only mode, tool filters, protected environments, audit trail (default: `tier:production` protected, audit to `logger`). */
   governance?: Governance;
+  /** What can change the tool set of one bearer while the server runs (default `runtime`: tools/list is not cacheable). */
+  toolSetChanges?: ToolSetChanges;
+  /**
+   * The authentication of the one request this instance serves (a 2026-07-28 request: one
+   * instance each): server/discover then says what that credential may use.
+   */
+  requestAuth?: AuthInfo;
 }
 
 const ACCESS_KEY = 'lensesAccess';
@@ -135,6 +144,11 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
   const tools = options.tools ?? LENSES_TOOLS;
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const governance = options.governance ?? fixedGovernance(undefined, { logger });
+  const rules = governance.rules();
+  // The SDK's serving entries install their own server/discover handler on every instance (it
+  // replaces one set here), built from these capabilities and instructions: so what the request's
+  // credential may use goes into the instructions, which the client hands to the model.
+  const access = accessOf(options.requestAuth, options.defaultAccess);
   const server = new Server(
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'Lenses MCP' },
     {
@@ -142,10 +156,12 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       capabilities: { tools: { listChanged: true }, prompts: {}, logging: {} },
       instructions: [
         'Tools for Lenses (Apache Kafka): environments, topics, datasets, connectors, consumer groups, SQL and SQL processors. Most tools take an "environment": call list_environments first.',
-        governanceInstructions(governance.rules(), governance.switches),
+        access ? accessInstructions(access, tools, rules.tools, options.credential) : '',
+        governanceInstructions(rules, governance.switches),
       ]
         .filter(Boolean)
         .join(' '),
+      cacheHints: lensesCacheHints(options.toolSetChanges ?? 'runtime'),
     },
   );
 

@@ -105,6 +105,7 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     telemetry: dependencies.telemetry,
     maxToolOutputChars: config.maxToolOutputChars,
     governance: standaloneGovernance(config, logger),
+    toolSetChanges: 'restart',
   });
 }
 
@@ -121,6 +122,7 @@ export function startStandaloneStdio(config: ServerConfig, dependencies: Standal
       defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
       credential: 'api-key',
       governance,
+      toolSetChanges: 'restart',
     });
   const transport = new StdioServerTransport();
   // The opening message picks the generation: initialize (2025) or server/discover (2026-07-28).
