@@ -22,8 +22,7 @@ export class ModernMcpRequests {
     this.handler = handler;
     const served = telemetry
       ? {
-          fetch: (request: Request, options?: McpHandlerRequestOptions) =>
-            telemetry.traceExchange(options?.parsedBody, () => handler.fetch(request, options)),
+          fetch: (request: Request, options?: McpHandlerRequestOptions) => telemetry.traceExchange(options?.parsedBody, () => handler.fetch(request, options)),
         }
       : handler;
     this.serve = toNodeHandler(served, { onerror: (error) => logger.error(`MCP 2026-07-28 request failed: ${error.message}`) });
