@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { Client, StreamableHTTPClientTransport, TRACEPARENT_META_KEY, TRACESTATE_META_KEY } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import * as esbuild from 'esbuild';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { TELEMETRY_CHUNK } from '../../../src/telemetry/telemetry';
@@ -357,6 +358,37 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
       await server.stop();
       await receiver.close();
     }
+  });
+
+  it('a 2026-07-28 stdio client gets the same spans (OTEL_EXPORTER=console on stderr), its traceparent continued', async () => {
+    const bin = await buildBin();
+    await buildChunkBeside(bin);
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin],
+      env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, OTEL_ENABLED: 'true', OTEL_EXPORTER: 'console' },
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const client = new Client({ name: 'telemetry-test', version: '1' }, { versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } });
+    await client.connect(transport);
+    const parent = clientTraceContext();
+    try {
+      assert.equal(client.getNegotiatedProtocolVersion(), MODERN_PROTOCOL_VERSION);
+      await client.callTool({ name: 'list_environments', arguments: {}, _meta: { [TRACEPARENT_META_KEY]: parent.traceparent } });
+    } finally {
+      // Closing stdin ends the bin, which flushes its spans first.
+      await client.close();
+    }
+    const spans = stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { name: string; traceId: string; spanId: string; parentSpanId?: string; attributes: Record<string, unknown> });
+    const call = spans.find((span) => span.name === 'tools/call list_environments');
+    assert.ok(call, stderr);
+    assert.deepEqual([call.traceId, call.parentSpanId, call.attributes['lenses.outcome']], [parent.traceId, parent.spanId, 'ok']);
+    assert.ok(spans.some((span) => span.name === 'HQ GET' && span.parentSpanId === call.spanId));
   });
 
   it('off (the default): the bin holds no OpenTelemetry code and runs without the chunk; on without the chunk: one warning, and it serves', async () => {
