@@ -81,6 +81,7 @@ class McpRequestSpans {
 
   /** A span for a request (a message with a method and an id) and the context to run its handler in; nothing for others. */
   open(message: unknown): { id: RequestId; span: Span; context: Context } | undefined {
+    if (typeof message !== 'object' || message === null) return undefined;
     const shape = message as JsonRpcShape;
     const id = shape.id;
     if (typeof shape.method !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) return undefined;
