@@ -35,7 +35,7 @@ export interface McpHttpServerOptions {
   transport?: 'http' | 'sse';
   /** MCP_REPLICA_ID: session IDs are `<replicaId>.<uuid>`, so a load balancer can route them. */
   replicaId?: string;
-  /** OTEL_ENABLED: a span per MCP request (HQ-call spans come from the fetch it is given). */
+  /** OTEL_ENABLED: a span per MCP request of either generation (HQ-call spans come from the fetch it is given). */
   telemetry?: McpTelemetry;
   /** MCP_ADVERTISED_URL (PRM `resource` = this + /mcp); its host is accepted in Host and Origin. */
   advertisedUrl?: string;
@@ -118,7 +118,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     : options.stateless
       ? { kind: 'stateless', handle: (request, response, body) => handleStatelessRequest(context, request, response, body) }
       : { kind: 'sessionful', sessions: new StreamableHttpSessions(context, sessions, options.resumableStreams !== false) };
-  const modern = sse ? undefined : new ModernMcpRequests(context);
+  const modern = sse ? undefined : new ModernMcpRequests(context, options.telemetry);
 
   const httpServer = createMcpListener(options.requestTimeoutMs ?? 60_000, logger, (request, response) => router.handle(request, response));
   const drain = new RequestDrain(httpServer);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
-import { createMcpHandler, isLegacyRequest } from '@modelcontextprotocol/server';
+import { createMcpHandler, isLegacyRequest, type McpHandlerRequestOptions } from '@modelcontextprotocol/server';
+import type { McpTelemetry } from '../telemetry/telemetry';
 import type { McpSessionContext } from './mcpSessionContext';
 
 /**
@@ -11,14 +12,21 @@ export class ModernMcpRequests {
   private readonly handler: ReturnType<typeof createMcpHandler>;
   private readonly serve: ReturnType<typeof toNodeHandler>;
 
-  constructor(context: McpSessionContext) {
+  /** With `telemetry`, each request is served inside its span (the SDK's per-request transport is left as it is: the server reads the era from it). */
+  constructor(context: McpSessionContext, telemetry?: McpTelemetry) {
     const { logger } = context;
     // The request's access (req.auth) reaches the factory, so server/discover can describe it.
-    this.handler = createMcpHandler(({ authInfo }) => context.newServer(authInfo), {
+    const handler = createMcpHandler(({ authInfo }) => context.newServer(authInfo), {
       legacy: 'reject',
       onerror: (error) => logger.debug(`MCP 2026-07-28 request: ${error.message}`),
     });
-    this.serve = toNodeHandler(this.handler, { onerror: (error) => logger.error(`MCP 2026-07-28 request failed: ${error.message}`) });
+    this.handler = handler;
+    const served = telemetry
+      ? {
+          fetch: (request: Request, options?: McpHandlerRequestOptions) => telemetry.traceExchange(options?.parsedBody, () => handler.fetch(request, options)),
+        }
+      : handler;
+    this.serve = toNodeHandler(served, { onerror: (error) => logger.error(`MCP 2026-07-28 request failed: ${error.message}`) });
   }
 
   /** A POST whose body is a 2026-07-28 request (the SDK's own test, so both eras agree on it). */

@@ -7,18 +7,20 @@
  * What spans carry: the MCP method, the tool name, the `environment` argument (a Lenses
  * environment name) and the outcome; for HQ calls the HTTP method, status and environment.
  * Never a token, API key, other argument value, URL or path (paths hold topic names).
+ * A request whose `_meta` carries the client's W3C trace context continues that trace.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { context, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { context, defaultTextMapGetter, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ExportResultCode, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { JSONRPCMessage, MessageExtraInfo, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
 import type { Logger } from '../log';
+import { watchAnswer } from './exchangeAnswer';
 import type { McpTelemetry, TelemetryModule, TelemetrySettings } from './telemetry';
 
 /** Environment names as Lenses allows them; anything else is not recorded. */
@@ -33,9 +35,11 @@ export const startTelemetry: TelemetryModule['startTelemetry'] = (settings: Tele
   // AsyncLocalStorage context: an HQ call made while a tool runs is a child of its MCP span.
   provider.register();
   const tracer = provider.getTracer('lenses-mcp', settings.serviceVersion);
+  const spans = new McpRequestSpans(tracer);
   traceSqlSockets(tracer);
   return {
-    traceTransport: (transport) => new TracedTransport(transport, tracer),
+    traceTransport: (transport) => new TracedTransport(transport, spans),
+    traceExchange: (message, serve) => tracedExchange(spans, message, serve),
     traceFetch: (inner) => tracedFetch(inner, tracer),
     shutdown: async () => {
       await provider
@@ -45,28 +49,118 @@ export const startTelemetry: TelemetryModule['startTelemetry'] = (settings: Tele
   };
 };
 
+/** The W3C trace context a request's `_meta` may carry (2026-07-28 defines it; 2025 clients may send it too). */
+interface TraceContextMeta {
+  traceparent?: unknown;
+  tracestate?: unknown;
+}
+
 interface JsonRpcShape {
   id?: unknown;
   method?: unknown;
-  params?: { name?: unknown; arguments?: { environment?: unknown } };
-  result?: { isError?: unknown };
+  params?: { name?: unknown; arguments?: { environment?: unknown }; _meta?: TraceContextMeta };
+  result?: { isError?: unknown; resultType?: unknown };
   error?: { code?: unknown };
 }
 
+type RequestId = string | number;
+
+/** What a span of a JSON-RPC request ends with: its answer's outcome, or none (closed unanswered). */
+type Outcome = 'ok' | 'tool_error' | 'input_required' | 'error';
+
 /**
- * A transport that opens a span for each JSON-RPC request it receives (`tools/call <tool>`,
- * as FastMCP names them) and ends it with the answer: `ok`, `tool_error` (a result with
- * isError) or `error` (a JSON-RPC error). The handler runs inside the span's context.
+ * The server span of one JSON-RPC request, either era: named as FastMCP names them
+ * (`tools/call <tool>`), a child of the client's W3C trace context when the request's
+ * `_meta` carries one (`traceparent`, `tracestate`: the SDK's TRACEPARENT_META_KEY and
+ * TRACESTATE_META_KEY, the same names as the HTTP headers); a malformed one is ignored.
+ */
+class McpRequestSpans {
+  private readonly propagator = new W3CTraceContextPropagator();
+
+  constructor(private readonly tracer: Tracer) {}
+
+  /** A span for a request (a message with a method and an id) and the context to run its handler in; nothing for others. */
+  open(message: unknown): { id: RequestId; span: Span; context: Context } | undefined {
+    if (typeof message !== 'object' || message === null) return undefined;
+    const shape = message as JsonRpcShape;
+    const id = shape.id;
+    if (typeof shape.method !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) return undefined;
+    const attributes: Attributes = { 'mcp.method.name': shape.method };
+    let name = shape.method;
+    if (shape.method === 'tools/call' && typeof shape.params?.name === 'string') {
+      name = `tools/call ${shape.params.name}`;
+      attributes['gen_ai.tool.name'] = shape.params.name;
+      const environment = shape.params.arguments?.environment;
+      if (typeof environment === 'string' && ENVIRONMENT_NAME.test(environment)) attributes['lenses.environment'] = environment;
+    }
+    const parent = this.clientContext(shape.params?._meta);
+    const span = this.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+    return { id, span, context: trace.setSpan(parent, span) };
+  }
+
+  /** Ends the span with the outcome of `answer` (a JSON-RPC result or error). */
+  answered(span: Span, answer: unknown): void {
+    const shape = answer as JsonRpcShape;
+    if (shape.error) {
+      if (typeof shape.error.code === 'number') span.setAttribute('rpc.jsonrpc.error_code', shape.error.code);
+      this.end(span, 'error');
+    } else if (shape.result?.isError === true) this.end(span, 'tool_error');
+    else if (shape.result?.resultType === 'input_required') this.end(span, 'input_required');
+    else this.end(span, 'ok');
+  }
+
+  end(span: Span, outcome?: Outcome): void {
+    if (outcome) span.setAttribute('lenses.outcome', outcome);
+    if (outcome === 'error' || outcome === 'tool_error') span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end();
+  }
+
+  private clientContext(meta: TraceContextMeta | undefined): Context {
+    const active = context.active();
+    if (typeof meta !== 'object' || meta === null || typeof meta.traceparent !== 'string') return active;
+    const carrier: Record<string, string> = { traceparent: meta.traceparent };
+    if (typeof meta.tracestate === 'string') carrier.tracestate = meta.tracestate;
+    return this.propagator.extract(active, carrier, defaultTextMapGetter);
+  }
+}
+
+/**
+ * A 2026-07-28 HTTP exchange: the SDK serves it on a per-request transport of its own (which
+ * must stay the object the server connects to), so the span is opened around the whole
+ * exchange and ended by the answer found in its Response.
+ */
+async function tracedExchange(spans: McpRequestSpans, message: unknown, serve: () => Promise<Response>): Promise<Response> {
+  const opened = spans.open(message);
+  if (!opened) return serve();
+  let response: Response;
+  try {
+    response = await context.with(opened.context, serve);
+  } catch (error) {
+    opened.span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
+    spans.end(opened.span, 'error');
+    throw error;
+  }
+  const status = response.status;
+  return watchAnswer(response, opened.id, (answer) =>
+    answer ? spans.answered(opened.span, answer) : spans.end(opened.span, status >= 400 ? 'error' : undefined),
+  );
+}
+
+/**
+ * A transport that opens a span for each JSON-RPC request it receives and ends it with the
+ * answer: `ok`, `tool_error` (a result with isError), `input_required` (a 2026-07-28 result
+ * asking the client for input first) or `error` (a JSON-RPC error). The handler runs inside
+ * the span's context.
  */
 class TracedTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
-  private readonly open = new Map<string | number, Span>();
+  private readonly open = new Map<RequestId, Span>();
 
   constructor(
     private readonly inner: Transport,
-    private readonly tracer: Tracer,
+    private readonly spans: McpRequestSpans,
   ) {}
 
   get sessionId(): string | undefined {
@@ -83,7 +177,7 @@ class TracedTransport implements Transport {
     const ownError = this.inner.onerror;
     this.inner.onclose = () => {
       ownClose?.();
-      for (const span of this.open.values()) span.end();
+      for (const span of this.open.values()) this.spans.end(span);
       this.open.clear();
       this.onclose?.();
     };
@@ -105,24 +199,15 @@ class TracedTransport implements Transport {
   }
 
   private received(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
-    const shape = message as JsonRpcShape;
-    const id = shape.id;
-    if (typeof shape.method !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) {
+    const opened = this.spans.open(message);
+    if (!opened) {
       this.onmessage?.(message, extra);
       return;
     }
-    const attributes: Attributes = { 'mcp.method.name': shape.method };
-    let name = shape.method;
-    if (shape.method === 'tools/call' && typeof shape.params?.name === 'string') {
-      name = `tools/call ${shape.params.name}`;
-      attributes['gen_ai.tool.name'] = shape.params.name;
-      const environment = shape.params.arguments?.environment;
-      if (typeof environment === 'string' && ENVIRONMENT_NAME.test(environment)) attributes['lenses.environment'] = environment;
-    }
-    const span = this.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes });
-    this.open.get(id)?.end();
-    this.open.set(id, span);
-    context.with(trace.setSpan(context.active(), span), () => this.onmessage?.(message, extra));
+    const earlier = this.open.get(opened.id);
+    if (earlier) this.spans.end(earlier);
+    this.open.set(opened.id, opened.span);
+    context.with(opened.context, () => this.onmessage?.(message, extra));
   }
 
   private answered(message: JSONRPCMessage): void {
@@ -131,17 +216,7 @@ class TracedTransport implements Transport {
     const span = this.open.get(shape.id);
     if (!span) return;
     this.open.delete(shape.id);
-    if (shape.error) {
-      span.setAttribute('lenses.outcome', 'error');
-      if (typeof shape.error.code === 'number') span.setAttribute('rpc.jsonrpc.error_code', shape.error.code);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-    } else if (shape.result?.isError === true) {
-      span.setAttribute('lenses.outcome', 'tool_error');
-      span.setStatus({ code: SpanStatusCode.ERROR });
-    } else {
-      span.setAttribute('lenses.outcome', 'ok');
-    }
-    span.end();
+    this.spans.answered(span, message);
   }
 }
 

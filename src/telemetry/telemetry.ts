@@ -19,6 +19,12 @@ export interface TelemetrySettings {
 export interface McpTelemetry {
   /** The same transport, with a span per JSON-RPC request it receives (ended by its answer). */
   traceTransport(transport: Transport): Transport;
+  /**
+   * Serves one HTTP exchange of `message` (a parsed JSON-RPC body) inside a span for it, when
+   * the SDK owns the transport (2026-07-28 requests): the span ends with the answer found in
+   * the Response, which reaches the client unchanged.
+   */
+  traceExchange(message: unknown, serve: () => Promise<Response>): Promise<Response>;
   /** A fetch that makes a span per HQ call, a child of the MCP request span it runs under. */
   traceFetch(fetch: typeof globalThis.fetch): typeof globalThis.fetch;
   /** Exports what is buffered and stops. */
