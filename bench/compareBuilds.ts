@@ -66,8 +66,16 @@ async function main(): Promise<void> {
     console.log(`${r.label.padEnd(36)} ${r.callsPerSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)}`);
   const [oldKey, newKey, newKeyModern, oldOAuth, newOAuth, newOAuthModern] = results;
   const ratio = (r: Result, to: Result) => (r.callsPerSecond / to.callsPerSecond).toFixed(2);
-  console.log(`\ncurrent/baseline (2025 handshake, target ≥ 0.95): API key ${ratio(newKey, oldKey)}   OAuth strict ${ratio(newOAuth, oldOAuth)}`);
-  console.log(`current 2026-07-28/baseline (target ≥ 0.95):       API key ${ratio(newKeyModern, oldKey)}   OAuth strict ${ratio(newOAuthModern, oldOAuth)}`);
+  // p50 moves less than calls/s when other work shares the machine: both are printed.
+  const latency = (r: Result, to: Result) => (r.p50 / to.p50).toFixed(2);
+  console.log(`\ncalls/s current/baseline (target ≥ 0.95)   2025 handshake: API key ${ratio(newKey, oldKey)}   OAuth strict ${ratio(newOAuth, oldOAuth)}`);
+  console.log(
+    `                                          2026-07-28:     API key ${ratio(newKeyModern, oldKey)}   OAuth strict ${ratio(newOAuthModern, oldOAuth)}`,
+  );
+  console.log(`p50 current/baseline (target ≤ 1.05)       2025 handshake: API key ${latency(newKey, oldKey)}   OAuth strict ${latency(newOAuth, oldOAuth)}`);
+  console.log(
+    `                                          2026-07-28:     API key ${latency(newKeyModern, oldKey)}   OAuth strict ${latency(newOAuthModern, oldOAuth)}`,
+  );
 }
 
 main().catch((error: unknown) => {
