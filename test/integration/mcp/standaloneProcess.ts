@@ -24,6 +24,8 @@ export function buildBin(): Promise<string> {
       external: ['bufferutil', 'utf-8-validate'],
       banner: { js: '#!/usr/bin/env node' },
       logLevel: 'silent',
+      // The validator the shipped bundle carries (esbuild.mjs), so the tests run what users get.
+      alias: { '@modelcontextprotocol/server/_shims': join(ROOT, 'src/mcp/sdkShims.ts') },
     });
     return outfile;
   })();
