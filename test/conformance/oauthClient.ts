@@ -78,6 +78,8 @@ class AuthorizedFetch {
   readonly fetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
     let signedIn = false;
     for (;;) {
+      // refreshed single-flight ahead of expiry, as the extension's sessions are
+      if (this.session) this.session = await this.oauth.validSession(this.session.id);
       const headers = new Headers(init?.headers);
       if (this.session) headers.set('authorization', `Bearer ${this.session.accessToken}`);
       const response = await fetch(url, { ...init, headers });
