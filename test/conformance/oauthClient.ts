@@ -91,7 +91,7 @@ class AuthorizedFetch {
       if (response.status === 401) {
         if (signedIn) return response;
         await response.body?.cancel();
-        this.session = await this.oauth.signIn({ hqUrl: this.mcpUrl, mcpUrl: this.mcpUrl, challenge: header });
+        await this.replace(await this.oauth.signIn({ hqUrl: this.mcpUrl, mcpUrl: this.mcpUrl, challenge: header }));
         signedIn = true;
         continue;
       }
@@ -102,9 +102,15 @@ class AuthorizedFetch {
       }
       await response.body?.cancel();
       log(`step-up asking "${plan.scopes.join(' ')}"`);
-      this.session = await this.oauth.signIn({ hqUrl: this.mcpUrl, mcpUrl: this.mcpUrl, challenge: header, heldScopes: this.session?.scopes });
+      await this.replace(await this.oauth.signIn({ hqUrl: this.mcpUrl, mcpUrl: this.mcpUrl, challenge: header, heldScopes: this.session?.scopes }));
     }
   };
+
+  /** The new session replaces the earlier one, which is forgotten (CL-24). */
+  private async replace(session: OAuthSession): Promise<void> {
+    if (this.session && this.session.id !== session.id) await this.oauth.forget(this.session.id);
+    this.session = session;
+  }
 }
 
 async function main(): Promise<void> {
