@@ -25,12 +25,25 @@ export function publicTokenClient(clientId: string): TokenClient {
  */
 export function confidentialTokenClient(as: oauth.AuthorizationServer, clientId: string, clientSecret: string): TokenClient {
   const supported = as.token_endpoint_auth_methods_supported;
-  if (!supported || supported.includes('client_secret_basic')) return { clientId, method: 'client_secret_basic', auth: oauth.ClientSecretBasic(clientSecret) };
+  if (!supported || supported.includes('client_secret_basic')) return { clientId, method: 'client_secret_basic', auth: clientSecretBasic(clientSecret) };
   if (supported.includes('client_secret_post')) return { clientId, method: 'client_secret_post', auth: oauth.ClientSecretPost(clientSecret) };
   throw new OAuthError(
     'registration_failed',
     `The authorization server ${as.issuer} accepts no client secret at its token endpoint (it lists ${supported.join(', ') || 'no methods'}), so the configured client secret cannot be used.`,
   );
+}
+
+/**
+ * HTTP Basic client authentication (RFC 6749 §2.3.1): ID and secret form-encoded, then base64.
+ * Unlike oauth4webapi's ClientSecretBasic, `-` `.` `_` `~` `!` `*` `'` `(` `)` stay as they are
+ * (encodeURIComponent): every server that form-decodes reads the same ID, and the many that
+ * do not decode (the MCP conformance suite's among them) still recognise `my-client`
+ * instead of seeing `my%2Dclient`.
+ */
+function clientSecretBasic(clientSecret: string): oauth.ClientAuth {
+  return (_as, client, _body, headers) => {
+    headers.set('authorization', `Basic ${btoa(`${encodeURIComponent(client.client_id)}:${encodeURIComponent(clientSecret)}`)}`);
+  };
 }
 
 /** oauth4webapi's client object for a TokenClient. */

@@ -173,6 +173,17 @@ describe('OAuth client against the MCP authorization spec (fake servers)', () =>
     assert.doesNotMatch(logger.lines.join('\n'), /the-secret/);
   });
 
+  it('CL-23 client_secret_basic sends a client ID and secret with "-" "." "_" "~" unescaped, reserved characters form-encoded', async () => {
+    const fake = fakeHq({ metadata: metadata({ token_endpoint_auth_methods_supported: ['client_secret_basic'] }) });
+    const { client } = clientWith(fake, { clientId: 'pre-registered.client_1~a', clientSecret: 'the-secret:with%colon' });
+    await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    const exchange = fake.requests.find((r) => r.url.pathname === '/oauth2/token');
+    const [scheme, credentials] = (exchange?.headers.get('authorization') ?? '').split(' ');
+    assert.equal(scheme, 'Basic');
+    assert.equal(Buffer.from(credentials ?? '', 'base64').toString('utf8'), 'pre-registered.client_1~a:the-secret%3Awith%25colon');
+    assert.equal(new URLSearchParams(exchange?.body).get('client_secret'), null);
+  });
+
   it('CL-23 a configured secret with an authorization server that takes no secret fails before the browser opens, naming what it takes', async () => {
     const fake = fakeHq({ metadata: metadata({ token_endpoint_auth_methods_supported: ['private_key_jwt'] }) });
     const { client, browser } = clientWith(fake, { clientId: 'pre-registered', clientSecret: 'the-secret' });
