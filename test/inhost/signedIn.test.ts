@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { LINK_SECRET_HEADER } from '../../src/mcp/embeddedAuthenticator';
+import { MODERN_PROTOCOL_VERSION } from '../../src/mcp/server';
 import { extensionApi, within } from './extension';
 
 /**
@@ -80,6 +82,32 @@ describe('signed in to the emulator through the browser (in the extension host)'
     });
     assert.equal(refused.status, 403, 'without the link secret');
     await refused.text();
+  });
+
+  it('the embedded server serves both protocol generations to the SDK v2 client: the 2025 handshake and 2026-07-28, the same 24 read tools', async () => {
+    const api = await extensionApi();
+    const [placeholder] = api.mcpProvider.provideMcpServerDefinitions();
+    const resolved = await within(api.mcpProvider.resolveMcpServerDefinition(placeholder), 'resolveMcpServerDefinition', 20_000);
+    assert.ok(resolved instanceof vscode.McpHttpServerDefinition);
+    for (const generation of ['2025', MODERN_PROTOCOL_VERSION] as const) {
+      const client = new Client(
+        { name: 'inhost', version: '1' },
+        { versionNegotiation: { mode: generation === MODERN_PROTOCOL_VERSION ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy' } },
+      );
+      await within(
+        client.connect(new StreamableHTTPClientTransport(new URL(resolved.uri.toString()), { requestInit: { headers: resolved.headers } })),
+        `connect (${generation})`,
+      );
+      try {
+        const { tools } = await within(client.listTools(), `tools/list (${generation})`);
+        assert.equal(tools.length, 24, `${generation}: read-only session`);
+        const environments = await within(client.callTool({ name: 'list_environments', arguments: {} }), `list_environments (${generation})`, 20_000);
+        assert.notEqual(environments.isError, true, JSON.stringify(environments.content));
+        assert.match(JSON.stringify(environments.content), /prod/, `${generation}: the emulator's environments`);
+      } finally {
+        await client.close();
+      }
+    }
   });
 
   it('removeSession signs out: VS Code lists no Lenses account again', async () => {
