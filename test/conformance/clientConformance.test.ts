@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { build } from 'esbuild';
-import { e2eToolPaths } from '../e2e/harness/tools';
+import { conformanceNodeOrSkip } from './conformanceNode';
 
 const ROOT = resolve(__dirname, '../..');
 const PACKAGE = join(ROOT, 'node_modules/@modelcontextprotocol/conformance');
@@ -48,13 +48,6 @@ const KEY_CHECKS: Record<string, string[]> = {
 };
 const KEY_CHECKS_2026: Record<string, string[]> = { 'auth/scope-step-up': ['sep-2350-scope-union-on-reauth'] };
 
-/** A Node the conformance CLI runs on (22+): this one when new enough, else the Node 24 scripts/ensure-node24.sh keeps in $LENSES_E2E_CACHE. */
-function conformanceNode(): string | undefined {
-  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
-  const cached = e2eToolPaths().node24;
-  return existsSync(cached) ? cached : undefined;
-}
-
 interface ScenarioRun {
   code: number | null;
   output: string;
@@ -71,14 +64,7 @@ describe('MCP conformance (OAuth client scenarios, 2025-11-25 and 2026-07-28) ag
   let running = 0;
 
   before(async function () {
-    const found = conformanceNode();
-    if (!found) {
-      console.log(
-        `    skipped: the conformance CLI needs Node >= 22; run \`bash scripts/ensure-node24.sh\` (installs it into ~/.cache/lenses-mcp), then \`npm run test:unit\` again`,
-      );
-      this.skip();
-    }
-    node = found;
+    node = conformanceNodeOrSkip(this);
     workDir = mkdtempSync(join(tmpdir(), 'lenses-client-conformance-')); // the CLI writes results/ into its cwd
     clientBundle = join(workDir, 'oauthClient.js');
     await build({

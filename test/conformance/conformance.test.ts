@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { e2eToolPaths } from '../e2e/harness/tools';
+import { conformanceNodeOrSkip } from './conformanceNode';
 import { startHq, type RunningHq } from '../hq/testing';
 import { startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 
@@ -11,16 +11,6 @@ const ROOT = resolve(__dirname, '../..');
 const CLI = join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 const EXPECTED_FAILURES = join(__dirname, 'expected-failures.yml');
 const EXPECTED_FAILURES_2026 = join(__dirname, 'expected-failures-2026-07-28.yml');
-
-/**
- * A Node the conformance CLI runs on (it needs 22+; the project supports 20): this one when new
- * enough, else the Node 24 that scripts/ensure-node24.sh keeps in $LENSES_E2E_CACHE.
- */
-function conformanceNode(): string | undefined {
-  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
-  const cached = e2eToolPaths().node24;
-  return existsSync(cached) ? cached : undefined;
-}
 
 describe('MCP conformance (server scenarios, both protocol generations) against the standalone lenses-mcp', function () {
   this.timeout(180_000);
@@ -30,15 +20,7 @@ describe('MCP conformance (server scenarios, both protocol generations) against 
   let node: string;
 
   before(async function () {
-    const found = conformanceNode();
-    if (!found) {
-      // `npm test` installs Node 24 first (scripts/test.sh), so this only skips in a bare `npm run test:unit`.
-      console.log(
-        `    skipped: the conformance CLI needs Node >= 22; run \`bash scripts/ensure-node24.sh\` (installs it into ~/.cache/lenses-mcp), then \`npm run test:unit\` again`,
-      );
-      this.skip();
-    }
-    node = found;
+    node = conformanceNodeOrSkip(this);
     hq = await startHq({ port: 0 });
     bin = await startBin({ LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0' });
     workDir = mkdtempSync(join(tmpdir(), 'lenses-conformance-')); // the CLI writes results/ into its cwd

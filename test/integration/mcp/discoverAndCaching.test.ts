@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { CLIENT_CAPABILITIES_META_KEY, Client, PROTOCOL_VERSION_META_KEY, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { CLIENT_CAPABILITIES_META_KEY, type Client, PROTOCOL_VERSION_META_KEY, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { PROMPTS_TTL_MS, TOOL_SET_TTL_MS, type ToolSetChanges } from '../../../src/mcp/cacheHints';
 import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
@@ -10,7 +9,8 @@ import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { protectedResourceMetadata } from '../../../src/mcp/standalone';
 import { ALL_SCOPES, type Scope } from '../../../src/scopes';
 import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
-import { buildBin } from './standaloneProcess';
+import { generationClient } from './harness';
+import { bundledBinAndHq, connectStdioBin } from './standaloneProcess';
 
 const ADVERTISED = 'https://mcp.example.test';
 const LINK_SECRET = 'link-secret-0123456789abcdef';
@@ -34,13 +34,6 @@ function countingFetch(): { fetch: typeof fetch; sent: (method: string) => numbe
     },
     sent: (method) => counts.get(method) ?? 0,
   };
-}
-
-function v2Client(generation: 'modern' | 'legacy'): Client {
-  return new Client(
-    { name: 'discover-test', version: '1' },
-    { versionNegotiation: { mode: generation === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy' } },
-  );
 }
 
 describe('2026-07-28 cache hints and a server/discover that says what the credential may use (OAuth mode, as standalone)', function () {
@@ -81,7 +74,7 @@ describe('2026-07-28 cache hints and a server/discover that says what the creden
   async function connect(generation: 'modern' | 'legacy', scopes: Scope[]) {
     const token = (await obtainTokens(hq, { scopes, resource: `${ADVERTISED}/mcp` })).accessToken;
     const wire = countingFetch();
-    const client = v2Client(generation);
+    const client = generationClient(generation);
     await client.connect(
       new StreamableHTTPClientTransport(new URL(mcp.url), { fetch: wire.fetch, requestInit: { headers: { Authorization: `Bearer ${token}` } } }),
     );
@@ -202,7 +195,7 @@ describe('2026-07-28 server/discover and cache hints of the embedded server (VS 
 
   async function connect() {
     const wire = countingFetch();
-    const client = v2Client('modern');
+    const client = generationClient('modern');
     await client.connect(
       new StreamableHTTPClientTransport(new URL(mcp.url), { fetch: wire.fetch, requestInit: { headers: { [LINK_SECRET_HEADER]: LINK_SECRET } } }),
     );
@@ -241,24 +234,10 @@ describe('2026-07-28 server/discover and cache hints of the embedded server (VS 
 
 describe('2026-07-28 server/discover and cache hints on stdio (the bundled bin, API key)', function () {
   this.timeout(30_000);
-  let hq: RunningHq;
-
-  before(async () => {
-    await buildBin();
-    hq = await startHq({ port: 0 });
-  });
-  after(() => hq?.close());
+  const hq = bundledBinAndHq();
 
   it('a client opening with server/discover is told the API key may use all 45 tools, with the standalone cache hints', async () => {
-    const client = v2Client('modern');
-    await client.connect(
-      new StdioClientTransport({
-        command: process.execPath,
-        args: [await buildBin()],
-        env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey },
-        stderr: 'pipe',
-      }),
-    );
+    const client = await connectStdioBin({ LENSES_URL: hq().url, LENSES_API_KEY: hq().apiKey }, generationClient('modern', 'discover-test'));
     try {
       assert.equal(client.getNegotiatedProtocolVersion(), MODERN_PROTOCOL_VERSION);
       assert.match(client.getInstructions() ?? '', /This credential holds the Lenses scopes read, write and delete: 45 of the 45 tools are available to it\./);

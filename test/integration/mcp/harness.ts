@@ -3,6 +3,7 @@ import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { protectedResourceMetadata } from '../../../src/mcp/standalone';
 import { ALL_SCOPES, type Scope } from '../../../src/scopes';
 import { obtainTokens, startHq, type HqOptions, type ObtainedTokens, type RunningHq } from '../../hq/testing';
@@ -94,6 +95,11 @@ export async function startApiKeyMcp(hqOptions: Omit<HqOptions, 'port'> = {}): P
 }
 
 /** An SDK client over streamable HTTP sending `token` as the bearer. */
+/** A v2 SDK client of one generation: `modern` pins 2026-07-28 (server/discover, no initialize), `legacy` runs the 2025 handshake. */
+export function generationClient(generation: 'modern' | 'legacy', name = 'generations-test'): Client {
+  return new Client({ name, version: '1' }, { versionNegotiation: { mode: generation === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy' } });
+}
+
 export async function connectClient(url: string, token?: string, headers: Record<string, string> = {}): Promise<Client> {
   const client = new Client({ name: 'integration-test', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(url), {

@@ -6,22 +6,13 @@ import {
   PROTOCOL_VERSION_META_KEY,
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { AuditLog, fixedGovernance, type AuditEntry } from '../../../src/mcp/governance';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { startHq, type RunningHq } from '../../hq/testing';
-import { resultJson, resultText, startOAuthMcp, type OAuthMcp } from './harness';
-import { buildBin } from './standaloneProcess';
-
-/** A v2 SDK client: `modern` pins 2026-07-28 (server/discover, no initialize), `legacy` runs the 2025 handshake. */
-function v2Client(generation: 'modern' | 'legacy'): Client {
-  return new Client(
-    { name: 'generations-test', version: '1' },
-    { versionNegotiation: { mode: generation === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy' } },
-  );
-}
+import { generationClient, resultJson, resultText, startOAuthMcp, type OAuthMcp } from './harness';
+import { bundledBinAndHq, connectStdioBin } from './standaloneProcess';
 
 function httpTransport(url: string, token: string): StreamableHTTPClientTransport {
   return new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
@@ -71,7 +62,7 @@ describe('both protocol generations on one /mcp endpoint (SDK v2 client)', funct
   after(() => env?.close());
 
   it('a 2026-07-28 client lists the tools of its token and calls one, without initialize or a session', async () => {
-    const client = v2Client('modern');
+    const client = generationClient('modern');
     await client.connect(httpTransport(env.mcp.url, await env.token(['read'])));
     try {
       assert.equal(client.getNegotiatedProtocolVersion(), MODERN_PROTOCOL_VERSION);
@@ -86,7 +77,7 @@ describe('both protocol generations on one /mcp endpoint (SDK v2 client)', funct
   });
 
   it('a 2025 client on the same endpoint still gets a session (so it can receive tools/list_changed)', async () => {
-    const client = v2Client('legacy');
+    const client = generationClient('legacy');
     const transport = httpTransport(env.mcp.url, await env.token(['read', 'write']));
     await client.connect(transport);
     try {
@@ -120,24 +111,11 @@ describe('both protocol generations on one /mcp endpoint (SDK v2 client)', funct
 
 describe('both protocol generations on stdio (the bundled bin, SDK v2 client)', function () {
   this.timeout(30_000);
-  let hq: RunningHq;
-
-  before(async () => {
-    await buildBin();
-    hq = await startHq({ port: 0 });
-  });
-  after(() => hq?.close());
+  const hq = bundledBinAndHq();
 
   for (const generation of ['modern', 'legacy'] as const) {
     it(`serves a ${generation === 'modern' ? '2026-07-28' : '2025'} client that opens with ${generation === 'modern' ? 'server/discover' : 'initialize'}`, async () => {
-      const transport = new StdioClientTransport({
-        command: process.execPath,
-        args: [await buildBin()],
-        env: { PATH: process.env.PATH ?? '', LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey },
-        stderr: 'pipe',
-      });
-      const client = v2Client(generation);
-      await client.connect(transport);
+      const client = await connectStdioBin({ LENSES_URL: hq().url, LENSES_API_KEY: hq().apiKey }, generationClient(generation));
       try {
         if (generation === 'modern') assert.equal(client.getNegotiatedProtocolVersion(), MODERN_PROTOCOL_VERSION);
         else assert.match(client.getNegotiatedProtocolVersion() ?? '', /^2025-/);

@@ -49,15 +49,14 @@ export function bundledBinAndHq(): () => RunningHq {
   };
 }
 
-/** An SDK client connected to the bundled bin over stdio (its stderr piped, not inherited); `env` on top of PATH. */
-export async function connectStdioBin(env: Record<string, string>): Promise<Client> {
+/** An SDK client (`client`, else a default one) connected to the bundled bin over stdio (its stderr piped, not inherited); `env` on top of PATH. */
+export async function connectStdioBin(env: Record<string, string>, client = new Client({ name: 'stdio-test', version: '1' })): Promise<Client> {
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [await buildBin()],
     env: { PATH: process.env.PATH ?? '', ...env },
     stderr: 'pipe',
   });
-  const client = new Client({ name: 'stdio-test', version: '1' });
   await client.connect(transport);
   return client;
 }
