@@ -14,6 +14,7 @@ import { e2eToolPaths, ensureE2eTools, makeWorkspace, projectVsix, repoRoot, sta
 import { startHq, type RunningHq } from '../test/hq/testing';
 import { USERS } from '../test/hq/oauth/users';
 import { MAX_SCALE } from '../test/hq/api/scale';
+import { CommandLineFlags } from '../test/support/commandLineFlags';
 
 const USAGE = `usage: npm run demo -- [flags]
 
@@ -42,35 +43,27 @@ export interface DemoOptions {
 /** Parses the demo's flags; throws an Error whose message is the one line to print. */
 export function parseDemoArguments(args: readonly string[]): DemoOptions {
   const options: DemoOptions = { port: 8080, hqPort: 9991, host: '127.0.0.1', package: true, verbose: false, help: false };
-  for (let index = 0; index < args.length; index++) {
-    const argument = args[index];
-    const equals = argument.startsWith('--') ? argument.indexOf('=') : -1;
-    const flag = equals > 0 ? argument.slice(0, equals) : argument;
-    const inline = equals > 0 ? argument.slice(equals + 1) : undefined;
-    const value = (): string => {
-      const next = inline ?? args[++index];
-      if (next === undefined || (inline === undefined && next.startsWith('--'))) throw new Error(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
+  const flags = new CommandLineFlags(args);
+  while (flags.next()) {
+    switch (flags.flag) {
       case '--port':
-        options.port = portNumber(flag, value());
+        options.port = flags.port();
         break;
       case '--hq-port':
-        options.hqPort = portNumber(flag, value());
+        options.hqPort = flags.port();
         break;
       case '--host':
-        options.host = nonEmpty(flag, value());
+        options.host = flags.nonEmpty();
         break;
       case '--no-package':
         options.package = false;
         break;
       case '--vsix':
-        options.vsix = path.resolve(nonEmpty(flag, value()));
+        options.vsix = path.resolve(flags.nonEmpty());
         options.package = false;
         break;
       case '--scale':
-        options.scale = scaleOf(flag, value());
+        options.scale = flags.wholeNumber(1, MAX_SCALE);
         break;
       case '--verbose':
         options.verbose = true;
@@ -80,27 +73,10 @@ export function parseDemoArguments(args: readonly string[]): DemoOptions {
         options.help = true;
         break;
       default:
-        throw new Error(`unknown flag ${JSON.stringify(argument)}`);
+        throw flags.unknown();
     }
   }
   return options;
-}
-
-function scaleOf(flag: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_SCALE)
-    throw new Error(`${flag} must be a whole number from 1 to ${MAX_SCALE}, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-function portNumber(flag: string, text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 65535) throw new Error(`${flag} must be a port from 0 to 65535, got ${JSON.stringify(text)}`);
-  return value;
-}
-
-function nonEmpty(flag: string, text: string): string {
-  if (!text.trim()) throw new Error(`${flag} must not be empty`);
-  return text;
 }
 
 /** A VSIX on disk and its size. */

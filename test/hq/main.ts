@@ -5,6 +5,7 @@
 import type { Logger } from '../../src/log';
 import { startHq, type HqOptions } from './server';
 import { USERS } from './oauth/users';
+import { CommandLineFlags } from '../support/commandLineFlags';
 import { MAX_SCALE, SCALED_ENVIRONMENT } from './api/scale';
 
 const USAGE = 'usage: npm run hq -- [--port 9991] [--host 127.0.0.1] [--token-ttl SECONDS] [--api-key KEY] [--data FILE] [--scale N] [--no-dcr] [--verbose]';
@@ -17,34 +18,26 @@ interface CliOptions extends HqOptions {
 /** Parses the flags; throws an Error whose message is the one line to print. */
 export function parseArguments(args: readonly string[]): CliOptions {
   const options: CliOptions = { verbose: false, help: false };
-  for (let index = 0; index < args.length; index++) {
-    const [flag, inline] =
-      args[index].startsWith('--') && args[index].includes('=')
-        ? [args[index].slice(0, args[index].indexOf('=')), args[index].slice(args[index].indexOf('=') + 1)]
-        : [args[index], undefined];
-    const value = (): string => {
-      const next = inline ?? args[++index];
-      if (next === undefined || (inline === undefined && next.startsWith('--'))) throw new Error(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
+  const flags = new CommandLineFlags(args);
+  while (flags.next()) {
+    switch (flags.flag) {
       case '--port':
-        options.port = integer(flag, value(), 0, 65535);
+        options.port = flags.wholeNumber(0, 65535);
         break;
       case '--host':
-        options.host = value();
+        options.host = flags.value();
         break;
       case '--token-ttl':
-        options.tokenTtlSeconds = integer(flag, value(), 1, 365 * 24 * 3600);
+        options.tokenTtlSeconds = flags.wholeNumber(1, 365 * 24 * 3600);
         break;
       case '--api-key':
-        options.apiKey = nonEmpty(flag, value());
+        options.apiKey = flags.nonEmpty();
         break;
       case '--data':
-        options.dataFile = nonEmpty(flag, value());
+        options.dataFile = flags.nonEmpty();
         break;
       case '--scale':
-        options.scale = integer(flag, value(), 1, MAX_SCALE);
+        options.scale = flags.wholeNumber(1, MAX_SCALE);
         break;
       case '--no-dcr':
         options.dcr = false;
@@ -57,21 +50,10 @@ export function parseArguments(args: readonly string[]): CliOptions {
         options.help = true;
         break;
       default:
-        throw new Error(`unknown flag ${JSON.stringify(args[index])}`);
+        throw flags.unknown();
     }
   }
   return options;
-}
-
-function integer(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new Error(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return value;
-}
-
-function nonEmpty(flag: string, text: string): string {
-  if (!text.trim()) throw new Error(`${flag} must not be empty`);
-  return text;
 }
 
 function stderrLogger(verbose: boolean): Logger {
