@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
+import { join } from 'node:path';
 import { build } from 'esbuild';
-import { conformanceNodeOrSkip } from './conformanceNode';
+import { CONFORMANCE_PACKAGE, conformanceNodeOrSkip, runConformanceCli } from './conformanceCli';
 
-const ROOT = resolve(__dirname, '../..');
-const PACKAGE = join(ROOT, 'node_modules/@modelcontextprotocol/conformance');
-const CLI = join(PACKAGE, 'dist/index.js');
 const EXPECTED_FAILURES = join(__dirname, 'expected-failures-client.yml');
 const REVISIONS = ['2025-11-25', '2026-07-28'] as const;
 /** Two scenarios at a time: each is a CLI, its servers and our client; the machine has two cores. */
@@ -24,7 +19,7 @@ const CONCURRENCY = 2;
  * are nothing our client does.
  */
 function requiredAuthScenarios(revision: string): string[] {
-  const text = readFileSync(join(PACKAGE, 'requirements', `${revision}.yaml`), 'utf8');
+  const text = readFileSync(join(CONFORMANCE_PACKAGE, 'requirements', `${revision}.yaml`), 'utf8');
   const section = /^client:\n((?:[ \t]+-[^\n]*\n|[ \t]*#[^\n]*\n|\n)*)/m.exec(text)?.[1] ?? '';
   return [...section.matchAll(/^[ \t]+-[ \t]+(auth\/[\w-]+)/gm)].map((match) => match[1]);
 }
@@ -107,14 +102,23 @@ describe('MCP conformance (OAuth client scenarios, 2025-11-25 and 2026-07-28) ag
   async function runCli(scenario: string, revision: string): Promise<ScenarioRun> {
     const outputDir = join(workDir, 'results', revision);
     try {
-      const { code, output } = await new Promise<{ code: number | null; output: string }>((resolveRun) => {
-        const args = [CLI, 'client', '--command', `"${node}" "${clientBundle}"`, '--scenario', scenario, '--spec-version', revision];
-        const child = spawn(node, [...args, '--expected-failures', EXPECTED_FAILURES, '-o', outputDir], { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
-        let text = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        child.once('exit', (exitCode) => resolveRun({ code: exitCode, output: stripVTControlCharacters(text) }));
-      });
+      const { code, output } = await runConformanceCli(
+        node,
+        [
+          'client',
+          '--command',
+          `"${node}" "${clientBundle}"`,
+          '--scenario',
+          scenario,
+          '--spec-version',
+          revision,
+          '--expected-failures',
+          EXPECTED_FAILURES,
+          '-o',
+          outputDir,
+        ],
+        workDir,
+      );
       const [group, name] = scenario.split('/');
       const folder = readdirSync(join(outputDir, group)).find((entry) => entry.startsWith(`${name}-`));
       const checks = folder ? (JSON.parse(readFileSync(join(outputDir, group, folder, 'checks.json'), 'utf8')) as ScenarioRun['checks']) : [];

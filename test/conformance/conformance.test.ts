@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { conformanceNodeOrSkip } from './conformanceNode';
+import { join } from 'node:path';
+import { conformanceNodeOrSkip, runConformanceCli } from './conformanceCli';
 import { startHq, type RunningHq } from '../hq/testing';
 import { startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 
-const ROOT = resolve(__dirname, '../..');
-const CLI = join(ROOT, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 const EXPECTED_FAILURES = join(__dirname, 'expected-failures.yml');
 const EXPECTED_FAILURES_2026 = join(__dirname, 'expected-failures-2026-07-28.yml');
 
@@ -33,16 +30,7 @@ describe('MCP conformance (server scenarios, both protocol generations) against 
 
   /** Runs the conformance CLI's server scenarios against the bin; resolves with its exit code and the summary it printed. */
   async function runScenarios(selection: string[], expectedFailures: string): Promise<{ code: number | null; summary: string }> {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolveRun) => {
-      const child = spawn(node, [CLI, 'server', '--url', bin.url, ...selection, '--expected-failures', expectedFailures], {
-        cwd: workDir,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let text = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      child.once('exit', (exitCode) => resolveRun({ code: exitCode, output: text }));
-    });
+    const { code, output } = await runConformanceCli(node, ['server', '--url', bin.url, ...selection, '--expected-failures', expectedFailures], workDir);
     return { code, summary: output.slice(output.indexOf('=== SUMMARY ===')) };
   }
 
