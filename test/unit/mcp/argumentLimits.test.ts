@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { type CallToolResult, Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { isSafePathSegment, path, UnsafePathSegmentError } from '../../../src/lenses';
-import { createLensesMcpServer } from '../../../src/mcp/server';
 import { urlOf } from '../../support/requestUrl';
+import { allText, connectInMemory } from './inMemoryServer';
 
 function recordingHq() {
   const urls: string[] = [];
@@ -14,18 +13,9 @@ function recordingHq() {
 }
 
 async function connect(fetchImpl: typeof fetch) {
-  const server = createLensesMcpServer({
-    lensesUrl: 'http://hq.test',
-    fetch: fetchImpl,
-    defaultAccess: { kind: 'granted', token: 't', scopes: new Set(['read', 'write', 'delete']) },
-  });
-  const client = new Client({ name: 'test', version: '1' });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  return client;
+  return (await connectInMemory({ fetch: fetchImpl, defaultAccess: { kind: 'granted', token: 't', scopes: new Set(['read', 'write', 'delete']) } })).client;
 }
 
-const text = (result: unknown) => (result as CallToolResult).content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 const huge = 'a'.repeat(100_000);
 
 describe('path segments and query arguments', () => {
@@ -67,8 +57,8 @@ describe('path segments and query arguments', () => {
       try {
         const result = await client.callTool({ name: tool, arguments: args });
         assert.equal(result.isError, true);
-        assert.match(text(result), new RegExp(`^Invalid arguments for ${tool}: .*argument "${argument.replace('.', '\\.')}"`));
-        assert.ok(text(result).length < 1000, 'the error does not echo the value');
+        assert.match(allText(result), new RegExp(`^Invalid arguments for ${tool}: .*argument "${argument.replace('.', '\\.')}"`));
+        assert.ok(allText(result).length < 1000, 'the error does not echo the value');
         assert.deepEqual(hq.urls, []);
       } finally {
         await client.close();
@@ -81,11 +71,11 @@ describe('path segments and query arguments', () => {
     const client = await connect(hq.fetch);
     try {
       const result = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'orders..v2' } });
-      assert.equal(result.isError, undefined, text(result));
+      assert.equal(result.isError, undefined, allText(result));
       assert.deepEqual(hq.urls, ['http://hq.test/api/v1/environments/dev/proxy/api/topics/orders..v2']);
       const refused = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: '..' } });
       assert.equal(refused.isError, true);
-      assert.match(text(refused), /argument "topic_name"/);
+      assert.match(allText(refused), /argument "topic_name"/);
       assert.equal(hq.urls.length, 1);
     } finally {
       await client.close();

@@ -9,7 +9,7 @@ import {
   type IntrospectionAnswer,
 } from '../../../src/mcp/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
-import type { Logger } from '../../../src/log';
+import { RecordingLogger } from '../oauth/fakes';
 import { ALL_SCOPES } from '../../../src/scopes';
 import { bodyText, urlOf } from '../../support/requestUrl';
 
@@ -27,14 +27,8 @@ function requestWith(...authorization: string[]): IncomingMessage {
 function setup(answer: (token: string) => IntrospectionAnswer, options: { ttl?: number } = {}) {
   let now = 1_000_000_000_000;
   const asked: string[] = [];
-  const logs: string[] = [];
-  const logger: Logger = {
-    trace: (m) => logs.push(m),
-    debug: (m) => logs.push(m),
-    info: (m) => logs.push(m),
-    warn: (m) => logs.push(m),
-    error: (m) => logs.push(String(m)),
-  };
+  const logger = new RecordingLogger();
+  const logs = logger.lines;
   const fakeFetch: typeof fetch = async (_url, init) => {
     const token = new URLSearchParams(bodyText(init)).get('token') ?? '';
     asked.push(token);
@@ -348,14 +342,8 @@ describe('TokenIntrospector when HQ refuses unauthenticated introspection', () =
     ['401 invalid_client', () => Response.json({ error: 'invalid_client' }, { status: 401 })],
   ] as const) {
     it(`${label}: says what HQ needs, and logs it once, not per request`, async () => {
-      const logs: string[] = [];
-      const logger: Logger = {
-        trace: (m) => logs.push(m),
-        debug: (m) => logs.push(m),
-        info: (m) => logs.push(m),
-        warn: (m) => logs.push(m),
-        error: (m) => logs.push(String(m)),
-      };
+      const logger = new RecordingLogger();
+      const logs = logger.lines;
       const introspector = new TokenIntrospector({ url: 'http://hq.test/oauth2/introspect', cacheTtlSeconds: 0, fetch: async () => reply(), logger });
       for (let i = 0; i < 3; i++) {
         await assert.rejects(

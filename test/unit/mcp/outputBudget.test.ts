@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { type CallToolResult, Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { ConfigError, readConfig, VARIABLES } from '../../../src/mcp/config';
-import { createLensesMcpServer } from '../../../src/mcp/server';
 import { readSettings } from '../../../src/vscode/settings';
 import { urlOf } from '../../support/requestUrl';
+import { allText, connectInMemory } from './inMemoryServer';
 
 /** A stand-in HQ answering every call with `body` and counting the calls. */
 function stubHq(body: unknown) {
@@ -16,19 +15,15 @@ function stubHq(body: unknown) {
 }
 
 async function connect(fetchImpl: typeof fetch, maxToolOutputChars?: number | (() => number)) {
-  const server = createLensesMcpServer({
-    lensesUrl: 'http://hq.test',
-    fetch: fetchImpl,
-    maxToolOutputChars,
-    defaultAccess: { kind: 'granted', token: 't', scopes: new Set(['read', 'write', 'delete']) },
-  });
-  const client = new Client({ name: 'test', version: '1' });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  return client;
+  return (
+    await connectInMemory({
+      fetch: fetchImpl,
+      maxToolOutputChars,
+      defaultAccess: { kind: 'granted', token: 't', scopes: new Set(['read', 'write', 'delete']) },
+    })
+  ).client;
 }
 
-const text = (result: unknown) => (result as CallToolResult).content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 const manyTopics = Array.from({ length: 3000 }, (_, i) => ({
   topicName: `t-${String(i).padStart(4, '0')}`,
   partitions: 3,
@@ -67,10 +62,10 @@ describe('the answer budget (LENSES_MAX_TOOL_OUTPUT_CHARS, lenses.mcp.maxToolOut
     const hq = stubHq(manyTopics);
     const client = await connect(hq.fetch, () => budget);
     try {
-      const small = text(await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } }));
+      const small = allText(await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } }));
       assert.ok(small.length <= 5_000, String(small.length));
       budget = 50_000;
-      const large = text(await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } }));
+      const large = allText(await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } }));
       assert.ok(large.length > 20_000 && large.length <= 50_000, String(large.length));
     } finally {
       await client.close();
@@ -82,7 +77,7 @@ describe('the answer budget (LENSES_MAX_TOOL_OUTPUT_CHARS, lenses.mcp.maxToolOut
     const client = await connect(stubHq(configs).fetch);
     try {
       const result = await client.callTool({ name: 'get_topic_broker_configs', arguments: { environment: 'dev', topic_name: 'orders' } });
-      const answer = text(result);
+      const answer = allText(result);
       assert.ok(answer.length <= 24_000, String(answer.length));
       const at = answer.lastIndexOf('\n\n');
       const shown = JSON.parse(answer.slice(0, at)) as typeof configs;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { type CallToolResult, Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import tools from './official-tools.json';
-import { createLensesMcpServer, type ToolAccess } from '../../../src/mcp/server';
+import type { ToolAccess } from '../../../src/mcp/server';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import { parseScopes, type Scope } from '../../../src/scopes';
 import { bodyText, urlOf } from '../../support/requestUrl';
+import { connectInMemory } from './inMemoryServer';
 
 interface RecordedCall {
   method: string;
@@ -31,10 +32,7 @@ function fakeHq(answer: (call: RecordedCall) => Response = () => Response.json({
 }
 
 async function connect(access: ToolAccess, fetchImpl: typeof fetch, hooks: { tokenRejected?(t: string): void; sessionLost?(r: string): void } = {}) {
-  const server = createLensesMcpServer({ lensesUrl: 'http://hq.test', fetch: fetchImpl, defaultAccess: access, ...hooks });
-  const client = new Client({ name: 'test', version: '1' });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  const { client, server } = await connectInMemory({ fetch: fetchImpl, defaultAccess: access, ...hooks });
   return { client, server, close: () => client.close() };
 }
 
