@@ -92,13 +92,14 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
   let recorded: Recorded;
   const clients: Client[] = [];
 
-  async function serve(governanceRules: GovernanceRules, options: { stateless?: boolean } = {}): Promise<string> {
+  async function serve(governanceRules: GovernanceRules, options: { stateless?: boolean; fetch?: typeof fetch } = {}): Promise<string> {
     recorded = new Recorded();
     mcp = await startMcpHttpServer({
       host: '127.0.0.1',
       port: 0,
       lensesUrl: hq.url,
       authenticator: new ApiKeyAuthenticator(hq.apiKey),
+      fetch: options.fetch,
       stateless: options.stateless,
       logger: recorded,
       governance: fixedGovernance(governanceRules, { audit: new AuditLog(recorded, recorded) }),
@@ -392,16 +393,7 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
         if (/\/api\/v1\/environments\/prod$/.test(urlOf(input))) environmentGets += 1;
         return fetch(input, init);
       };
-      recorded = new Recorded();
-      mcp = await startMcpHttpServer({
-        host: '127.0.0.1',
-        port: 0,
-        lensesUrl: hq.url,
-        authenticator: new ApiKeyAuthenticator(hq.apiKey),
-        fetch: countingFetch,
-        governance: fixedGovernance(rules(), { audit: new AuditLog(recorded) }),
-      });
-      const { client: c } = await client(mcp.url, () => ({ action: 'decline' }));
+      const { client: c } = await client(await serve(rules(), { fetch: countingFetch }), () => ({ action: 'decline' }));
       for (let i = 0; i < 3; i++) await deleteProdSink(c);
       assert.equal(environmentGets, 1);
     });
