@@ -33,8 +33,10 @@ describe('the VS Code layer against the HQ emulator', function () {
     await Promise.all(servers.splice(0).map((embedded) => embedded.dispose()));
   });
 
-  function parts(tick: Scope[], secrets = new TestSecretStorage(), hqUrl: () => string = () => hq.url) {
+  /** The VS Code side wired as extension.ts wires it; `hqTimeoutMs` bounds the embedded server's HQ calls and introspections. */
+  function parts(tick: Scope[], secrets = new TestSecretStorage(), hqUrl: () => string = () => hq.url, options: { hqTimeoutMs?: number } = {}) {
     const logger = new RecordingLogger();
+    const ended: unknown[] = [];
     const browsing: Promise<unknown>[] = [];
     const current = () => settings({ url: hqUrl() });
     // wrapped as extension.ts wraps it: the VS Code layer sees the Lenses view of the sessions
@@ -61,7 +63,10 @@ describe('the VS Code layer against the HQ emulator', function () {
       accepts: (s) => isHqSession(s, hqUrl()),
       logger,
       endedNote: new EndedSessionNote(secrets),
-      sessionEnded: (ended) => sessionSource.sessionEnded(ended),
+      sessionEnded: (value) => {
+        ended.push(value);
+        sessionSource.sessionEnded(value);
+      },
     });
     const viewErrors: Array<ViewProblem | undefined> = [];
     const appsUi: ConnectedAppsUi = {
@@ -96,9 +101,11 @@ describe('the VS Code layer against the HQ emulator', function () {
           host: '127.0.0.1',
           port: 0,
           lensesUrl,
+          hqTimeoutMs: options.hqTimeoutMs,
           authenticator: new EmbeddedAuthenticator(linkSecret, sessions, logger, (forHq) => {
             const base = forHq ?? lensesUrl;
-            if (!introspectors.has(base)) introspectors.set(base, new TokenIntrospector({ url: `${base}/oauth2/introspect`, cacheTtlSeconds: 30 }));
+            if (!introspectors.has(base))
+              introspectors.set(base, new TokenIntrospector({ url: `${base}/oauth2/introspect`, cacheTtlSeconds: 30, timeoutMs: options.hqTimeoutMs }));
             return introspectors.get(base) as TokenIntrospector;
           }),
         }),
@@ -106,7 +113,7 @@ describe('the VS Code layer against the HQ emulator', function () {
       logger,
     );
     servers.push(embedded);
-    return { auth, apps, ui, logger, server: embedded, notices, viewErrors, secrets, browsed: () => Promise.all(browsing) };
+    return { auth, apps, ui, logger, server: embedded, notices, viewErrors, ended, secrets, browsed: () => Promise.all(browsing) };
   }
 
   it('CL-09 partial consent: the session holds the granted scopes, the user is told, MCP lists only those tools', async () => {
@@ -301,86 +308,26 @@ describe('the VS Code layer against the HQ emulator', function () {
 
   it('an unreachable HQ is not an ended session: the tools stay and say so, the view names the origin, the session is kept', async () => {
     const gone = await startHq({ port: 0 });
-    const secrets = new TestSecretStorage();
-    const logger = new RecordingLogger();
-    const browsing: Promise<unknown>[] = [];
-    const oauth = new ConfiguredOAuthClient(
-      () =>
-        new LensesOAuthClient({
-          secrets,
-          logger,
-          openBrowser: async (url) => {
-            browsing.push(completeAuthorizationInBrowserless(url, { username: 'admin', password: 'admin', tick: ['read'], deliver: true }));
-            return true;
-          },
-        }),
-      () => settings({ url: gone.url }),
-    );
-    const ended: unknown[] = [];
-    const auth = new LensesAuthenticationProvider({
-      oauth,
-      settings: () => settings({ url: gone.url }),
-      ui: new FakeAuthUi(),
-      redirect: async () => undefined,
-      secretsChanged: secrets.onDidChange,
-      accepts: (s) => isHqSession(s, gone.url),
+    const {
+      auth,
+      apps,
       logger,
-      endedNote: new EndedSessionNote(secrets),
-      sessionEnded: (value) => ended.push(value),
-    });
+      server: embedded,
+      viewErrors,
+      ended,
+      browsed,
+    } = parts(['read'], new TestSecretStorage(), () => gone.url, { hqTimeoutMs: 2000 });
     await auth.createSession(['read']);
-    await Promise.all(browsing);
+    await browsed();
     await gone.close();
 
-    let error: ViewProblem | undefined;
-    const apps = new ConnectedApplications({
-      currentSession: () => auth.validCurrentSession(),
-      hqUrl: () => gone.url,
-      list: listAuthorizations,
-      revoke: revokeAuthorization,
-      forgetSession: (id) => auth.forgetSession(id),
-      endSession: (cause, token) => auth.endSession(cause, token),
-      ui: {
-        confirmRevoke: async () => true,
-        withViewProgress: (task) => task(),
-        showMessage: () => undefined,
-        setEmpty: () => undefined,
-        setError: (text) => void (error = text),
-      },
-      logger,
-    });
     assert.deepEqual(await apps.nodes(), []);
-    assert.deepEqual(error, {
+    assert.deepEqual(viewErrors.at(-1), {
       kind: 'unreachable',
       text: `Could not list applications: Lenses HQ at ${new URL(gone.url).origin} could not be reached. Check your network and lenses.url, then retry.`,
     });
     assert.match(logger.text, new RegExp(`Lenses HQ at ${new URL(gone.url).origin.replace(/[.]/g, '\\.')} could not be reached`), 'the log names the origin');
 
-    const sessionSource = new EditorSessionSource({
-      validCurrentSession: () => auth.validCurrentSession(),
-      hqUrl: () => gone.url,
-      endSession: (cause, token) => auth.endSession(cause, token),
-      showSignInNeeded: async () => undefined,
-      logger,
-    });
-    const embedded = new EmbeddedServerController(
-      ({ lensesUrl, linkSecret, sessions }) =>
-        startMcpHttpServer({
-          host: '127.0.0.1',
-          port: 0,
-          lensesUrl,
-          hqTimeoutMs: 2000,
-          authenticator: new EmbeddedAuthenticator(
-            linkSecret,
-            sessions,
-            logger,
-            new TokenIntrospector({ url: `${lensesUrl}/oauth2/introspect`, cacheTtlSeconds: 30, timeoutMs: 2000 }),
-          ),
-        }),
-      sessionSource,
-      logger,
-    );
-    servers.push(embedded);
     const client = await connectEditor(await embedded.ensureStarted(gone.url));
     try {
       assert.equal((await client.listTools()).tools.length, 24, 'the read tools stay');
