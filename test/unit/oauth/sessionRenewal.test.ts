@@ -4,27 +4,14 @@ import { DEFAULT_LEASE_TIMINGS, RefreshLeases } from '../../../src/oauth/refresh
 import { SessionRenewal, type RefreshGrant } from '../../../src/oauth/sessionRenewal';
 import { SessionStore } from '../../../src/oauth/sessionStore';
 import type { TokenSet } from '../../../src/oauth/tokens';
+import { ISSUER, storedSession } from './fakeHq';
 import { fakeSleep, MemorySecretStore, RecordingLogger } from './fakes';
 
 // SessionRenewal on its own: the refresh-token grant is a fake, so no HTTP is involved.
 
 const HOUR = 3600_000;
-const ISSUER = 'https://hq.example.test';
-
-function storedSession(overrides: Partial<OAuthSession> = {}): OAuthSession {
-  return {
-    id: 's1',
-    issuer: ISSUER,
-    clientId: 'client-1',
-    resource: ISSUER,
-    accessToken: 'at-old-secretvalue',
-    refreshToken: 'rt-old-secretvalue',
-    expiresAt: HOUR,
-    scopes: ['read'],
-    account: { id: 'admin', label: 'admin' },
-    ...overrides,
-  };
-}
+/** The fixture session, holding read only. */
+const readSession = (overrides: Partial<OAuthSession> = {}) => storedSession({ scopes: ['read'], ...overrides });
 
 /** A grant that records what it was asked and answers with `answer`. */
 class FakeGrant implements RefreshGrant {
@@ -47,7 +34,7 @@ class FakeGrant implements RefreshGrant {
 
 function renewalWith(grant: RefreshGrant) {
   const secrets = new MemorySecretStore();
-  secrets.values.set(SESSIONS_KEY, JSON.stringify([storedSession()]));
+  secrets.values.set(SESSIONS_KEY, JSON.stringify([readSession()]));
   const clock = { now: HOUR - 30_000 }; // within the 60 s refresh margin
   const sleep = fakeSleep(clock);
   const store = new SessionStore(secrets, { sleep });
@@ -105,7 +92,7 @@ describe('SessionRenewal with a fake refresh grant', () => {
   it('a session without a refresh token is kept while its token lives, then ended without a request', async () => {
     const grant = new FakeGrant(() => Promise.reject(new Error('not called')));
     const { renewal, store, secrets, clock } = renewalWith(grant);
-    secrets.values.set(SESSIONS_KEY, JSON.stringify([storedSession({ refreshToken: undefined })]));
+    secrets.values.set(SESSIONS_KEY, JSON.stringify([readSession({ refreshToken: undefined })]));
 
     assert.equal((await renewal.renew('s1')).accessToken, 'at-old-secretvalue');
     clock.now = HOUR + 1;
