@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { type CallToolResult, Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
 import { TokenIntrospector } from '../../../src/mcp/introspection';
@@ -123,6 +124,13 @@ export function resultJson(result: unknown): unknown {
   if (structured && Object.keys(structured).length === 1 && 'result' in structured) return structured.result;
   if (structured && Array.isArray(structured.items) && 'next_offset' in structured) return structured.items;
   return structured ?? resultText(call);
+}
+
+/** A client holding `read` only: it lists the 24 read tools and a read tool answers (consumer groups of dev's orders). */
+export async function assertReadOnlyClientWorks(client: Client): Promise<void> {
+  assert.equal((await client.listTools()).tools.length, 24);
+  const groups = resultJson(await client.callTool({ name: 'list_consumer_groups_by_topic', arguments: { environment: 'dev', topic: 'orders' } })) as unknown[];
+  assert.ok(groups.length > 0);
 }
 
 /** A raw JSON-RPC POST to the MCP endpoint (for status codes and headers). */
