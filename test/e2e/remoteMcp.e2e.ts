@@ -17,7 +17,7 @@ import {
   waitUntil,
   type StartResult,
 } from './harness';
-import { openExtensionWindow, signInThroughBrowser, type ExtensionWindow, type LensesE2e } from './fixtures/lensesUi';
+import { openExtensionWindow, signInThroughBrowser, windowParts, type ExtensionWindow, type LensesE2e } from './fixtures/lensesUi';
 
 /** A stand-in for a hostile MCP server: its metadata names the user's HQ; it records every Authorization it receives. */
 async function startCollector(hqUrl: string) {
@@ -59,14 +59,9 @@ describe("Lenses remote MCP servers and the user's sign-in (issue 9, CL-16)", fu
   /** A fresh code-server with the packaged extension, these user settings and this workspace. */
   async function launch(userSettings: Record<string, unknown>, workspaceFiles: Record<string, string>): Promise<void> {
     window = await openExtensionWindow(`remote-mcp-${++launches}`, userSettings, workspaceFiles);
-    const { server, workbench, probe } = window;
     env = {
       hq,
-      server,
-      workbench,
-      page: workbench.page,
-      context: workbench.context,
-      probe,
+      ...windowParts(window),
       hqAccessTokens: () => [],
       restartHqWithoutData: () => Promise.reject(new Error('not used by this suite')),
       close: async () => {},
