@@ -140,11 +140,6 @@ export function calledTools(body: unknown): CalledTool[] {
   });
 }
 
-/** The tool names of every tools/call in a JSON-RPC message or batch. */
-export function calledToolNames(body: unknown): string[] {
-  return calledTools(body).map((call) => call.name);
-}
-
 export function isInitializeRequest(body: unknown): boolean {
   const messages = Array.isArray(body) ? body : [body];
   return messages.some((message) => (message as JsonRpcCall | null)?.method === 'initialize');

@@ -134,7 +134,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     hostOriginGate: new HostOriginGate(hosts, logger),
     protectedResourceMetadata: options.protectedResourceMetadata,
     authenticator,
-    toolScopeGate: new ToolScopeGate(authenticator, governance, logger),
+    toolScopeGate: new ToolScopeGate(authenticator, governance, logger, now),
     sessionHandling,
     modern,
   });

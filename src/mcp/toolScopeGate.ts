@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import { fingerprint, type Logger } from '../log';
-import type { Scope } from '../scopes';
 import type { RequestAuthenticator } from './authentication';
 import { auditRecord, describeAction, policyRefusal, type Governance } from './governance';
 import { calledTools } from './httpGuards';
@@ -23,15 +22,13 @@ export class ToolScopeGate {
   admits(body: unknown, access: ToolAccess, response: ServerResponse): boolean {
     for (const call of calledTools(body)) {
       const tool = this.tools.get(call.name);
-      const needed: Scope | undefined = tool?.scope;
-      if (tool && needed && !access.scopes.has(needed) && this.authenticator.insufficientScope && !this.offByPolicy(tool)) {
-        const refusal = this.authenticator.insufficientScope(access.scopes, needed);
-        this.logger.info(`Refused ${call.name}: needs "${needed}"${access.kind === 'granted' ? ` (token ${fingerprint(access.token)})` : ''}`);
-        // Refused before any server sees it: the audit trail would otherwise miss this write or delete call.
-        if (needed !== 'read') this.audit(tool, call.arguments, access);
-        sendError(response, refusal.status, refusal.message, refusal.headers);
-        return false;
-      }
+      if (!tool || access.scopes.has(tool.scope) || !this.authenticator.insufficientScope || this.offByPolicy(tool)) continue;
+      const refusal = this.authenticator.insufficientScope(access.scopes, tool.scope);
+      this.logger.info(`Refused ${call.name}: needs "${tool.scope}"${access.kind === 'granted' ? ` (token ${fingerprint(access.token)})` : ''}`);
+      // Refused before any server sees it: the audit trail would otherwise miss this write or delete call.
+      if (tool.scope !== 'read') this.audit(tool, call.arguments, access);
+      sendError(response, refusal.status, refusal.message, refusal.headers);
+      return false;
     }
     return true;
   }
