@@ -32,7 +32,7 @@ import {
 } from './fixtures/lensesUi';
 
 const OTHER_APPLICATION = 'Claude Desktop';
-/** 45 Lenses tools: 24 read, 16 write, 5 delete (/work/shared/lenses-mcp-tools.json); read + write = 40. */
+/** 45 Lenses tools: 24 read, 16 write, 5 delete (the official server's tool list, test/unit/mcp/official-tools.json); read + write = 40. */
 const READ_WRITE_TOOL_COUNT = 40;
 const DELETE_TOOLS = [
   'delete_kafka_connector',

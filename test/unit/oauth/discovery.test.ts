@@ -35,6 +35,29 @@ describe('OAuth discovery', () => {
     assert.match((error as Error).message, /publishes no usable OAuth metadata/);
   });
 
+  for (const [label, methods] of [
+    ['absent', undefined],
+    ['without S256', ['plain']],
+  ] as const) {
+    it(`CL-04 code_challenge_methods_supported ${label}: the flow does not start`, async () => {
+      const fake = new FakeFetch().on('GET /.well-known/oauth-authorization-server', () => json(metadata({ code_challenge_methods_supported: methods })));
+      const opened: string[] = [];
+      const client = new LensesOAuthClient({
+        secrets: new MemorySecretStore(),
+        fetch: fake.fetch,
+        openBrowser: async (url) => {
+          opened.push(url);
+          return true;
+        },
+      });
+      const error = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] }).catch((e: unknown) => e);
+      assert.ok(isCode('pkce_unsupported')(error), String(error));
+      assert.deepEqual(opened, [], 'no browser opened');
+      assert.ok(!paths(fake).includes('/oauth2/register'), 'no registration');
+      assert.ok(!paths(fake).includes('/oauth2/token'), 'no token request');
+    });
+  }
+
   it('CL-03 metadata whose issuer differs from the discovered URL fails', async () => {
     const fake = new FakeFetch().on('GET /.well-known/oauth-authorization-server', () => json(metadata({ issuer: 'https://other.example.com' })));
     const error = await discoveredWith(fake, ISSUER);
