@@ -15,9 +15,7 @@ const TEXT_FILE = /\.(?:ts|mts|js|mjs|cjs|json|md|sh|yml|yaml|html|css|txt)$|(?:
 
 function trackedTextFiles(): string[] {
   const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
-  return listed
-    .split('\0')
-    .filter((file) => file !== '' && TEXT_FILE.test(file) && file !== 'package-lock.json' && !file.startsWith('node_modules'));
+  return listed.split('\0').filter((file) => file !== '' && TEXT_FILE.test(file) && file !== 'package-lock.json' && !file.startsWith('node_modules'));
 }
 
 function read(file: string): string {
