@@ -1,0 +1,130 @@
+/**
+ * `npm run bench`, "stdio start" section: how long a stdio client (Claude Desktop, Claude Code,
+ * Cursor spawn the server for each conversation) waits from spawning the standalone server until
+ * its `tools/list` is answered, against a bare MCP SDK v2 server with the same 45 tools
+ * (`bench/bareStdioServer.ts`). Both are bundled here with the bin's esbuild options and started
+ * in alternating runs; the medians and their ratio are printed beside the target (≤ 1.2).
+ * Usage: tsx bench/stdioStart.ts [--runs N]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as esbuild from 'esbuild';
+import { startHq } from '../test/hq/testing';
+
+const TARGET_RATIO = 1.2;
+const ROOT = path.resolve(__dirname, '..');
+
+function runsArgument(args: readonly string[]): number {
+  const at = args.indexOf('--runs');
+  const runs = at >= 0 ? Number(args[at + 1]) : 15;
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number of at least 1');
+  return runs;
+}
+
+/** Bundles one entry point as esbuild.mjs bundles the bin (production: minified, no map). */
+async function bundle(entry: string, outfile: string): Promise<void> {
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'bufferutil', 'utf-8-validate'],
+    minify: true,
+    logLevel: 'silent',
+    alias: { '@modelcontextprotocol/server/_shims': path.join(ROOT, 'src/mcp/sdkShims.ts') },
+  });
+}
+
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench-stdio-start', version: '1' } },
+};
+const INITIALIZED = { jsonrpc: '2.0', method: 'notifications/initialized' };
+const LIST_TOOLS = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
+
+/** Spawns `file` with `env`, speaks the 2025 handshake, and returns the ms until tools/list is answered. */
+function timeToToolList(file: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; tools: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [file], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+    let buffered = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${path.basename(file)} did not answer tools/list within 30 s`));
+    }, 30_000);
+    child.on('error', reject);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        const message = JSON.parse(line) as { id?: number; result?: { tools?: unknown[] } };
+        if (message.id === 1) child.stdin.write(`${JSON.stringify(INITIALIZED)}\n${JSON.stringify(LIST_TOOLS)}\n`);
+        if (message.id === 2) {
+          const ms = performance.now() - started;
+          clearTimeout(timer);
+          child.kill('SIGKILL');
+          resolve({ ms, tools: message.result?.tools?.length ?? 0 });
+        }
+      }
+    });
+    child.stdin.write(`${JSON.stringify(INITIALIZE)}\n`);
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function main(): Promise<void> {
+  const runs = runsArgument(process.argv.slice(2));
+  const dir = mkdtempSync(path.join(tmpdir(), 'lenses-bench-stdio-'));
+  const hq = await startHq({ port: 0 });
+  try {
+    const ours = path.join(dir, 'lenses-mcp.js');
+    const bare = path.join(dir, 'bare-sdk-v2.js');
+    await Promise.all([bundle('src/mcp/bin.ts', ours), bundle('bench/bareStdioServer.ts', bare)]);
+    const base = { PATH: process.env.PATH, HOME: process.env.HOME };
+    const oursEnv = { ...base, LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, TRANSPORT: 'stdio' };
+    const bareEnv = { ...base, BARE_SERVER_TOOLS: path.join(ROOT, 'test/unit/mcp/official-tools.json') };
+    // One warm-up each (disk cache), then turns taken so machine noise falls on both alike.
+    await timeToToolList(ours, oursEnv);
+    await timeToToolList(bare, bareEnv);
+    const oursMs: number[] = [];
+    const bareMs: number[] = [];
+    let toolCounts = '';
+    for (let run = 0; run < runs; run++) {
+      const a = await timeToToolList(ours, oursEnv);
+      const b = await timeToToolList(bare, bareEnv);
+      oursMs.push(a.ms);
+      bareMs.push(b.ms);
+      toolCounts = `${a.tools} / ${b.tools}`;
+    }
+    const ratio = median(oursMs) / median(bareMs);
+    console.log(`\n## Standalone server start over stdio (spawn → tools/list answered), ${runs} alternating runs each\n`);
+    console.log('| Server | tools | min ms | median ms |');
+    console.log('|---|---:|---:|---:|');
+    console.log(`| lenses-mcp (API key) | ${toolCounts.split(' / ')[0]} | ${Math.min(...oursMs).toFixed(0)} | ${median(oursMs).toFixed(0)} |`);
+    console.log(`| bare SDK v2, same tools | ${toolCounts.split(' / ')[1]} | ${Math.min(...bareMs).toFixed(0)} | ${median(bareMs).toFixed(0)} |`);
+    console.log(`\nlenses-mcp / bare = **${ratio.toFixed(2)}** (target ≤ ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`);
+  } finally {
+    await hq.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
