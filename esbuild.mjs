@@ -1,21 +1,16 @@
 // Bundles the extension and the standalone `lenses-mcp` bin (CommonJS, node, `vscode` external).
 import * as esbuild from 'esbuild';
+import { commonOptions } from './scripts/esbuild/options.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  ...commonOptions,
   minify: production,
   sourcemap: production ? 'linked' : 'inline',
   logLevel: 'info',
-  // The SDK's default JSON Schema validator (Ajv) is most of its size: see src/mcp/sdkShims.ts.
-  alias: { '@modelcontextprotocol/server/_shims': './src/mcp/sdkShims.ts' },
 };
 
 const builds = [

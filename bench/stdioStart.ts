@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
+import { commonOptions } from '../scripts/esbuild/options.mjs';
 import { startHq } from '../test/hq/testing';
 
 const TARGET_RATIO = 1.2;
@@ -26,18 +27,7 @@ function runsArgument(args: readonly string[]): number {
 
 /** Bundles one entry point as esbuild.mjs bundles the bin (production: minified, no map). */
 async function bundle(entry: string, outfile: string): Promise<void> {
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode', 'bufferutil', 'utf-8-validate'],
-    minify: true,
-    logLevel: 'silent',
-    alias: { '@modelcontextprotocol/server/_shims': path.join(ROOT, 'src/mcp/sdkShims.ts') },
-  });
+  await esbuild.build({ ...commonOptions, entryPoints: [path.join(ROOT, entry)], outfile, minify: true, logLevel: 'silent' });
 }
 
 const INITIALIZE = {

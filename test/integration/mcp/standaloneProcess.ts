@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import * as esbuild from 'esbuild';
+import { commonOptions } from '../../../scripts/esbuild/options.mjs';
 import { startHq, type RunningHq } from '../../hq/testing';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -15,17 +16,12 @@ export function buildBin(): Promise<string> {
   built ??= (async () => {
     const outfile = join(mkdtempSync(join(tmpdir(), 'lenses-mcp-bin-')), 'lenses-mcp.js');
     await esbuild.build({
+      // esbuild.mjs's options (the validator and zod locales the shipped bundle carries), so the tests run what users get.
+      ...commonOptions,
       entryPoints: [join(ROOT, 'src/mcp/bin.ts')],
       outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: ['bufferutil', 'utf-8-validate'],
       banner: { js: '#!/usr/bin/env node' },
       logLevel: 'silent',
-      // The validator the shipped bundle carries (esbuild.mjs), so the tests run what users get.
-      alias: { '@modelcontextprotocol/server/_shims': join(ROOT, 'src/mcp/sdkShims.ts') },
     });
     return outfile;
   })();
