@@ -14,6 +14,7 @@ import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from '../src/mcp/tools/answer';
 import { SCALED_ENVIRONMENT, scaledTopicName, WIDE_TOPIC } from '../test/hq/api/scale';
 import { startHq } from '../test/hq/testing';
 import { startBin } from '../test/integration/mcp/standaloneProcess';
+import { startCountingProxy } from './countingProxy';
 
 const SCALE = 10_000;
 const ROUNDS = 5;
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   const hq = await startHq({ port: 0, scale: SCALE });
   const startupSeconds = (performance.now() - startedAt) / 1000;
-  const bin = await startBin({ LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0' });
+  // The bin reaches HQ through a counting proxy, so the page walk below can say what it cost HQ.
+  const proxy = await startCountingProxy(hq.url);
+  const bin = await startBin({ LENSES_URL: proxy.url, LENSES_API_KEY: hq.apiKey, TRANSPORT: 'http', HOST: '127.0.0.1', PORT: '0' });
   const pid = bin.process.pid ?? 0;
   const client = new Client({ name: 'bench-scale', version: '1' });
   try {
@@ -103,6 +106,21 @@ async function main(): Promise<void> {
     const sqlText = textOf(sql);
     const sqlNote = (JSON.parse(sqlText) as { note?: string }).note ?? '(complete)';
 
+    // Every page of list_topics, as an agent that follows next_offset walks it.
+    proxy.reset();
+    const walkStarted = performance.now();
+    let pages = 0;
+    let topicsSeen = 0;
+    for (let offset: number | null = 0; offset !== null; pages++) {
+      const page = await client.callTool({ name: 'list_topics', arguments: { environment: SCALED_ENVIRONMENT, offset } });
+      if (page.isError) throw new Error(`list_topics at offset ${offset} failed: ${textOf(page)}`);
+      const structured = page.structuredContent as { items?: unknown[]; next_offset?: number | null } | undefined;
+      topicsSeen += structured?.items?.length ?? 0;
+      offset = structured?.next_offset ?? null;
+    }
+    const walkMs = performance.now() - walkStarted;
+    const walk = proxy.count('/api/topics');
+
     const p50 = (values: number[]) => percentile(values, 50);
     const ratio = p50(tool) / p50(raw);
     const line = (label: string, value: string, target = '') => console.log(`${label.padEnd(52)} ${value.padStart(14)}  ${target}`);
@@ -131,9 +149,13 @@ async function main(): Promise<void> {
     );
     line('  first progress with records', firstRecords === undefined ? 'none' : `${firstRecords.toFixed(0)} ms`, '(target ≤ 1 s)');
     line('  whole call', `${sqlMs.toFixed(0)} ms`, `(${sqlText.length.toLocaleString('en-US')} characters: ${sqlNote})`);
+    line('walk every page of list_topics', `${pages} calls`, `(${topicsSeen.toLocaleString('en-US')} topics in ${(walkMs / 1000).toFixed(1)} s)`);
+    line('  HQ fetches of GET /api/topics', String(walk.requests), '(target ≤ 2)');
+    line('  bytes read from HQ', `${(walk.bytes / 1e6).toFixed(1)} MB`);
   } finally {
     await client.close();
     await bin.stop();
+    await proxy.close();
     await hq.close();
   }
 }
