@@ -21,8 +21,6 @@ export interface RegisteredClient {
   clientId: string;
   redirectUris: string[];
   method: RegistrationMethod;
-  /** A DCR client registered as confidential (CL-28); its secret stays in the registration record. */
-  confidential?: boolean;
 }
 
 /** The client secret of a confidential DCR client and how the token endpoint takes it. */
@@ -178,7 +176,7 @@ export class ClientRegistry {
     if (!redirectUris.every((uri) => record.redirectUris.includes(uri))) return undefined;
     const expiresAt = record.confidential?.expiresAt;
     if (expiresAt && expiresAt * 1000 <= (this.options.now ?? Date.now)()) return undefined;
-    return { clientId: record.clientId, redirectUris: record.redirectUris, method: 'dcr', confidential: record.confidential ? true : undefined };
+    return { clientId: record.clientId, redirectUris: record.redirectUris, method: 'dcr' };
   }
 
   /** The DCR record of an issuer, if it is well-formed and was made with that very issuer. */
@@ -231,7 +229,7 @@ export class ClientRegistry {
     });
     const registered = registrationAnswer(as.issuer, answer);
     const confidential = asked === 'none' ? this.publicAnswer(as.issuer, registered) : confidentialAnswer(as.issuer, registered, asked);
-    const client: RegisteredClient = { clientId: registered.client_id, redirectUris, method: 'dcr', confidential: confidential ? true : undefined };
+    const client: RegisteredClient = { clientId: registered.client_id, redirectUris, method: 'dcr' };
     const record: DcrRecord = { clientId: client.clientId, redirectUris, issuer: as.issuer, confidential };
     await this.secrets.store(clientKey(as.issuer), JSON.stringify(record));
     this.logger.info(

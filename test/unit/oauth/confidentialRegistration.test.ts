@@ -34,6 +34,7 @@ describe('LensesOAuthClient: confidential registration where public clients are 
     const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
     assert.equal(asked(fake), 'client_secret_basic');
     assert.equal(session.clientId, 'conf-1');
+    assert.equal(requestsTo(fake, '/oauth2/introspect').length, 1);
     for (const path of ['/oauth2/token', '/oauth2/introspect']) {
       for (const request of requestsTo(fake, path)) {
         assert.equal(request.headers.get('authorization'), basic, path);
@@ -121,6 +122,40 @@ describe('LensesOAuthClient: confidential registration where public clients are 
     const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
     assert.equal(registrations, 2);
     assert.equal(session.clientId, 'conf-2');
+  });
+
+  it('CL-28 a stored secret the server refuses (401 invalid_client at the client check) is dropped and the client registers again', async () => {
+    let registrations = 0;
+    const fake = fakeHq({
+      metadata: metadata({ token_endpoint_auth_methods_supported: ['client_secret_basic'] }),
+      register: () => json({ client_id: `conf-${++registrations}`, client_secret: SECRET, token_endpoint_auth_method: 'client_secret_basic' }, 201),
+      token: (request, form) => {
+        if (request.headers.get('authorization') !== `Basic ${btoa(`conf-${registrations}:${SECRET}`)}`) {
+          return new Response(JSON.stringify({ error: 'invalid_client' }), {
+            status: 401,
+            headers: { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="hq"' },
+          });
+        }
+        if (form.get('grant_type') === 'refresh_token') return json({ error: 'invalid_grant' }, 400);
+        return json({ access_token: `at-${registrations}`, refresh_token: 'rt', token_type: 'Bearer', expires_in: 3600, scope: 'read' });
+      },
+    });
+    const secrets = new MemorySecretStore();
+    secrets.values.set(
+      CLIENT_KEY,
+      JSON.stringify({
+        clientId: 'conf-old',
+        redirectUris: ['http://127.0.0.1/callback'],
+        issuer: ISSUER,
+        confidential: { method: 'client_secret_basic', secret: 'rotated-away' },
+      }),
+    );
+    const { client, logger } = clientWith(fake, secrets);
+    const session = await client.signIn({ hqUrl: ISSUER, scopes: ['read'] });
+    assert.equal(registrations, 1);
+    assert.equal(session.clientId, 'conf-1');
+    assert.ok(logger.lines.some((line) => /no longer knows client conf-old/.test(line)));
+    assert.doesNotMatch(secrets.values.get(CLIENT_KEY) ?? '', /rotated-away/);
   });
 
   it('CL-28 signing out of one of two sessions keeps the secret; the last sign-out forgets it', async () => {
