@@ -34,7 +34,10 @@ ensure() {
   ) 9>"$DIR/.lock"
 }
 
-ensure mcp-remote "$MCP_REMOTE_VERSION"
-ensure @modelcontextprotocol/inspector "$INSPECTOR_VERSION"
-echo "interop tools in $DIR: mcp-remote $MCP_REMOTE_VERSION, @modelcontextprotocol/inspector $INSPECTOR_VERSION"
+present=()
+for pinned in "mcp-remote@$MCP_REMOTE_VERSION" "@modelcontextprotocol/inspector@$INSPECTOR_VERSION"; do
+  ensure "${pinned%@*}" "${pinned##*@}"
+  [[ -f "$DIR/${pinned//\//+}/.installed" ]] && present+=("$pinned")
+done
+echo "interop tools in $DIR: ${present[*]:-none}"
 exit 0
