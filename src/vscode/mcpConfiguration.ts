@@ -145,8 +145,9 @@ function stdioForm(client: McpClient, server: StdioServer): string {
     case 'copilot-cli':
       return json({ mcpServers: { [SERVER_NAME]: { type: 'local', ...server, tools: ['*'] } } });
     case 'claude-code-command': {
+      // The name before the options: `--env` takes every word up to the next option, so a name after it would be read as one more variable.
       const env = Object.entries(server.env).flatMap(([name, value]) => ['--env', shellQuote(`${name}=${value}`)]);
-      return ['claude mcp add --transport stdio --scope user', ...env, SERVER_NAME, '--', server.command, ...server.args.map(shellQuote)].join(' ') + '\n';
+      return ['claude mcp add', SERVER_NAME, '--transport stdio --scope user', ...env, '--', server.command, ...server.args.map(shellQuote)].join(' ') + '\n';
     }
     case 'codex-cli':
       return [

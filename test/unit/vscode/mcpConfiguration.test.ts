@@ -48,19 +48,36 @@ function shellWords(line: string): string[] {
   return words;
 }
 
-/** `claude mcp add [options] <name> <commandOrUrl> [args...]` read the way its option parser does: options first, `--` ends them. */
-function claudeMcpAdd(line: string): { options: Array<[string, string]>; name: string; rest: string[] } {
+/**
+ * `claude mcp add <name> <commandOrUrl> [args...]` read the way its option parser does:
+ * `--transport` and `--scope` take one word, `--env` is variadic (it takes every word up to
+ * the next option, so a name placed after it would be taken as a variable), `--` ends the
+ * options. Every `--env` value must be KEY=value, as Claude Code refuses anything else.
+ */
+function claudeMcpAdd(line: string): { options: Record<string, string>; env: string[]; name: string; rest: string[] } {
   const words = shellWords(line);
   assert.deepEqual(words.slice(0, 3), ['claude', 'mcp', 'add']);
-  const options: Array<[string, string]> = [];
+  const options: Record<string, string> = {};
+  const env: string[] = [];
+  const positional: string[] = [];
   let i = 3;
-  while (words[i].startsWith('--') && words[i] !== '--') {
-    options.push([words[i], words[i + 1]]);
-    i += 2;
+  while (i < words.length) {
+    const word = words[i++];
+    if (word === '--') {
+      positional.push(...words.slice(i));
+      break;
+    }
+    if (word === '--env' || word === '-e') {
+      while (i < words.length && !words[i].startsWith('-')) env.push(words[i++]);
+    } else if (word.startsWith('-')) {
+      options[word] = words[i++];
+    } else {
+      positional.push(word);
+    }
   }
-  const name = words[i++];
-  if (words[i] === '--') i++;
-  return { options, name, rest: words.slice(i) };
+  for (const pair of env) assert.match(pair, /^[A-Z_][A-Z0-9_]*=/, `Invalid environment variable format: ${pair}`);
+  const [name, ...rest] = positional;
+  return { options, env, name, rest };
 }
 
 describe('copy MCP configuration: a form for each client, read as that client reads it', () => {
@@ -92,21 +109,14 @@ describe('copy MCP configuration: a form for each client, read as that client re
     assert.deepEqual(JSON.parse(form('vscode', 'http')), { servers: { lenses: { type: 'http', url: 'https://mcp.example.com/mcp' } } });
   });
 
-  it('Claude Code command line: options before the name, the server command after "--", every word quoted for the shell', () => {
+  it('Claude Code command line: the name where the variadic --env cannot take it, the server command after "--", every word quoted for the shell', () => {
     const stdio = claudeMcpAdd(form('claude-code-command', 'stdio', { bundledServerPath: "/Users/o'neil/Library/Lenses MCP/lenses-mcp.js" }));
-    assert.deepEqual(stdio.options, [
-      ['--transport', 'stdio'],
-      ['--scope', 'user'],
-      ['--env', 'LENSES_URL=https://hq.example.com'],
-      ['--env', `LENSES_API_KEY=${API_KEY_PLACEHOLDER}`],
-    ]);
+    assert.deepEqual(stdio.options, { '--transport': 'stdio', '--scope': 'user' });
+    assert.deepEqual(stdio.env, ['LENSES_URL=https://hq.example.com', `LENSES_API_KEY=${API_KEY_PLACEHOLDER}`]);
     assert.equal(stdio.name, 'lenses');
     assert.deepEqual(stdio.rest, ['node', "/Users/o'neil/Library/Lenses MCP/lenses-mcp.js"]);
     const http = claudeMcpAdd(form('claude-code-command', 'http'));
-    assert.deepEqual(http.options, [
-      ['--transport', 'http'],
-      ['--scope', 'user'],
-    ]);
+    assert.deepEqual(http.options, { '--transport': 'http', '--scope': 'user' });
     assert.equal(http.name, 'lenses');
     assert.deepEqual(http.rest, ['https://mcp.example.com/mcp']);
     // the placeholder URL is quoted too: pasted as is, it is one word, never a redirection
