@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's one test command (`npm test`): lint, type-check and bundle, the mocha suites
-# (unit, emulator, integration, MCP conformance), then the end-to-end suite in a real
+# (unit, emulator, integration, MCP conformance, interop), then the end-to-end suite in a real
 # VS Code. Ends with one line "N passed, N failed, N skipped" over all suites.
 # LENSES_SKIP_E2E=1 leaves out the end-to-end suite (it needs code-server and Chromium).
 set -uo pipefail
@@ -26,9 +26,11 @@ if npm run --silent build; then passed=$((passed + 1)); else echo "build failed"
 echo "== Node 24 for the MCP conformance CLI"
 if ! bash scripts/ensure-node24.sh; then echo "Node 24 could not be installed"; failed=$((failed + 1)); fi
 
-echo "== mocha: unit, emulator, integration, conformance"
+echo "== mocha: unit, emulator, integration, conformance, interop"
 # Debian nginx and HAProxy for the replica tests (installed if missing; they skip otherwise).
 bash scripts/ensure-lb-tools.sh
+# Pinned third-party MCP clients for the interop suite (a client that cannot be installed skips).
+bash scripts/ensure-interop-tools.sh
 : >"$summary"
 # No --exit: a server or timer left open by a test keeps mocha alive, and that is a bug. The
 # timeout turns it into one failure instead of a hang.

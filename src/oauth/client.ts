@@ -54,6 +54,7 @@ export class LensesOAuthClient {
       clientName: options.clientName ?? 'Lenses MCP for VS Code',
       configured: options.clientId ? { clientId: options.clientId, clientSecret: options.clientSecret || undefined, issuer: options.clientIssuer } : undefined,
       clientMetadataUrl: options.clientMetadataUrl || undefined,
+      now: this.now,
     });
     // The lease must outlive the one refresh request it covers, or a waiting window could take over and spend the token again.
     const ttlMs = Math.max(DEFAULT_LEASE_TIMINGS.ttlMs, (options.networkTimeoutMs ?? NETWORK_TIMEOUT_MS) + 10_000);
@@ -66,7 +67,15 @@ export class LensesOAuthClient {
         },
         redeem: async (session, refreshToken) => {
           const as = await this.metadataFor(session.issuer);
-          return refreshTokens(this.transport, as, this.registry.tokenClient(as, session.clientId), refreshToken, session.resource, session.scopes, this.now);
+          return refreshTokens(
+            this.transport,
+            as,
+            await this.registry.tokenClient(as, session.clientId),
+            refreshToken,
+            session.resource,
+            session.scopes,
+            this.now,
+          );
         },
         revokeUnused: async (session, refreshToken) => this.revokeQuietly(await this.metadataFor(session.issuer), session, refreshToken, 'refresh_token'),
         forgetClient: (issuer) => this.registry.forget(issuer),
@@ -108,7 +117,7 @@ export class LensesOAuthClient {
     const redirectUris = strategy.kind === 'uri' ? [LOOPBACK_REDIRECT_URI, strategy.redirectUri] : [LOOPBACK_REDIRECT_URI];
 
     let client = await this.usableClient(as, redirectUris, signal);
-    this.registry.tokenClient(as, client.clientId); // a secret the server cannot take fails here, before the browser opens
+    await this.registry.tokenClient(as, client.clientId); // a secret the server cannot take fails here, before the browser opens
     let tokens: TokenSet;
     try {
       tokens = await this.authorize(as, client, resource, scopes, strategy, options.timeoutMs ?? BROWSER_TIMEOUT_MS, signal);
@@ -121,7 +130,7 @@ export class LensesOAuthClient {
       tokens = await this.authorize(as, client, resource, scopes, strategy, options.timeoutMs ?? BROWSER_TIMEOUT_MS, signal);
     }
 
-    const account = await introspectAccount(this.transport, as, client.clientId, tokens.accessToken, this.logger, signal);
+    const account = await introspectAccount(this.transport, as, await this.registry.tokenClient(as, client.clientId), tokens.accessToken, this.logger, signal);
     const session: OAuthSession = {
       id: randomUUID(),
       issuer: as.issuer,
@@ -171,7 +180,20 @@ export class LensesOAuthClient {
     } finally {
       await this.store.remove(sessionId);
     }
+    await this.forgetSecretAfterLastSession(session);
     this.logger.info(`OAuth: signed out ${session.account.label} from ${session.issuer} (session ${session.id})`);
+  }
+
+  /**
+   * A confidential DCR client's secret goes with the last session that used it (CL-28): the
+   * next sign-in registers anew. A public client's registration stays cached.
+   */
+  private async forgetSecretAfterLastSession(session: OAuthSession): Promise<void> {
+    const others = await this.store.all();
+    if (others.some((other) => other.issuer === session.issuer && other.clientId === session.clientId)) return;
+    if (await this.registry.forgetConfidential(session.issuer, session.clientId)) {
+      this.logger.info(`OAuth: forgot the confidential client ${session.clientId} of ${session.issuer} and its secret`);
+    }
   }
 
   /** Forgets a session without revoking (e.g. HQ already revoked it). */
@@ -300,7 +322,7 @@ export class LensesOAuthClient {
         const tokens = await exchangeCode(
           this.transport,
           as,
-          this.registry.tokenClient(as, client.clientId),
+          await this.registry.tokenClient(as, client.clientId),
           params,
           redirectUri,
           request.codeVerifier,
@@ -323,7 +345,7 @@ export class LensesOAuthClient {
 
   private async revokeQuietly(as: oauth.AuthorizationServer, session: OAuthSession, token: string, hint: 'access_token' | 'refresh_token'): Promise<void> {
     try {
-      await revokeToken(this.transport, as, this.registry.tokenClient(as, session.clientId), token, hint);
+      await revokeToken(this.transport, as, await this.registry.tokenClient(as, session.clientId), token, hint);
       this.logger.info(`OAuth: revoked ${hint.replace('_', ' ')} ${fingerprint(token)}`);
     } catch (error) {
       this.logger.warn(`OAuth: could not revoke ${hint.replace('_', ' ')} ${fingerprint(token)}: ${errorMessage(error)}`);

@@ -25,12 +25,17 @@ export function publicTokenClient(clientId: string): TokenClient {
  */
 export function confidentialTokenClient(as: oauth.AuthorizationServer, clientId: string, clientSecret: string): TokenClient {
   const supported = as.token_endpoint_auth_methods_supported;
-  if (!supported || supported.includes('client_secret_basic')) return { clientId, method: 'client_secret_basic', auth: clientSecretBasic(clientSecret) };
-  if (supported.includes('client_secret_post')) return { clientId, method: 'client_secret_post', auth: oauth.ClientSecretPost(clientSecret) };
+  if (!supported || supported.includes('client_secret_basic')) return secretTokenClient(clientId, 'client_secret_basic', clientSecret);
+  if (supported.includes('client_secret_post')) return secretTokenClient(clientId, 'client_secret_post', clientSecret);
   throw new OAuthError(
     'registration_failed',
     `The authorization server ${as.issuer} accepts no client secret at its token endpoint (it lists ${supported.join(', ') || 'no methods'}), so the configured client secret cannot be used.`,
   );
+}
+
+/** A client that authenticates with its secret the one way it was registered for (a confidential DCR client, CL-28). */
+export function secretTokenClient(clientId: string, method: 'client_secret_basic' | 'client_secret_post', clientSecret: string): TokenClient {
+  return { clientId, method, auth: method === 'client_secret_basic' ? clientSecretBasic(clientSecret) : oauth.ClientSecretPost(clientSecret) };
 }
 
 /**

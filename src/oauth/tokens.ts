@@ -128,30 +128,33 @@ export async function revokeToken(
   });
 }
 
-/** No client authentication: HQ allows unauthenticated introspection. */
+/** No client authentication: HQ allows unauthenticated introspection (a public client has nothing to authenticate with). */
 const unauthenticated: oauth.ClientAuth = () => {};
 
 /**
- * The account behind an access token, by RFC 7662 introspection (unauthenticated, as
- * HQ allows): `sub` is the id, `username` the label. "Lenses user" when HQ will not say.
+ * The account behind an access token, by RFC 7662 introspection (unauthenticated for a
+ * public client, as HQ allows; with its secret for a confidential one): `sub` is the id,
+ * `username` the label. "Lenses user" when HQ will not say.
  */
 export async function introspectAccount(
   transport: Transport,
   as: oauth.AuthorizationServer,
-  clientId: string,
+  tokenClient: TokenClient,
   accessToken: string,
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<{ id: string; label: string }> {
   const fallback = { id: 'lenses-user', label: 'Lenses user' };
   if (!as.introspection_endpoint) return fallback;
+  const client = oauthClientOf(tokenClient);
+  const auth = tokenClient.method === 'none' ? unauthenticated : tokenClient.auth;
   try {
     const answer = await transport.run('introspection', signal, async (options) => {
-      const response = await oauth.introspectionRequest(as, { client_id: clientId }, unauthenticated, accessToken, {
+      const response = await oauth.introspectionRequest(as, client, auth, accessToken, {
         ...options,
         additionalParameters: { token_type_hint: 'access_token' },
       });
-      return oauth.processIntrospectionResponse(as, { client_id: clientId }, response);
+      return oauth.processIntrospectionResponse(as, client, response);
     });
     if (!answer.active) return fallback;
     const id = typeof answer.sub === 'string' && answer.sub ? answer.sub : undefined;
