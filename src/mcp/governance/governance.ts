@@ -1,5 +1,6 @@
 import type { Logger } from '../../log';
 import { AuditLog } from './auditLog';
+import { ConfirmationStates } from './confirmationState';
 import { DEFAULT_PROTECTED_ENVIRONMENTS, EnvironmentTierCache, environmentSelectorText, type EnvironmentSelector } from './protectedEnvironments';
 import { OPEN_POLICY, STANDALONE_SWITCHES, type GovernanceSwitches, type ToolPolicy } from './toolPolicy';
 
@@ -19,6 +20,8 @@ export interface Governance {
   switches: GovernanceSwitches;
   audit: AuditLog;
   tiers: EnvironmentTierCache;
+  /** Signs and checks 2026-07-28 confirmation states (default: the process's own, random key). */
+  confirmations?: ConfirmationStates;
 }
 
 export const DEFAULT_RULES: GovernanceRules = { tools: OPEN_POLICY, protectedEnvironments: DEFAULT_PROTECTED_ENVIRONMENTS };
@@ -26,13 +29,14 @@ export const DEFAULT_RULES: GovernanceRules = { tools: OPEN_POLICY, protectedEnv
 /** Governance with fixed rules (the standalone server; the defaults when nothing is configured). */
 export function fixedGovernance(
   rules: GovernanceRules = DEFAULT_RULES,
-  options: { logger?: Logger; audit?: AuditLog; switches?: GovernanceSwitches } = {},
+  options: { logger?: Logger; audit?: AuditLog; switches?: GovernanceSwitches; confirmations?: ConfirmationStates } = {},
 ): Governance {
   return {
     rules: () => rules,
     switches: options.switches ?? STANDALONE_SWITCHES,
     audit: options.audit ?? new AuditLog(options.logger),
     tiers: new EnvironmentTierCache(),
+    confirmations: options.confirmations ?? new ConfirmationStates(),
   };
 }
 

@@ -117,6 +117,8 @@ describe('RS-20 the confirmation question and its answers', () => {
   });
 });
 
+const HQ = 'http://hq-a.test';
+
 describe('environment tier cache', () => {
   it('asks once per environment while fresh, shares a lookup in flight, asks again after the TTL, and never caches a failure', async () => {
     let now = 0;
@@ -126,19 +128,19 @@ describe('environment tier cache', () => {
       asked += 1;
       return { name: 'prod', tier: 'production' };
     };
-    assert.deepEqual(await Promise.all([cache.tierOf('prod', lookup), cache.tierOf('prod', lookup)]), ['production', 'production']);
+    assert.deepEqual(await Promise.all([cache.tierOf(HQ, 'prod', lookup), cache.tierOf(HQ, 'prod', lookup)]), ['production', 'production']);
     assert.equal(asked, 1);
     now = 999;
-    await cache.tierOf('prod', lookup);
+    await cache.tierOf(HQ, 'prod', lookup);
     assert.equal(asked, 1);
     now = 1000;
-    await cache.tierOf('prod', lookup);
+    await cache.tierOf(HQ, 'prod', lookup);
     assert.equal(asked, 2);
     await assert.rejects(
-      cache.tierOf('gone', async () => Promise.reject(new Error('404'))),
+      cache.tierOf(HQ, 'gone', async () => Promise.reject(new Error('404'))),
       /404/,
     );
-    assert.equal(await cache.tierOf('gone', async () => ({ tier: 'staging' })), 'staging');
+    assert.equal(await cache.tierOf(HQ, 'gone', async () => ({ tier: 'staging' })), 'staging');
   });
 });
 
