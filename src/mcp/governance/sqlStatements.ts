@@ -14,7 +14,7 @@ export interface SqlStatement {
   scope: Scope;
   /** The table a write or delete statement names (what the user types back to confirm a delete). */
   table?: string;
-  /** The statement's words joined by single spaces (comments left out): what the confirmation shows. */
+  /** The statement as written, comments left out and each gap one space: what the confirmation shows. */
   text: string;
 }
 
@@ -90,10 +90,13 @@ interface Token {
   /** Quoted identifiers and strings are never keywords. */
   quoted: boolean;
   source: string;
+  /** Where it starts and ends in the text (to keep the statement's own spacing). */
+  start: number;
+  end: number;
 }
 
 function classifyStatement(tokens: Token[]): SqlStatement {
-  const text = tokens.map((token) => token.source).join(' ');
+  const text = tokens.map((token, i) => (i > 0 && token.start > tokens[i - 1].end ? ` ${token.source}` : token.source)).join('');
   const keyword = (i: number) => (tokens[i] && !tokens[i].quoted ? tokens[i].word : undefined);
   const first = keyword(0);
   if (first === 'EXPLAIN') {
@@ -155,7 +158,7 @@ function lex(sql: string, backslashEscapes: boolean): { statements: Token[][]; u
       if (closeAt === -1) return { statements: [...statements, ...(current.length ? [current] : [])], unterminated: true };
       const source = sql.slice(i, closeAt + 1);
       // Single quotes are string literals; double quotes and backticks name identifiers (tables, settings).
-      current.push({ quoted: true, source, word: c === "'" ? undefined : unquoted(source, c) });
+      current.push({ quoted: true, source, word: c === "'" ? undefined : unquoted(source, c), start: i, end: closeAt + 1 });
       i = closeAt + 1;
     } else if (c === ';') {
       end();
@@ -165,10 +168,10 @@ function lex(sql: string, backslashEscapes: boolean): { statements: Token[][]; u
       // A `--` ends a word: what follows is a comment, as the server reads it.
       while (j < sql.length && WORD_PART.test(sql[j]) && !(sql[j] === '-' && sql[j + 1] === '-')) j += 1;
       const source = sql.slice(i, j);
-      current.push({ quoted: false, source, word: source.toUpperCase() });
+      current.push({ quoted: false, source, word: source.toUpperCase(), start: i, end: j });
       i = j;
     } else {
-      current.push({ quoted: false, source: c });
+      current.push({ quoted: false, source: c, start: i, end: i + 1 });
       i += 1;
     }
   }

@@ -399,6 +399,81 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
     });
   });
 
+  describe('RS-23 execute_sql that writes or deletes is governed as a write or a delete', () => {
+    const sql = (c: Client, environment: string, text: string) => c.callTool({ name: 'execute_sql', arguments: { environment, sql: text } });
+    /** Statements that change data or topics, or that the server cannot classify, with the scope each needs. */
+    const CHANGING: ReadonlyArray<[string, 'write' | 'delete']> = [
+      ["INSERT INTO orders (_key, amount) VALUES ('k', 1)", 'write'],
+      ['create table fresh (f string) FORMAT (string, json)', 'write'],
+      ['delete from orders where _meta.offset <= 100', 'delete'],
+      ['TRUNCATE TABLE orders', 'delete'],
+      ['DROP TABLE orders', 'delete'],
+      ['/* housekeeping */ -- nothing to see here\n DeLeTe FROM orders', 'delete'],
+      ['SELECT * FROM orders LIMIT 1; DROP TABLE orders', 'delete'],
+      ['VACUUM orders', 'delete'],
+    ];
+
+    it('RS-23 read-only mode keeps execute_sql for reads and refuses every statement that writes, deletes or is unknown before HQ; each refusal is audited', async () => {
+      const { client: c } = await client(await serve(rules({ readOnly: true })));
+      assert.ok((await c.listTools()).tools.some((tool) => tool.name === 'execute_sql'));
+      const read = await sql(c, 'dev', 'SELECT * FROM orders LIMIT 2');
+      assert.notEqual(read.isError, true, resultText(read));
+      for (const [text] of CHANGING) {
+        const result = await sql(c, 'dev', text);
+        assert.equal(result.isError, true, text);
+        // The emulator answers "… statements are not supported" to anything but SELECT: that text would mean it reached HQ.
+        assert.match(resultText(result), /^execute_sql was not run: read-only mode is on and this call needs the "(write|delete)" scope/, text);
+      }
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.environment, entry.outcome, entry.reason]),
+        CHANGING.map(([, scope]) => ['execute_sql', scope, 'dev', 'refused', 'read-only']),
+      );
+      assert.ok(!JSON.stringify(recorded.json).includes('housekeeping'), 'the SQL text is payload: never audited');
+    });
+
+    it('RS-23 a disabled "delete" refuses SQL deletes (named after their table in the audit) and leaves SQL reads alone', async () => {
+      const { client: c } = await client(await serve(rules({ disabled: ['delete'] })));
+      const refused = await sql(c, 'dev', 'select 1 from orders; truncate table `orders`');
+      assert.equal(refused.isError, true);
+      assert.match(resultText(refused), /needs the "delete" scope .*which "delete" in LENSES_DISABLED_TOOLS turns off/);
+      assert.notEqual((await sql(c, 'dev', 'SELECT * FROM orders LIMIT 1')).isError, true);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.resource, entry.outcome, entry.reason]),
+        [['execute_sql', 'delete', 'orders', 'refused', 'disabled']],
+      );
+    });
+
+    it('RS-23 on prod a SQL delete asks first, showing the statement and asking for the table typed back; declined, it never runs', async () => {
+      const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'decline' }));
+      assert.notEqual((await sql(c, 'prod', 'SELECT * FROM orders LIMIT 1')).isError, true);
+      assert.equal(questions.length, 0, 'a read on prod asks nothing');
+      const result = await sql(c, 'prod', '-- clean up\nDELETE FROM orders WHERE _meta.offset <= 10');
+      assert.equal(result.isError, true);
+      assert.match(resultText(result), /^Run this SQL in prod: DELETE FROM orders WHERE _meta\.offset <= 10: not done, nothing was changed\. The user declined/);
+      assert.equal(questions.length, 1);
+      const params = questions[0].params as { message: string; requestedSchema: { required: string[] } };
+      assert.match(params.message, /^Run this SQL in prod: DELETE FROM orders WHERE _meta\.offset <= 10\? prod is a protected environment \(tier production\).*Type "orders" to confirm/);
+      assert.deepEqual(params.requestedSchema.required, ['confirm_name']);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.environment, entry.resource, entry.outcome, entry.reason]),
+        [['execute_sql', 'delete', 'prod', 'orders', 'declined', 'declined']],
+      );
+    });
+
+    it('RS-23 on prod a confirmed SQL insert reaches HQ and is audited with what HQ answered', async () => {
+      const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'accept', content: { confirm: true } }));
+      const result = await sql(c, 'prod', "INSERT INTO orders (_key) VALUES ('k')");
+      assert.equal(questions.length, 1);
+      assert.match((questions[0].params as { message: string }).message, /^Run this SQL in prod: INSERT INTO orders \(_key\) VALUES \('k'\)\? .*Confirm to run it/);
+      // The emulator runs only SELECT: its refusal shows the statement reached HQ after the confirmation.
+      assert.match(resultText(result), /INSERT statements are not supported/);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.scope, entry.outcome, entry.reason]),
+        [['write', 'failed', 'confirmed']],
+      );
+    });
+  });
+
   describe('audit trail', () => {
     it('one line per write or delete call with time, token fingerprint, tool, environment, resource, outcome and duration; reads leave none; no secret', async () => {
       let answer: ElicitResult = { action: 'decline' };
@@ -502,6 +577,34 @@ describe('Governance in OAuth resource-server mode', function () {
       );
       assert.match(String(recorded.json[0].account), /^token:[0-9a-f]{8}$/);
       assert.ok(!JSON.stringify(recorded.json).includes(token), 'the token is never written');
+    } finally {
+      await mcp.close();
+      await hq.close();
+    }
+  });
+
+  it('RS-23 a read token calling execute_sql with a DELETE gets the 403 insufficient_scope challenge for "delete" (audited); its SELECT passes the gate', async () => {
+    const hq = await startHq({ port: 0 });
+    const recorded = new Recorded();
+    const mcp = await oauthMcp(hq, fixedGovernance(rules(), { audit: new AuditLog(recorded, recorded) }));
+    try {
+      const token = (await obtainTokens(hq, { scopes: ['read'], resource: `${advertisedUrl}/mcp` })).accessToken;
+      const call = (sql: string) =>
+        fetch(mcp.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'execute_sql', arguments: { environment: 'dev', sql } } }),
+        });
+      const refused = await call('SELECT * FROM orders LIMIT 1; /* and then */ DELETE FROM orders WHERE _meta.offset <= 3');
+      assert.equal(refused.status, 403);
+      assert.match(refused.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
+      assert.match(refused.headers.get('www-authenticate') ?? '', /scope="[^"]*delete/);
+      // A read passes the scope gate (without a session the transport then answers 400: no challenge, no audit record).
+      assert.notEqual((await call('SELECT * FROM orders LIMIT 1')).status, 403);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.resource, entry.outcome, entry.reason]),
+        [['execute_sql', 'delete', 'orders', 'refused', 'scope']],
+      );
     } finally {
       await mcp.close();
       await hq.close();
