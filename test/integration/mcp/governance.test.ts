@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, type ElicitRequest, type ElicitResult, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
 import {
   AuditLog,
   areaOf,
@@ -449,10 +450,16 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
       assert.equal(questions.length, 0, 'a read on prod asks nothing');
       const result = await sql(c, 'prod', '-- clean up\nDELETE FROM orders WHERE _meta.offset <= 10');
       assert.equal(result.isError, true);
-      assert.match(resultText(result), /^Run this SQL in prod: DELETE FROM orders WHERE _meta\.offset <= 10: not done, nothing was changed\. The user declined/);
+      assert.match(
+        resultText(result),
+        /^Run this SQL in prod: DELETE FROM orders WHERE _meta\.offset <= 10: not done, nothing was changed\. The user declined/,
+      );
       assert.equal(questions.length, 1);
       const params = questions[0].params as { message: string; requestedSchema: { required: string[] } };
-      assert.match(params.message, /^Run this SQL in prod: DELETE FROM orders WHERE _meta\.offset <= 10\? prod is a protected environment \(tier production\).*Type "orders" to confirm/);
+      assert.match(
+        params.message,
+        /^Run this SQL in prod: DELETE FROM orders WHERE _meta\.offset <= 10\? prod is a protected environment \(tier production\).*Type "orders" to confirm/,
+      );
       assert.deepEqual(params.requestedSchema.required, ['confirm_name']);
       assert.deepEqual(
         recorded.json.map((entry) => [entry.tool, entry.scope, entry.environment, entry.resource, entry.outcome, entry.reason]),
@@ -464,7 +471,10 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
       const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'accept', content: { confirm: true } }));
       const result = await sql(c, 'prod', "INSERT INTO orders (_key) VALUES ('k')");
       assert.equal(questions.length, 1);
-      assert.match((questions[0].params as { message: string }).message, /^Run this SQL in prod: INSERT INTO orders \(_key\) VALUES \('k'\)\? .*Confirm to run it/);
+      assert.match(
+        (questions[0].params as { message: string }).message,
+        /^Run this SQL in prod: INSERT INTO orders \(_key\) VALUES \('k'\)\? .*Confirm to run it/,
+      );
       // The emulator runs only SELECT: its refusal shows the statement reached HQ after the confirmation.
       assert.match(resultText(result), /INSERT statements are not supported/);
       assert.deepEqual(
@@ -661,5 +671,70 @@ describe('RS-20 the standalone bin over stdio: confirmation through elicitation,
     assert.ok(!readFileSync(auditFile, 'utf8').includes(hq.apiKey));
     assert.ok(!stderr.includes(hq.apiKey));
     assert.match(stderr, /Audit: delete_kafka_connector on prod\/orders-sink by token:[0-9a-f]{8}: run \(confirmed\)/);
+  });
+});
+
+describe('RS-25 one HQ per credential: the editor signed in to HQ B while its server was started for HQ A', function () {
+  this.timeout(30_000);
+  const linkSecret = 'link-secret-0123456789abcdef';
+
+  it("RS-25 every HQ request of a protected delete, the tier lookup included, goes to B with B's credential; A hears nothing", async () => {
+    const hqA = await startHq({ port: 0 });
+    const hqB = await startHq({ port: 0 });
+    const asked: Array<{ origin: string; bearer: string | null }> = [];
+    const recordingFetch: typeof fetch = (input, init) => {
+      asked.push({ origin: new URL(urlOf(input)).origin, bearer: new Headers(init?.headers).get('authorization') });
+      return fetch(input, init);
+    };
+    const sessions: SessionSource = {
+      currentSession: async () => ({ accessToken: hqB.apiKey, scopes: ['read', 'write', 'delete'], hqUrl: hqB.url }),
+      signedOutScopes: () => ['read'],
+      sessionLost: () => undefined,
+      sessionRejected: () => undefined,
+    };
+    const recorded = new Recorded();
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hqA.url,
+      authenticator: new EmbeddedAuthenticator(linkSecret, sessions),
+      fetch: recordingFetch,
+      governance: fixedGovernance(rules(), { audit: new AuditLog(recorded, recorded) }),
+    });
+    const client = new Client({ name: 'vscode-like', version: '1' }, { capabilities: { elicitation: {} } });
+    const questions: string[] = [];
+    client.setRequestHandler('elicitation/create', (request) => {
+      questions.push((request.params as { message: string }).message);
+      return { action: 'accept', content: { confirm_name: 'orders-sink' } };
+    });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: linkSecret } } }));
+      const result = await client.callTool({
+        name: 'delete_kafka_connector',
+        arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' },
+      });
+      assert.notEqual(result.isError, true, resultText(result));
+      assert.equal(questions.length, 1, "B's prod is production: the user is asked");
+      assert.match(questions[0], /prod is a protected environment \(tier production\)/);
+      const listed = async (hq: RunningHq) =>
+        (
+          (await (
+            await fetch(`${hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } })
+          ).json()) as { connectors: Array<{ name: string }> }
+        ).connectors.map((c) => c.name);
+      assert.ok(!(await listed(hqB)).includes('orders-sink'), 'deleted on B');
+      assert.ok((await listed(hqA)).includes('orders-sink'), 'untouched on A');
+      assert.ok(asked.length >= 2, 'the tier lookup and the delete');
+      assert.deepEqual(
+        asked.filter((request) => request.origin !== new URL(hqB.url).origin || request.bearer !== `Bearer ${hqB.apiKey}`),
+        [],
+        "every HQ request goes to B with B's credential",
+      );
+    } finally {
+      await client.close();
+      await mcp.close();
+      await hqA.close();
+      await hqB.close();
+    }
   });
 });

@@ -215,7 +215,10 @@ describe('RS-23 SQL classified by what its statements do', () => {
   }
 
   it('RS-23 the confirmation of a SQL delete shows the statements without comments and asks for the table typed back', () => {
-    const action = describeAction(toolNamed('execute_sql'), { environment: 'prod', sql: 'SELECT 1; /* tidy up */ DELETE FROM `orders` WHERE _meta.offset <= 5' });
+    const action = describeAction(toolNamed('execute_sql'), {
+      environment: 'prod',
+      sql: 'SELECT 1; /* tidy up */ DELETE FROM `orders` WHERE _meta.offset <= 5',
+    });
     assert.equal(action.sentence, 'Run this SQL in prod: SELECT 1; DELETE FROM `orders` WHERE _meta.offset <= 5');
     assert.equal(action.resource, 'orders');
     const question = confirmationRequest(action, 'delete', 'prod is a protected environment');
@@ -275,13 +278,16 @@ describe('RS-24 confirmation states the server signs', () => {
     assert.equal(CONFIRMATION_STATE_TTL_MS, 600_000);
   });
 
-  it('RS-24 replicas sharing LENSES_CONFIRMATION_KEY accept each other\'s states; a short key is refused without being echoed', () => {
+  it("RS-24 replicas sharing LENSES_CONFIRMATION_KEY accept each other's states; a short key is refused without being echoed", () => {
     const key = 'k'.repeat(MIN_CONFIRMATION_KEY_CHARS);
     assert.equal(new ConfirmationStates({ key }).take(new ConfirmationStates({ key }).issue(call), call), undefined);
     assert.throws(() => new ConfirmationStates({ key: 'short' }), /at least 32 characters/);
     assert.throws(
       () => readConfig({ LENSES_URL: 'http://localhost:9991', LENSES_API_KEY: 'k', LENSES_CONFIRMATION_KEY: 'too-short-secret' }),
-      (error: unknown) => error instanceof ConfigError && /LENSES_CONFIRMATION_KEY must have at least 32 characters \(it has 16\)/.test(error.message) && !error.message.includes('too-short-secret'),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /LENSES_CONFIRMATION_KEY must have at least 32 characters \(it has 16\)/.test(error.message) &&
+        !error.message.includes('too-short-secret'),
     );
     assert.equal(readConfig({ LENSES_URL: 'http://localhost:9991', LENSES_API_KEY: 'k', LENSES_CONFIRMATION_KEY: key }).confirmationKey, key);
   });
