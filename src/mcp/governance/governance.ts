@@ -43,7 +43,11 @@ export function fixedGovernance(
 /** The part of the server's `instructions` that says which switches are on, so the model can say why it cannot act. */
 export function governanceInstructions(rules: GovernanceRules, switches: GovernanceSwitches): string {
   const lines: string[] = [];
-  if (rules.tools.readOnly) lines.push(`Read-only mode is on (${switches.readOnly}): only read tools are available; say so when asked to change something.`);
+  if (rules.tools.readOnly) {
+    lines.push(
+      `Read-only mode is on (${switches.readOnly}): only read tools are available, and execute_sql runs only reading statements (SELECT, SHOW, DESCRIBE, EXPLAIN, SET of a query setting); say so when asked to change something.`,
+    );
+  }
   if (rules.tools.enabled.length > 0 || rules.tools.disabled.length > 0) {
     lines.push(`Some tools are turned off by ${switches.enabledTools} / ${switches.disabledTools}; only the listed tools are available.`);
   }

@@ -127,6 +127,28 @@ describe('both protocol generations on stdio (the bundled bin, SDK v2 client)', 
       }
     });
   }
+  it('RS-24 a 2026-07-28 client on stdio confirms a delete on prod through input_required and its signed state', async () => {
+    const client = new Client(
+      { name: 'stdio-confirm', version: '1' },
+      { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } },
+    );
+    let asked = 0;
+    client.setRequestHandler('elicitation/create', () => {
+      asked += 1;
+      return { action: 'accept', content: { confirm_name: 'orders-sink' } };
+    });
+    await connectStdioBin({ LENSES_URL: hq().url, LENSES_API_KEY: hq().apiKey }, client);
+    try {
+      const result = await client.callTool({
+        name: 'delete_kafka_connector',
+        arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' },
+      });
+      assert.notEqual(result.isError, true, resultText(result));
+      assert.equal(asked, 1);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe('protected-environment confirmation for a 2026-07-28 client (input_required instead of elicitation/create)', function () {
