@@ -738,3 +738,44 @@ describe('RS-25 one HQ per credential: the editor signed in to HQ B while its se
     }
   });
 });
+
+describe('RS-23 in the editor: a session granted only "read" runs SQL reads, not SQL that changes anything', function () {
+  this.timeout(30_000);
+  const linkSecret = 'link-secret-0123456789abcdef';
+
+  it('RS-23 execute_sql with a DROP gets the tool error naming the "delete" scope; nothing reaches HQ; the refusal is audited', async () => {
+    const hq = await startHq({ port: 0 });
+    const sessions: SessionSource = {
+      currentSession: async () => ({ accessToken: hq.apiKey, scopes: ['read'], hqUrl: hq.url }),
+      signedOutScopes: () => ['read'],
+      sessionLost: () => undefined,
+      sessionRejected: () => undefined,
+    };
+    const recorded = new Recorded();
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new EmbeddedAuthenticator(linkSecret, sessions),
+      governance: fixedGovernance(rules(), { audit: new AuditLog(recorded, recorded) }),
+    });
+    const client = new Client({ name: 'vscode-like', version: '1' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: linkSecret } } }));
+      const sql = (text: string) => client.callTool({ name: 'execute_sql', arguments: { environment: 'dev', sql: text } });
+      const refused = await sql('drop table orders');
+      assert.equal(refused.isError, true);
+      // The emulator would answer "DROP statements are not supported": this text is the server's own refusal.
+      assert.match(resultText(refused), /^execute_sql needs the Lenses "delete" scope for what this SQL does \(.*\), which this session was not granted/);
+      assert.notEqual((await sql('SELECT * FROM orders LIMIT 1')).isError, true);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.resource, entry.outcome, entry.reason]),
+        [['execute_sql', 'delete', 'orders', 'refused', 'scope']],
+      );
+    } finally {
+      await client.close();
+      await mcp.close();
+      await hq.close();
+    }
+  });
+});
