@@ -65,23 +65,42 @@ export function strongerScope(a: Scope, b: Scope): Scope {
   return STRENGTH[a] >= STRENGTH[b] ? a : b;
 }
 
-/**
- * Classifies a SQL text. The text is read twice, with and without backslash escapes in quoted
- * strings, and the stronger answer kept: a quote the server reads differently cannot hide a
- * statement. An unterminated string or comment makes the text unknown (a delete).
- */
-export function classifySql(sql: string): SqlClassification {
-  const plain = classifyStatements(sql, false);
-  const escaped = classifyStatements(sql, true);
-  return STRENGTH[escaped.scope] > STRENGTH[plain.scope] ? escaped : plain;
+/** The ways a server might read a SQL text that this classifier cannot tell apart. */
+interface Reading {
+  /** A backslash escapes the next character inside quotes. */
+  backslashEscapes: boolean;
+  /** `/* … *\/` is a comment. */
+  blockComments: boolean;
 }
 
-function classifyStatements(sql: string, backslashEscapes: boolean): SqlClassification {
-  const lexed = lex(sql, backslashEscapes);
-  const statements = lexed.statements.map(classifyStatement);
-  if (lexed.unterminated) statements.push({ keywords: 'UNTERMINATED', scope: 'delete', text: 'an unterminated quote or comment' });
-  const scope = statements.reduce<Scope>((strongest, statement) => strongerScope(strongest, statement.scope), 'read');
-  return { scope, statements };
+const READINGS: readonly Reading[] = [
+  { backslashEscapes: false, blockComments: true },
+  { backslashEscapes: true, blockComments: true },
+  { backslashEscapes: false, blockComments: false },
+  { backslashEscapes: true, blockComments: false },
+];
+
+/**
+ * Classifies a SQL text. The text is read in every way a server might (backslash escapes in
+ * quotes or not, block comments or not) and the strongest answer kept, so a quote or comment
+ * the server reads differently cannot hide a statement. The first reading (standard SQL) is
+ * taken whole; the others add the statements they see that start with a word (what starts with
+ * punctuation there is a parse error, which runs nothing). A quote or comment left open in
+ * every reading makes the text unknown (a delete).
+ */
+export function classifySql(sql: string): SqlClassification {
+  const lexed = READINGS.map((reading) => lex(sql, reading));
+  const openEverywhere = lexed.every((reading) => reading.unterminated);
+  const readings = lexed.map((reading, index): SqlClassification => {
+    const statements = reading.statements.filter((tokens) => index === 0 || startsWithWord(tokens)).map(classifyStatement);
+    if (index === 0 && openEverywhere) statements.push({ keywords: 'UNTERMINATED', scope: 'delete', text: 'an unterminated quote or comment' });
+    return { scope: statements.reduce<Scope>((strongest, statement) => strongerScope(strongest, statement.scope), 'read'), statements };
+  });
+  return readings.reduce((strongest, next) => (STRENGTH[next.scope] > STRENGTH[strongest.scope] ? next : strongest));
+}
+
+function startsWithWord(tokens: Token[]): boolean {
+  return tokens[0] !== undefined && !tokens[0].quoted && tokens[0].word !== undefined;
 }
 
 interface Token {
@@ -134,7 +153,7 @@ const WORD_START = /[A-Za-z_]/;
 const WORD_PART = /[A-Za-z0-9_.$-]/;
 
 /** Splits a SQL text into statements of tokens: `--` and block comments dropped, quotes kept whole, `;` ends a statement. */
-function lex(sql: string, backslashEscapes: boolean): { statements: Token[][]; unterminated: boolean } {
+function lex(sql: string, { backslashEscapes, blockComments }: Reading): { statements: Token[][]; unterminated: boolean } {
   const statements: Token[][] = [];
   let current: Token[] = [];
   let i = 0;
@@ -149,7 +168,7 @@ function lex(sql: string, backslashEscapes: boolean): { statements: Token[][]; u
     } else if (c === '-' && sql[i + 1] === '-') {
       const newline = sql.indexOf('\n', i);
       i = newline === -1 ? sql.length : newline + 1;
-    } else if (c === '/' && sql[i + 1] === '*') {
+    } else if (blockComments && c === '/' && sql[i + 1] === '*') {
       const close = sql.indexOf('*/', i + 2);
       if (close === -1) return { statements: [...statements, ...(current.length ? [current] : [])], unterminated: true };
       i = close + 2;

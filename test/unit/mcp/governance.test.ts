@@ -187,6 +187,7 @@ describe('RS-23 SQL classified by what its statements do', () => {
     ['SELECT * FROM `DELETE`', 'read'],
     ['-- DELETE FROM orders\nSELECT 1', 'read'],
     ['/* DROP TABLE orders; */ SELECT * FROM orders', 'read'],
+    ['/* just reading */ SELECT * FROM orders', 'read'],
     ["INSERT INTO orders (_key, amount) VALUES ('k', 1)", 'write'],
     ['create table t (f string) format (string, json)', 'write'],
     ['DELETE FROM orders WHERE _meta.offset <= 10', 'delete'],
@@ -202,10 +203,17 @@ describe('RS-23 SQL classified by what its statements do', () => {
     ['ALTER TABLE orders ADD x', 'delete'],
     ['(SELECT 1)', 'delete'],
     ["SELECT 'unterminated", 'delete'],
-    ['SELECT 1 /* unterminated', 'delete'],
+    // Open only where block comments exist: there the comment runs to the end, elsewhere `/ *` is an error.
+    ['SELECT 1 /* unterminated', 'read'],
     // With backslash escapes the quote runs on and hides the DELETE; without, it does not: the stronger reading wins.
     ["SELECT 'a\\'; DELETE FROM orders; SELECT '", 'delete'],
     ['SELECT a--x\n; DROP TABLE orders', 'delete'],
+    // A server without block comments would run the DELETE inside this one.
+    ['SELECT 1 /* ; DELETE FROM orders; */', 'delete'],
+    // Read without backslash escapes, one SELECT; with them, the string ends early and a DELETE follows.
+    ["SELECT 'a\\''; DELETE FROM orders; --'", 'delete'],
+    // Closed in one reading: a query, not an unknown text.
+    ["SELECT * FROM orders WHERE note = 'it\\'s'", 'read'],
   ];
   for (const [sql, scope] of cases) {
     it(`RS-23 ${JSON.stringify(sql)} needs ${scope}`, () => {
