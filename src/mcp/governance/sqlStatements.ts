@@ -121,7 +121,7 @@ function classifyStatement(tokens: Token[]): SqlStatement {
   if (first === 'EXPLAIN') {
     // EXPLAIN of a statement needs what the statement needs (fail closed for what it cannot read).
     const explained = classifyStatement(tokens.slice(1));
-    return { ...explained, keywords: `EXPLAIN ${explained.keywords}`, scope: explained.scope, text };
+    return { ...explained, keywords: `EXPLAIN ${explained.keywords}`, text };
   }
   if (first === 'SET') {
     const key = tokens[1]?.word?.toLowerCase();
@@ -151,6 +151,7 @@ function tableOf(first: string, tokens: Token[]): string | undefined {
 
 const WORD_START = /[A-Za-z_]/;
 const WORD_PART = /[A-Za-z0-9_.$-]/;
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/g;
 
 /** Splits a SQL text into statements of tokens: `--` and block comments dropped, quotes kept whole, `;` ends a statement. */
 function lex(sql: string, { backslashEscapes, blockComments }: Reading): { statements: Token[][]; unterminated: boolean } {
@@ -166,8 +167,10 @@ function lex(sql: string, { backslashEscapes, blockComments }: Reading): { state
     if (/\s/.test(c)) {
       i += 1;
     } else if (c === '-' && sql[i + 1] === '-') {
-      const newline = sql.indexOf('\n', i);
-      i = newline === -1 ? sql.length : newline + 1;
+      // Any line break ends it: a server that ends comments at \r too must not see more than this reads.
+      LINE_BREAK.lastIndex = i;
+      const lineBreak = LINE_BREAK.exec(sql);
+      i = lineBreak === null ? sql.length : lineBreak.index + 1;
     } else if (blockComments && c === '/' && sql[i + 1] === '*') {
       const close = sql.indexOf('*/', i + 2);
       if (close === -1) return { statements: [...statements, ...(current.length ? [current] : [])], unterminated: true };

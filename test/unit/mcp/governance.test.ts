@@ -186,6 +186,7 @@ describe('RS-23 SQL classified by what its statements do', () => {
     ["SELECT * FROM orders WHERE note = 'x; DELETE FROM orders'", 'read'],
     ['SELECT * FROM `DELETE`', 'read'],
     ['-- DELETE FROM orders\nSELECT 1', 'read'],
+    ['SELECT 1 -- a note\r; DELETE FROM orders', 'delete'],
     ['/* DROP TABLE orders; */ SELECT * FROM orders', 'read'],
     ['/* just reading */ SELECT * FROM orders', 'read'],
     ["INSERT INTO orders (_key, amount) VALUES ('k', 1)", 'write'],
