@@ -15,11 +15,12 @@ import { LensesApiError, LensesClient } from '../lenses';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
 import {
+  callScope,
   fixedGovernance,
   governanceInstructions,
   governToolCalls,
-  isModernRequest,
   policyRefusal,
+  SQL_SCOPES_NOTE,
   type Governance,
   type ToolCallExtra,
   type ToolCallHandler,
@@ -174,15 +175,32 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     };
   });
 
+  /**
+   * The HQ client of one request's credential: at the HQ that credential was issued for (the
+   * editor's session names it), never the server's first URL, for every HQ request of the call
+   * (RS-25). Its bearer goes only to that HQ's origin.
+   */
+  const hqClient = (access: Extract<ToolAccess, { kind: 'granted' }>) =>
+    new LensesClient({
+      baseUrl: access.lensesUrl ?? options.lensesUrl,
+      token: () => access.token,
+      fetch: options.fetch,
+      timeoutMs: options.hqTimeoutMs,
+      logger,
+    });
+  // The era the server negotiated (initialize, or a 2026-07-28 request), never what a request claims (RS-24).
+  const isModern = () => server.getNegotiatedProtocolVersion() === MODERN_PROTOCOL_VERSION;
+
   const governed = (handler: ToolCallHandler) =>
     governToolCalls(
       {
         governance,
         tool: (name) => byName.get(name),
         access: (extra) => accessOf(extra.http?.authInfo, options.defaultAccess),
-        lenses: (token) => new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger }),
+        lenses: hqClient,
+        isModern,
         clientCanElicit: (extra) =>
-          isModernRequest(extra) ? canElicitForms(envelopeCapabilities(extra)) : server.getClientCapabilities()?.elicitation?.form !== undefined,
+          isModern() ? canElicitForms(envelopeCapabilities(extra)) : server.getClientCapabilities()?.elicitation?.form !== undefined,
         elicit: (params, requestOptions) => server.elicitInput(params, requestOptions),
       },
       handler,
@@ -200,17 +218,13 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
         if (access.reason !== 'unavailable') options.sessionLost?.(`tool ${name} was called while signed out`);
         return errorResult(access.message);
       }
-      if (!access.scopes.has(tool.scope)) {
-        return errorResult(`${name} needs the Lenses "${tool.scope}" scope, which this session was not granted. Sign in again and grant "${tool.scope}".`);
+      const scope = callScope(tool, args ?? {});
+      if (!access.scopes.has(scope)) {
+        const sql = scope === tool.scope ? '' : ` for what this SQL does (${SQL_SCOPES_NOTE})`;
+        return errorResult(`${name} needs the Lenses "${scope}" scope${sql}, which this session was not granted. Sign in again and grant "${scope}".`);
       }
       const token = access.token;
-      const lenses = new LensesClient({
-        baseUrl: access.lensesUrl ?? options.lensesUrl,
-        token: () => token,
-        fetch: options.fetch,
-        timeoutMs: options.hqTimeoutMs,
-        logger,
-      });
+      const lenses = hqClient(access);
       const progressToken = request.params._meta?.progressToken;
       const progress = async (value: number, message?: string) => {
         if (progressToken === undefined) return;

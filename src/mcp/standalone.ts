@@ -10,7 +10,7 @@ import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
 import { createLensesMcpServer } from './server';
 import type { McpTelemetry } from '../telemetry/telemetry';
-import { AuditLog, fileAuditSink, fixedGovernance, type Governance } from './governance';
+import { AuditLog, ConfirmationStates, fileAuditSink, fixedGovernance, type Governance } from './governance';
 
 /** The path of the MCP endpoint, which is also the path of the OAuth resource. */
 export function endpointPath(transport: ServerConfig['transport'] | undefined): string {
@@ -18,7 +18,7 @@ export function endpointPath(transport: ServerConfig['transport'] | undefined): 
 }
 
 /** The governance of the standalone server: fixed rules from the variables, the audit trail in the log and LENSES_AUDIT_LOG. */
-export function standaloneGovernance(config: Pick<ServerConfig, 'governance' | 'auditLogPath'>, logger: Logger): Governance {
+export function standaloneGovernance(config: Pick<ServerConfig, 'governance' | 'auditLogPath' | 'confirmationKey'>, logger: Logger): Governance {
   let sink;
   try {
     sink = config.auditLogPath ? fileAuditSink(config.auditLogPath, logger) : undefined;
@@ -26,7 +26,7 @@ export function standaloneGovernance(config: Pick<ServerConfig, 'governance' | '
     throw new Error(`LENSES_AUDIT_LOG cannot be opened for appending: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   if (config.auditLogPath) logger.info(`Audit trail of write and delete calls also goes to ${config.auditLogPath}`);
-  return fixedGovernance(config.governance, { audit: new AuditLog(logger, sink) });
+  return fixedGovernance(config.governance, { audit: new AuditLog(logger, sink), confirmations: new ConfirmationStates({ key: config.confirmationKey }) });
 }
 
 /** RFC 9728 protected-resource metadata of the standalone server in OAuth mode. */

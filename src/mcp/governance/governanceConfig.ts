@@ -1,3 +1,4 @@
+import { MIN_CONFIRMATION_KEY_CHARS } from './confirmationState';
 import type { GovernanceRules } from './governance';
 import { DEFAULT_PROTECTED_ENVIRONMENTS, parseEnvironmentSelectors, ProtectedEnvironmentError } from './protectedEnvironments';
 import { parseToolSelectors, UnknownToolSelectorError } from './toolPolicy';
@@ -7,6 +8,8 @@ export interface GovernanceConfig {
   governance: GovernanceRules;
   /** LENSES_AUDIT_LOG: a file the audit trail is appended to as JSON lines. */
   auditLogPath?: string;
+  /** LENSES_CONFIRMATION_KEY: the HMAC key of 2026-07-28 confirmation states, shared by replicas (a secret: never logged). */
+  confirmationKey?: string;
 }
 
 /** A bad governance variable: the message is the one line the bin prints. */
@@ -35,6 +38,11 @@ export const GOVERNANCE_VARIABLES = [
     default: '(none)',
     description: 'File to append one JSON line per write or delete call to (outcome, tool, environment; never a token or payload).',
   },
+  {
+    name: 'LENSES_CONFIRMATION_KEY',
+    default: '(random per process)',
+    description: `Secret of at least ${MIN_CONFIRMATION_KEY_CHARS} characters that signs the confirmations 2026-07-28 clients answer; set the same one on every replica behind a load balancer.`,
+  },
 ] as const;
 
 /** Reads the governance variables; throws `GovernanceConfigError` naming the first bad one. */
@@ -54,11 +62,23 @@ export function readGovernanceConfig(env: Readonly<Record<string, string | undef
           protectedRaw === undefined ? DEFAULT_PROTECTED_ENVIRONMENTS : parseEnvironmentSelectors(protectedRaw.split(','), 'LENSES_PROTECTED_ENVIRONMENTS'),
       },
       auditLogPath: env.LENSES_AUDIT_LOG?.trim() || undefined,
+      confirmationKey: confirmationKey(env.LENSES_CONFIRMATION_KEY),
     };
   } catch (error) {
     if (error instanceof UnknownToolSelectorError || error instanceof ProtectedEnvironmentError) throw new GovernanceConfigError(error.message);
     throw error;
   }
+}
+
+function confirmationKey(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  // The value is a secret: the error names its length, never the value.
+  if (raw.length < MIN_CONFIRMATION_KEY_CHARS) {
+    throw new GovernanceConfigError(
+      `LENSES_CONFIRMATION_KEY must have at least ${MIN_CONFIRMATION_KEY_CHARS} characters (it has ${raw.length}): use e.g. openssl rand -base64 32`,
+    );
+  }
+  return raw;
 }
 
 function flag(name: string, raw: string | undefined): boolean {

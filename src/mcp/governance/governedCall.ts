@@ -14,7 +14,9 @@ import { errorResult } from '../toolResults';
 import type { LensesTool } from '../tools';
 import type { AuditOutcome } from './auditLog';
 import { auditRecord } from './auditRecord';
+import { callScope } from './callScope';
 import { confirmationRequest, confirmationVerdict, notConfirmedMessage } from './confirmation';
+import { processConfirmationStates } from './confirmationState';
 import type { Governance } from './governance';
 import { needsTier, protectionReason } from './protectedEnvironments';
 import { describeAction, type DescribedAction } from './toolActions';
@@ -35,10 +37,15 @@ export interface GovernedCallDependencies {
   governance: Governance;
   tool(name: string): LensesTool | undefined;
   access(extra: ToolCallExtra): ToolAccess | undefined;
-  /** An HQ client carrying `token` (to read an environment's tier). */
-  lenses(token: string): Pick<LensesClient, 'get'>;
+  /** The HQ client of the request's own credential, at that credential's HQ (to read an environment's tier). */
+  lenses(access: Extract<ToolAccess, { kind: 'granted' }>): Pick<LensesClient, 'get' | 'baseUrl'>;
   /** Whether the client declared form elicitation (on the session, or in a 2026-07-28 request's envelope). */
   clientCanElicit(extra: ToolCallExtra): boolean;
+  /**
+   * Whether the request belongs to a 2026-07-28 exchange, by the protocol the server negotiated
+   * (never by what the request carries): only then are `inputResponses` read.
+   */
+  isModern(extra: ToolCallExtra): boolean;
   /** Sends `elicitation/create` to the client (the SDK server's `elicitInput`). */
   elicit(params: ElicitRequestFormParams, options: RequestOptions): Promise<ElicitResult>;
   now?: () => number;
@@ -52,6 +59,10 @@ export interface GovernedCallDependencies {
  * never runs). A 2026-07-28 client is asked through an `input_required` result instead, and its
  * retried call carries the answer. Every write or delete call that ends leaves one audit record
  * (for a 2026-07-28 client, the request that is answered with the question is one: `asked`).
+ * `execute_sql` counts as a write or delete call when its statements write or delete (RS-23).
+ * A 2026-07-28 answer counts only with the signed `requestState` of the question this server
+ * asked for this very call, unexpired and unused; anything else is asked again and audited as
+ * `refused` (`forged`, `replayed`, `expired`) (RS-24).
  */
 export function governToolCalls(dependencies: GovernedCallDependencies, handler: ToolCallHandler): GovernedToolCallHandler {
   const now = dependencies.now ?? Date.now;
@@ -61,15 +72,16 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
     if (!tool) return handler(request, extra);
     const started = now();
     const rules = governance.rules();
-    const refusal = policyRefusal(tool, rules.tools);
-    // Reads are neither confirmed nor audited: only the switches apply.
-    if (tool.scope === 'read') return refusal ? errorResult(policyRefusalMessage(tool, refusal, governance.switches)) : handler(request, extra);
     const rawArgs = request.params.arguments ?? {};
+    const scope = callScope(tool, rawArgs);
+    const refusal = policyRefusal(tool, rules.tools, scope);
+    // Reads are neither confirmed nor audited: only the switches apply.
+    if (scope === 'read') return refusal ? errorResult(policyRefusalMessage(tool, refusal, governance.switches)) : handler(request, extra);
     const parsed = tool.inputSchema.safeParse(rawArgs);
     const action = describeAction(tool, parsed.success && isRecord(parsed.data) ? parsed.data : rawArgs);
     const access = dependencies.access(extra);
     const record = (outcome: AuditOutcome, reason?: string) =>
-      governance.audit.record(auditRecord({ tool, action, access, outcome, reason, started, ended: now() }));
+      governance.audit.record(auditRecord({ tool: { name: tool.name, scope }, action, access, outcome, reason, started, ended: now() }));
     const run = async (confirmed: boolean) => {
       let result: CallToolResult;
       try {
@@ -84,9 +96,9 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
 
     if (refusal) {
       record('refused', refusal.kind);
-      return errorResult(policyRefusalMessage(tool, refusal, governance.switches));
+      return errorResult(policyRefusalMessage(tool, refusal, governance.switches, scope));
     }
-    if (access?.kind !== 'granted' || !access.scopes.has(tool.scope)) {
+    if (access?.kind !== 'granted' || !access.scopes.has(scope)) {
       // The handler explains (sign in, scope not granted); nothing reaches HQ.
       const result = await handler(request, extra);
       record(result.isError ? 'refused' : 'run', access?.kind === 'granted' ? 'scope' : 'no-credential');
@@ -97,7 +109,7 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
 
     let because: string | undefined;
     try {
-      because = await protection(action.environment, action, access.token, extra.mcpReq.signal);
+      because = await protection(action.environment, action, access, extra.mcpReq.signal);
     } catch (error) {
       record('refused', 'tier-unknown');
       return errorResult(
@@ -112,17 +124,23 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
         `${action.sentence}: not done, nothing was changed. ${because}: ${tool.name} runs there only after the user confirms it, and this MCP client cannot ask (it did not declare the "elicitation" capability). Tell the user; to allow it, they can use an MCP client that supports elicitation (such as VS Code) over stdio or stateful HTTP, or remove the environment from ${governance.switches.protectedEnvironments}${governance.switches.afterChange}.`,
       );
     }
-    const question = confirmationRequest(action, tool.scope, because);
+    const question = confirmationRequest(action, scope, because);
     let answer: ElicitResult;
-    if (isModernRequest(extra)) {
-      // 2026-07-28 has no server-to-client request: the question goes back as input_required, and
-      // the retried call (same arguments, checked again above) carries the user's answer.
-      const answered = extra.mcpReq.inputResponses?.[CONFIRMATION_INPUT];
-      if (answered === undefined) {
+    if (dependencies.isModern(extra)) {
+      // 2026-07-28 has no server-to-client request: the question goes back as input_required with a
+      // signed state, and the retried call (same arguments, checked again above) carries the answer.
+      const confirmations = governance.confirmations ?? processConfirmationStates();
+      const call = { tool: tool.name, arguments: rawArgs, token: access.token };
+      const ask = (outcome: AuditOutcome, reason: string) => {
         // This request ends here; a client that never retries still leaves the attempt in the trail.
-        record('asked', 'input-required');
-        return inputRequired({ inputRequests: { [CONFIRMATION_INPUT]: inputRequired.elicit(question) } });
-      }
+        record(outcome, reason);
+        return inputRequired({ inputRequests: { [CONFIRMATION_INPUT]: inputRequired.elicit(question) }, requestState: confirmations.issue(call) });
+      };
+      const answered = extra.mcpReq.inputResponses?.[CONFIRMATION_INPUT];
+      if (answered === undefined) return ask('asked', 'input-required');
+      // An answer to no question of ours (none asked, another call's, used, expired) is not a confirmation.
+      const unaskedBecause = confirmations.take(extra.mcpReq.requestState(), call);
+      if (unaskedBecause !== undefined) return ask('refused', unaskedBecause);
       answer = isElicitResult(answered) ? answered : { action: 'cancel' };
     } else {
       try {
@@ -132,7 +150,7 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
         return errorResult(notConfirmedMessage(tool.name, action, 'no-answer'));
       }
     }
-    const verdict = confirmationVerdict(answer, action, tool.scope);
+    const verdict = confirmationVerdict(answer, action, scope);
     if (verdict !== 'confirmed') {
       record('declined', verdict);
       return errorResult(notConfirmedMessage(tool.name, action, verdict));
@@ -141,21 +159,23 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
   };
 
   /** Why the environment is protected, or undefined. Throws when its tier is needed but HQ cannot say. */
-  async function protection(environment: string, action: DescribedAction, token: string, signal: AbortSignal): Promise<string | undefined> {
+  async function protection(
+    environment: string,
+    action: DescribedAction,
+    access: Extract<ToolAccess, { kind: 'granted' }>,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
     const selectors = governance.rules().protectedEnvironments;
     if (!needsTier(environment, selectors)) return protectionReason(environment, undefined, selectors);
+    // The credential's own HQ is asked (RS-25): another HQ's answer never decides this one's protection.
+    const lenses = dependencies.lenses(access);
     const tier =
       action.statedTier ??
-      (await governance.tiers.tierOf(environment, () => dependencies.lenses(token).get(path`/api/v1/environments/${environment}`, { signal })));
+      (await governance.tiers.tierOf(lenses.baseUrl, environment, () => lenses.get(path`/api/v1/environments/${environment}`, { signal })));
     // An environment HQ gives no tier for is treated as protected: fail closed.
     if (tier === undefined) return `The tier of ${environment} is unknown, so it is treated as a protected environment`;
     return protectionReason(environment, tier, selectors);
   }
-}
-
-/** A 2026-07-28 request: it carries the per-request `_meta` envelope (2025 requests never do). */
-export function isModernRequest(extra: ToolCallExtra): boolean {
-  return extra.mcpReq.envelope !== undefined;
 }
 
 function isElicitResult(value: unknown): value is ElicitResult {

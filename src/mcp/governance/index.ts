@@ -7,7 +7,6 @@ export {
   CONFIRMATION_INPUT,
   CONFIRMATION_TIMEOUT_MS,
   governToolCalls,
-  isModernRequest,
   type GovernedCallDependencies,
   type GovernedToolCallHandler,
   type ToolCallExtra,
@@ -23,6 +22,16 @@ export {
   type EnvironmentSelector,
 } from './protectedEnvironments';
 export { describeAction, type DescribedAction } from './toolActions';
+export { callScope, SQL_TOOL } from './callScope';
+export {
+  CONFIRMATION_STATE_TTL_MS,
+  ConfirmationStates,
+  MIN_CONFIRMATION_KEY_CHARS,
+  processConfirmationStates,
+  type ConfirmableCall,
+  type ConfirmationStateRefusal,
+} from './confirmationState';
+export { classifySql, QUERY_SETTINGS, SQL_SCOPES_NOTE, type SqlClassification, type SqlStatement } from './sqlStatements';
 export { TOOL_AREAS, areaLabel, areaOf, type ToolArea } from './toolAreas';
 export {
   OPEN_POLICY,

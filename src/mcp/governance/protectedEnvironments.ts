@@ -1,3 +1,5 @@
+import { originOf } from '../../http';
+
 /** The environment tiers Lenses HQ knows. */
 export const ENVIRONMENT_TIERS = ['development', 'staging', 'production'] as const;
 
@@ -51,7 +53,7 @@ function parseOne(entry: string): EnvironmentSelector | undefined {
 
 /** Why an environment is protected ("it is listed", "its tier is production"), or undefined when it is not. */
 export function protectionReason(environment: string, tier: string | undefined, selectors: readonly EnvironmentSelector[]): string | undefined {
-  if (selectors.some((s) => s.kind === 'name' && s.name === environment)) return `${environment} is a protected environment`;
+  if (listedByName(environment, selectors)) return `${environment} is a protected environment`;
   if (tier !== undefined && selectors.some((s) => s.kind === 'tier' && s.tier === tier.toLowerCase()))
     return `${environment} is a protected environment (tier ${tier})`;
   return undefined;
@@ -59,7 +61,13 @@ export function protectionReason(environment: string, tier: string | undefined, 
 
 /** Whether deciding on `environment` needs its tier from HQ (a tier rule exists and no name rule already matched). */
 export function needsTier(environment: string, selectors: readonly EnvironmentSelector[]): boolean {
-  return selectors.some((s) => s.kind === 'tier') && !selectors.some((s) => s.kind === 'name' && s.name === environment);
+  return selectors.some((s) => s.kind === 'tier') && !listedByName(environment, selectors);
+}
+
+/** Names compare case-insensitively: "PROD" and "prod" are one protected environment. */
+function listedByName(environment: string, selectors: readonly EnvironmentSelector[]): boolean {
+  const wanted = environment.toLowerCase();
+  return selectors.some((s) => s.kind === 'name' && s.name.toLowerCase() === wanted);
 }
 
 export interface EnvironmentTierCacheOptions {
@@ -71,8 +79,10 @@ export interface EnvironmentTierCacheOptions {
 }
 
 /**
- * The tier of each environment, as HQ answered `GET /api/v1/environments/{name}`, kept
- * briefly so a burst of writes asks HQ once. Lookups in flight for a name are shared.
+ * The tier of each environment, as its HQ answered `GET /api/v1/environments/{name}`, kept
+ * briefly so a burst of writes asks HQ once. Keyed by HQ origin and environment name: two HQs
+ * may both have a "prod", and one HQ's answer never decides for the other. Lookups in flight
+ * for a key are shared.
  */
 export class EnvironmentTierCache {
   private readonly entries = new Map<string, { tier: string | undefined; expires: number }>();
@@ -87,23 +97,27 @@ export class EnvironmentTierCache {
     this.maxEntries = options.maxEntries ?? 500;
   }
 
-  /** The environment's tier; `fetchEnvironment` (HQ's answer for it) runs only on a miss. Its errors propagate and are not cached. */
-  async tierOf(environment: string, fetchEnvironment: () => Promise<unknown>): Promise<string | undefined> {
-    const cached = this.entries.get(environment);
+  /**
+   * The tier of `environment` on the HQ at `hqUrl`; `fetchEnvironment` (that HQ's answer for it)
+   * runs only on a miss. Its errors propagate and are not cached.
+   */
+  async tierOf(hqUrl: string, environment: string, fetchEnvironment: () => Promise<unknown>): Promise<string | undefined> {
+    const key = `${originOf(hqUrl) ?? hqUrl}\0${environment}`;
+    const cached = this.entries.get(key);
     if (cached && cached.expires > this.now()) return cached.tier;
-    const running = this.inFlight.get(environment);
+    const running = this.inFlight.get(key);
     if (running) return running;
     const lookup = fetchEnvironment().then((answer) => {
       const tier = tierField(answer);
       if (this.entries.size >= this.maxEntries) this.entries.clear();
-      this.entries.set(environment, { tier, expires: this.now() + this.ttlMs });
+      this.entries.set(key, { tier, expires: this.now() + this.ttlMs });
       return tier;
     });
-    this.inFlight.set(environment, lookup);
+    this.inFlight.set(key, lookup);
     try {
       return await lookup;
     } finally {
-      this.inFlight.delete(environment);
+      this.inFlight.delete(key);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { LensesTool } from '../tools';
+import { classifySql, shownSql } from './sqlStatements';
 
 /** What a write or delete call would do, in words, and on what (for the confirmation and the audit line). */
 export interface DescribedAction {
@@ -73,6 +74,12 @@ const DESCRIBERS: Readonly<Record<string, Describer>> = {
   },
   update_dataset_topic_description: (a, env) => ({ resource: text(a.topic_name), sentence: `Change the description of topic ${text(a.topic_name)} in ${env}` }),
   update_dataset_topic_tags: (a, env) => ({ resource: text(a.topic_name), sentence: `Change the tags of topic ${text(a.topic_name)} in ${env}` }),
+  execute_sql: (a, env) => {
+    const sql = classifySql(text(a.sql));
+    // The table typed back to confirm is the one the strongest statement acts on.
+    const strongest = sql.statements.find((statement) => statement.scope === sql.scope);
+    return { resource: strongest?.table, sentence: `Run this SQL in ${env}: ${shownSql(sql)}` };
+  },
 };
 
 /** What `tool` called with the (validated) `args` would do. Unknown tools get their title. */

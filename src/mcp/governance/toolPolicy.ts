@@ -1,5 +1,6 @@
 import { isScope, type Scope } from '../../scopes';
 import { LENSES_TOOLS, type LensesTool } from '../tools';
+import { SQL_SCOPES_NOTE } from './sqlStatements';
 import { areaOf, isToolArea, TOOL_AREAS, type ToolArea } from './toolAreas';
 
 /** One entry of an enabled/disabled list: a tool name, an area or a scope. */
@@ -95,17 +96,21 @@ export function selectorText(selector: ToolSelector): string {
   return selector.kind === 'tool' ? selector.name : selector.kind === 'area' ? selector.area : selector.scope;
 }
 
-function selects(selector: ToolSelector, tool: LensesTool): boolean {
+function selects(selector: ToolSelector, tool: LensesTool, scope: Scope): boolean {
   if (selector.kind === 'tool') return selector.name === tool.name;
-  if (selector.kind === 'scope') return selector.scope === tool.scope;
+  if (selector.kind === 'scope') return selector.scope === scope;
   return areaOf(tool.name) === selector.area;
 }
 
-/** Why the policy turns `tool` off, or undefined when it allows it (scopes aside). */
-export function policyRefusal(tool: LensesTool, policy: ToolPolicy): ToolOffReason | undefined {
-  if (policy.readOnly && tool.scope !== 'read') return { kind: 'read-only' };
-  if (policy.enabled.length > 0 && !policy.enabled.some((selector) => selects(selector, tool))) return { kind: 'not-enabled' };
-  const disabledBy = policy.disabled.find((selector) => selects(selector, tool));
+/**
+ * Why the policy turns `tool` off, or undefined when it allows it (scopes aside). `scope`: what
+ * the call needs, when more than the tool's own (an `execute_sql` that writes or deletes); scope
+ * selectors then apply to the call, so read-only mode and a disabled "write" or "delete" refuse it.
+ */
+export function policyRefusal(tool: LensesTool, policy: ToolPolicy, scope: Scope = tool.scope): ToolOffReason | undefined {
+  if (policy.readOnly && scope !== 'read') return { kind: 'read-only' };
+  if (policy.enabled.length > 0 && !policy.enabled.some((selector) => selects(selector, tool, scope))) return { kind: 'not-enabled' };
+  const disabledBy = policy.disabled.find((selector) => selects(selector, tool, scope));
   if (disabledBy) return { kind: 'disabled', by: selectorText(disabledBy) };
   return undefined;
 }
@@ -116,14 +121,21 @@ export function toolOffReason(tool: LensesTool, policy: ToolPolicy, scopes: Read
 }
 
 /** The tool error for a call the policy refuses: what is on, and what the user can change. */
-export function policyRefusalMessage(tool: LensesTool, reason: ToolOffReason, switches: GovernanceSwitches): string {
+export function policyRefusalMessage(tool: LensesTool, reason: ToolOffReason, switches: GovernanceSwitches, scope: Scope = tool.scope): string {
   const area = areaOf(tool.name);
+  // A read tool refused for what this call does (SQL that writes or deletes): say which statements may run.
+  const what = scope === tool.scope ? '' : ` this call needs the "${scope}" scope (${SQL_SCOPES_NOTE})`;
   switch (reason.kind) {
     case 'read-only':
-      return `${tool.name} was not run: read-only mode is on, so only read tools can be used and nothing was changed. Tell the user; to allow changes they must turn off ${switches.readOnly}${switches.afterChange}.`;
+      return what
+        ? `${tool.name} was not run: read-only mode is on and${what}; nothing was changed. Tell the user; to allow changes they must turn off ${switches.readOnly}${switches.afterChange}.`
+        : `${tool.name} was not run: read-only mode is on, so only read tools can be used and nothing was changed. Tell the user; to allow changes they must turn off ${switches.readOnly}${switches.afterChange}.`;
     case 'not-enabled':
+      if (what) return `${tool.name} was not run:${what}, and "${scope}" is not among ${switches.enabledTools}. Tell the user; nothing was changed.`;
       return `${tool.name} was not run: it is not among the enabled tools. Tell the user; to allow it they must add "${tool.name}"${area ? ` or "${area}"` : ''} to ${switches.enabledTools}${switches.afterChange}.`;
     case 'disabled':
+      if (what)
+        return `${tool.name} was not run:${what}, which "${reason.by}" in ${switches.disabledTools} turns off; nothing was changed. Tell the user; to allow it they must remove "${reason.by}" from ${switches.disabledTools}${switches.afterChange}.`;
       return `${tool.name} was not run: it is turned off by "${reason.by}" in ${switches.disabledTools}. Tell the user; to allow it they must remove "${reason.by}" from ${switches.disabledTools}${switches.afterChange}.`;
     case 'scope':
       return `${tool.name} needs the Lenses "${reason.scope}" scope, which this session was not granted.`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { executeSql } from '../../lenses';
+import { SQL_SCOPES_NOTE } from '../governance/sqlStatements';
 import { ToolAnswer } from './answer';
 import { countThatFits, pretty } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, type LensesTool, type ToolContext } from './types';
@@ -12,7 +13,7 @@ export const sqlTools: LensesTool[] = [
   defineTool({
     name: 'execute_sql',
     title: 'Execute SQL',
-    description: `Runs a Lenses SQL statement or query and returns the resulting records. Answers are bounded: at most ${SQL_ROW_BUDGET} whole records and the server's character budget; a larger result stops early and says "truncated after N rows: add LIMIT or a WHERE", so write queries with LIMIT and WHERE. Reports progress while records arrive.`,
+    description: `Runs a Lenses SQL statement or query and returns the resulting records. Answers are bounded: at most ${SQL_ROW_BUDGET} whole records and the server's character budget; a larger result stops early and says "truncated after N rows: add LIMIT or a WHERE", so write queries with LIMIT and WHERE. Reports progress while records arrive. Scopes by statement: ${SQL_SCOPES_NOTE}.`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, type ElicitRequest, type ElicitResult, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
 import {
   AuditLog,
   areaOf,
@@ -399,6 +400,90 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
     });
   });
 
+  describe('RS-23 execute_sql that writes or deletes is governed as a write or a delete', () => {
+    const sql = (c: Client, environment: string, text: string) => c.callTool({ name: 'execute_sql', arguments: { environment, sql: text } });
+    /** Statements that change data or topics, or that the server cannot classify, with the scope each needs. */
+    const CHANGING: ReadonlyArray<[string, 'write' | 'delete']> = [
+      ["INSERT INTO orders (_key, amount) VALUES ('k', 1)", 'write'],
+      ['create table fresh (f string) FORMAT (string, json)', 'write'],
+      ['delete from orders where _meta.offset <= 100', 'delete'],
+      ['TRUNCATE TABLE orders', 'delete'],
+      ['DROP TABLE orders', 'delete'],
+      ['/* housekeeping */ -- nothing to see here\n DeLeTe FROM orders', 'delete'],
+      ['SELECT * FROM orders LIMIT 1; DROP TABLE orders', 'delete'],
+      ['VACUUM orders', 'delete'],
+    ];
+
+    it('RS-23 read-only mode keeps execute_sql for reads and refuses every statement that writes, deletes or is unknown before HQ; each refusal is audited', async () => {
+      const { client: c } = await client(await serve(rules({ readOnly: true })));
+      assert.ok((await c.listTools()).tools.some((tool) => tool.name === 'execute_sql'));
+      const read = await sql(c, 'dev', 'SELECT * FROM orders LIMIT 2');
+      assert.notEqual(read.isError, true, resultText(read));
+      for (const [text] of CHANGING) {
+        const result = await sql(c, 'dev', text);
+        assert.equal(result.isError, true, text);
+        // The emulator answers "… statements are not supported" to anything but SELECT: that text would mean it reached HQ.
+        assert.match(resultText(result), /^execute_sql was not run: read-only mode is on and this call needs the "(write|delete)" scope/, text);
+      }
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.environment, entry.outcome, entry.reason]),
+        CHANGING.map(([, scope]) => ['execute_sql', scope, 'dev', 'refused', 'read-only']),
+      );
+      assert.ok(!JSON.stringify(recorded.json).includes('housekeeping'), 'the SQL text is payload: never audited');
+    });
+
+    it('RS-23 a disabled "delete" refuses SQL deletes (named after their table in the audit) and leaves SQL reads alone', async () => {
+      const { client: c } = await client(await serve(rules({ disabled: ['delete'] })));
+      const refused = await sql(c, 'dev', 'select 1 from orders; truncate table `orders`');
+      assert.equal(refused.isError, true);
+      assert.match(resultText(refused), /needs the "delete" scope .*which "delete" in LENSES_DISABLED_TOOLS turns off/);
+      assert.notEqual((await sql(c, 'dev', 'SELECT * FROM orders LIMIT 1')).isError, true);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.resource, entry.outcome, entry.reason]),
+        [['execute_sql', 'delete', 'orders', 'refused', 'disabled']],
+      );
+    });
+
+    it('RS-23 on prod a SQL delete asks first, showing the statement and asking for the table typed back; declined, it never runs', async () => {
+      const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'decline' }));
+      assert.notEqual((await sql(c, 'prod', 'SELECT * FROM orders LIMIT 1')).isError, true);
+      assert.equal(questions.length, 0, 'a read on prod asks nothing');
+      const result = await sql(c, 'prod', '-- clean up\nDELETE FROM orders WHERE _meta.offset <= 10');
+      assert.equal(result.isError, true);
+      assert.match(
+        resultText(result),
+        /^Run this SQL in prod: DELETE FROM orders WHERE _meta\.offset <= 10: not done, nothing was changed\. The user declined/,
+      );
+      assert.equal(questions.length, 1);
+      const params = questions[0].params as { message: string; requestedSchema: { required: string[] } };
+      assert.match(
+        params.message,
+        /^Run this SQL in prod: DELETE FROM orders WHERE _meta\.offset <= 10\? prod is a protected environment \(tier production\).*Type "orders" to confirm/,
+      );
+      assert.deepEqual(params.requestedSchema.required, ['confirm_name']);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.environment, entry.resource, entry.outcome, entry.reason]),
+        [['execute_sql', 'delete', 'prod', 'orders', 'declined', 'declined']],
+      );
+    });
+
+    it('RS-23 on prod a confirmed SQL insert reaches HQ and is audited with what HQ answered', async () => {
+      const { client: c, questions } = await client(await serve(rules()), () => ({ action: 'accept', content: { confirm: true } }));
+      const result = await sql(c, 'prod', "INSERT INTO orders (_key) VALUES ('k')");
+      assert.equal(questions.length, 1);
+      assert.match(
+        (questions[0].params as { message: string }).message,
+        /^Run this SQL in prod: INSERT INTO orders \(_key\) VALUES \('k'\)\? .*Confirm to run it/,
+      );
+      // The emulator runs only SELECT: its refusal shows the statement reached HQ after the confirmation.
+      assert.match(resultText(result), /INSERT statements are not supported/);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.scope, entry.outcome, entry.reason]),
+        [['write', 'failed', 'confirmed']],
+      );
+    });
+  });
+
   describe('audit trail', () => {
     it('one line per write or delete call with time, token fingerprint, tool, environment, resource, outcome and duration; reads leave none; no secret', async () => {
       let answer: ElicitResult = { action: 'decline' };
@@ -507,6 +592,34 @@ describe('Governance in OAuth resource-server mode', function () {
       await hq.close();
     }
   });
+
+  it('RS-23 a read token calling execute_sql with a DELETE gets the 403 insufficient_scope challenge for "delete" (audited); its SELECT passes the gate', async () => {
+    const hq = await startHq({ port: 0 });
+    const recorded = new Recorded();
+    const mcp = await oauthMcp(hq, fixedGovernance(rules(), { audit: new AuditLog(recorded, recorded) }));
+    try {
+      const token = (await obtainTokens(hq, { scopes: ['read'], resource: `${advertisedUrl}/mcp` })).accessToken;
+      const call = (sql: string) =>
+        fetch(mcp.url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'execute_sql', arguments: { environment: 'dev', sql } } }),
+        });
+      const refused = await call('SELECT * FROM orders LIMIT 1; /* and then */ DELETE FROM orders WHERE _meta.offset <= 3');
+      assert.equal(refused.status, 403);
+      assert.match(refused.headers.get('www-authenticate') ?? '', /error="insufficient_scope"/);
+      assert.match(refused.headers.get('www-authenticate') ?? '', /scope="[^"]*delete/);
+      // A read passes the scope gate (without a session the transport then answers 400: no challenge, no audit record).
+      assert.notEqual((await call('SELECT * FROM orders LIMIT 1')).status, 403);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.resource, entry.outcome, entry.reason]),
+        [['execute_sql', 'delete', 'orders', 'refused', 'scope']],
+      );
+    } finally {
+      await mcp.close();
+      await hq.close();
+    }
+  });
 });
 
 describe('RS-20 the standalone bin over stdio: confirmation through elicitation, audit trail in LENSES_AUDIT_LOG', function () {
@@ -558,5 +671,111 @@ describe('RS-20 the standalone bin over stdio: confirmation through elicitation,
     assert.ok(!readFileSync(auditFile, 'utf8').includes(hq.apiKey));
     assert.ok(!stderr.includes(hq.apiKey));
     assert.match(stderr, /Audit: delete_kafka_connector on prod\/orders-sink by token:[0-9a-f]{8}: run \(confirmed\)/);
+  });
+});
+
+describe('RS-25 one HQ per credential: the editor signed in to HQ B while its server was started for HQ A', function () {
+  this.timeout(30_000);
+  const linkSecret = 'link-secret-0123456789abcdef';
+
+  it("RS-25 every HQ request of a protected delete, the tier lookup included, goes to B with B's credential; A hears nothing", async () => {
+    const hqA = await startHq({ port: 0 });
+    const hqB = await startHq({ port: 0 });
+    const asked: Array<{ origin: string; bearer: string | null }> = [];
+    const recordingFetch: typeof fetch = (input, init) => {
+      asked.push({ origin: new URL(urlOf(input)).origin, bearer: new Headers(init?.headers).get('authorization') });
+      return fetch(input, init);
+    };
+    const sessions: SessionSource = {
+      currentSession: async () => ({ accessToken: hqB.apiKey, scopes: ['read', 'write', 'delete'], hqUrl: hqB.url }),
+      signedOutScopes: () => ['read'],
+      sessionLost: () => undefined,
+      sessionRejected: () => undefined,
+    };
+    const recorded = new Recorded();
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hqA.url,
+      authenticator: new EmbeddedAuthenticator(linkSecret, sessions),
+      fetch: recordingFetch,
+      governance: fixedGovernance(rules(), { audit: new AuditLog(recorded, recorded) }),
+    });
+    const client = new Client({ name: 'vscode-like', version: '1' }, { capabilities: { elicitation: {} } });
+    const questions: string[] = [];
+    client.setRequestHandler('elicitation/create', (request) => {
+      questions.push((request.params as { message: string }).message);
+      return { action: 'accept', content: { confirm_name: 'orders-sink' } };
+    });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: linkSecret } } }));
+      const result = await client.callTool({
+        name: 'delete_kafka_connector',
+        arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' },
+      });
+      assert.notEqual(result.isError, true, resultText(result));
+      assert.equal(questions.length, 1, "B's prod is production: the user is asked");
+      assert.match(questions[0], /prod is a protected environment \(tier production\)/);
+      const listed = async (hq: RunningHq) =>
+        (
+          (await (
+            await fetch(`${hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } })
+          ).json()) as { connectors: Array<{ name: string }> }
+        ).connectors.map((c) => c.name);
+      assert.ok(!(await listed(hqB)).includes('orders-sink'), 'deleted on B');
+      assert.ok((await listed(hqA)).includes('orders-sink'), 'untouched on A');
+      assert.ok(asked.length >= 2, 'the tier lookup and the delete');
+      assert.deepEqual(
+        asked.filter((request) => request.origin !== new URL(hqB.url).origin || request.bearer !== `Bearer ${hqB.apiKey}`),
+        [],
+        "every HQ request goes to B with B's credential",
+      );
+    } finally {
+      await client.close();
+      await mcp.close();
+      await hqA.close();
+      await hqB.close();
+    }
+  });
+});
+
+describe('RS-23 in the editor: a session granted only "read" runs SQL reads, not SQL that changes anything', function () {
+  this.timeout(30_000);
+  const linkSecret = 'link-secret-0123456789abcdef';
+
+  it('RS-23 execute_sql with a DROP gets the tool error naming the "delete" scope; nothing reaches HQ; the refusal is audited', async () => {
+    const hq = await startHq({ port: 0 });
+    const sessions: SessionSource = {
+      currentSession: async () => ({ accessToken: hq.apiKey, scopes: ['read'], hqUrl: hq.url }),
+      signedOutScopes: () => ['read'],
+      sessionLost: () => undefined,
+      sessionRejected: () => undefined,
+    };
+    const recorded = new Recorded();
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new EmbeddedAuthenticator(linkSecret, sessions),
+      governance: fixedGovernance(rules(), { audit: new AuditLog(recorded, recorded) }),
+    });
+    const client = new Client({ name: 'vscode-like', version: '1' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: linkSecret } } }));
+      const sql = (text: string) => client.callTool({ name: 'execute_sql', arguments: { environment: 'dev', sql: text } });
+      const refused = await sql('drop table orders');
+      assert.equal(refused.isError, true);
+      // The emulator would answer "DROP statements are not supported": this text is the server's own refusal.
+      assert.match(resultText(refused), /^execute_sql needs the Lenses "delete" scope for what this SQL does \(.*\), which this session was not granted/);
+      assert.notEqual((await sql('SELECT * FROM orders LIMIT 1')).isError, true);
+      assert.deepEqual(
+        recorded.json.map((entry) => [entry.tool, entry.scope, entry.resource, entry.outcome, entry.reason]),
+        [['execute_sql', 'delete', 'orders', 'refused', 'scope']],
+      );
+    } finally {
+      await client.close();
+      await mcp.close();
+      await hq.close();
+    }
   });
 });

@@ -7,11 +7,11 @@ import {
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
 import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { AuditLog, fixedGovernance, type AuditEntry } from '../../../src/mcp/governance';
+import { AuditLog, ConfirmationStates, fixedGovernance, type AuditEntry } from '../../../src/mcp/governance';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { startHq, type RunningHq } from '../../hq/testing';
-import { generationClient, resultJson, resultText, startOAuthMcp, type OAuthMcp } from './harness';
+import { generationClient, INITIALIZE, postRaw, resultJson, resultText, startOAuthMcp, type OAuthMcp } from './harness';
 import { bundledBinAndHq, connectStdioBin } from './standaloneProcess';
 
 function httpTransport(url: string, token: string): StreamableHTTPClientTransport {
@@ -127,6 +127,28 @@ describe('both protocol generations on stdio (the bundled bin, SDK v2 client)', 
       }
     });
   }
+  it('RS-24 a 2026-07-28 client on stdio confirms a delete on prod through input_required and its signed state', async () => {
+    const client = new Client(
+      { name: 'stdio-confirm', version: '1' },
+      { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } },
+    );
+    let asked = 0;
+    client.setRequestHandler('elicitation/create', () => {
+      asked += 1;
+      return { action: 'accept', content: { confirm_name: 'orders-sink' } };
+    });
+    await connectStdioBin({ LENSES_URL: hq().url, LENSES_API_KEY: hq().apiKey }, client);
+    try {
+      const result = await client.callTool({
+        name: 'delete_kafka_connector',
+        arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' },
+      });
+      assert.notEqual(result.isError, true, resultText(result));
+      assert.equal(asked, 1);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 describe('protected-environment confirmation for a 2026-07-28 client (input_required instead of elicitation/create)', function () {
@@ -134,17 +156,23 @@ describe('protected-environment confirmation for a 2026-07-28 client (input_requ
   let hq: RunningHq;
   let mcp: RunningMcpHttpServer;
   let audit: AuditEntry[];
+  /** How far the confirmation states' clock runs ahead of the real one (to expire a state). */
+  let clockSkewMs = 0;
   const clients: Client[] = [];
 
   beforeEach(async () => {
     hq = await startHq({ port: 0 });
     audit = [];
+    clockSkewMs = 0;
     mcp = await startMcpHttpServer({
       host: '127.0.0.1',
       port: 0,
       lensesUrl: hq.url,
       authenticator: new ApiKeyAuthenticator(hq.apiKey),
-      governance: fixedGovernance(undefined, { audit: new AuditLog(undefined, { append: (line) => audit.push(JSON.parse(line) as AuditEntry) }) }),
+      governance: fixedGovernance(undefined, {
+        audit: new AuditLog(undefined, { append: (line) => audit.push(JSON.parse(line) as AuditEntry) }),
+        confirmations: new ConfirmationStates({ now: () => Date.now() + clockSkewMs }),
+      }),
     });
   });
   afterEach(async () => {
@@ -237,5 +265,99 @@ describe('protected-environment confirmation for a 2026-07-28 client (input_requ
     assert.equal(result.isError, true);
     assert.match(resultText(result), /this MCP client cannot ask \(it did not declare the "elicitation" capability\)/);
     assert.ok((await connectors('prod')).includes('orders-sink'));
+  });
+  const DELETE_ARGUMENTS = { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' };
+  const NAME_TYPED_BACK = { action: 'accept', content: { confirm_name: 'orders-sink' } };
+  type ModernAnswer = { result?: { resultType?: string; requestState?: string; isError?: boolean; content?: Array<{ text?: string }> } };
+  /** A 2026-07-28 delete call on prod from a client declaring form elicitation, with whatever retry fields are given. */
+  async function modernDelete(retry: { inputResponses?: Record<string, unknown>; requestState?: string } = {}, args = DELETE_ARGUMENTS): Promise<ModernAnswer> {
+    const response = await modernPost(
+      mcp.url,
+      undefined,
+      'tools/call',
+      { name: 'delete_kafka_connector', arguments: args, ...retry },
+      { elicitation: { form: {} } },
+    );
+    assert.equal(response.status, 200);
+    return (await response.json()) as ModernAnswer;
+  }
+  const outcomes = () => audit.map((entry) => [entry.outcome, entry.reason]);
+
+  it('RS-24 a 2025 session that declared no elicitation cannot confirm by adding the 2026-07-28 envelope and an answer: refused, nothing changes', async () => {
+    const initialized = await postRaw(mcp.url, INITIALIZE);
+    const session = initialized.headers.get('mcp-session-id');
+    assert.ok(session, 'a 2025 session');
+    await initialized.text();
+    const headers = { 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' };
+    await (await postRaw(mcp.url, { jsonrpc: '2.0', method: 'notifications/initialized' }, headers)).text();
+    const answer = await postRaw(
+      mcp.url,
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: {
+          name: 'delete_kafka_connector',
+          arguments: DELETE_ARGUMENTS,
+          inputResponses: { lenses_confirmation: NAME_TYPED_BACK },
+          // The envelope's capabilities (the protocol version is left out: the transport checks it against the session's).
+          _meta: { [CLIENT_CAPABILITIES_META_KEY]: { elicitation: { form: {} } } },
+        },
+      },
+      headers,
+    );
+    const text = await answer.text();
+    assert.match(text, /this MCP client cannot ask \(it did not declare the \\"elicitation\\" capability\)/);
+    assert.ok((await connectors('prod')).includes('orders-sink'));
+    assert.deepEqual(outcomes(), [['refused', 'no-elicitation']]);
+  });
+
+  it('RS-24 a 2026-07-28 first call carrying its own answer, or a tampered state, is asked again and audited as forged; nothing changes', async () => {
+    const unasked = await modernDelete({ inputResponses: { lenses_confirmation: NAME_TYPED_BACK } });
+    assert.equal(unasked.result?.resultType, 'input_required', JSON.stringify(unasked));
+    const state = unasked.result?.requestState ?? '';
+    const [version, body, mac] = state.split('.');
+    const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const stretched = `${version}.${Buffer.from(JSON.stringify({ ...payload, e: Number(payload.e) + 86_400_000 })).toString('base64url')}.${mac}`;
+    const tampered = await modernDelete({ inputResponses: { lenses_confirmation: NAME_TYPED_BACK }, requestState: stretched });
+    assert.equal(tampered.result?.resultType, 'input_required');
+    assert.ok((await connectors('prod')).includes('orders-sink'));
+    assert.deepEqual(outcomes(), [
+      ['refused', 'forged'],
+      ['refused', 'forged'],
+    ]);
+  });
+
+  it('RS-24 a state answers its own question once: used again, or for other arguments, it is "replayed"; nothing changes', async () => {
+    const asked = await modernDelete();
+    const requestState = asked.result?.requestState;
+    assert.ok(requestState, 'the question carries a signed state');
+    const declined = await modernDelete({ inputResponses: { lenses_confirmation: { action: 'decline' } }, requestState });
+    assert.equal(declined.result?.isError, true);
+    const replayed = await modernDelete({ inputResponses: { lenses_confirmation: NAME_TYPED_BACK }, requestState });
+    assert.equal(replayed.result?.resultType, 'input_required');
+    const other = (await modernDelete({}, { ...DELETE_ARGUMENTS, connector: 'orders-sink-2' })).result?.requestState;
+    const moved = await modernDelete({ inputResponses: { lenses_confirmation: NAME_TYPED_BACK }, requestState: other });
+    assert.equal(moved.result?.resultType, 'input_required');
+    assert.ok((await connectors('prod')).includes('orders-sink'));
+    assert.deepEqual(outcomes(), [
+      ['asked', 'input-required'],
+      ['declined', 'declined'],
+      ['refused', 'replayed'],
+      ['asked', 'input-required'],
+      ['refused', 'replayed'],
+    ]);
+  });
+
+  it('RS-24 an answer after the state expired (10 minutes) is asked again and audited as expired; nothing changes', async () => {
+    const requestState = (await modernDelete()).result?.requestState;
+    clockSkewMs = 10 * 60_000;
+    const late = await modernDelete({ inputResponses: { lenses_confirmation: NAME_TYPED_BACK }, requestState });
+    assert.equal(late.result?.resultType, 'input_required');
+    assert.ok((await connectors('prod')).includes('orders-sink'));
+    assert.deepEqual(outcomes(), [
+      ['asked', 'input-required'],
+      ['refused', 'expired'],
+    ]);
   });
 });

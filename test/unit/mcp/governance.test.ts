@@ -2,8 +2,17 @@ import assert from 'node:assert/strict';
 import { ConfigError, readConfig } from '../../../src/mcp/config';
 import { confirmationRequest, confirmationVerdict } from '../../../src/mcp/governance/confirmation';
 import { describeAction } from '../../../src/mcp/governance/toolActions';
-import { EnvironmentTierCache, protectionReason, parseEnvironmentSelectors } from '../../../src/mcp/governance/protectedEnvironments';
-import { AuditLog } from '../../../src/mcp/governance';
+import { EnvironmentTierCache, needsTier, protectionReason, parseEnvironmentSelectors } from '../../../src/mcp/governance/protectedEnvironments';
+import {
+  AuditLog,
+  callScope,
+  classifySql,
+  CONFIRMATION_STATE_TTL_MS,
+  ConfirmationStates,
+  MIN_CONFIRMATION_KEY_CHARS,
+  parseToolSelectors,
+  policyRefusal,
+} from '../../../src/mcp/governance';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import { RecordingLogger } from '../vscode/fakes';
 
@@ -117,6 +126,8 @@ describe('RS-20 the confirmation question and its answers', () => {
   });
 });
 
+const HQ = 'http://hq-a.test';
+
 describe('environment tier cache', () => {
   it('asks once per environment while fresh, shares a lookup in flight, asks again after the TTL, and never caches a failure', async () => {
     let now = 0;
@@ -126,19 +137,19 @@ describe('environment tier cache', () => {
       asked += 1;
       return { name: 'prod', tier: 'production' };
     };
-    assert.deepEqual(await Promise.all([cache.tierOf('prod', lookup), cache.tierOf('prod', lookup)]), ['production', 'production']);
+    assert.deepEqual(await Promise.all([cache.tierOf(HQ, 'prod', lookup), cache.tierOf(HQ, 'prod', lookup)]), ['production', 'production']);
     assert.equal(asked, 1);
     now = 999;
-    await cache.tierOf('prod', lookup);
+    await cache.tierOf(HQ, 'prod', lookup);
     assert.equal(asked, 1);
     now = 1000;
-    await cache.tierOf('prod', lookup);
+    await cache.tierOf(HQ, 'prod', lookup);
     assert.equal(asked, 2);
     await assert.rejects(
-      cache.tierOf('gone', async () => Promise.reject(new Error('404'))),
+      cache.tierOf(HQ, 'gone', async () => Promise.reject(new Error('404'))),
       /404/,
     );
-    assert.equal(await cache.tierOf('gone', async () => ({ tier: 'staging' })), 'staging');
+    assert.equal(await cache.tierOf(HQ, 'gone', async () => ({ tier: 'staging' })), 'staging');
   });
 });
 
@@ -161,5 +172,148 @@ describe('audit log lines', () => {
     assert.match(logger.lines[0], /^Audit: delete_consumer_group on prod\/g\?\?Audit: forgedx+… by token:0badc0de: refused \(read-only\) in 3 ms$/);
     const entry = JSON.parse(json[0]) as { resource: string };
     assert.equal(entry.resource.length, 201);
+  });
+});
+
+describe('RS-23 SQL classified by what its statements do', () => {
+  const cases: Array<[string, 'read' | 'write' | 'delete']> = [
+    ['SELECT * FROM orders LIMIT 10', 'read'],
+    ['show tables', 'read'],
+    ['DESCRIBE TABLE orders', 'read'],
+    ['EXPLAIN SELECT * FROM orders', 'read'],
+    ["SET max.size = '1m'; SELECT * FROM orders", 'read'],
+    ['set MAX.QUERY.TIME = 30s;\nselect a from orders;', 'read'],
+    ["SELECT * FROM orders WHERE note = 'x; DELETE FROM orders'", 'read'],
+    ['SELECT * FROM `DELETE`', 'read'],
+    ['-- DELETE FROM orders\nSELECT 1', 'read'],
+    ['SELECT 1 -- a note\r; DELETE FROM orders', 'delete'],
+    ['/* DROP TABLE orders; */ SELECT * FROM orders', 'read'],
+    ['/* just reading */ SELECT * FROM orders', 'read'],
+    ["INSERT INTO orders (_key, amount) VALUES ('k', 1)", 'write'],
+    ['create table t (f string) format (string, json)', 'write'],
+    ['DELETE FROM orders WHERE _meta.offset <= 10', 'delete'],
+    ['delete from orders', 'delete'],
+    ['TRUNCATE TABLE orders', 'delete'],
+    ['DROP TABLE orders', 'delete'],
+    ['SELECT * FROM orders; DELETE FROM orders WHERE _key = "k"', 'delete'],
+    ['/* a comment */ dElEtE FROM orders', 'delete'],
+    ['-- just reading\n  TrUnCaTe TABLE orders', 'delete'],
+    ["SELECT 1; INSERT INTO orders VALUES ('a')", 'write'],
+    ['EXPLAIN DELETE FROM orders', 'delete'],
+    ['SET defaults.topic.autocreate = true', 'delete'],
+    ['ALTER TABLE orders ADD x', 'delete'],
+    ['(SELECT 1)', 'delete'],
+    ["SELECT 'unterminated", 'delete'],
+    // Open only where block comments exist: there the comment runs to the end, elsewhere `/ *` is an error.
+    ['SELECT 1 /* unterminated', 'read'],
+    // With backslash escapes the quote runs on and hides the DELETE; without, it does not: the stronger reading wins.
+    ["SELECT 'a\\'; DELETE FROM orders; SELECT '", 'delete'],
+    ['SELECT a--x\n; DROP TABLE orders', 'delete'],
+    // A server without block comments would run the DELETE inside this one.
+    ['SELECT 1 /* ; DELETE FROM orders; */', 'delete'],
+    // Read without backslash escapes, one SELECT; with them, the string ends early and a DELETE follows.
+    ["SELECT 'a\\''; DELETE FROM orders; --'", 'delete'],
+    // Closed in one reading: a query, not an unknown text.
+    ["SELECT * FROM orders WHERE note = 'it\\'s'", 'read'],
+  ];
+  for (const [sql, scope] of cases) {
+    it(`RS-23 ${JSON.stringify(sql)} needs ${scope}`, () => {
+      assert.equal(classifySql(sql).scope, scope);
+      assert.equal(callScope(toolNamed('execute_sql'), { environment: 'dev', sql }), scope);
+    });
+  }
+
+  it('RS-23 the confirmation of a SQL delete shows the statements without comments and asks for the table typed back', () => {
+    const action = describeAction(toolNamed('execute_sql'), {
+      environment: 'prod',
+      sql: 'SELECT 1; /* tidy up */ DELETE FROM `orders` WHERE _meta.offset <= 5',
+    });
+    assert.equal(action.sentence, 'Run this SQL in prod: SELECT 1; DELETE FROM `orders` WHERE _meta.offset <= 5');
+    assert.equal(action.resource, 'orders');
+    const question = confirmationRequest(action, 'delete', 'prod is a protected environment');
+    assert.match(question.message, /DELETE FROM `orders`.*Type "orders" to confirm/);
+  });
+
+  it('RS-23 other tools keep their own scope; a SQL text that is not a string keeps read (the tool refuses it)', () => {
+    assert.equal(callScope(toolNamed('list_topics'), { sql: 'DROP TABLE x' }), 'read');
+    assert.equal(callScope(toolNamed('execute_sql'), { environment: 'dev', sql: 42 }), 'read');
+    assert.match(toolNamed('execute_sql').description, /INSERT and CREATE need "write"; DELETE, TRUNCATE, DROP and any other statement need "delete"/);
+  });
+
+  it('RS-23 read-only mode and a disabled "delete" refuse a SQL delete but not a SQL read', () => {
+    const sql = toolNamed('execute_sql');
+    const readOnly = { readOnly: true, enabled: [], disabled: [] };
+    assert.deepEqual(policyRefusal(sql, readOnly, 'delete'), { kind: 'read-only' });
+    assert.equal(policyRefusal(sql, readOnly, 'read'), undefined);
+    const noDeletes = { readOnly: false, enabled: [], disabled: parseToolSelectors(['delete'], 'test') };
+    assert.deepEqual(policyRefusal(sql, noDeletes, 'delete'), { kind: 'disabled', by: 'delete' });
+    assert.equal(policyRefusal(sql, noDeletes, 'write'), undefined);
+    const readsOnly = { readOnly: false, enabled: parseToolSelectors(['read'], 'test'), disabled: [] };
+    assert.deepEqual(policyRefusal(sql, readsOnly, 'write'), { kind: 'not-enabled' });
+  });
+});
+
+describe('RS-24 confirmation states the server signs', () => {
+  const call = { tool: 'delete_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' }, token: 'token-a' };
+
+  it('RS-24 a state confirms its own call once; another call, argument set or credential is "replayed"', () => {
+    const states = new ConfirmationStates();
+    const state = states.issue(call);
+    assert.equal(states.take(state, { ...call, tool: 'delete_consumer_group' }), 'replayed');
+    assert.equal(states.take(state, { ...call, arguments: { ...call.arguments, connector: 'other' } }), 'replayed');
+    assert.equal(states.take(state, { ...call, token: 'token-b' }), 'replayed');
+    // Key order does not matter: the digest is of canonical JSON.
+    assert.equal(states.take(state, { ...call, arguments: { connector: 'orders-sink', cluster: 'connect-prod', environment: 'prod' } }), undefined);
+    assert.equal(states.take(state, call), 'replayed');
+  });
+
+  it('RS-24 no state, a tampered one or one signed with another key is "forged"', () => {
+    const states = new ConfirmationStates();
+    assert.equal(states.take(undefined, call), 'forged');
+    assert.equal(states.take('v1.e30.AAAA', call), 'forged');
+    const [version, body, mac] = states.issue(call).split('.');
+    const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const longer = Buffer.from(JSON.stringify({ ...payload, e: Number(payload.e) + 3_600_000 })).toString('base64url');
+    assert.equal(states.take(`${version}.${longer}.${mac}`, call), 'forged');
+    assert.equal(states.take(new ConfirmationStates().issue(call), call), 'forged');
+  });
+
+  it('RS-24 a state answered after 10 minutes is "expired"', () => {
+    let now = 1_000_000;
+    const states = new ConfirmationStates({ now: () => now });
+    const state = states.issue(call);
+    now += CONFIRMATION_STATE_TTL_MS;
+    assert.equal(states.take(state, call), 'expired');
+    assert.equal(CONFIRMATION_STATE_TTL_MS, 600_000);
+  });
+
+  it("RS-24 replicas sharing LENSES_CONFIRMATION_KEY accept each other's states; a short key is refused without being echoed", () => {
+    const key = 'k'.repeat(MIN_CONFIRMATION_KEY_CHARS);
+    assert.equal(new ConfirmationStates({ key }).take(new ConfirmationStates({ key }).issue(call), call), undefined);
+    assert.throws(() => new ConfirmationStates({ key: 'short' }), /at least 32 characters/);
+    assert.throws(
+      () => readConfig({ LENSES_URL: 'http://localhost:9991', LENSES_API_KEY: 'k', LENSES_CONFIRMATION_KEY: 'too-short-secret' }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /LENSES_CONFIRMATION_KEY must have at least 32 characters \(it has 16\)/.test(error.message) &&
+        !error.message.includes('too-short-secret'),
+    );
+    assert.equal(readConfig({ LENSES_URL: 'http://localhost:9991', LENSES_API_KEY: 'k', LENSES_CONFIRMATION_KEY: key }).confirmationKey, key);
+  });
+});
+
+describe('RS-25 one HQ per credential in the governance caches', () => {
+  it('RS-25 the tier cache keeps each HQ\'s answer for its own "prod"', async () => {
+    const cache = new EnvironmentTierCache();
+    assert.equal(await cache.tierOf('http://hq-a.test', 'prod', async () => ({ tier: 'development' })), 'development');
+    assert.equal(await cache.tierOf('http://hq-b.test/', 'prod', async () => ({ tier: 'production' })), 'production');
+    assert.equal(await cache.tierOf('http://hq-a.test/api', 'prod', async () => assert.fail('cached for hq-a')), 'development');
+  });
+
+  it('RS-25 protected environment names compare case-insensitively', () => {
+    const selectors = parseEnvironmentSelectors(['Payments'], 'test');
+    assert.match(protectionReason('payments', undefined, selectors) ?? '', /payments is a protected environment/);
+    assert.match(protectionReason('PAYMENTS', 'development', selectors) ?? '', /protected/);
+    assert.equal(needsTier('payments', parseEnvironmentSelectors(['PAYMENTS', 'tier:production'], 'test')), false);
   });
 });
