@@ -34,7 +34,7 @@ interface DefinitionData {
 
 export interface McpProviderDeps<D> {
   settings(): LensesSettings;
-  server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop' | 'hqUrlChanged'>;
+  server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop' | 'hqUrlChanged' | 'isRunning'>;
   /** Silent: is there a session (with whatever scopes were granted)? */
   hasSession(): Promise<boolean>;
   /** Asks to sign in (`getSession(…, { createIfNone: true })`); false when the user declined. */
@@ -56,10 +56,13 @@ export interface McpProviderDeps<D> {
  *
  * The PROVIDED definition is the working one whenever nothing needs asking: VS Code's Copilot
  * harness (Agent Host) forwards what was provided and never calls `resolveMcpServerDefinition`.
- * So a session starts the embedded server and its URL and link secret are provided; signed out,
- * nothing is provided (a placeholder would be forwarded as a server that cannot work), and
- * signing in makes the server appear. The change event fires only when the provided definition
- * changes, because VS Code stops a running server on every change.
+ * So a session starts the embedded server and its URL and link secret are provided. Signed out
+ * with no server started yet, nothing is provided (a placeholder would be forwarded as a server
+ * that cannot work), and signing in makes the server appear. Once started, the server stays
+ * provided when the user signs out: it then lists no tools, and signing in again sends
+ * `tools/list_changed` to every running session (no restart, no Start Server by hand).
+ * The change event fires only when the provided definition changes, because VS Code stops a
+ * running server on every change.
  */
 export class LensesMcpServerProvider<D> {
   private readonly changes = new Emitter<void>();
@@ -76,7 +79,7 @@ export class LensesMcpServerProvider<D> {
 
   constructor(private readonly deps: McpProviderDeps<D>) {}
 
-  /** Never prompts: the working definition when signed in (starting the embedded server), none when signed out. */
+  /** Never prompts: the working definition when signed in (starting the embedded server) or the server runs; none before that. */
   async provideMcpServerDefinitions(): Promise<D[]> {
     const working = await this.workingDefinition();
     this.provided = keyOf(working);
@@ -122,8 +125,8 @@ export class LensesMcpServerProvider<D> {
   }
 
   /**
-   * Sign-in, sign-out or new scopes: the tools are listed again in running sessions, and the
-   * definition changes when signing in or out added or removed it (new scopes keep it).
+   * Sign-in, sign-out or new scopes: the tools are listed again in running sessions; the
+   * definition changes only when the first sign-in started the server.
    */
   sessionsChanged(): void {
     this.deps.server.notifyToolsChanged();
@@ -134,8 +137,7 @@ export class LensesMcpServerProvider<D> {
    * `lenses.mcp.url` changed (a switch to or from a remote server, or another one): the
    * definition changes. `lenses.url` alone: the embedded server keeps serving (each session
    * names its HQ), so VS Code keeps its connection (no refused connection in MCP: List
-   * Servers, no Start Server by hand) and lists the new HQ's tools; the definition changes
-   * only when that leaves the user signed out or signs them in.
+   * Servers, no Start Server by hand) and lists the new HQ's tools (none until signed in there).
    */
   async configurationChanged(affects: (section: string) => boolean): Promise<void> {
     if (affects(SETTING.mcpUrl)) {
@@ -158,18 +160,18 @@ export class LensesMcpServerProvider<D> {
       const now = keyOf(await this.workingDefinition());
       if (now === this.provided) return;
       this.provided = now;
-      this.deps.logger.info(now === NONE ? 'Lenses MCP server definition withdrawn (signed out)' : 'Lenses MCP server definition changed');
+      this.deps.logger.info(now === NONE ? 'Lenses MCP server definition withdrawn' : 'Lenses MCP server definition changed');
       this.changes.fire();
     });
     this.checking = check.catch(() => undefined);
     return check;
   }
 
-  /** What VS Code can use without asking anything: undefined when signed out. */
+  /** What VS Code can use without asking anything: undefined while signed out before the server first started. */
   private async workingDefinition(): Promise<DefinitionData | undefined> {
     const settings = this.deps.settings();
     if (settings.mcpUrl) return this.remoteDefinition(settings.mcpUrl);
-    if (!settings.url || !(await this.deps.hasSession())) return undefined;
+    if (!settings.url || (!this.deps.server.isRunning && !(await this.deps.hasSession()))) return undefined;
     try {
       const endpoint = await this.deps.server.ensureStarted(settings.url);
       return { label: MCP_SERVER_LABEL, url: endpoint.url, headers: endpoint.headers };

@@ -118,7 +118,7 @@ describe('LensesMcpServerProvider', () => {
     assert.deepEqual(await mcp.resolveMcpServerDefinition(first), first, 'resolve (the Local harness) gives the same definition');
   });
 
-  it('signing in makes the server appear (one definition change), signing out withdraws it; new scopes while signed in change nothing but the tools', async () => {
+  it('signing in makes the server appear (one definition change); signing out keeps the running server (no tools then), so new scopes and sign-ins change only the tools', async () => {
     const { mcp, started, fired, signIn, signOut } = provider();
     assert.deepEqual(await mcp.provideMcpServerDefinitions(), []);
     signIn();
@@ -135,13 +135,15 @@ describe('LensesMcpServerProvider', () => {
     signOut();
     mcp.sessionsChanged();
     await mcp.definitionMayHaveChanged();
-    assert.equal(fired(), 2, 'sign-out: the definition is withdrawn');
-    assert.deepEqual(await mcp.provideMcpServerDefinitions(), []);
-    assert.equal(started[0].closed, false, 'the embedded server keeps its port: signing in again gives the same definition');
+    assert.equal(fired(), 1, 'sign-out: the same definition (the server lists no tools now)');
+    assert.equal(started[0].notified, 2, 'tools/list_changed: running sessions drop the tools');
+    assert.deepEqual(await providedOne(mcp), provided);
+    assert.equal(started[0].closed, false);
     signIn();
     mcp.sessionsChanged();
     await mcp.definitionMayHaveChanged();
-    assert.deepEqual(await providedOne(mcp), provided);
+    assert.equal(fired(), 1);
+    assert.equal(started[0].notified, 3, 'signing in again: the tools come back in the running session');
   });
 
   it('fires nothing before VS Code first asked for the definitions (it will ask)', async () => {
@@ -179,13 +181,24 @@ describe('LensesMcpServerProvider', () => {
     assert.deepEqual(await providedOne(mcp), before);
   });
 
-  it('a new lenses.url with no session for that HQ withdraws the definition', async () => {
+  it('a new lenses.url with no session for that HQ keeps the running server provided (it lists no tools until signed in there)', async () => {
     const { mcp, fired, change, signOut } = provider({ signedIn: true });
-    await providedOne(mcp);
+    const before = await providedOne(mcp);
     change({ url: 'https://other.example.com' });
     signOut();
     await mcp.configurationChanged((section) => section === 'lenses.url');
-    assert.equal(fired(), 1);
+    assert.equal(fired(), 0);
+    assert.deepEqual(await providedOne(mcp), before);
+  });
+
+  it('switching back from lenses.mcp.url while signed out provides nothing (the embedded server was stopped)', async () => {
+    const { mcp, change, signOut } = provider({ signedIn: true });
+    await providedOne(mcp);
+    change({ mcpUrl: 'https://mcp.example.com/mcp' });
+    await mcp.configurationChanged((section) => section === 'lenses.mcp.url');
+    signOut();
+    change({ mcpUrl: '' });
+    await mcp.configurationChanged((section) => section === 'lenses.mcp.url');
     assert.deepEqual(await mcp.provideMcpServerDefinitions(), []);
   });
 

@@ -86,7 +86,13 @@ describe('RemoteMcpSessions (lenses.mcp.url)', () => {
     let mcpUrl = MCP_URL;
     const provider = new LensesMcpServerProvider<{ label: string; headers: Record<string, string> }>({
       settings: () => settings({ url: HQ_URL, mcpUrl }),
-      server: { ensureStarted: async () => ({ url: 'unused', headers: {} }), notifyToolsChanged: () => {}, stop: async () => {}, hqUrlChanged: () => {} },
+      server: {
+        ensureStarted: async () => ({ url: 'unused', headers: {} }),
+        notifyToolsChanged: () => {},
+        stop: async () => {},
+        hqUrlChanged: () => {},
+        isRunning: false,
+      },
       hasSession: async () => true,
       ensureSession: async () => true,
       remoteAccessToken: (url) => parts.sessions.accessToken(url),
@@ -202,7 +208,13 @@ describe('RemoteMcpSessions (lenses.mcp.url)', () => {
         const parts = remote({ mcpUrl: `${url}/mcp`, user, discoverIssuer: async (mcpUrl) => (await discoverFromResource(mcpUrl)).authorizationServer.issuer });
         const provider = new LensesMcpServerProvider<{ url: string; headers: Record<string, string> }>({
           settings: () => settings({ url: hq, mcpUrl: `${url}/mcp` }),
-          server: { ensureStarted: async () => ({ url: 'unused', headers: {} }), notifyToolsChanged: () => {}, stop: async () => {}, hqUrlChanged: () => {} },
+          server: {
+            ensureStarted: async () => ({ url: 'unused', headers: {} }),
+            notifyToolsChanged: () => {},
+            stop: async () => {},
+            hqUrlChanged: () => {},
+            isRunning: false,
+          },
           hasSession: async () => true,
           ensureSession: async () => true,
           remoteAccessToken: (mcpUrl) => parts.sessions.accessToken(mcpUrl),
