@@ -130,7 +130,9 @@ export class LensesMcpServerProvider<D> {
    */
   sessionsChanged(): void {
     this.deps.server.notifyToolsChanged();
-    void this.definitionMayHaveChanged();
+    this.definitionMayHaveChanged().catch((error: unknown) =>
+      this.deps.logger.error(`Could not check the Lenses MCP server definition: ${errorMessage(error)}`),
+    );
   }
 
   /**
