@@ -88,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     hasSession: async () => (await authProvider.currentSession()) !== undefined,
     ensureSession: () => ensureSessionThroughVsCode(AUTH_PROVIDER_ID, settings().scopes),
     remoteAccessToken: (mcpUrl) => remoteSessions.accessToken(mcpUrl),
+    storedRemoteAccessToken: (mcpUrl) => remoteSessions.storedAccessToken(mcpUrl),
     createDefinition: (label, url, headers) => new vscode.McpHttpServerDefinition(label, vscode.Uri.parse(url), headers),
     logger: output,
   });

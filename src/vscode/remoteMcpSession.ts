@@ -35,7 +35,7 @@ export interface RemoteMcpSessionDeps {
   settings(): LensesSettings;
   /** `lenses.url` and `lenses.mcp.url` as the user set them (user settings only, never a workspace's). */
   userSettings(): { hqUrl: string; mcpUrl: string };
-  confirmations: Pick<RemoteMcpConfirmations, 'confirm'>;
+  confirmations: Pick<RemoteMcpConfirmations, 'confirm' | 'isConfirmed'>;
   /** The one bearer rule (src/http): the user-level HQ origin plus confirmed MCP origins. */
   bearerOrigins: BearerOrigins;
   /** RFC 9728 discovery of the remote server's authorization server (`discoverFromResource`). */
@@ -99,6 +99,28 @@ export class RemoteMcpSessions {
     if (!token) return undefined;
     this.assertMayReceive(mcpUrl);
     return (await this.checked(mcpUrl, user.hqUrl, token)) ?? token;
+  }
+
+  /**
+   * Silent: the token for `mcpUrl` when nothing needs asking (the user-level setting, an origin
+   * confirmed before, a stored session, refreshed if due), so the provided definition can carry
+   * it; undefined otherwise. Never asks, never signs in, never probes.
+   */
+  async storedAccessToken(mcpUrl: string): Promise<RemoteToken | undefined> {
+    const user = this.deps.userSettings();
+    if (!user.hqUrl || originOf(mcpUrl) === undefined || originOf(mcpUrl) !== originOf(user.mcpUrl)) return undefined;
+    if (!this.deps.confirmations.isConfirmed(mcpUrl)) return undefined;
+    const stored = await this.storedSession(mcpUrl);
+    if (!stored) return undefined;
+    let valid: LensesSession;
+    try {
+      valid = await this.deps.oauth.validSession(stored.id);
+    } catch (error) {
+      if (isOAuthError(error, 'session_expired')) return undefined;
+      throw error;
+    }
+    this.assertMayReceive(mcpUrl);
+    return { accessToken: valid.accessToken, expiresAt: valid.expiresAt };
   }
 
   /**

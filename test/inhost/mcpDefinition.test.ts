@@ -1,23 +1,26 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { extensionApi, within } from './extension';
+import { definitionsProbe, lensesDefinitions } from './providedDefinitions';
 
-describe('the Lenses MCP server definition (in the extension host)', () => {
-  it('offers one "Lenses" HTTP server, a placeholder on 127.0.0.1 until it is resolved', async () => {
+describe('the Lenses MCP server definition while signed out (in the extension host)', () => {
+  it('offers no server: nothing VS Code could forward to a Copilot-harness session that cannot work', async () => {
     const api = await extensionApi();
-    const definitions = api.mcpProvider.provideMcpServerDefinitions();
-    assert.equal(definitions.length, 1);
-    const [definition] = definitions;
-    assert.ok(definition instanceof vscode.McpHttpServerDefinition, 'a real vscode.McpHttpServerDefinition');
-    assert.equal(definition.label, 'Lenses');
-    assert.equal(definition.uri.toString(), 'http://127.0.0.1/mcp');
-    assert.deepEqual(definition.headers, {});
+    assert.deepEqual(await api.mcpProvider.provideMcpServerDefinitions(), []);
+    assert.equal(api.embeddedServer.isRunning, false, 'no embedded server without a session');
+  });
+
+  it('VS Code holds no provided Lenses definition (read through the proposed lm.mcpServerDefinitions, where the probe runs)', async function () {
+    const probe = await definitionsProbe();
+    if (!probe) this.skip();
+    assert.deepEqual(lensesDefinitions(probe), []);
   });
 
   it('while signed out and with sign-in refused (test mode refuses dialogs), resolving starts no server', async () => {
     const api = await extensionApi();
-    const [placeholder] = api.mcpProvider.provideMcpServerDefinitions();
-    const resolved = await within(api.mcpProvider.resolveMcpServerDefinition(placeholder), 'resolveMcpServerDefinition', 20_000);
+    const stale = new vscode.McpHttpServerDefinition('Lenses', vscode.Uri.parse('http://127.0.0.1:9/mcp'));
+    const resolved = await within(api.mcpProvider.resolveMcpServerDefinition(stale), 'resolveMcpServerDefinition', 20_000);
     assert.equal(resolved, undefined);
+    assert.equal(api.embeddedServer.isRunning, false);
   });
 });

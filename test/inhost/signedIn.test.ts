@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LINK_SECRET_HEADER } from '../../src/mcp/embeddedAuthenticator';
 import { MODERN_PROTOCOL_VERSION } from '../../src/mcp/server';
 import { extensionApi, within } from './extension';
+import { definitionsProbe, FiredAt, waitForLensesDefinitions, type DefinitionsProbe, type ProvidedDefinition } from './providedDefinitions';
 
 /**
  * Set by the code-server driver (test/e2e/inhost.e2e.ts), which completes the emulator's login
@@ -23,14 +24,71 @@ function nextLensesSessionChange(): Promise<void> {
   });
 }
 
+/** An SDK client connected with a definition's URL and headers, counting tools/list_changed once its notification stream is open. */
+async function connectWith(definition: { url: string; headers: Record<string, string> }) {
+  let changes = 0;
+  let changed: () => void = () => undefined;
+  let streamOpened: () => void = () => undefined;
+  const notificationStreamOpen = new Promise<void>((resolve) => (streamOpened = resolve));
+  const watchingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (init?.method === 'GET' && response.ok) streamOpened();
+    return response;
+  };
+  const client = new Client({ name: 'inhost-copilot-harness-like', version: '1' });
+  client.setNotificationHandler('notifications/tools/list_changed', () => {
+    changes += 1;
+    changed();
+  });
+  await within(
+    client.connect(new StreamableHTTPClientTransport(new URL(definition.url), { fetch: watchingFetch, requestInit: { headers: definition.headers } })),
+    `connect to ${definition.url}`,
+  );
+  return {
+    client,
+    changes: () => changes,
+    notificationStreamOpen,
+    nextChange: () => new Promise<void>((resolve) => (changed = resolve)),
+  };
+}
+
+/** The one provided definition as URL and headers: from VS Code (the probe) when it runs, else from the provider. */
+async function providedEndpoint(probe: DefinitionsProbe | undefined): Promise<{ url: string; headers: Record<string, string> }> {
+  if (probe) {
+    const { definitions } = await waitForLensesDefinitions(probe, (found) => found.length === 1 && found[0].url !== undefined);
+    return { url: definitions[0].url ?? '', headers: definitions[0].headers ?? {} };
+  }
+  const [provided] = await (await extensionApi()).mcpProvider.provideMcpServerDefinitions();
+  assert.ok(provided instanceof vscode.McpHttpServerDefinition);
+  return { url: provided.uri.toString(), headers: provided.headers };
+}
+
+/** A loopback URL with a port and the link secret: the embedded server, as provided. */
+function isEmbeddedServer(definition: ProvidedDefinition | undefined): boolean {
+  return definition?.kind === 'http' && /^http:\/\/127\.0\.0\.1:\d+\/mcp$/.test(definition.url ?? '') && !!definition.headers?.[LINK_SECRET_HEADER];
+}
+
 describe('signed in to the emulator through the browser (in the extension host)', function () {
   let session: vscode.AuthenticationSession | undefined;
+  let probe: DefinitionsProbe | undefined;
+  /** When the provider fired onDidChangeMcpServerDefinitions. */
+  let fired: FiredAt | undefined;
+  /** When VS Code's own lm.onDidChangeMcpServerDefinitions fired (through the probe). */
+  let vscodeChanged: FiredAt | undefined;
+  /** How often the provider had fired when the sign-out began. */
+  let firesAtSignOut = 0;
 
-  before(function () {
+  before(async function () {
     if (!BROWSER_IS_DRIVEN) this.skip();
+    probe = await definitionsProbe();
+    fired = new FiredAt((await extensionApi()).mcpProvider.onDidChangeMcpServerDefinitions);
+    const watched = probe;
+    if (watched) vscodeChanged = new FiredAt((listener) => watched.onDidChange(listener));
   });
 
   after(async () => {
+    fired?.dispose();
+    vscodeChanged?.dispose();
     if (session) await (await extensionApi()).authProvider.removeSession(session.id).catch(() => undefined);
   });
 
@@ -53,10 +111,37 @@ describe('signed in to the emulator through the browser (in the extension host)'
     assert.equal(await within(vscode.authentication.getSession('lenses', ['read'], { silent: true }), 'getSession(silent)'), undefined);
   });
 
+  it('signing in makes the Lenses server appear in the definitions VS Code holds as provided (what the Copilot harness forwards): 127.0.0.1 with the link secret, no resolve', async function () {
+    if (!probe) this.skip();
+    const { definitions } = await waitForLensesDefinitions(probe, (found) => found.length === 1 && isEmbeddedServer(found[0]));
+    assert.equal(definitions[0].label, 'Lenses');
+    const firedAt = fired?.last;
+    assert.ok(firedAt !== undefined, 'the provider fired onDidChangeMcpServerDefinitions on sign-in');
+    // The measured delay (the provider's change event to VS Code's own change event) goes into the title.
+    if (this.test) this.test.title += ` [definition change reached VS Code in ${vscodeChanged?.firstAfter(firedAt) ?? '?'} ms]`;
+  });
+
+  it("the PROVIDED definition is the working one: tools/list with its URL and headers answers the signed-in user's 24 read tools, and resolve gives the same", async () => {
+    const api = await extensionApi();
+    const provided = await providedEndpoint(probe);
+    const [own] = await api.mcpProvider.provideMcpServerDefinitions();
+    const resolved = await within(api.mcpProvider.resolveMcpServerDefinition(own), 'resolveMcpServerDefinition', 20_000);
+    assert.ok(resolved instanceof vscode.McpHttpServerDefinition);
+    assert.equal(resolved.uri.toString(), provided.url);
+    assert.deepEqual(resolved.headers, provided.headers);
+    const { client } = await connectWith(provided);
+    try {
+      const { tools } = await within(client.listTools(), 'tools/list');
+      assert.equal(tools.length, 24, `read-only session: ${tools.map((tool) => tool.name).join(', ')}`);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('resolving the MCP definition starts the embedded server on 127.0.0.1, which answers initialize with the link secret', async () => {
     const api = await extensionApi();
-    const [placeholder] = api.mcpProvider.provideMcpServerDefinitions();
-    const resolved = await within(api.mcpProvider.resolveMcpServerDefinition(placeholder), 'resolveMcpServerDefinition', 20_000);
+    const [provided] = await api.mcpProvider.provideMcpServerDefinitions();
+    const resolved = await within(api.mcpProvider.resolveMcpServerDefinition(provided), 'resolveMcpServerDefinition', 20_000);
     assert.ok(resolved instanceof vscode.McpHttpServerDefinition);
     const url = new URL(resolved.uri.toString());
     assert.equal(url.hostname, '127.0.0.1');
@@ -86,8 +171,8 @@ describe('signed in to the emulator through the browser (in the extension host)'
 
   it('the embedded server serves both protocol generations to the SDK v2 client: the 2025 handshake and 2026-07-28, the same 24 read tools', async () => {
     const api = await extensionApi();
-    const [placeholder] = api.mcpProvider.provideMcpServerDefinitions();
-    const resolved = await within(api.mcpProvider.resolveMcpServerDefinition(placeholder), 'resolveMcpServerDefinition', 20_000);
+    const [provided] = await api.mcpProvider.provideMcpServerDefinitions();
+    const resolved = await within(api.mcpProvider.resolveMcpServerDefinition(provided), 'resolveMcpServerDefinition', 20_000);
     assert.ok(resolved instanceof vscode.McpHttpServerDefinition);
     for (const generation of ['2025', MODERN_PROTOCOL_VERSION] as const) {
       const client = new Client(
@@ -110,14 +195,54 @@ describe('signed in to the emulator through the browser (in the extension host)'
     }
   });
 
+  it('a scope change reaches a running session: a client connected with the provided definition is told tools/list_changed and lists 40 tools; the definition stays (no restart)', async function () {
+    const api = await extensionApi();
+    const before = await providedEndpoint(probe);
+    const firesBefore = fired?.times.length ?? 0;
+    const connection = await connectWith(before);
+    try {
+      await within(connection.notificationStreamOpen, 'the notification stream');
+      const changed = connection.nextChange();
+      // Read + write this time: the browser driver grants every scope asked; the new session replaces the old one.
+      session = await within(api.authProvider.createSession(['read', 'write']), 'sign-in with read and write through the browser', 60_000);
+      const signedInAt = Date.now();
+      await within(changed, 'tools/list_changed on the running connection', 15_000);
+      const listChangedAfterMs = Date.now() - signedInAt;
+      const { tools } = await within(connection.client.listTools(), 'tools/list');
+      assert.equal(tools.length, 40, `read + write: ${tools.length} tools`);
+      assert.deepEqual(await providedEndpoint(probe), before, 'the same URL and link secret: VS Code keeps its running server');
+      assert.equal(fired?.times.length ?? 0, firesBefore, 'no definition change (it would stop the running server)');
+      if (this.test) this.test.title += ` [tools/list_changed ${Math.max(0, listChangedAfterMs)} ms after the sign-in returned]`;
+    } finally {
+      await connection.client.close();
+    }
+  });
+
   it('removeSession signs out: VS Code lists no Lenses account again', async () => {
     const api = await extensionApi();
     assert.ok(session, 'signed in by the first test');
+    firesAtSignOut = fired?.times.length ?? 0;
     const changed = nextLensesSessionChange();
     await within(api.authProvider.removeSession(session.id), 'removeSession');
     session = undefined;
     await within(changed, 'vscode.authentication.onDidChangeSessions for lenses');
     assert.deepEqual(await within(vscode.authentication.getAccounts('lenses'), 'getAccounts'), []);
     assert.deepEqual(await api.authProvider.getSessions(undefined), []);
+  });
+
+  it('signed out, the running server stays provided as it was (no definition change, so nothing is stopped) and lists no tools', async () => {
+    const provided = await providedEndpoint(probe);
+    assert.equal(fired?.times.length ?? 0, firesAtSignOut, 'no definition change on sign-out');
+    assert.match(provided.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const { client } = await connectWith(provided);
+    try {
+      const { tools } = await within(client.listTools(), 'tools/list');
+      assert.deepEqual(
+        tools.map((tool) => tool.name),
+        [],
+      );
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -27,6 +27,10 @@ export interface InHostOptions {
   onPage?: (page: Page, workbench: Page) => Promise<void>;
   /** Milliseconds for the whole suite, from page load to codeAutomationExit (default 150 s). */
   timeoutMs?: number;
+  /** VSIXes installed beside the extension under test (e.g. a test-only extension). */
+  extensionVsixes?: string[];
+  /** Extra code-server flags (e.g. --enable-proposed-api for such an extension). */
+  args?: string[];
 }
 
 /** The suite's outcome: the report the test index wrote and the exit code the workbench gave. */
@@ -56,7 +60,8 @@ export async function runInHostSuite(options: InHostOptions = {}): Promise<InHos
     workspace,
     probe: false,
     settings: options.settings,
-    args: ['--vscode-option', 'enable-smoke-test-driver'],
+    extensionVsixes: options.extensionVsixes,
+    args: ['--vscode-option', 'enable-smoke-test-driver', ...(options.args ?? [])],
     env: { LENSES_INHOST_REPORT: reportFile, ...options.env },
   });
   const pageErrors: string[] = [];

@@ -44,7 +44,7 @@ describe('Remote MCP server step-up through the VS Code layer (HQ emulator, stan
       oauth,
       settings: () => settings({ url: hq.url, mcpUrl: mcp.mcpUrl }),
       userSettings: () => user,
-      confirmations: { confirm: async () => true },
+      confirmations: { confirm: async () => true, isConfirmed: () => true },
       bearerOrigins,
       discoverIssuer: async (url) => (await discoverFromResource(url)).authorizationServer.issuer,
       ui: new FakeAuthUi(),

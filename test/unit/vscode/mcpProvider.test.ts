@@ -4,7 +4,7 @@ import { EmbeddedAuthenticator, type SessionSource } from '../../../src/mcp/embe
 import { startMcpHttpServer } from '../../../src/mcp/httpServer';
 import type { Scope } from '../../../src/scopes';
 import { EmbeddedServerController, LINK_SECRET_HEADER_NAME, type RunningServer, type StartEmbeddedServer } from '../../../src/vscode/embeddedServer';
-import { LensesMcpServerProvider, PLACEHOLDER_MCP_URL } from '../../../src/vscode/mcpProvider';
+import { LensesMcpServerProvider } from '../../../src/vscode/mcpProvider';
 import type { LensesSettings } from '../../../src/vscode/settings';
 import { RecordingLogger, settings } from './fakes';
 
@@ -38,8 +38,12 @@ function fakeStarter() {
   return { start, started };
 }
 
-function provider(options: { settings?: Partial<LensesSettings>; signIn?: boolean; remoteToken?: string; signedIn?: boolean } = {}) {
+function provider(
+  options: { settings?: Partial<LensesSettings>; signIn?: boolean; remoteToken?: string; storedRemoteToken?: string; signedIn?: boolean } = {},
+) {
   let current = settings(options.settings);
+  let signedInNow = options.signedIn ?? false;
+  let storedRemote = options.storedRemoteToken;
   const { start, started } = fakeStarter();
   const server = new EmbeddedServerController(start, signedIn, new RecordingLogger());
   const timers: Array<{ run: () => void; delayMs: number }> = [];
@@ -47,12 +51,14 @@ function provider(options: { settings?: Partial<LensesSettings>; signIn?: boolea
   const mcp = new LensesMcpServerProvider<Definition>({
     settings: () => current,
     server,
-    hasSession: async () => options.signedIn ?? false,
+    hasSession: async () => signedInNow,
     ensureSession: async () => {
       prompts++;
+      if (options.signIn ?? true) signedInNow = true;
       return options.signIn ?? true;
     },
     remoteAccessToken: async () => (options.remoteToken ? { accessToken: options.remoteToken, expiresAt: NOW + 3_600_000 } : undefined),
+    storedRemoteAccessToken: async () => (storedRemote ? { accessToken: storedRemote, expiresAt: NOW + 3_600_000 } : undefined),
     now: () => NOW,
     setTimer: (run, delayMs) => {
       timers.push({ run, delayMs });
@@ -77,58 +83,94 @@ function provider(options: { settings?: Partial<LensesSettings>; signIn?: boolea
     fired: () => fired,
     timers,
     change: (next: Partial<LensesSettings>) => void (current = { ...current, ...next }),
+    signIn: () => void (signedInNow = true),
+    signOut: () => void (signedInNow = false),
+    storeRemoteToken: (token: string | undefined) => void (storedRemote = token),
   };
 }
 
+/** The one definition provided, or a failure saying there was none. */
+async function providedOne(mcp: LensesMcpServerProvider<Definition>): Promise<Definition> {
+  const definitions = await mcp.provideMcpServerDefinitions();
+  assert.equal(definitions.length, 1, `one definition: ${JSON.stringify(definitions)}`);
+  return definitions[0];
+}
+
 describe('LensesMcpServerProvider', () => {
-  it('provides one "Lenses" definition without prompting or starting anything', () => {
+  it('signed out: provides no definition (nothing a Copilot-harness session could be given that cannot work), without prompting or starting anything', async () => {
     const { mcp, prompts, started } = provider();
-    assert.deepEqual(mcp.provideMcpServerDefinitions(), [{ label: 'Lenses', url: PLACEHOLDER_MCP_URL, headers: {} }]);
+    assert.deepEqual(await mcp.provideMcpServerDefinitions(), []);
     assert.equal(prompts(), 0);
     assert.equal(started.length, 0);
   });
 
-  it('resolve makes sure of a session, starts the server once, and sets the link secret header', async () => {
-    const { mcp, started, prompts } = provider();
-    const [first, second] = await Promise.all([
-      mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]),
-      mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]),
-    ]);
-    assert.equal(started.length, 1, 'one server for concurrent resolves');
-    assert.equal(prompts(), 2);
-    assert.equal(first?.url, 'http://127.0.0.1:40001/mcp');
-    const secret = first?.headers[LINK_SECRET_HEADER_NAME] ?? '';
+  it('signed in: the PROVIDED definition is the working one (embedded server started once, its URL and link secret header), with no prompt', async () => {
+    const { mcp, started, prompts } = provider({ signedIn: true });
+    const [first, second] = await Promise.all([providedOne(mcp), providedOne(mcp)]);
+    assert.equal(started.length, 1, 'one server for concurrent provides');
+    assert.equal(prompts(), 0);
+    assert.equal(first.url, 'http://127.0.0.1:40001/mcp');
+    assert.equal(first.label, 'Lenses');
+    const secret = first.headers[LINK_SECRET_HEADER_NAME] ?? '';
     assert.match(secret, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
-    assert.equal(second?.headers[LINK_SECRET_HEADER_NAME], secret);
+    assert.deepEqual(second, first);
     assert.equal(started[0].lensesUrl, 'https://hq.example.com');
+    assert.deepEqual(await mcp.resolveMcpServerDefinition(first), first, 'resolve (the Local harness) gives the same definition');
   });
 
-  it('does not ask to sign in again when a session exists, even with fewer scopes than configured', async () => {
-    const { mcp, prompts, started } = provider({ signedIn: true });
-    await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
-    assert.equal(prompts(), 0);
+  it('signing in makes the server appear (one definition change); signing out keeps the running server (no tools then), so new scopes and sign-ins change only the tools', async () => {
+    const { mcp, started, fired, signIn, signOut } = provider();
+    assert.deepEqual(await mcp.provideMcpServerDefinitions(), []);
+    signIn();
+    await (mcp.sessionsChanged(), mcp.definitionMayHaveChanged());
+    assert.equal(fired(), 1, 'sign-in: the definition changed');
+    const provided = await providedOne(mcp);
+    assert.match(provided.url, /^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+
+    mcp.sessionsChanged(); // e.g. Change Granted Scopes: another session, the same server and secret
+    await mcp.definitionMayHaveChanged();
+    assert.equal(fired(), 1, 'no definition change (it would stop the running server)');
+    assert.equal(started[0].notified, 1, 'tools/list_changed: running sessions list the new tools');
+
+    signOut();
+    mcp.sessionsChanged();
+    await mcp.definitionMayHaveChanged();
+    assert.equal(fired(), 1, 'sign-out: the same definition (the server lists no tools now)');
+    assert.equal(started[0].notified, 2, 'tools/list_changed: running sessions drop the tools');
+    assert.deepEqual(await providedOne(mcp), provided);
+    assert.equal(started[0].closed, false);
+    signIn();
+    mcp.sessionsChanged();
+    await mcp.definitionMayHaveChanged();
+    assert.equal(fired(), 1);
+    assert.equal(started[0].notified, 3, 'signing in again: the tools come back in the running session');
+  });
+
+  it('fires nothing before VS Code first asked for the definitions (it will ask)', async () => {
+    const { mcp, fired, signIn } = provider();
+    signIn();
+    mcp.sessionsChanged();
+    await mcp.definitionMayHaveChanged();
+    assert.equal(fired(), 0);
+  });
+
+  it('resolve while signed out (a session that ended after provide) asks to sign in, then starts the server', async () => {
+    const { mcp, started, prompts } = provider();
+    const resolved = await mcp.resolveMcpServerDefinition({ label: 'Lenses', url: 'http://127.0.0.1:1/mcp', headers: {} });
+    assert.equal(prompts(), 1);
     assert.equal(started.length, 1);
+    assert.equal(resolved?.url, 'http://127.0.0.1:40001/mcp');
   });
 
   it('does not start the server when the user declines to sign in', async () => {
     const { mcp, started } = provider({ signIn: false });
-    assert.equal(await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]), undefined);
+    assert.equal(await mcp.resolveMcpServerDefinition({ label: 'Lenses', url: 'http://127.0.0.1:1/mcp', headers: {} }), undefined);
     assert.equal(started.length, 0);
   });
 
-  it('a session change refreshes the tools without firing a definition change (that would stop the server)', async () => {
-    const { mcp, started, fired } = provider();
-    await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
-    mcp.sessionsChanged();
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(started[0].notified, 1);
-    assert.equal(fired(), 0);
-    assert.equal(started[0].closed, false);
-  });
-
   it('a new lenses.url keeps the server up: the same server and definition, the tools listed again, no definition change', async () => {
-    const { mcp, started, fired, change } = provider();
-    const before = await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
+    const { mcp, started, fired, change } = provider({ signedIn: true });
+    const before = await providedOne(mcp);
     change({ url: 'https://other.example.com' });
     await mcp.configurationChanged((section) => section === 'lenses.url');
     await new Promise((resolve) => setImmediate(resolve));
@@ -136,22 +178,33 @@ describe('LensesMcpServerProvider', () => {
     assert.equal(started[0].closed, false);
     assert.equal(started[0].notified, 1, "tools/list_changed: the clients list the new HQ's tools");
     assert.equal(fired(), 0, 'VS Code keeps its definition (firing would stop the server)');
-    const after = await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
-    assert.equal(after?.url, before?.url);
-    assert.equal(after?.headers[LINK_SECRET_HEADER_NAME], before?.headers[LINK_SECRET_HEADER_NAME]);
+    assert.deepEqual(await providedOne(mcp), before);
   });
 
-  it('a new lenses.url while the server is stopped starts nothing', async () => {
-    const { mcp, started, fired, change } = provider();
+  it('a new lenses.url with no session for that HQ keeps the running server provided (it lists no tools until signed in there)', async () => {
+    const { mcp, fired, change, signOut } = provider({ signedIn: true });
+    const before = await providedOne(mcp);
     change({ url: 'https://other.example.com' });
+    signOut();
     await mcp.configurationChanged((section) => section === 'lenses.url');
-    assert.equal(started.length, 0);
     assert.equal(fired(), 0);
+    assert.deepEqual(await providedOne(mcp), before);
+  });
+
+  it('switching back from lenses.mcp.url while signed out provides nothing (the embedded server was stopped)', async () => {
+    const { mcp, change, signOut } = provider({ signedIn: true });
+    await providedOne(mcp);
+    change({ mcpUrl: 'https://mcp.example.com/mcp' });
+    await mcp.configurationChanged((section) => section === 'lenses.mcp.url');
+    signOut();
+    change({ mcpUrl: '' });
+    await mcp.configurationChanged((section) => section === 'lenses.mcp.url');
+    assert.deepEqual(await mcp.provideMcpServerDefinitions(), []);
   });
 
   it('a new lenses.mcp.url stops the embedded server and fires a definition change', async () => {
-    const { mcp, started, fired, change } = provider();
-    await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
+    const { mcp, started, fired, change } = provider({ signedIn: true });
+    await providedOne(mcp);
     change({ mcpUrl: 'https://mcp.example.com/mcp' });
     await mcp.configurationChanged((section) => section === 'lenses.mcp.url');
     assert.equal(started[0].closed, true);
@@ -164,35 +217,45 @@ describe('LensesMcpServerProvider', () => {
     assert.equal(fired(), 0);
   });
 
-  it('with lenses.mcp.url, resolves to the remote server with a bearer and starts nothing', async () => {
+  it('with lenses.mcp.url and a token at hand (confirmed, stored): the provided definition carries the bearer; nothing starts', async () => {
+    const { mcp, started, prompts } = provider({ settings: { mcpUrl: 'https://mcp.example.com/mcp' }, storedRemoteToken: 'stored-token' });
+    assert.deepEqual(await providedOne(mcp), { label: 'Lenses', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer stored-token' } });
+    assert.equal(started.length, 0);
+    assert.equal(prompts(), 0);
+  });
+
+  it('with lenses.mcp.url and no token at hand: the server without a bearer, and resolve gets one (confirmation and sign-in live there)', async () => {
     const { mcp, started } = provider({ settings: { mcpUrl: 'https://mcp.example.com/mcp' }, remoteToken: 'remote-token' });
-    const [provided] = mcp.provideMcpServerDefinitions();
-    assert.equal(provided.url, 'https://mcp.example.com/mcp');
-    assert.deepEqual(provided.headers, {});
+    const provided = await providedOne(mcp);
+    assert.deepEqual(provided, { label: 'Lenses', url: 'https://mcp.example.com/mcp', headers: {} });
     const resolved = await mcp.resolveMcpServerDefinition(provided);
     assert.deepEqual(resolved, { label: 'Lenses', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer remote-token' } });
     assert.equal(started.length, 0);
   });
 
-  it('with lenses.mcp.url, renews the bearer 2 minutes before it expires by firing a definition change', async () => {
-    const { mcp, timers, fired } = provider({ settings: { mcpUrl: 'https://mcp.example.com/mcp' }, remoteToken: 'remote-token' });
-    await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
+  it('with lenses.mcp.url, renews the bearer 30 s before it expires (inside the OAuth refresh margin) by firing a definition change, once per token', async () => {
+    const { mcp, timers, fired, storeRemoteToken } = provider({ settings: { mcpUrl: 'https://mcp.example.com/mcp' }, storedRemoteToken: 'token-1' });
+    await providedOne(mcp);
     assert.equal(timers.length, 1);
-    assert.equal(timers[0].delayMs, 3_600_000 - 120_000);
-    await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
-    assert.equal(timers.length, 1, 'a new resolve replaces the pending renewal');
-    timers[0].run();
-    assert.equal(fired(), 1, 'VS Code is told to resolve again, with a fresh token');
+    assert.equal(timers[0].delayMs, 3_600_000 - 30_000);
+    await providedOne(mcp);
+    assert.equal(timers.length, 1, 'a new lookup replaces the pending renewal');
+    timers.splice(0)[0].run();
+    assert.equal(fired(), 1, 'VS Code is told to ask again, for a fresh token');
+    await providedOne(mcp);
+    assert.equal(timers.length, 0, 'the same token again: no second renewal at once (no loop)');
+    storeRemoteToken('token-2');
+    assert.equal((await providedOne(mcp)).headers.Authorization, 'Bearer token-2');
   });
 
   it('with lenses.mcp.url and no token, the server is not started', async () => {
     const { mcp } = provider({ settings: { mcpUrl: 'https://mcp.example.com/mcp' } });
-    assert.equal(await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]), undefined);
+    assert.equal(await mcp.resolveMcpServerDefinition(await providedOne(mcp)), undefined);
   });
 
   it('dispose of the controller stops the server', async () => {
-    const { mcp, server, started } = provider();
-    await mcp.resolveMcpServerDefinition(mcp.provideMcpServerDefinitions()[0]);
+    const { mcp, server, started } = provider({ signedIn: true });
+    await providedOne(mcp);
     await server.dispose();
     assert.equal(started[0].closed, true);
     assert.equal(server.isRunning, false);

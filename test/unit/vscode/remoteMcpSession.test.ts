@@ -86,22 +86,43 @@ describe('RemoteMcpSessions (lenses.mcp.url)', () => {
     let mcpUrl = MCP_URL;
     const provider = new LensesMcpServerProvider<{ label: string; headers: Record<string, string> }>({
       settings: () => settings({ url: HQ_URL, mcpUrl }),
-      server: { ensureStarted: async () => ({ url: 'unused', headers: {} }), notifyToolsChanged: () => {}, stop: async () => {}, hqUrlChanged: () => {} },
+      server: {
+        ensureStarted: async () => ({ url: 'unused', headers: {} }),
+        notifyToolsChanged: () => {},
+        stop: async () => {},
+        hqUrlChanged: () => {},
+        isRunning: false,
+      },
       hasSession: async () => true,
       ensureSession: async () => true,
       remoteAccessToken: (url) => parts.sessions.accessToken(url),
+      storedRemoteAccessToken: (url) => parts.sessions.storedAccessToken(url),
       createDefinition: (label, _url, headers) => ({ label, headers }),
       setTimer: () => ({ dispose: () => {} }),
       logger: new RecordingLogger(),
     });
-    const [before] = provider.provideMcpServerDefinitions();
+    const [before] = await provider.provideMcpServerDefinitions();
     assert.equal(before.label, 'Lenses');
     assert.equal(await provider.resolveMcpServerDefinition(before), undefined);
-    assert.equal(provider.provideMcpServerDefinitions()[0].label, 'Lenses (sign-in not sent to mcp.example.com: not confirmed)');
+    assert.equal((await provider.provideMcpServerDefinitions())[0].label, 'Lenses (sign-in not sent to mcp.example.com: not confirmed)');
     mcpUrl = '';
     await provider.configurationChanged((section) => section === 'lenses.mcp.url');
-    assert.equal(provider.provideMcpServerDefinitions()[0].label, 'Lenses');
+    assert.equal((await provider.provideMcpServerDefinitions())[0].label, 'Lenses');
     provider.dispose();
+  });
+
+  it('CL-16 the silent lookup (for the provided definition) never asks: an unconfirmed origin, a workspace URL or no stored session give no token', async () => {
+    const { sessions, oauth, modal, memento } = remote();
+    await oauth.put(session({ id: 'remote', accessToken: 'stored-remote-token', resource: MCP_URL, expiresAt: 1_900_000_000_000 }));
+    assert.equal(await sessions.storedAccessToken(MCP_URL), undefined, 'not confirmed yet');
+    assert.deepEqual(modal.questions, [], 'no modal');
+    await memento.update(CONFIRMED_MCP_ORIGINS_KEY, ['https://mcp.example.com']);
+    assert.deepEqual(await sessions.storedAccessToken(MCP_URL), { accessToken: 'stored-remote-token', expiresAt: 1_900_000_000_000 });
+    assert.equal(await sessions.storedAccessToken('https://elsewhere.example.com/mcp'), undefined, 'not the user-level lenses.mcp.url');
+    await oauth.forget('remote');
+    assert.equal(await sessions.storedAccessToken(MCP_URL), undefined, 'no stored session: no sign-in either');
+    assert.ok(!oauth.calls.some((call) => call.startsWith('signIn')));
+    assert.deepEqual(modal.questions, []);
   });
 
   it('CL-16 asks once before sending the HQ sign-in to a new MCP origin, then remembers it in global state', async () => {
@@ -187,10 +208,17 @@ describe('RemoteMcpSessions (lenses.mcp.url)', () => {
         const parts = remote({ mcpUrl: `${url}/mcp`, user, discoverIssuer: async (mcpUrl) => (await discoverFromResource(mcpUrl)).authorizationServer.issuer });
         const provider = new LensesMcpServerProvider<{ url: string; headers: Record<string, string> }>({
           settings: () => settings({ url: hq, mcpUrl: `${url}/mcp` }),
-          server: { ensureStarted: async () => ({ url: 'unused', headers: {} }), notifyToolsChanged: () => {}, stop: async () => {}, hqUrlChanged: () => {} },
+          server: {
+            ensureStarted: async () => ({ url: 'unused', headers: {} }),
+            notifyToolsChanged: () => {},
+            stop: async () => {},
+            hqUrlChanged: () => {},
+            isRunning: false,
+          },
           hasSession: async () => true,
           ensureSession: async () => true,
           remoteAccessToken: (mcpUrl) => parts.sessions.accessToken(mcpUrl),
+          storedRemoteAccessToken: (mcpUrl) => parts.sessions.storedAccessToken(mcpUrl),
           createDefinition: (_label, definitionUrl, headers) => ({ url: definitionUrl, headers }),
           setTimer: () => ({ dispose: () => {} }),
           logger: new RecordingLogger(),
@@ -201,7 +229,7 @@ describe('RemoteMcpSessions (lenses.mcp.url)', () => {
       // The workspace set lenses.mcp.url; the user's settings have none (application scope ignores the workspace's).
       const fromWorkspace = providerFor({ hqUrl: hq, mcpUrl: '' });
       await fromWorkspace.oauth.put(session({ id: 'remote', accessToken: 'hq-issued-token', resource: `${url}/mcp` }));
-      const [placeholder] = fromWorkspace.provider.provideMcpServerDefinitions();
+      const [placeholder] = await fromWorkspace.provider.provideMcpServerDefinitions();
       let changes = 0;
       fromWorkspace.provider.onDidChangeMcpServerDefinitions(() => changes++);
       assert.equal(await fromWorkspace.provider.resolveMcpServerDefinition(placeholder), undefined, 'no definition, so no header');

@@ -20,7 +20,7 @@ function remote(probe?: (mcpUrl: string, token: string) => Promise<ResourceProbe
     oauth,
     settings: () => settings({ url: HQ_URL, mcpUrl: MCP_URL }),
     userSettings: () => user,
-    confirmations: { confirm: async () => true },
+    confirmations: { confirm: async () => true, isConfirmed: () => true },
     bearerOrigins: lensesBearerOrigins({ userHqUrl: () => HQ_URL, confirmedMcpOrigins: () => ['https://mcp.example.com'] }),
     discoverIssuer: async () => HQ_URL,
     ui,
