@@ -76,7 +76,13 @@ export class McpRouter {
     if (authentication.kind === 'rejected') return sendError(response, authentication.status, authentication.message, authentication.headers);
     const access: ToolAccess =
       authentication.kind === 'granted'
-        ? { kind: 'granted', token: authentication.token, scopes: authentication.scopes, lensesUrl: authentication.lensesUrl }
+        ? {
+            kind: 'granted',
+            token: authentication.token,
+            scopes: authentication.scopes,
+            lensesUrl: authentication.lensesUrl,
+            user: authentication.user ?? authentication.subject,
+          }
         : authentication;
     const subject = authentication.kind === 'granted' ? authentication.subject : undefined;
     attachAccess(request, access);
