@@ -141,7 +141,11 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
 
   await listen(httpServer, options.port, options.host);
   const port = (httpServer.address() as AddressInfo).port;
-  const sweeper = setInterval(() => sessions.sweep(), sessions.sweepIntervalMs);
+  // Both kinds of session are swept alike: an idle HTTP+SSE stream holds a session as long as a streamable one.
+  const sweeper = setInterval(() => {
+    sessions.sweep();
+    sseSessions.sweep();
+  }, sessions.sweepIntervalMs);
   sweeper.unref();
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(
