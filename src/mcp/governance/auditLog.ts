@@ -113,8 +113,9 @@ function openAuditFile(path: string): number {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new AuditFileError(`${path} is not a regular file; set LENSES_AUDIT_LOG to a file`);
-    // Anyone else who can write the file can add, blur or remove records.
-    if ((stat.mode & 0o022) !== 0) {
+    // Anyone else who can write the file can add, blur or remove records. (Windows has no such
+    // mode bits: every file reads as 0666 there, and its ACLs are the operator's to set.)
+    if (process.platform !== 'win32' && (stat.mode & 0o022) !== 0) {
       const mode = (stat.mode & 0o777).toString(8).padStart(3, '0');
       throw new AuditFileError(`${path} is writable by group or others (mode ${mode}); run chmod 600 ${path}, then start again`);
     }
