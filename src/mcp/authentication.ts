@@ -12,6 +12,8 @@ export type RequestAuthentication =
       token: string;
       scopes: ReadonlySet<Scope>;
       subject?: string;
+      /** Whose credential it is, for the audit trail, when not `subject` (the editor session's account). */
+      user?: string;
       /** Embedded mode: the HQ this token was issued for; tools call it instead of the server's `lensesUrl` (it follows `lenses.url`). */
       lensesUrl?: string;
     }

@@ -1,5 +1,6 @@
 import { isScope, parseScopes, type Scope } from '../scopes';
 import { allowedHostName } from './httpGuards';
+import { DEFAULT_LISTEN_LIMITS } from './listenStreams';
 import { DEFAULT_SESSION_LIMITS } from './sessionRegistry';
 
 const MAX_SESSIONS = String(DEFAULT_SESSION_LIMITS.maxSessions);
@@ -27,6 +28,9 @@ export interface ServerConfig extends GovernanceConfig {
   hqTimeoutSeconds: number;
   maxSessions: number;
   maxSessionsPerUser: number;
+  /** `MCP_MAX_LISTEN_STREAMS`, `MCP_MAX_LISTEN_STREAMS_PER_CREDENTIAL`: open 2026-07-28 `subscriptions/listen` streams in all and per credential. */
+  maxListenStreams: number;
+  maxListenStreamsPerCredential: number;
   stateless: boolean;
   logLevel: LogLevel;
   /** LENSES_MAX_TOOL_OUTPUT_CHARS: most characters of text per tool answer. */
@@ -119,6 +123,16 @@ export const VARIABLES: readonly VariableDoc[] = [
     default: MAX_SESSIONS_PER_USER,
     description: "Open MCP sessions per OAuth user (subject); past it that user's session idle longest is closed.",
   },
+  {
+    name: 'MCP_MAX_LISTEN_STREAMS',
+    default: String(DEFAULT_LISTEN_LIMITS.maxStreams),
+    description: 'Open subscriptions/listen streams (2026-07-28 clients) at most; past it a new one is refused.',
+  },
+  {
+    name: 'MCP_MAX_LISTEN_STREAMS_PER_CREDENTIAL',
+    default: String(DEFAULT_LISTEN_LIMITS.maxStreamsPerCredential),
+    description: 'Open subscriptions/listen streams per token or API key; past it a new one is refused. Each stream ends once its token is no longer valid.',
+  },
   { name: 'MCP_STATELESS_HTTP', default: 'false', description: 'true: no MCP sessions (replicas behind a load balancer).' },
   {
     name: 'FASTMCP_STATELESS_HTTP',
@@ -204,6 +218,13 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     hqTimeoutSeconds: integer('LENSES_TIMEOUT_SECONDS', value('LENSES_TIMEOUT_SECONDS') ?? '30', 1, 3600),
     maxSessions: integer('MCP_MAX_SESSIONS', value('MCP_MAX_SESSIONS') ?? MAX_SESSIONS, 1, 1_000_000),
     maxSessionsPerUser: integer('MCP_MAX_SESSIONS_PER_USER', value('MCP_MAX_SESSIONS_PER_USER') ?? MAX_SESSIONS_PER_USER, 1, 1_000_000),
+    maxListenStreams: integer('MCP_MAX_LISTEN_STREAMS', value('MCP_MAX_LISTEN_STREAMS') ?? String(DEFAULT_LISTEN_LIMITS.maxStreams), 1, 1_000_000),
+    maxListenStreamsPerCredential: integer(
+      'MCP_MAX_LISTEN_STREAMS_PER_CREDENTIAL',
+      value('MCP_MAX_LISTEN_STREAMS_PER_CREDENTIAL') ?? String(DEFAULT_LISTEN_LIMITS.maxStreamsPerCredential),
+      1,
+      1_000_000,
+    ),
     stateless,
     logLevel: logLevel(value('LOG_LEVEL')),
     shutdownGraceSeconds: integer('SHUTDOWN_GRACE_SECONDS', value('SHUTDOWN_GRACE_SECONDS') ?? '20', 0, 3600),

@@ -15,6 +15,8 @@ export interface EmbeddedSession {
    * token never goes to another HQ. Absent: the server's own `lensesUrl`.
    */
   hqUrl?: string;
+  /** The signed-in account's name (from introspection `sub`/`username` at sign-in): audit records name it. */
+  account?: string;
 }
 
 /** The introspector of an HQ (its `/oauth2/introspect`); one per HQ URL, so caches never mix. */
@@ -114,7 +116,13 @@ export class EmbeddedAuthenticator implements RequestAuthenticator {
     }
     if (!scopes) return this.signedOut();
     this.lastScopes = scopes;
-    return { kind: 'granted', token: session.accessToken, scopes: new Set(scopes), ...(session.hqUrl ? { lensesUrl: session.hqUrl } : {}) };
+    return {
+      kind: 'granted',
+      token: session.accessToken,
+      scopes: new Set(scopes),
+      ...(session.hqUrl ? { lensesUrl: session.hqUrl } : {}),
+      ...(session.account ? { user: session.account } : {}),
+    };
   }
 
   /** The scopes HQ holds for the session's token, or undefined when HQ says it is no longer active. */

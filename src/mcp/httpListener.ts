@@ -5,7 +5,8 @@ import { sendError } from './httpResponses';
 
 /**
  * The node:http server with the receive timeouts, turning a failed request into its answer:
- * an `HttpError` into its status (413 also closes the connection), anything else into a logged 500.
+ * an `HttpError` into its status (413 also closes the connection), anything else into a logged
+ * 500; a request whose client went away first is only noted at debug level.
  */
 export function createMcpListener(
   requestTimeoutMs: number,
@@ -22,13 +23,25 @@ export function createMcpListener(
     },
     (request, response) => {
       handle(request, response).catch((error: unknown) => {
+        // The client closed the connection (an abort, a cancelled body): nobody is left to answer,
+        // and it is the client's doing, not a server failure.
+        if (response.destroyed) {
+          logger.debug(
+            `MCP HTTP request ${request.method ?? ''} ${new URL(request.url ?? '/', 'http://localhost').pathname} ended by the client before it was answered (${describe(error)})`,
+          );
+          return;
+        }
         if (error instanceof HttpError)
           return sendError(response, error.status, error.message, error.status === 413 ? { Connection: 'close' } : {}, error.jsonRpcCode);
-        logger.error(`MCP HTTP request failed: ${error instanceof Error ? error.message : String(error)}`);
+        logger.error(`MCP HTTP request failed: ${describe(error)}`);
         sendError(response, 500, 'Internal server error');
       });
     },
   );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Listens on host:port; rejects with the listen error (EADDRINUSE, …). */

@@ -8,6 +8,7 @@ import { HqReadiness } from './health';
 import { HostOriginGate } from './hostOriginGate';
 import { createMcpListener, listen } from './httpListener';
 import { HostAllowList } from './httpGuards';
+import { DEFAULT_LISTEN_LIMITS, ListenStreams } from './listenStreams';
 import type { McpSessionContext } from './mcpSessionContext';
 import { McpRouter, type McpSessionHandling } from './mcpRouter';
 import { ModernMcpRequests } from './modernHttp';
@@ -65,6 +66,12 @@ export interface McpHttpServerOptions {
   maxSessionsPerSubject?: number;
   /** Sessions without a request for this long are closed (default 30 min). */
   sessionIdleMs?: number;
+  /** Open 2026-07-28 `subscriptions/listen` streams at most (MCP_MAX_LISTEN_STREAMS, default 1000). */
+  maxListenStreams?: number;
+  /** Open `subscriptions/listen` streams per credential (MCP_MAX_LISTEN_STREAMS_PER_CREDENTIAL, default 4). */
+  maxListenStreamsPerCredential?: number;
+  /** How often an open listen stream's credential is checked again (default 60 s); one no longer valid ends the stream. */
+  listenRecheckMs?: number;
   /** Sessions that never sent notifications/initialized are closed after this long (default 30 s). */
   uninitializedSessionIdleMs?: number;
   /** The clock session idleness is measured with. */
@@ -118,7 +125,15 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     : options.stateless
       ? { kind: 'stateless', handle: (request, response, body) => handleStatelessRequest(context, request, response, body) }
       : { kind: 'sessionful', sessions: new StreamableHttpSessions(context, sessions, options.resumableStreams !== false) };
-  const modern = sse ? undefined : new ModernMcpRequests(context, options.telemetry);
+  const listenStreams = new ListenStreams(
+    {
+      maxStreams: options.maxListenStreams ?? DEFAULT_LISTEN_LIMITS.maxStreams,
+      maxStreamsPerCredential: options.maxListenStreamsPerCredential ?? DEFAULT_LISTEN_LIMITS.maxStreamsPerCredential,
+      recheckMs: options.listenRecheckMs ?? DEFAULT_LISTEN_LIMITS.recheckMs,
+    },
+    logger,
+  );
+  const modern = sse ? undefined : new ModernMcpRequests(context, options.telemetry, options.maxListenStreams ?? DEFAULT_LISTEN_LIMITS.maxStreams);
 
   const httpServer = createMcpListener(options.requestTimeoutMs ?? 60_000, logger, (request, response) => router.handle(request, response));
   const drain = new RequestDrain(httpServer);
@@ -137,11 +152,16 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     toolScopeGate: new ToolScopeGate(authenticator, governance, logger, now),
     sessionHandling,
     modern,
+    listenStreams,
   });
 
   await listen(httpServer, options.port, options.host);
   const port = (httpServer.address() as AddressInfo).port;
-  const sweeper = setInterval(() => sessions.sweep(), sessions.sweepIntervalMs);
+  // Both kinds of session are swept alike: an idle HTTP+SSE stream holds a session as long as a streamable one.
+  const sweeper = setInterval(() => {
+    sessions.sweep();
+    sseSessions.sweep();
+  }, sessions.sweepIntervalMs);
   sweeper.unref();
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(

@@ -4,6 +4,7 @@ import { HEALTH_PATH, type HqReadiness, READY_PATH, sendHealth, sendReadiness } 
 import type { HostOriginGate } from './hostOriginGate';
 import { readJsonBody } from './httpGuards';
 import { sendError } from './httpResponses';
+import { isListenRequest, listenCredential, noLongerValid, type ListenStreams } from './listenStreams';
 import type { ModernMcpRequests } from './modernHttp';
 import { attachAccess, SERVER_VERSION, type ToolAccess } from './server';
 import type { RequestDrain } from './shutdown';
@@ -33,6 +34,8 @@ export interface McpRouterDeps {
   sessionHandling: McpSessionHandling;
   /** /mcp only: 2026-07-28 requests, served next to the 2025 handling. */
   modern?: ModernMcpRequests;
+  /** The caps of 2026-07-28 `subscriptions/listen` streams. */
+  listenStreams: ListenStreams;
 }
 
 /**
@@ -76,7 +79,13 @@ export class McpRouter {
     if (authentication.kind === 'rejected') return sendError(response, authentication.status, authentication.message, authentication.headers);
     const access: ToolAccess =
       authentication.kind === 'granted'
-        ? { kind: 'granted', token: authentication.token, scopes: authentication.scopes, lensesUrl: authentication.lensesUrl }
+        ? {
+            kind: 'granted',
+            token: authentication.token,
+            scopes: authentication.scopes,
+            lensesUrl: authentication.lensesUrl,
+            user: authentication.user ?? authentication.subject,
+          }
         : authentication;
     const subject = authentication.kind === 'granted' ? authentication.subject : undefined;
     attachAccess(request, access);
@@ -88,7 +97,17 @@ export class McpRouter {
     }
 
     // Every gate above (Host/Origin, authentication, body limits, scope challenge) applies to both generations alike.
-    if (deps.modern && (await deps.modern.claims(request, body))) return deps.modern.handle(request, response, body);
+    if (deps.modern && (await deps.modern.claims(request, body))) {
+      if (!isListenRequest(body)) return deps.modern.handle(request, response, body);
+      // The stream lasts while its credential does: the same request is authenticated again now and then.
+      const stillValid = async () => authentication.kind !== 'granted' || !noLongerValid(await deps.authenticator.authenticate(request));
+      const lease = deps.listenStreams.admit(listenCredential(authentication), body.id, stillValid);
+      if (!('watch' in lease)) {
+        response.writeHead(200, { 'Content-Type': 'application/json' });
+        return void response.end(JSON.stringify(lease));
+      }
+      return deps.modern.handle(request, response, body, lease);
+    }
 
     switch (sessionHandling.kind) {
       case 'sse':

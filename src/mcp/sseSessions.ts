@@ -27,6 +27,13 @@ export class SseSessions {
     };
     try {
       await context.connect(server, transport);
+      // The client hung up while the server connected: its stream's close has passed, and nothing
+      // would ever remove the session, so it is not added.
+      if (response.destroyed) {
+        await transport.close();
+        await server.close();
+        return;
+      }
       // The stream itself is the handshake's carrier: count the session as initialized once it is open.
       sessions.add(id, { transport, server, scopes: scopeKey(access.scopes), subject, lastSeen: context.now(), initialized: true });
     } finally {

@@ -98,6 +98,8 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     hqTimeoutMs: config.hqTimeoutSeconds * 1000,
     maxSessions: config.maxSessions,
     maxSessionsPerSubject: config.maxSessionsPerUser,
+    maxListenStreams: config.maxListenStreams,
+    maxListenStreamsPerCredential: config.maxListenStreamsPerCredential,
     protectedResourceMetadata: metadata,
     logger,
     fetch: fetchImpl,

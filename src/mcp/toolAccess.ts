@@ -7,6 +7,8 @@ export type ToolAccess =
       kind: 'granted';
       token: string;
       scopes: ReadonlySet<Scope>;
+      /** Whose credential it is (for the audit trail): OAuth `sub`/`username`, or the editor session's account. */
+      user?: string;
       /** The HQ the token is for, when not the server's own (embedded mode). */
       lensesUrl?: string;
     }

@@ -6,8 +6,11 @@
  *
  * What spans carry: the MCP method, the tool name, the `environment` argument (a Lenses
  * environment name) and the outcome; for HQ calls the HTTP method, status and environment.
- * Never a token, API key, other argument value, URL or path (paths hold topic names).
- * A request whose `_meta` carries the client's W3C trace context continues that trace.
+ * Never a token, API key, other argument value, URL or path (paths hold topic names). Method
+ * and tool names only when the server knows them (else `_OTHER`), every string value at most
+ * ATTRIBUTE_VALUE_LIMIT characters (RS-26).
+ * A request whose `_meta` carries the client's W3C trace context continues that trace, but the
+ * client's sampled flag does not decide for the server: the sampler is AlwaysOn, not ParentBased.
  */
 import { subscribe } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
@@ -16,26 +19,31 @@ import { context, defaultTextMapGetter, SpanKind, SpanStatusCode, trace, type At
 import { ExportResultCode, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { JSONRPCMessage, MessageExtraInfo, Transport, TransportSendOptions } from '@modelcontextprotocol/server';
 import type { Logger } from '../log';
 import { watchAnswer } from './exchangeAnswer';
+import { ATTRIBUTE_VALUE_LIMIT, boundedValue, SpanNames } from './spanNames';
 import type { McpTelemetry, TelemetryModule, TelemetrySettings } from './telemetry';
 
 /** Environment names as Lenses allows them; anything else is not recorded. */
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
-export const startTelemetry: TelemetryModule['startTelemetry'] = (settings: TelemetrySettings, logger: Logger): McpTelemetry => {
+export const startTelemetry: TelemetryModule['startTelemetry'] = (settings: TelemetrySettings, logger: Logger, toolNames: readonly string[]): McpTelemetry => {
   const exporter: SpanExporter = settings.exporter === 'console' ? new StderrSpanExporter() : new OTLPTraceExporter();
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName, 'service.version': settings.serviceVersion }),
+    // Every request is traced: a client's traceparent with the sampled flag off (`-00`) must not
+    // switch the server's own tracing off, as the default ParentBased sampler would.
+    sampler: new AlwaysOnSampler(),
+    spanLimits: { attributeValueLengthLimit: ATTRIBUTE_VALUE_LIMIT },
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
   // AsyncLocalStorage context: an HQ call made while a tool runs is a child of its MCP span.
   provider.register();
   const tracer = provider.getTracer('lenses-mcp', settings.serviceVersion);
-  const spans = new McpRequestSpans(tracer);
+  const spans = new McpRequestSpans(tracer, new SpanNames(toolNames));
   traceSqlSockets(tracer);
   return {
     traceTransport: (transport) => new TracedTransport(transport, spans),
@@ -70,14 +78,17 @@ type Outcome = 'ok' | 'tool_error' | 'input_required' | 'error';
 
 /**
  * The server span of one JSON-RPC request, either era: named as FastMCP names them
- * (`tools/call <tool>`), a child of the client's W3C trace context when the request's
+ * (`tools/call <tool>`; an unknown method or tool is `_OTHER`), a child of the client's W3C trace context when the request's
  * `_meta` carries one (`traceparent`, `tracestate`: the SDK's TRACEPARENT_META_KEY and
  * TRACESTATE_META_KEY, the same names as the HTTP headers); a malformed one is ignored.
  */
 class McpRequestSpans {
   private readonly propagator = new W3CTraceContextPropagator();
 
-  constructor(private readonly tracer: Tracer) {}
+  constructor(
+    private readonly tracer: Tracer,
+    private readonly names: SpanNames,
+  ) {}
 
   /** A span for a request (a message with a method and an id) and the context to run its handler in; nothing for others. */
   open(message: unknown): { id: RequestId; span: Span; context: Context } | undefined {
@@ -85,12 +96,14 @@ class McpRequestSpans {
     const shape = message as JsonRpcShape;
     const id = shape.id;
     if (typeof shape.method !== 'string' || (typeof id !== 'string' && typeof id !== 'number')) return undefined;
-    const attributes: Attributes = { 'mcp.method.name': shape.method };
-    let name = shape.method;
-    if (shape.method === 'tools/call' && typeof shape.params?.name === 'string') {
-      name = `tools/call ${shape.params.name}`;
-      attributes['gen_ai.tool.name'] = shape.params.name;
-      const environment = shape.params.arguments?.environment;
+    const method = this.names.method(shape.method);
+    const attributes: Attributes = { 'mcp.method.name': method };
+    let name = method;
+    if (method === 'tools/call') {
+      const tool = this.names.tool(shape.params?.name);
+      name = `tools/call ${tool}`;
+      attributes['gen_ai.tool.name'] = tool;
+      const environment = shape.params?.arguments?.environment;
       if (typeof environment === 'string' && ENVIRONMENT_NAME.test(environment)) attributes['lenses.environment'] = environment;
     }
     const parent = this.clientContext(shape.params?._meta);
@@ -136,7 +149,7 @@ async function tracedExchange(spans: McpRequestSpans, message: unknown, serve: (
   try {
     response = await context.with(opened.context, serve);
   } catch (error) {
-    opened.span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
+    opened.span.setAttribute('error.type', boundedValue(error instanceof Error ? error.name : 'Error'));
     spans.end(opened.span, 'error');
     throw error;
   }
@@ -237,7 +250,7 @@ function tracedFetch(inner: typeof fetch, tracer: Tracer): typeof fetch {
         return response;
       } catch (error) {
         span.setAttribute('lenses.outcome', 'error');
-        span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
+        span.setAttribute('error.type', boundedValue(error instanceof Error ? error.name : 'Error'));
         span.setStatus({ code: SpanStatusCode.ERROR });
         throw error;
       } finally {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { Logger } from '../log';
+import { LENSES_TOOLS } from '../mcp/tools';
 
 /** OpenTelemetry settings of the standalone server (the SDK reads the standard OTEL_EXPORTER_OTLP_* itself). */
 export interface TelemetrySettings {
@@ -33,7 +34,8 @@ export interface McpTelemetry {
 
 /** The module the chunk exports. */
 export interface TelemetryModule {
-  startTelemetry(settings: TelemetrySettings, logger: Logger): McpTelemetry;
+  /** `toolNames`: the tools span names may name (any other is recorded as `_OTHER`). */
+  startTelemetry(settings: TelemetrySettings, logger: Logger, toolNames: readonly string[]): McpTelemetry;
 }
 
 /** File name of the OpenTelemetry chunk, next to the bin. */
@@ -53,7 +55,11 @@ export function loadTelemetry(settings: TelemetrySettings, logger: Logger, direc
     // A computed path: the bundler leaves this require to run time, so the bin carries no OpenTelemetry.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time load of a file beside the bin, on purpose
     const loaded = require(chunk) as TelemetryModule;
-    const telemetry = loaded.startTelemetry(settings, logger);
+    const telemetry = loaded.startTelemetry(
+      settings,
+      logger,
+      LENSES_TOOLS.map((tool) => tool.name),
+    );
     logger.info(`OpenTelemetry traces on: ${settings.exporter === 'console' ? 'spans on stderr' : 'OTLP/HTTP protobuf'}, service ${settings.serviceName}`);
     return telemetry;
   } catch (error) {

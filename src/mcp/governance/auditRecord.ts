@@ -15,11 +15,12 @@ export interface AuditedCall {
   ended: number;
 }
 
-/** The audit record of one write or delete call: the credential only as its fingerprint. */
+/** The audit record of one write or delete call: the credential as its fingerprint and whose it is, never itself. */
 export function auditRecord(call: AuditedCall): AuditEntry {
   return {
     time: new Date(call.started).toISOString(),
     account: call.access?.kind === 'granted' ? `token:${fingerprint(call.access.token)}` : 'none',
+    user: call.access?.kind === 'granted' ? call.access.user : undefined,
     tool: call.tool.name,
     scope: call.tool.scope,
     environment: call.action.environment,

@@ -513,7 +513,7 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
         );
       }
       assert.equal(recorded.audit().length, 4);
-      assert.match(recorded.audit()[0], /^Audit: delete_kafka_connector on prod\/orders-sink by token:[0-9a-f]{8}: declined \(declined\) in \d+ ms$/);
+      assert.match(recorded.audit()[0], /^Audit: delete_kafka_connector on "prod"\/"orders-sink" by token:[0-9a-f]{8}: declined \(declined\) in \d+ ms$/);
       const everything = JSON.stringify(recorded.json) + recorded.lines.join('\n');
       assert.ok(!everything.includes(hq.apiKey), 'the API key is never written');
       assert.ok(!everything.includes(hq.apiKey.slice(4, 16)), 'not even part of it');
@@ -670,7 +670,7 @@ describe('RS-20 the standalone bin over stdio: confirmation through elicitation,
     );
     assert.ok(!readFileSync(auditFile, 'utf8').includes(hq.apiKey));
     assert.ok(!stderr.includes(hq.apiKey));
-    assert.match(stderr, /Audit: delete_kafka_connector on prod\/orders-sink by token:[0-9a-f]{8}: run \(confirmed\)/);
+    assert.match(stderr, /Audit: delete_kafka_connector on "prod"\/"orders-sink" by token:[0-9a-f]{8}: run \(confirmed\)/);
   });
 });
 

@@ -168,6 +168,29 @@ describe('Bounded MCP sessions', function () {
       await client.close();
     }
   });
+
+  it('RS-28 an idle HTTP+SSE session is swept like a streamable one: its stream ends and its session is gone', async () => {
+    const clock = manualClock();
+    mcp = await apiKeyServer({ transport: 'sse', sessionIdleMs: 1000, now: clock.now });
+    const stream = await fetch(mcp.url, { headers: { ...auth, Accept: 'text/event-stream' } });
+    assert.equal(stream.status, 200);
+    const reader = stream.body?.getReader();
+    assert.ok(reader);
+    const first = new TextDecoder().decode((await reader.read()).value);
+    const endpoint = /data: (\S+)/.exec(first)?.[1];
+    assert.ok(endpoint, first);
+    const messages = new URL(endpoint, mcp.url).toString();
+    const ended = (async () => {
+      for (;;) if ((await reader.read()).done) return true;
+    })().catch(() => true);
+    const post = async () => (await postRaw(messages, { jsonrpc: '2.0', id: 1, method: 'ping' }, auth)).status;
+    assert.equal(await post(), 202, 'the session is open');
+    clock.advance(999);
+    assert.equal(await within(ended, 700), false, 'a request less than the idle limit ago keeps it');
+    clock.advance(1001);
+    assert.equal(await within(ended, 5000), true, 'the idle session was closed');
+    assert.equal(await post(), 404);
+  });
 });
 
 describe('LENSES_TIMEOUT_SECONDS', function () {

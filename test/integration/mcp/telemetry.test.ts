@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Client, StreamableHTTPClientTransport, TRACEPARENT_META_KEY, TRACESTATE_META_KEY } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import * as esbuild from 'esbuild';
+import { z } from 'zod';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { TELEMETRY_CHUNK } from '../../../src/telemetry/telemetry';
 import { startHq, type RunningHq } from '../../hq/testing';
@@ -238,6 +239,52 @@ describe('OpenTelemetry (OTEL_ENABLED, OTLP/HTTP protobuf)', function () {
       assert.equal(hex(hqCall.traceId), parent.traceId, "the HQ call is in the client's trace too");
       const list = spans.find((span) => span.name === 'tools/list');
       assert.ok(list && list.parentSpanId === '' && hex(list.traceId) !== parent.traceId, 'a request without trace context starts a trace of its own');
+    } finally {
+      await server.stop();
+      await receiver.close();
+    }
+  });
+
+  it('RS-26 names a client makes up never become span names or long attributes, and a traceparent with sampling off leaves the server tracing', async () => {
+    const receiver = await startReceiver();
+    const server = await startTracedBin(hq, receiver);
+    const madeUp = `${'x'.repeat(50_000)} \u202e\n"}`;
+    try {
+      const client = await connectClient(server.url);
+      await assert.rejects(client.callTool({ name: madeUp, arguments: { environment: 'dev' } }), (error: Error) => error.message.startsWith('Unknown tool'));
+      await assert.rejects(client.request({ method: `y${madeUp}`, params: {} }, z.object({})), (error: Error) => /not found/i.test(error.message.slice(0, 40)));
+      const parent = clientTraceContext();
+      const notSampled = `00-${parent.traceId}-${parent.spanId}-00`;
+      await client.callTool({ name: 'list_environments', arguments: {}, _meta: { [TRACEPARENT_META_KEY]: notSampled } });
+      await client.close();
+      assert.equal(await server.stop('SIGTERM'), 0);
+
+      const { spans, everything } = exported(receiver);
+      const names = spans.map((span) => span.name);
+      assert.ok(names.includes('tools/call _OTHER'), names.join(', '));
+      assert.ok(names.includes('_OTHER'), `the unknown method has a span of a fixed name: ${names.join(', ')}`);
+      const unknown = spans.find((span) => span.name === 'tools/call _OTHER');
+      assert.deepEqual(
+        ['mcp.method.name', 'gen_ai.tool.name'].map((key) => attribute(unknown?.attributes ?? [], key)),
+        ['tools/call', '_OTHER'],
+      );
+      const method = spans.find((span) => span.name === '_OTHER');
+      assert.deepEqual(
+        ['mcp.method.name', 'rpc.jsonrpc.error_code'].map((key) => String(attribute(method?.attributes ?? [], key))),
+        ['_OTHER', '-32601'],
+      );
+      for (const span of spans) {
+        assert.ok(span.name.length <= 64, `span name of ${span.name.length} characters`);
+        for (const { key, value } of span.attributes) assert.ok((value.stringValue ?? '').length <= 128, `${key} of ${value.stringValue?.length} characters`);
+      }
+      assert.ok(!everything.includes('xxxxxxxx'), 'no part of the made-up name is exported');
+      const traced = spans.find((span) => span.name === 'tools/call list_environments');
+      assert.ok(traced, "the call whose traceparent says 'not sampled' is traced all the same");
+      assert.deepEqual([hex(traced.traceId), hex(traced.parentSpanId)], [parent.traceId, parent.spanId], "in the client's trace");
+      assert.ok(
+        spans.some((span) => span.name === 'HQ GET' && span.parentSpanId === traced.spanId),
+        'with its HQ call',
+      );
     } finally {
       await server.stop();
       await receiver.close();

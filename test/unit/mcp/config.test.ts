@@ -18,6 +18,18 @@ describe("readConfig (the official server's environment contract)", () => {
     assert.equal(config.hqTimeoutSeconds, 30);
     assert.equal(config.maxSessions, 1000);
     assert.equal(config.maxSessionsPerUser, 20);
+    assert.equal(config.maxListenStreams, 1000);
+    assert.equal(config.maxListenStreamsPerCredential, 4);
+  });
+
+  it('RS-28 MCP_MAX_LISTEN_STREAMS and MCP_MAX_LISTEN_STREAMS_PER_CREDENTIAL are whole numbers of at least 1, named when wrong', () => {
+    const config = readConfig({ LENSES_API_KEY: 'k', MCP_MAX_LISTEN_STREAMS: '10', MCP_MAX_LISTEN_STREAMS_PER_CREDENTIAL: '2' });
+    assert.deepEqual([config.maxListenStreams, config.maxListenStreamsPerCredential], [10, 2]);
+    for (const name of ['MCP_MAX_LISTEN_STREAMS', 'MCP_MAX_LISTEN_STREAMS_PER_CREDENTIAL'])
+      assert.throws(
+        () => readConfig({ LENSES_API_KEY: 'k', [name]: '0' }),
+        (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${name} must be a whole number`),
+      );
   });
 
   it('RS-18 INTROSPECTION_CACHE_TTL defaults to 0 (every request validated with HQ), and --help says so', () => {

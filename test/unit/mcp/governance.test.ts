@@ -154,7 +154,7 @@ describe('environment tier cache', () => {
 });
 
 describe('audit log lines', () => {
-  it('one line per record, with control characters in names replaced and long names cut', () => {
+  it('one line per record, names quoted as JSON strings (control characters escaped) and long names cut', () => {
     const logger = new RecordingLogger();
     const json: string[] = [];
     new AuditLog(logger, { append: (line) => json.push(line) }).record({
@@ -169,7 +169,7 @@ describe('audit log lines', () => {
       durationMs: 3,
     });
     assert.equal(logger.lines.length, 1);
-    assert.match(logger.lines[0], /^Audit: delete_consumer_group on prod\/g\?\?Audit: forgedx+… by token:0badc0de: refused \(read-only\) in 3 ms$/);
+    assert.match(logger.lines[0], /^Audit: delete_consumer_group on "prod"\/"g\\r\\nAudit: forgedx+…" by token:0badc0de: refused \(read-only\) in 3 ms$/);
     const entry = JSON.parse(json[0]) as { resource: string };
     assert.equal(entry.resource.length, 201);
   });
