@@ -42,7 +42,7 @@ export class EditorSessionSource implements SessionSource {
     const hqUrl = this.deps.hqUrl();
     const session = await this.deps.validCurrentSession();
     if (!session || !hqUrl || !isHqSession(session, hqUrl)) return undefined;
-    return { accessToken: session.accessToken, scopes: session.scopes, hqUrl };
+    return { accessToken: session.accessToken, scopes: session.scopes, hqUrl, account: session.account.label };
   }
 
   /**

@@ -141,8 +141,8 @@ describe('EditorSessionSource', () => {
     });
     assert.deepEqual(
       await source.currentSession(),
-      { accessToken: 'access-token-1', scopes: ['read'], hqUrl: 'https://hq.example.com' },
-      'with the HQ its token is for',
+      { accessToken: 'access-token-1', scopes: ['read'], hqUrl: 'https://hq.example.com', account: 'alice' },
+      'with the HQ its token is for, and the account audit records name',
     );
     hqUrl = 'https://other.example.com';
     assert.equal(await source.currentSession(), undefined, 'CL-16: a session of another HQ is never handed out with this one');
