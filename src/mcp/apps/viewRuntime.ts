@@ -20,7 +20,7 @@ h2 { font-size: var(--font-text-md-size, 14px); font-weight: var(--font-weight-s
   border-radius: var(--border-radius-md, 6px); background: var(--color-background-secondary, transparent); }
 .summary b { font-variant-numeric: tabular-nums; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { text-align: left; padding: 3px 8px; border-bottom: var(--border-width-regular, 1px) solid var(--color-border-tertiary, rgba(127,127,127,.3)); vertical-align: top; }
+th, td { text-align: left; padding: 3px 8px; white-space: nowrap; border-bottom: var(--border-width-regular, 1px) solid var(--color-border-tertiary, rgba(127,127,127,.3)); vertical-align: top; }
 td.num, th.num { text-align: right; }
 th button { all: unset; cursor: pointer; font-weight: var(--font-weight-semibold, 600); }
 th button:focus-visible, button:focus-visible { outline: 2px solid var(--color-ring-primary, Highlight); outline-offset: 2px; }
@@ -109,7 +109,7 @@ async function callReadTool(name, args) {
 function el(tag, attributes, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes || {})) if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value === true ? "" : String(value));
-  for (const child of children.flat()) if (child !== undefined && child !== null) node.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat(Infinity)) if (child !== undefined && child !== null) node.append(child instanceof Node ? child : String(child));
   return node;
 }
 const num = (value) => (typeof value === "number" && Number.isFinite(value) ? value : null);
