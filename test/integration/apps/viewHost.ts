@@ -26,7 +26,7 @@ host.loadView = async (html, toolArguments, result) => {
   const iframe = document.createElement('iframe');
   iframe.setAttribute('sandbox', 'allow-scripts');
   iframe.setAttribute('title', 'view');
-  iframe.style.cssText = 'width: 860px; height: 560px; border: 1px solid #d1d5db;';
+  iframe.style.cssText = 'width: 960px; height: 560px; border: 1px solid #d1d5db;';
   iframe.srcdoc = html;
   document.body.replaceChildren(iframe);
   const bridge = new AppBridge(

@@ -11,8 +11,8 @@ import { connectInMemory } from '../../unit/mcp/inMemoryServer';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..', '..');
-/** README pictures are refreshed with LENSES_UPDATE_SCREENSHOTS=1; otherwise they go to .artifacts/apps. */
-const SCREENSHOTS = process.env.LENSES_UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'media', 'screenshots') : join(ROOT, '.artifacts', 'apps');
+/** The README's pictures are refreshed only on request (LENSES_PUBLISH_SCREENSHOTS=1), as the e2e suite's are; otherwise .artifacts/apps. */
+const SCREENSHOTS = process.env.LENSES_PUBLISH_SCREENSHOTS === '1' ? join(ROOT, 'media', 'screenshots') : join(ROOT, '.artifacts', 'apps');
 const READ_TOOLS = new Set(LENSES_TOOLS.filter((tool) => tool.scope === 'read').map((tool) => tool.name));
 const ENV = 'dev';
 
@@ -66,7 +66,7 @@ describe('MCP Apps views in a browser (AppBridge host, emulator data)', function
         '--disable-sync',
       ],
     });
-    page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     page.on('request', (request) => {
       if (!/^(about|data):/.test(request.url())) network.push(request.url());
     });
@@ -163,6 +163,7 @@ describe('MCP Apps views in a browser (AppBridge host, emulator data)', function
     const grid = view.getByRole('table', { name: 'Query results' });
     assert.equal(await grid.locator('tbody tr').count(), 8);
     await grid.getByRole('button', { name: '_meta.offset' }).waitFor();
+    assert.match((await grid.locator('tbody tr').first().locator('time').textContent()) ?? '', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$/, 'record time in UTC');
     assert.equal(await view.getByText(/^Truncated/).count(), 0);
     await screenshot('sql-results');
   });

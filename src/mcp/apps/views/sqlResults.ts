@@ -26,6 +26,11 @@ function flatten(record) {
   for (const [k, v] of Object.entries(record.metadata || {})) row["_meta." + k] = v;
   return row;
 }
+/** A record timestamp (epoch milliseconds) reads as UTC time; the number stays in the tooltip and the sort. */
+function cellOf(key, value) {
+  if (key === "_meta.timestamp" && num(value) !== null) return el("time", { datetime: new Date(value).toISOString(), title: String(value) }, new Date(value).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"));
+  return text(value);
+}
 view.render = (data, args, app) => {
   const records = listIn(data, "records", "result", "items");
   const rows = records.map(flatten);
@@ -37,7 +42,7 @@ view.render = (data, args, app) => {
   app.append(summary([["Rows", fmt(rows.length)], ["Columns", fmt(columns.length)]]));
   if (data.truncated) app.append(el("p", { class: "note", role: "status" }, "Truncated: " + text(data.note || "the answer was cut at the output budget.")));
   if (!rows.length) { app.append(el("p", { class: "muted" }, "The query returned no records.")); return; }
-  app.append(sortableTable("Query results", columns.map((key) => ({ key, label: key, numeric: rows.every((r) => r[key] === undefined || typeof r[key] === "number"), cell: (r) => text(r[key]) })), rows, { key: columns[0], descending: false }));
+  app.append(sortableTable("Query results", columns.map((key) => ({ key, label: key, numeric: rows.every((r) => r[key] === undefined || typeof r[key] === "number"), cell: (r) => cellOf(key, r[key]) })), rows, { key: columns[0], descending: false }));
 };
 `,
 });
