@@ -95,7 +95,8 @@ window.addEventListener("message", (event) => {
     case "ui/notifications/tool-result": show(message.params); break;
     case "ui/notifications/host-context-changed": applyHostContext(message.params); break;
     case "ui/notifications/tool-cancelled": document.getElementById("app").textContent = "The tool call was cancelled."; break;
-    default: if (message.id !== undefined) post({ id: message.id, result: {} });
+    case "ping": case "ui/resource-teardown": post({ id: message.id, result: {} }); break;
+    default: if (message.id !== undefined) post({ id: message.id, error: { code: -32601, message: "Method not found: " + message.method } });
   }
 });
 
@@ -160,12 +161,14 @@ function refreshButton(tool) {
   return button;
 }
 
-new ResizeObserver(() => notify("ui/notifications/size-changed", { height: Math.ceil(document.documentElement.getBoundingClientRect().height) })).observe(document.documentElement);
+const sendSize = () => notify("ui/notifications/size-changed", { height: Math.ceil(document.documentElement.getBoundingClientRect().height) });
 
 window.addEventListener("load", async () => {
   const result = await request("ui/initialize", { appInfo: { name: document.title, version: "1" }, appCapabilities: {}, protocolVersion: "${VIEW_PROTOCOL_VERSION}" });
   applyHostContext(result && result.hostContext);
   notify("ui/notifications/initialized", {});
+  // The host learns the view's height once it is initialized, then on every change.
+  new ResizeObserver(sendSize).observe(document.documentElement);
 });
 `;
 

@@ -17,7 +17,7 @@ const HOST_STYLES = {
   '--color-background-secondary': '#f3f4f6',
   '--color-text-primary': '#111827',
   '--color-text-secondary': '#6b7280',
-  '--color-text-danger': '#b91c1c',
+  '--color-text-danger': '#dc2626',
   '--color-text-info': '#2563eb',
   '--font-sans': 'DejaVu Sans, sans-serif',
 };

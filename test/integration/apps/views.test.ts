@@ -186,7 +186,7 @@ describe('MCP Apps views in a browser (AppBridge host, emulator data)', function
     assert.match((await first.getAttribute('class')) ?? '', /failed/);
     const failedTask = first.locator('span.failed');
     assert.equal(await failedTask.textContent(), 'task 0 FAILED');
-    assert.equal(await failedTask.evaluate((node) => getComputedStyle(node).color), 'rgb(185, 28, 28)', 'the host theme colours the failed task');
+    assert.equal(await failedTask.evaluate((node) => getComputedStyle(node).color), 'rgb(220, 38, 38)', 'the host theme colours the failed task');
     await view.getByText('FAILED: 1').waitFor();
     await screenshot('connector-health');
     assert.deepEqual(network, []);
