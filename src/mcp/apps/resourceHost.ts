@@ -1,6 +1,5 @@
 import {
-  ProtocolError,
-  ProtocolErrorCode,
+  ResourceNotFoundError,
   type McpServer,
   type ReadResourceResult,
   type ReadResourceTemplateCallback,
@@ -54,7 +53,7 @@ export class ResourceHost {
         const variables = entry.template.uriTemplate.match(uri);
         if (variables) return entry.read(new URL(uri), variables, ctx);
       }
-      throw new ProtocolError(ProtocolErrorCode.ResourceNotFound, `No resource at ${uri}`);
+      throw new ResourceNotFoundError(uri, `No resource at ${uri}`);
     });
   }
 
