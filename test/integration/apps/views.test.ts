@@ -143,6 +143,18 @@ describe('MCP Apps views in a browser (AppBridge host, emulator data)', function
     assert.deepEqual(network, [], 'the view loads nothing from the network');
   });
 
+  it("consumer lag: compact rows show the groups and say how to get partitions; one topic's groups are titled by it", async () => {
+    const compact = await show('list_consumer_groups', { environment: ENV });
+    const rows = (compact.result.structuredContent as { items: unknown[] }).items;
+    assert.equal(await compact.view.getByRole('table', { name: 'Consumer groups' }).locator('tbody tr').count(), rows.length);
+    assert.equal(await compact.view.getByRole('table', { name: 'Partitions' }).count(), 0);
+    await compact.view.getByText(/detail: true/).waitFor();
+
+    const byTopic = await show('list_consumer_groups_by_topic', { environment: ENV, topic: 'payments' });
+    await byTopic.view.getByRole('heading', { name: 'Consumer lag on payments' }).waitFor();
+    assert.ok((await byTopic.view.getByRole('table', { name: 'Partitions' }).locator('tbody tr').count()) > 0);
+  });
+
   it('topic overview: partitions with their messages, key and value types, configs and consumers', async () => {
     const { view, result } = await show('get_topic', { environment: ENV, topic_name: 'orders' });
     const topic = result.structuredContent as { partitions: number; keyType: string; valueType: string; messagesPerPartition: unknown[] };
