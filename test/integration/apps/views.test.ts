@@ -203,4 +203,28 @@ describe('MCP Apps views in a browser (AppBridge host, emulator data)', function
     await screenshot('connector-health');
     assert.deepEqual(network, []);
   });
+
+  it('a value from Lenses that holds HTML is shown as text, never run', async () => {
+    const hostile = '<img src="x" onerror="document.title=\'pwned\'">';
+    const html = ((await client.readResource({ uri: 'ui://lenses/connector-health.html' })).contents[0] as { text: string }).text;
+    const result: CallToolResult = {
+      content: [{ type: 'text', text: '(see structuredContent)' }],
+      structuredContent: {
+        total: 1,
+        offset: 0,
+        next_offset: null,
+        items: [{ name: hostile, cluster: 'c', state: 'FAILED', tasks: [{ id: 0, state: hostile }] }],
+      },
+    };
+    await page.evaluate(([page_, answer]) => (window as unknown as { loadView(...a: unknown[]): Promise<void> }).loadView(page_, {}, answer), [
+      html,
+      result,
+    ] as const);
+    const view = page.frameLocator('iframe');
+    await view.getByRole('table', { name: 'Connectors' }).waitFor();
+    assert.equal(await view.locator('tbody tr td').first().textContent(), hostile);
+    assert.equal(await view.locator('img').count(), 0);
+    assert.notEqual(await view.locator('title').textContent(), 'pwned');
+    assert.deepEqual(network, []);
+  });
 });
