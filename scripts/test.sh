@@ -29,6 +29,8 @@ if ! bash scripts/ensure-node24.sh; then echo "Node 24 could not be installed"; 
 echo "== mocha: unit, emulator, integration, conformance"
 # Debian nginx and HAProxy for the replica tests (installed if missing; they skip otherwise).
 bash scripts/ensure-lb-tools.sh
+# Debian Chromium for the MCP Apps views' browser tests (installed if missing; they skip otherwise).
+bash scripts/ensure-chromium.sh
 : >"$summary"
 # No --exit: a server or timer left open by a test keeps mocha alive, and that is a bug. The
 # timeout turns it into one failure instead of a hang.
