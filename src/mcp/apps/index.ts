@@ -9,10 +9,13 @@ export { LENSES_VIEWS } from './views';
 
 const viewOfTool = new Map<string, LensesView>(LENSES_VIEWS.flatMap((view) => view.tools.map((tool) => [tool, view] as const)));
 
-/** The `_meta` of a tool whose answer a view draws (`ui.resourceUri`), else nothing. */
+/**
+ * The `_meta` of a tool whose answer a view draws (`ui.resourceUri`), else nothing. The flat
+ * `ui/resourceUri` key is the older spelling some hosts still read; the ext-apps SDK sets both.
+ */
 export function toolUiMeta(toolName: string): Pick<Tool, '_meta'> {
   const view = viewOfTool.get(toolName);
-  return view ? { _meta: { ui: { resourceUri: view.uri } } } : {};
+  return view ? { _meta: { ui: { resourceUri: view.uri }, 'ui/resourceUri': view.uri } } : {};
 }
 
 /**

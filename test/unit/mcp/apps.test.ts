@@ -55,6 +55,7 @@ describe('MCP Apps views over MCP', () => {
       execute_sql: 'ui://lenses/sql-results.html',
       get_topic: 'ui://lenses/topic-overview.html',
     });
+    for (const tool of tools) assert.equal(tool._meta?.['ui/resourceUri'], withView.get(tool.name), `${tool.name}: the older key names the same view`);
     for (const view of LENSES_VIEWS) {
       for (const name of view.tools) assert.equal(LENSES_TOOLS.find((tool) => tool.name === name)?.scope, 'read', `${view.uri} may call ${name}`);
     }
