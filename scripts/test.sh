@@ -31,6 +31,8 @@ echo "== mocha: unit, emulator, integration, conformance, interop"
 bash scripts/ensure-lb-tools.sh
 # Pinned third-party MCP clients for the interop suite (a client that cannot be installed skips).
 bash scripts/ensure-interop-tools.sh
+# Debian Chromium for the MCP Apps views' browser tests (installed if missing; they skip otherwise).
+bash scripts/ensure-chromium.sh
 : >"$summary"
 # No --exit: a server or timer left open by a test keeps mocha alive, and that is a bug. The
 # timeout turns it into one failure instead of a hang.

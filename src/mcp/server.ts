@@ -26,6 +26,7 @@ import {
   type ToolCallHandler,
 } from './governance';
 import { accessInstructions } from './accessInstructions';
+import { attachAppsAndSkills, toolUiMeta } from './apps';
 import { lensesCacheHints, type ToolSetChanges } from './cacheHints';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
@@ -129,6 +130,7 @@ export function toolListing(tool: LensesTool): Tool {
       inputSchema,
       ...(outputSchema ? { outputSchema } : {}),
       annotations: { title: tool.title, ...tool.annotations },
+      ...toolUiMeta(tool.name),
     };
     listedTools.set(tool, listed);
   }
@@ -137,7 +139,8 @@ export function toolListing(tool: LensesTool): Tool {
 
 /**
  * The Lenses MCP server (SDK low-level `Server`): tools listed and callable by the
- * scopes of each request's access, the 10 prompts, progress for execute_sql.
+ * scopes of each request's access, the 10 prompts, progress for execute_sql, the
+ * MCP Apps views (`ui://`) and the Kafka skills.
  * One instance per MCP session (or per request when stateless, or for stdio).
  */
 export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
@@ -165,6 +168,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       cacheHints: lensesCacheHints(options.toolSetChanges ?? 'runtime'),
     },
   );
+  attachAppsAndSkills(server);
 
   server.setRequestHandler('tools/list', (_request, extra) => {
     const access = accessOf(extra.http?.authInfo, options.defaultAccess);

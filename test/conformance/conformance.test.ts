@@ -55,9 +55,12 @@ describe('MCP conformance (server scenarios, both protocol generations) against 
       'server-sse-multiple-streams',
       'input-required-result-unsupported-methods',
       'input-required-result-validate-input',
+      // The views (ui://) and skills make resources/list, templates and read real: these pass whole now.
+      'caching',
+      'resources-list',
+      'sep-2164-resource-not-found',
     ]) {
       assert.match(summary, new RegExp(`✓ ${scenario}: [1-9]\\d* passed, 0 failed`), scenario);
     }
-    assert.match(summary, /caching: [1-9]\d* passed, 2 failed/, 'caching fails only on resources/list and resources/templates/list');
   });
 });

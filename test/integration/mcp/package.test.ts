@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { VARIABLES } from '../../../src/mcp/config';
@@ -18,14 +18,18 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 describe('the npm package (npx lenses-mcp)', function () {
   this.timeout(60_000);
 
-  it('npm pack holds only dist/lenses-mcp.js (and its OpenTelemetry chunk), README.md, LICENSE and package.json, with bin and engines right', async function () {
+  it('npm pack holds only dist/lenses-mcp.js (and its OpenTelemetry chunk), the Kafka skills it serves, README.md, LICENSE and package.json, with bin and engines right', async function () {
     const bundle = join(ROOT, 'dist/lenses-mcp.js');
     // npm test bundles first; a lone `npx mocha` may not have.
     for (const file of ['dist/lenses-mcp.js', 'dist/lenses-mcp-otel.js'])
       assert.ok(existsSync(join(ROOT, file)), `${file} is missing: run \`npm run build\` first`);
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT });
     const [pack] = JSON.parse(stdout) as Array<{ name: string; files: Array<{ path: string }> }>;
-    assert.deepEqual(pack.files.map((file) => file.path).sort(), ['LICENSE', 'README.md', 'dist/lenses-mcp-otel.js', 'dist/lenses-mcp.js', 'package.json']);
+    const skills = readdirSync(join(ROOT, 'skills')).map((name) => `skills/${name}/SKILL.md`);
+    assert.deepEqual(
+      pack.files.map((file) => file.path).sort(),
+      ['LICENSE', 'README.md', 'dist/lenses-mcp-otel.js', 'dist/lenses-mcp.js', 'package.json', ...skills].sort(),
+    );
     assert.deepEqual(manifest.bin, { 'lenses-mcp': 'dist/lenses-mcp.js' });
     assert.equal(manifest.engines?.node, '>=20.19.0');
     assert.equal(manifest.dependencies, undefined, 'the bundle needs nothing installed beside it');
