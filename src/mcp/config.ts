@@ -250,7 +250,7 @@ export function authenticationMode(oauthEnabled: string | undefined, advertisedU
     return { oauth, decidedBy: `OAUTH_ENABLED=${oauth}` };
   }
   if (advertisedUrlSet && !apiKeySet) return { oauth: true, decidedBy: 'MCP_ADVERTISED_URL set without LENSES_API_KEY' };
-  if (advertisedUrlSet) return { oauth: false, decidedBy: 'LENSES_API_KEY set (OAUTH_ENABLED unset)' };
+  if (advertisedUrlSet) return { oauth: false, decidedBy: 'LENSES_API_KEY set, OAUTH_ENABLED unset' };
   return { oauth: false, decidedBy: 'OAUTH_ENABLED and MCP_ADVERTISED_URL unset' };
 }
 

@@ -174,7 +174,7 @@ describe("compat: the official configuration's OAuth switch (MCP_ADVERTISED_URL)
   it('MCP_ADVERTISED_URL with LENSES_API_KEY (OAUTH_ENABLED unset) stays in API-key mode, and says why', async () => {
     const mode = await modeOf({ MCP_ADVERTISED_URL: ADVERTISED, LENSES_API_KEY: hq.apiKey, TRANSPORT: 'http' });
     assert.deepEqual([mode.prm, mode.unauthenticated], [404, 200]);
-    assert.match(mode.log, /info API-key mode \(LENSES_API_KEY set \(OAUTH_ENABLED unset\)\)/);
+    assert.match(mode.log, /info API-key mode \(LENSES_API_KEY set, OAUTH_ENABLED unset\)/);
   });
 
   it('--help says how the mode is chosen', async () => {

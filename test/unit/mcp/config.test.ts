@@ -114,7 +114,7 @@ describe("readConfig (the official server's environment contract)", () => {
     assert.deepEqual(mode({ OAUTH_ENABLED: 'true', LENSES_API_KEY: 'k', ...advertised }), [true, 'OAUTH_ENABLED=true']);
     assert.deepEqual(mode(advertised), [true, 'MCP_ADVERTISED_URL set without LENSES_API_KEY']);
     assert.equal(readConfig(advertised).transport, 'http', 'OAuth picked by MCP_ADVERTISED_URL defaults to HTTP too');
-    assert.deepEqual(mode({ LENSES_API_KEY: 'k', ...advertised }), [false, 'LENSES_API_KEY set (OAUTH_ENABLED unset)']);
+    assert.deepEqual(mode({ LENSES_API_KEY: 'k', ...advertised }), [false, 'LENSES_API_KEY set, OAUTH_ENABLED unset']);
     assert.deepEqual(mode({ OAUTH_ENABLED: 'false', LENSES_API_KEY: 'k', ...advertised }), [false, 'OAUTH_ENABLED=false']);
     assert.deepEqual(mode({ LENSES_API_KEY: 'k' }), [false, 'OAUTH_ENABLED and MCP_ADVERTISED_URL unset']);
     assert.deepEqual(mode({ LENSES_API_KEY: 'k', MCP_ADVERTISED_URL: '  ' }), [false, 'OAUTH_ENABLED and MCP_ADVERTISED_URL unset'], 'empty is unset');
