@@ -53,7 +53,7 @@ describe('compat: official tests/test_oauth_wiring.py — a split-plane deployme
     for (const request of internal.to(INTROSPECT)) assert.equal(request.method, 'POST');
   });
 
-  it('official test_split_plane_advertises_public_url_to_clients: the protected-resource metadata and the 401 name the public URLs, as configured (RS-16)', () => {
+  it("official test_split_plane_advertises_public_url_to_clients: the protected-resource metadata and the 401 name the public URLs exactly as configured; deliberate difference: no '/' is added to a bare host as the official does, since clients compare it with HQ's issuer (RS-16)", () => {
     assert.deepEqual(prm.authorization_servers, [PUBLIC_HQ]);
     assert.equal(prm.resource, RESOURCE);
     assert.equal(challenge, `Bearer resource_metadata="${ADVERTISED}${PRM_PATH}", scope="read write delete"`);
