@@ -68,11 +68,7 @@ export interface VariableDoc {
 /** Every variable the bin reads, with its default (printed by --help); `readConfig` reads no other. */
 export const VARIABLES: readonly VariableDoc[] = [
   { name: 'LENSES_URL', default: 'http://localhost:9991', description: 'Lenses HQ URL the server calls (internal URL in a split plane).' },
-  {
-    name: 'LENSES_API_KEY',
-    default: '(none; required when OAuth is off)',
-    description: 'Lenses API key, sent to HQ as a bearer token; set, it keeps MCP_ADVERTISED_URL from switching OAuth on.',
-  },
+  { name: 'LENSES_API_KEY', default: '(none; required when OAuth is off)', description: 'Lenses API key, sent to HQ as a bearer token.' },
   { name: 'LENSES_TIMEOUT_SECONDS', default: '30', description: 'Seconds one HQ call (or one SQL query) may take before the tool reports a timeout.' },
   {
     name: 'OAUTH_ENABLED',
