@@ -1,5 +1,5 @@
 import type { Logger } from '../log';
-import { ConfigError, readConfig, VARIABLES, type LogLevel } from './config';
+import { authenticationMode, ConfigError, readConfig, VARIABLES, type LogLevel } from './config';
 import { governanceConfig } from './config';
 import { toolSetReport } from './governance';
 import { ALL_SCOPES } from '../scopes';
@@ -29,6 +29,10 @@ function help(): string {
     'Usage: lenses-mcp [--help] [--version] [--list-tools]   (configured by environment variables)',
     '  --list-tools  prints the tools this configuration offers, and why each other one is off',
     '',
+    'Mode: OAuth 2.1 resource server when OAUTH_ENABLED is true, or when it is unset and MCP_ADVERTISED_URL is set',
+    'without LENSES_API_KEY (as the official server); OAUTH_ENABLED=false forces API-key mode. The start-up log',
+    'says which rule decided.',
+    '',
     'Environment variables:',
     ...VARIABLES.map((v) => `  ${v.name.padEnd(width)}  ${v.description} Default: ${v.default}.`),
   ].join('\n');
@@ -38,7 +42,8 @@ function help(): string {
 function listTools(env: NodeJS.ProcessEnv): string {
   try {
     const { governance } = governanceConfig(env);
-    const oauth = ['true', '1', 'yes'].includes((env.OAUTH_ENABLED ?? '').trim().toLowerCase());
+    const set = (name: string) => Boolean(env[name]?.trim());
+    const { oauth } = authenticationMode(env.OAUTH_ENABLED?.trim() || undefined, set('MCP_ADVERTISED_URL'), set('LENSES_API_KEY'));
     return toolSetReport(governance, new Set(ALL_SCOPES), { scopesNote: oauth ? "OAuth mode: each token's scopes narrow this further" : 'API-key mode' });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -14,6 +14,8 @@ export interface ServerConfig extends GovernanceConfig {
   lensesAdvertisedUrl: string;
   apiKey?: string;
   oauthEnabled: boolean;
+  /** Which rule chose the mode, said in the start-up log (`OAUTH_ENABLED=true`, `MCP_ADVERTISED_URL set without LENSES_API_KEY`, …). */
+  modeDecidedBy: string;
   mcpAdvertisedUrl?: string;
   scopes: Scope[];
   /** `TRANSPORT`: `http` (also spelled `streamable-http`) serves /mcp; `sse` the older GET /sse + POST /messages. */
@@ -72,7 +74,12 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'LENSES_URL', default: 'http://localhost:9991', description: 'Lenses HQ URL the server calls (internal URL in a split plane).' },
   { name: 'LENSES_API_KEY', default: '(none; required when OAuth is off)', description: 'Lenses API key, sent to HQ as a bearer token.' },
   { name: 'LENSES_TIMEOUT_SECONDS', default: '30', description: 'Seconds one HQ call (or one SQL query) may take before the tool reports a timeout.' },
-  { name: 'OAUTH_ENABLED', default: 'false', description: 'true/1/yes: OAuth 2.1 resource-server mode (HTTP only).' },
+  {
+    name: 'OAUTH_ENABLED',
+    default: '(unset)',
+    description:
+      'true/1/yes: OAuth 2.1 resource-server mode (HTTP only); false/0/no: API-key mode. Unset: OAuth when MCP_ADVERTISED_URL is set and LENSES_API_KEY is not (as the official server), else API-key mode.',
+  },
   {
     name: 'MCP_ADVERTISED_URL',
     default: '(none; required with OAuth)',
@@ -183,18 +190,23 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
   };
   const notices: string[] = [];
   const lensesUrl = hqUrl(value, notices);
-  const oauthEnabled = flag('OAUTH_ENABLED', value('OAUTH_ENABLED'));
+  const apiKey = value('LENSES_API_KEY');
+  const advertised = value('MCP_ADVERTISED_URL');
+  const mode = authenticationMode(value('OAUTH_ENABLED'), advertised !== undefined, apiKey !== undefined);
+  const oauthEnabled = mode.oauth;
   const stateless = statelessFlag(value('MCP_STATELESS_HTTP'), value('FASTMCP_STATELESS_HTTP'));
   const transport = transportOf(value('TRANSPORT') ?? (oauthEnabled ? 'http' : 'stdio'));
   const scopes = scopeList(value('MCP_SCOPES'));
-  const apiKey = value('LENSES_API_KEY');
-  const advertised = value('MCP_ADVERTISED_URL');
   const mcpAdvertisedUrl = advertised === undefined ? undefined : httpUrl('MCP_ADVERTISED_URL', advertised);
   if (oauthEnabled) {
-    if (transport === 'stdio') throw new ConfigError('TRANSPORT must be "http" or "sse" when OAUTH_ENABLED is on (OAuth needs HTTP)');
+    if (transport === 'stdio') throw new ConfigError(`TRANSPORT must be "http" or "sse" in OAuth mode (OAuth needs HTTP; mode by ${mode.decidedBy})`);
     if (!mcpAdvertisedUrl) throw new ConfigError('MCP_ADVERTISED_URL is required when OAUTH_ENABLED is on (the public URL of this server)');
   } else if (!apiKey) {
-    throw new ConfigError('LENSES_API_KEY is required when OAUTH_ENABLED is off');
+    throw new ConfigError(
+      mode.decidedBy === 'OAUTH_ENABLED=false'
+        ? 'LENSES_API_KEY is required when OAUTH_ENABLED is off'
+        : 'LENSES_API_KEY is required in API-key mode (for OAuth set OAUTH_ENABLED=true and MCP_ADVERTISED_URL)',
+    );
   }
   // As FastMCP: the HTTP+SSE transport always has sessions (the stream is one).
   if (stateless && transport === 'sse') notices.push('lenses-mcp: MCP_STATELESS_HTTP is ignored with TRANSPORT=sse (its sessions live on one stream)');
@@ -207,6 +219,7 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
     lensesAdvertisedUrl: httpUrl('LENSES_ADVERTISED_URL', value('LENSES_ADVERTISED_URL') ?? lensesUrl),
     apiKey,
     oauthEnabled,
+    modeDecidedBy: mode.decidedBy,
     mcpAdvertisedUrl,
     scopes,
     transport,
@@ -242,6 +255,21 @@ export function readConfig(env: Readonly<Record<string, string | undefined>>): S
 }
 
 type Read = (name: string) => string | undefined;
+
+/**
+ * OAuth or API-key mode, and the rule that chose it: `OAUTH_ENABLED` when set (the Lenses docs'
+ * switch), else OAuth when `MCP_ADVERTISED_URL` is set without `LENSES_API_KEY` (the newer
+ * official configuration, which has no `OAUTH_ENABLED`), else API-key mode.
+ */
+export function authenticationMode(oauthEnabled: string | undefined, advertisedUrlSet: boolean, apiKeySet: boolean): { oauth: boolean; decidedBy: string } {
+  if (oauthEnabled !== undefined) {
+    const oauth = flag('OAUTH_ENABLED', oauthEnabled);
+    return { oauth, decidedBy: `OAUTH_ENABLED=${oauth}` };
+  }
+  if (advertisedUrlSet && !apiKeySet) return { oauth: true, decidedBy: 'MCP_ADVERTISED_URL set without LENSES_API_KEY' };
+  if (advertisedUrlSet) return { oauth: false, decidedBy: 'LENSES_API_KEY set, OAUTH_ENABLED unset' };
+  return { oauth: false, decidedBy: 'OAUTH_ENABLED and MCP_ADVERTISED_URL unset' };
+}
 
 /** LENSES_URL, else the legacy LENSES_API_HTTP_URL + _PORT (and the WebSocket pair, which must agree with it). */
 function hqUrl(value: Read, notices: string[]): string {

@@ -5,7 +5,8 @@ import { fingerprint, silentLogger, type Logger } from '../log';
 /** The fields of an RFC 7662 introspection answer this server uses. */
 export interface IntrospectionAnswer {
   active: boolean;
-  scope?: string;
+  /** Space-separated (RFC 7662 §2.2), or a list of strings as HQ's own API models scopes. */
+  scope?: string | string[];
   exp?: number;
   aud?: string | string[];
   token_type?: string;
@@ -139,16 +140,25 @@ export class TokenIntrospector {
     if (!rounds) return this.begin(key, token);
     // With an opt-in cache an answer already on its way is fresh enough.
     if (this.options.cacheTtlSeconds > 0) return rounds.current;
-    rounds.next ??= rounds.current.then(ignore, ignore).then(() => this.begin(key, token));
+    // A round that fails fails its waiters too: a refusal is never too old to use, and a
+    // hanging HQ costs a request one timeout, not two (the next round starts after it).
+    rounds.next ??= rounds.current.then(() => this.begin(key, token));
     return rounds.next;
   }
 
   private begin(key: string, token: string): Promise<IntrospectionAnswer> {
     const asking: Promise<IntrospectionAnswer> = this.admitted(key, token)
-      .then((answer) => {
-        if (this.rounds.get(key)?.current === asking) this.remember(key, answer);
-        return answer;
-      })
+      .then(
+        (answer) => {
+          if (this.rounds.get(key)?.current === asking) this.remember(key, answer);
+          return answer;
+        },
+        (error: unknown) => {
+          // Its waiters already hold the failure: the next request starts a fresh round.
+          if (this.rounds.get(key)?.current === asking) this.rounds.delete(key);
+          throw error;
+        },
+      )
       .finally(() => {
         const rounds = this.rounds.get(key);
         if (rounds?.current === asking && !rounds.next) this.rounds.delete(key);
@@ -293,21 +303,21 @@ function checkedAnswer(answer: unknown): IntrospectionAnswer {
     throw new IntrospectionUnavailableError('The Lenses token introspection answer is not a JSON object');
   const fields = answer as Record<string, unknown>;
   if (typeof fields.active !== 'boolean') throw new IntrospectionUnavailableError('The Lenses token introspection answer has no boolean "active"');
-  const wrong: string[] = ['scope', 'token_type', 'sub', 'username', 'client_id'].filter(
-    (name) => fields[name] !== undefined && typeof fields[name] !== 'string',
-  );
+  const wrong: string[] = ['token_type', 'sub', 'username', 'client_id'].filter((name) => fields[name] !== undefined && typeof fields[name] !== 'string');
   if (fields.exp !== undefined && typeof fields.exp !== 'number') wrong.push('exp');
-  const aud = fields.aud;
-  if (aud !== undefined && typeof aud !== 'string' && !(Array.isArray(aud) && aud.every((item) => typeof item === 'string'))) wrong.push('aud');
+  // `scope` as RFC 7662 writes it (one string) or as a list, which the official server also accepts.
+  for (const name of ['scope', 'aud']) if (fields[name] !== undefined && !isStringOrStrings(fields[name])) wrong.push(name);
   if (wrong.length > 0) throw new IntrospectionUnavailableError(`The Lenses token introspection answer has malformed field(s): ${wrong.join(', ')}`);
   return fields as unknown as IntrospectionAnswer;
+}
+
+function isStringOrStrings(value: unknown): boolean {
+  return typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
 }
 
 function cacheKey(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
-
-function ignore(): void {}
 
 /** `map` with room for one more entry: expired ones go first, then the oldest. */
 function bounded<K>(map: Map<K, number>, now: number): Map<K, number> {

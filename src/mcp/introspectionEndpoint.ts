@@ -11,7 +11,8 @@ const MAX_METADATA_BYTES = 256 * 1024;
 /**
  * The `introspection_endpoint` of HQ's authorization-server metadata (RFC 8414 §2, then
  * OpenID discovery, as the sign-in finds HQ): what the embedded server introspects at,
- * instead of a path written into the code. The metadata's `issuer` must be `hqUrl`
+ * instead of a path written into the code (`{issuer}/oauth2/introspect` when it names none,
+ * as the official server falls back). The metadata's `issuer` must be `hqUrl`
  * (RFC 8414 §3.3), and the endpoint on HQ's origin: the request carries the user's token.
  * Throws `IntrospectionUnavailableError` saying what is wrong.
  */
@@ -26,8 +27,10 @@ export async function introspectionEndpointFromMetadata(hqUrl: string, options: 
     if (typeof metadata.issuer !== 'string' || metadata.issuer.replace(/\/+$/, '') !== issuerId) {
       throw new IntrospectionUnavailableError(`The OAuth metadata at ${url} names another issuer than ${issuerId}`);
     }
-    const endpoint = metadata.introspection_endpoint;
-    if (typeof endpoint !== 'string') throw new IntrospectionUnavailableError(`Lenses HQ's OAuth metadata (${url}) names no introspection_endpoint`);
+    // As the official server: metadata naming no endpoint means Lenses' own path on the issuer.
+    const endpoint = metadata.introspection_endpoint ?? `${issuerId}/oauth2/introspect`;
+    if (typeof endpoint !== 'string')
+      throw new IntrospectionUnavailableError(`Lenses HQ's OAuth metadata (${url}) has an introspection_endpoint that is not a string`);
     let parsed: URL;
     try {
       parsed = new URL(endpoint);

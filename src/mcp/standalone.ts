@@ -54,6 +54,13 @@ function hqFetch(dependencies: StandaloneDependencies): typeof fetch | undefined
   return dependencies.telemetry ? dependencies.telemetry.traceFetch(dependencies.fetch ?? fetch) : dependencies.fetch;
 }
 
+/** Where HQ calls go, as the official server logs its API base URLs (SQL's WebSocket is derived: wss for https). */
+function logHqUrls(config: Pick<ServerConfig, 'lensesUrl'>, logger: Logger): void {
+  const webSocket = new URL(config.lensesUrl);
+  webSocket.protocol = webSocket.protocol === 'https:' ? 'wss:' : 'ws:';
+  logger.info(`Lenses HQ at ${config.lensesUrl} (SQL over ${webSocket.href.replace(/\/$/, '')})`);
+}
+
 /** Starts the standalone server over HTTP as the configuration says (OAuth or API key). */
 export function startStandaloneHttp(config: ServerConfig, dependencies: StandaloneDependencies): Promise<RunningMcpHttpServer> {
   const { logger } = dependencies;
@@ -78,13 +85,14 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     });
     metadata = protectedResourceMetadata(config);
     logger.info(
-      `OAuth resource-server mode: resource ${resource}, authorization server ${config.lensesAdvertisedUrl}, ${config.introspectionCacheTtlSeconds > 0 ? `introspection answers cached up to ${config.introspectionCacheTtlSeconds} s` : 'every request validated with HQ'}`,
+      `OAuth resource-server mode (${config.modeDecidedBy}): resource ${resource}, authorization server ${config.lensesAdvertisedUrl}, ${config.introspectionCacheTtlSeconds > 0 ? `introspection answers cached up to ${config.introspectionCacheTtlSeconds} s` : 'every request validated with HQ'}`,
     );
   } else {
     authenticator = new ApiKeyAuthenticator(config.apiKey ?? '', ALL_SCOPES);
     if (!isLoopbackHost(config.host)) logger.warn(`API-key mode on ${config.host}: anyone who can reach this port acts with the API key`);
-    logger.info('API-key mode');
+    logger.info(`API-key mode (${config.modeDecidedBy})`);
   }
+  logHqUrls(config, logger);
   return startMcpHttpServer({
     host: config.host,
     port: config.port,
@@ -132,6 +140,7 @@ export function startStandaloneStdio(config: ServerConfig, dependencies: Standal
     transport: dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport,
     onerror: (error) => dependencies.logger.debug(`stdio: ${error.message}`),
   });
-  dependencies.logger.info('Lenses MCP server on stdio (API-key mode)');
+  dependencies.logger.info(`Lenses MCP server on stdio (API-key mode: ${config.modeDecidedBy})`);
+  logHqUrls(config, dependencies.logger);
   return Promise.resolve({ close: () => served.close() });
 }

@@ -33,6 +33,8 @@ export interface AuthorizationServerModes {
   oidcDiscoveryOnly?: boolean;
   /** token_endpoint_auth_methods_supported (oidc-provider `clientAuthMethods`); default none + client_secret_basic + client_secret_post. */
   clientAuthMethods?: Array<'none' | 'client_secret_basic' | 'client_secret_post'>;
+  /** Introspection answers carry `scope` as a list of strings (as HQ's API models scopes) instead of RFC 7662's one string. */
+  introspectionScopeList?: boolean;
 }
 
 export interface AuthorizationServerOptions {
@@ -205,6 +207,16 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
       const body: unknown = ctx.body;
       if (route === 'registration' && ctx.status === 201 && typeof body === 'object' && body !== null) {
         ctx.body = { ...body, client_secret: `unasked-${randomBytes(12).toString('base64url')}`, token_endpoint_auth_method: 'client_secret_basic' };
+      }
+    });
+  }
+  if (modes.introspectionScopeList) {
+    provider.use(async (ctx, next) => {
+      await next();
+      const route: unknown = (ctx as { oidc?: { route?: unknown } }).oidc?.route;
+      const body: unknown = ctx.body;
+      if (route === 'introspection' && typeof body === 'object' && body !== null && 'scope' in body && typeof body.scope === 'string') {
+        ctx.body = { ...body, scope: body.scope.split(' ').filter(Boolean) };
       }
     });
   }

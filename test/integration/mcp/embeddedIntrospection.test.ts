@@ -156,3 +156,34 @@ describe("Embedded mode: the introspection endpoint comes from HQ's metadata", f
     assert.deepEqual(sessions.lost, [], 'the sign-in is kept: no "session ended" notice');
   });
 });
+
+describe('Embedded mode: HQ answering introspection with scope as a list', function () {
+  this.timeout(20_000);
+
+  it('the tools follow the listed scopes (["read", "write"]) as they follow "read write"', async () => {
+    const hq = await startHq({ port: 0, oauthModes: { introspectionScopeList: true } });
+    const token = (await obtainTokens(hq, { scopes: ['read', 'write'] })).accessToken;
+    const introspector = new TokenIntrospector({ url: () => introspectionEndpointFromMetadata(hq.url), cacheTtlSeconds: 0 });
+    const sessions = new FakeSessions({ accessToken: token, scopes: ['read', 'write', 'delete'] });
+    const mcp = await startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl: hq.url,
+      authenticator: new EmbeddedAuthenticator(SECRET, sessions, undefined, introspector),
+      resumableStreams: false,
+    });
+    const editor = new Client({ name: 'vscode-like', version: '1' });
+    try {
+      assert.deepEqual((await hq.introspect(token)).scope, ['read', 'write']);
+      await editor.connect(new StreamableHTTPClientTransport(new URL(mcp.url), { requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
+      assert.equal((await editor.listTools()).tools.length, 40, "HQ's listed scopes (read, write) narrowed the stored ones");
+      const result = await editor.callTool({ name: 'list_environments', arguments: {} });
+      assert.equal(result.isError, undefined, resultText(result));
+      assert.deepEqual(sessions.rejected, []);
+    } finally {
+      await editor.close();
+      await mcp.close();
+      await hq.close();
+    }
+  });
+});

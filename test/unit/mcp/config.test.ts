@@ -116,6 +116,39 @@ describe("readConfig (the official server's environment contract)", () => {
     assert.equal(config.stateless, true);
   });
 
+  it('OAuth mode when OAUTH_ENABLED is true, or when it is unset and MCP_ADVERTISED_URL is set without LENSES_API_KEY; each says which rule decided', () => {
+    const mode = (env: Record<string, string>) => {
+      const config = readConfig(env);
+      return [config.oauthEnabled, config.modeDecidedBy];
+    };
+    const advertised = { MCP_ADVERTISED_URL: 'https://mcp.example.com' };
+    assert.deepEqual(mode({ OAUTH_ENABLED: 'yes', ...advertised }), [true, 'OAUTH_ENABLED=true']);
+    assert.deepEqual(mode({ OAUTH_ENABLED: 'true', LENSES_API_KEY: 'k', ...advertised }), [true, 'OAUTH_ENABLED=true']);
+    assert.deepEqual(mode(advertised), [true, 'MCP_ADVERTISED_URL set without LENSES_API_KEY']);
+    assert.equal(readConfig(advertised).transport, 'http', 'OAuth picked by MCP_ADVERTISED_URL defaults to HTTP too');
+    assert.deepEqual(mode({ LENSES_API_KEY: 'k', ...advertised }), [false, 'LENSES_API_KEY set, OAUTH_ENABLED unset']);
+    assert.deepEqual(mode({ OAUTH_ENABLED: 'false', LENSES_API_KEY: 'k', ...advertised }), [false, 'OAUTH_ENABLED=false']);
+    assert.deepEqual(mode({ LENSES_API_KEY: 'k' }), [false, 'OAUTH_ENABLED and MCP_ADVERTISED_URL unset']);
+    assert.deepEqual(mode({ LENSES_API_KEY: 'k', MCP_ADVERTISED_URL: '  ' }), [false, 'OAUTH_ENABLED and MCP_ADVERTISED_URL unset'], 'empty is unset');
+  });
+
+  it('without a credential, the one line names LENSES_API_KEY and how to get OAuth instead; OAUTH_ENABLED=false is explicit', () => {
+    assert.throws(
+      () => readConfig({ OAUTH_ENABLED: 'false', MCP_ADVERTISED_URL: 'https://mcp.example.com' }),
+      (e: unknown) => e instanceof ConfigError && e.message === 'LENSES_API_KEY is required when OAUTH_ENABLED is off',
+    );
+    assert.throws(
+      () => readConfig({}),
+      (e: unknown) =>
+        e instanceof ConfigError && e.message === 'LENSES_API_KEY is required in API-key mode (for OAuth set OAUTH_ENABLED=true and MCP_ADVERTISED_URL)',
+    );
+    assert.throws(
+      () => readConfig({ MCP_ADVERTISED_URL: 'https://mcp.example.com', TRANSPORT: 'stdio' }),
+      (e: unknown) =>
+        e instanceof ConfigError && /^TRANSPORT must be "http" or "sse" in OAuth mode .*MCP_ADVERTISED_URL set without LENSES_API_KEY/.test(e.message),
+    );
+  });
+
   it('refuses OAuth over stdio and an INTROSPECTION_CACHE_TTL that is not a number, naming the variable', () => {
     assert.throws(
       () => readConfig({ OAUTH_ENABLED: 'true', MCP_ADVERTISED_URL: 'https://m', TRANSPORT: 'stdio' }),

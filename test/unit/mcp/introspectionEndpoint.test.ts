@@ -33,12 +33,19 @@ describe("introspectionEndpointFromMetadata (the embedded server's introspection
     );
   });
 
-  it('refuses metadata of another issuer, metadata without the endpoint, and no metadata at all, saying which', async () => {
+  it("falls back to Lenses' {issuer}/oauth2/introspect when the metadata names no introspection_endpoint, as the official server", async () => {
+    assert.equal(await introspectionEndpointFromMetadata(HQ, { fetch: metadataAt({ issuer: HQ }).fetch }), `${HQ}/oauth2/introspect`);
+  });
+
+  it('refuses metadata of another issuer, an endpoint that is not a string, and no metadata at all, saying which', async () => {
     await assert.rejects(
       introspectionEndpointFromMetadata(HQ, { fetch: metadataAt({ issuer: 'https://other.example.test', introspection_endpoint: `${HQ}/i` }).fetch }),
       refusedWith(/names another issuer/),
     );
-    await assert.rejects(introspectionEndpointFromMetadata(HQ, { fetch: metadataAt({ issuer: HQ }).fetch }), refusedWith(/names no introspection_endpoint/));
+    await assert.rejects(
+      introspectionEndpointFromMetadata(HQ, { fetch: metadataAt({ issuer: HQ, introspection_endpoint: 42 }).fetch }),
+      refusedWith(/introspection_endpoint that is not a string/),
+    );
     const none = metadataAt(undefined);
     await assert.rejects(introspectionEndpointFromMetadata(HQ, { fetch: none.fetch }), refusedWith(/publishes no OAuth metadata/));
     assert.deepEqual(none.asked, [`${HQ}/.well-known/oauth-authorization-server`, `${HQ}/.well-known/openid-configuration`]);

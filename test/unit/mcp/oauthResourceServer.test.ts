@@ -177,10 +177,20 @@ describe('TokenIntrospector', () => {
     assert.equal(asked, 2, 'the evicted in-flight answer was not reused from the cache');
   });
 
+  it('reads scope as RFC 7662 writes it (one space-separated string) or as a list of strings, as the official server does', async () => {
+    for (const scope of ['read write', ['read', 'write'], ['write', 'read', 'admin']]) {
+      const env = setup(() => ({ active: true, scope, exp: 2_000_000_000 }));
+      const result = await env.authenticator.authenticate(requestWith(`Bearer ${TOKEN}`));
+      assert.deepEqual(result.kind === 'granted' ? [...result.scopes] : result, ['read', 'write'], JSON.stringify(scope));
+    }
+  });
+
   it('RS-11 an answer whose fields have the wrong types is no answer (503 path), not a crash', async () => {
     for (const answer of [
       { active: true, token_type: 1 },
-      { active: true, scope: ['read'] },
+      { active: true, scope: ['read', 1] },
+      { active: true, scope: { read: true } },
+      { active: true, scope: 7 },
       { active: true, exp: '9999999999' },
       { active: true, aud: [1] },
       [true],
@@ -275,6 +285,41 @@ describe('TokenIntrospector with the default strict validation (RS-18)', () => {
     assert.ok((await Promise.all(all)).every((answer) => answer.active));
     assert.equal(hq.maxInFlight(), 1);
     assert.ok(hq.rounds() <= 6, `${hq.rounds()} introspections for 50 requests in 5 waves`);
+  });
+});
+
+describe('TokenIntrospector when HQ hangs (RS-11)', () => {
+  it("RS-11 a request arriving during a hanging introspection round gets that round's 503: one timeout, not two", async () => {
+    let asked = 0;
+    let hanging = true;
+    const introspector = new TokenIntrospector({
+      url: 'http://hq.test/oauth2/introspect',
+      cacheTtlSeconds: 0,
+      timeoutMs: 500,
+      fetch: (_url, init) => {
+        asked += 1;
+        if (!hanging) return Promise.resolve(Response.json({ active: true, scope: 'read', exp: Math.floor(Date.now() / 1000) + 600 }));
+        // HQ never answers: only our timeout ends the request.
+        return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+      },
+    });
+    const authenticator = new OAuthResourceServerAuthenticator({ resource: RESOURCE, resourceMetadataUrl: PRM, scopes: ALL_SCOPES, introspector });
+    const started = Date.now();
+    const first = authenticator.authenticate(requestWith(`Bearer ${TOKEN}`));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const later = authenticator.authenticate(requestWith(`Bearer ${TOKEN}`)).then((result) => ({ result, after: Date.now() - started }));
+    const [firstResult, { result, after }] = await Promise.all([first, later]);
+    for (const answer of [firstResult, result]) {
+      assert.equal(answer.kind === 'rejected' && answer.status, 503);
+      assert.equal(answer.kind === 'rejected' && answer.headers?.['Retry-After'], '5');
+      assert.match(answer.kind === 'rejected' ? answer.message : '', /introspection endpoint timed out/);
+    }
+    assert.equal(asked, 1, 'one introspection for both requests: the later one did not start a second round');
+    assert.ok(after < 950, `the later request waited ${after} ms (two timeouts would be 1000)`);
+    hanging = false;
+    const recovered = await authenticator.authenticate(requestWith(`Bearer ${TOKEN}`));
+    assert.equal(recovered.kind, 'granted', 'the next request starts a fresh round once HQ answers again');
+    assert.equal(asked, 2);
   });
 });
 
