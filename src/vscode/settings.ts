@@ -75,3 +75,23 @@ export function originOf(url: string): string {
     return url;
   }
 }
+
+/**
+ * `lenses.url` as the extension uses it. While the setting is empty or not yet a URL (the
+ * Settings editor saves every keystroke of a retyped address), the last valid value stays in
+ * use, so the session, the tools and the views stay as they are; a valid value counts at once,
+ * whichever way it was saved (Settings editor, settings.json, another program). Before any
+ * valid value was seen, the setting is used as it is (empty: Sign In asks for the address).
+ */
+export class SettledLensesUrl {
+  private lastValid: string | undefined;
+
+  /** `settings` with `url` replaced by the last valid one while its own is not a URL. */
+  settle(settings: LensesSettings): LensesSettings {
+    if (lensesUrlProblem(settings.url) === undefined) {
+      this.lastValid = settings.url;
+      return settings;
+    }
+    return this.lastValid === undefined ? settings : { ...settings, url: this.lastValid };
+  }
+}

@@ -21,19 +21,41 @@ export interface SettingsChangeParts {
  * follow, and the account views are refreshed even when that failed.
  */
 export class SettingsChangeHandler {
-  constructor(private readonly parts: SettingsChangeParts) {}
+  /** The HQ URL in use after the last change (`hqUrl()` already holds a valid one while the setting is mid-edit). */
+  private hqUrlInUse: string;
 
-  async configurationChanged(affects: (section: string) => boolean): Promise<void> {
-    if (!affects('lenses')) return;
+  constructor(private readonly parts: SettingsChangeParts) {
+    this.hqUrlInUse = parts.hqUrl();
+  }
+
+  async configurationChanged(changed: (section: string) => boolean): Promise<void> {
+    if (!changed('lenses')) return;
     const { auth, mcp, views, hqUrl, announceSetAside, logger } = this.parts;
+    // An edit of lenses.url that leaves the URL in use as it was (empty or not yet a URL, or
+    // the same address again) is no change: nothing is set aside, the server is not told.
+    const url = hqUrl();
+    const urlChanged = changed(SETTING.url) && url !== this.hqUrlInUse;
+    this.hqUrlInUse = url;
+    const affects = (section: string) => (section === SETTING.url ? urlChanged : changed(section));
+    if (changed(SETTING.url) && !urlChanged && !otherLensesSettingChanged(changed)) {
+      logger.debug(`lenses.url edited; still using ${url || 'no Lenses HQ'} until it holds another valid URL`);
+      return;
+    }
     try {
       const before = await auth.currentSession();
       await auth.reconcile();
-      if (before && !(await auth.currentSession())) void announceSetAside(before, hqUrl(), affects(SETTING.url));
+      if (before && !(await auth.currentSession())) void announceSetAside(before, url, urlChanged);
       await mcp.configurationChanged(affects);
     } catch (error) {
       logger.error(`Could not apply the new Lenses settings: ${errorMessage(error)}`);
     }
     views.refresh();
   }
+}
+
+/** The settings besides lenses.url a change event can name. */
+const OTHER_SETTINGS = Object.values(SETTING).filter((section) => section !== SETTING.url);
+
+function otherLensesSettingChanged(changed: (section: string) => boolean): boolean {
+  return OTHER_SETTINGS.some((section) => changed(section));
 }
