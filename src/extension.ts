@@ -47,7 +47,7 @@ let embeddedServer: EmbeddedServerController | undefined;
 export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const began = performance.now();
   const output = vscode.window.createOutputChannel('Lenses', { log: true });
-  // lenses.url mid-edit (empty, not yet a URL) keeps the last valid address in use.
+  // lenses.url mid-edit (empty, not yet a URL, half typed) keeps the address in use (settingsChangeHandler.ts).
   const settledUrl = new SettledLensesUrl();
   const settings = () => settledUrl.settle(readSettings(vscode.workspace.getConfiguration()));
   // Read-only mode, tool filters, protected environments (lenses.mcp.*); audit lines go to the Lenses log.
@@ -129,6 +129,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     mcp: mcpProvider,
     views: accountViews,
     hqUrl: () => settings().url,
+    acceptUrl: () => settledUrl.accept(readSettings(vscode.workspace.getConfiguration()).url),
     announceSetAside,
     logger: output,
   });
@@ -148,6 +149,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     { dispose: () => void embeddedServer?.dispose() },
     registerConnectedAppsView(CONNECTED_APPS_VIEW_ID, connectedApplications),
     accountStatus,
+    settingsChange,
     registerCommands({
       auth: authProvider,
       checkWithHq: (session) => checkSessionWithHq(settings().url, session.accessToken),

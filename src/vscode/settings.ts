@@ -77,21 +77,28 @@ export function originOf(url: string): string {
 }
 
 /**
- * `lenses.url` as the extension uses it. While the setting is empty or not yet a URL (the
- * Settings editor saves every keystroke of a retyped address), the last valid value stays in
- * use, so the session, the tools and the views stay as they are; a valid value counts at once,
- * whichever way it was saved (Settings editor, settings.json, another program). Before any
- * valid value was seen, the setting is used as it is (empty: Sign In asks for the address).
+ * `lenses.url` as the extension uses it: the address in use changes only when the settings
+ * change handler accepts a new value, once the setting has held it for a moment and it is a
+ * URL. While the field is being retyped (the Settings editor saves each pause: empty, `h`,
+ * `https://l`, …) the address in use stays, so the session, the tools and the views stay.
+ * Until a URL was seen, the setting is used as it is (empty: Sign In asks for the address).
  */
 export class SettledLensesUrl {
-  private lastValid: string | undefined;
+  private inUse: string | undefined;
 
-  /** `settings` with `url` replaced by the last valid one while its own is not a URL. */
+  /** `settings` with `url` replaced by the address in use. */
   settle(settings: LensesSettings): LensesSettings {
-    if (lensesUrlProblem(settings.url) === undefined) {
-      this.lastValid = settings.url;
+    if (this.inUse === undefined) {
+      if (lensesUrlProblem(settings.url) === undefined) this.inUse = settings.url;
       return settings;
     }
-    return this.lastValid === undefined ? settings : { ...settings, url: this.lastValid };
+    return { ...settings, url: this.inUse };
+  }
+
+  /** Takes `url` (the setting's value now) as the address in use when it is a URL; true when that changed it. */
+  accept(url: string): boolean {
+    if (lensesUrlProblem(url) !== undefined || url === this.inUse) return false;
+    this.inUse = url;
+    return true;
   }
 }

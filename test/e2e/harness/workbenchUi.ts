@@ -179,6 +179,44 @@ export async function waitForNewPage(context: BrowserContext, options: NewPageOp
   return page;
 }
 
+/**
+ * Texts of every notification shown now or earlier in this window (toasts and the
+ * notification centre, which it opens and hides again).
+ */
+export async function notificationTexts(page: Page): Promise<string[]> {
+  await runCommand(page, 'Notifications: Show Notifications');
+  try {
+    await page.locator('.notifications-center').waitFor({ state: 'visible', timeout: 5000 });
+    return await page
+      .locator('.notifications-toasts .monaco-list-row, .notifications-center .monaco-list-row')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') || (row.textContent ?? '').trim()));
+  } finally {
+    await hideNotificationCentre(page);
+  }
+}
+
+/**
+ * Saves a PNG of just `subject` (a status bar item, a view, a dialog, a quick pick) with
+ * `margin` pixels of its surroundings, as .artifacts/e2e/<name>.png; returns the path.
+ * README pictures are cropped so their subject is readable in a table cell.
+ */
+export async function screenshotOf(page: Page, subject: Locator, name: string, margin = 6): Promise<string> {
+  const file = path.join(artifactsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  const box = await subject.first().boundingBox();
+  if (!box) throw new Error(`${name}: the subject of the screenshot is not visible`);
+  const viewport = page.viewportSize() ?? { width: box.x + box.width + margin, height: box.y + box.height + margin };
+  const x = Math.max(0, Math.floor(box.x - margin));
+  const y = Math.max(0, Math.floor(box.y - margin));
+  const clip = {
+    x,
+    y,
+    width: Math.min(viewport.width - x, Math.ceil(box.width + 2 * margin)),
+    height: Math.min(viewport.height - y, Math.ceil(box.height + 2 * margin)),
+  };
+  await page.screenshot({ path: file, clip });
+  return file;
+}
+
 /** Saves a full-page PNG as .artifacts/e2e/<name>.png; returns the path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(artifactsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);
