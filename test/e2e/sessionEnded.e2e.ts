@@ -272,7 +272,8 @@ describe('Sessions that end elsewhere (issue 8)', function () {
     await welcome.getByRole('button', { name: 'Retry' }).waitFor({ state: 'visible', timeout: 10_000 });
     await welcome.getByRole('button', { name: 'Sign In' }).waitFor({ state: 'visible', timeout: 10_000 });
     await screenshot(env.page, 'session-ended-9-view-error');
-    publishScreenshot(await screenshotOf(env.page, env.page.locator('.part.sidebar'), 'session-ended-9-view'), 'connected-applications-error');
+    const viewTitle = env.page.locator('.part.sidebar .composite.title');
+    publishScreenshot(await screenshotOf(env.page, [viewTitle, welcome], 'session-ended-9-view'), 'connected-applications-error');
     const item = await statusBarItem(env.page, /admin\s*·/, 5000);
     assert.equal(item.warning, false, 'still signed in: unreachable is not ended');
   });

@@ -196,22 +196,28 @@ export async function notificationTexts(page: Page): Promise<string[]> {
 }
 
 /**
- * Saves a PNG of just `subject` (a status bar item, a view, a dialog, a quick pick) with
- * `margin` pixels of its surroundings, as .artifacts/e2e/<name>.png; returns the path.
- * README pictures are cropped so their subject is readable in a table cell.
+ * Saves a PNG of just `subject` (a status bar item, a view, a dialog, a quick pick; several
+ * locators: the box around them all) with `margin` pixels of its surroundings, as
+ * .artifacts/e2e/<name>.png; returns the path. README pictures are cropped so their subject
+ * is readable in a table cell.
  */
-export async function screenshotOf(page: Page, subject: Locator, name: string, margin = 6): Promise<string> {
+export async function screenshotOf(page: Page, subject: Locator | Locator[], name: string, margin = 6): Promise<string> {
   const file = path.join(artifactsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);
-  const box = await subject.first().boundingBox();
-  if (!box) throw new Error(`${name}: the subject of the screenshot is not visible`);
-  const viewport = page.viewportSize() ?? { width: box.x + box.width + margin, height: box.y + box.height + margin };
-  const x = Math.max(0, Math.floor(box.x - margin));
-  const y = Math.max(0, Math.floor(box.y - margin));
+  const boxes = await Promise.all((Array.isArray(subject) ? subject : [subject]).map((part) => part.first().boundingBox()));
+  if (boxes.length === 0 || boxes.some((box) => !box)) throw new Error(`${name}: the subject of the screenshot is not visible`);
+  const visible = boxes.filter((box): box is NonNullable<typeof box> => box !== null);
+  const left = Math.min(...visible.map((box) => box.x));
+  const top = Math.min(...visible.map((box) => box.y));
+  const right = Math.max(...visible.map((box) => box.x + box.width));
+  const bottom = Math.max(...visible.map((box) => box.y + box.height));
+  const viewport = page.viewportSize() ?? { width: right + margin, height: bottom + margin };
+  const x = Math.max(0, Math.floor(left - margin));
+  const y = Math.max(0, Math.floor(top - margin));
   const clip = {
     x,
     y,
-    width: Math.min(viewport.width - x, Math.ceil(box.width + 2 * margin)),
-    height: Math.min(viewport.height - y, Math.ceil(box.height + 2 * margin)),
+    width: Math.min(viewport.width - x, Math.ceil(right + margin) - x),
+    height: Math.min(viewport.height - y, Math.ceil(bottom + margin) - y),
   };
   await page.screenshot({ path: file, clip });
   return file;
