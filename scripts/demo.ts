@@ -162,6 +162,9 @@ This VS Code runs the Lenses MCP extension against a Lenses HQ emulator at ${hqU
 3. **Open the Lenses view.** *Connected Applications* lists every app holding a grant on
    your account; revoke one from its context menu.
 4. **Look behind the scenes.** **Lenses: Show Logs** shows what the extension did, with tokens redacted.
+
+**Lenses: Copy MCP Configuration for Other Tools** (stdio) points at a copy of the server in
+this demo's temporary VS Code profile, which is removed when the demo stops.
 `;
 }
 
@@ -303,6 +306,9 @@ async function run(options: DemoOptions): Promise<number> {
       `  Emulator API key:      ${hq.apiKey}`,
       ...(insecureHost ? [`  Note: lenses.allowInsecureHttp is on because the emulator listens on ${options.host} over plain HTTP.`] : []),
       `  What to try:           the workspace's README.md (it opens at start).`,
+      `  Note: "Copy MCP Configuration" (stdio) points at a copy of the server inside this demo's`,
+      `  temporary VS Code profile, removed when the demo stops; for one that lasts, run`,
+      `  \`npm run build\` and point the configuration at ${path.join(repoRoot, 'dist', 'lenses-mcp.js')}.`,
       '',
       '  Press Ctrl+C to stop.',
       '',
@@ -326,6 +332,18 @@ async function stopAll(): Promise<void> {
   await Promise.allSettled([stopCodeServer?.(), stopHq?.()]);
 }
 
+/**
+ * `kill <pid of npm run demo>` ends npm and its shell, but not this process: the demo would
+ * run on (code-server, its temporary folders) with no one to stop it. Its parent going away
+ * is taken as SIGTERM.
+ */
+function stopWhenOrphaned(stop: () => void): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 500).unref();
+}
+
 async function main(): Promise<void> {
   let options: DemoOptions;
   try {
@@ -340,19 +358,19 @@ async function main(): Promise<void> {
   }
   // Registered before the harness hooks its own, so this line prints first. Whichever
   // handler exits, the harness's exit hook kills code-server's group and removes temp dirs.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      process.stdout.write('\nStopping the demo (code-server, the emulator)…\n');
-      const exitCode = signal === 'SIGINT' ? 130 : 143;
-      const forced = setTimeout(() => process.exit(exitCode), 5000);
-      void stopAll().finally(() => {
-        clearTimeout(forced);
-        process.exit(exitCode);
-      });
+  const stopOn = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping the demo (code-server, the emulator) and removing its temporary folders…\n');
+    const exitCode = signal === 'SIGINT' ? 130 : 143;
+    const forced = setTimeout(() => process.exit(exitCode), 5000);
+    void stopAll().finally(() => {
+      clearTimeout(forced);
+      process.exit(exitCode);
     });
-  }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopOn(signal));
+  stopWhenOrphaned(() => stopOn('SIGTERM'));
   let code: number;
   try {
     code = await run(options);

@@ -26,7 +26,7 @@ import { fanOutSessionChanges } from './vscode/sessionChangeFanOut';
 import { isHqSession } from './vscode/sessionResources';
 import { EditorSessionSource } from './vscode/sessionSource';
 import { announceSetAside } from './vscode/setAsideNotice';
-import { readSettings } from './vscode/settings';
+import { readSettings, SettledLensesUrl } from './vscode/settings';
 import { SettingsChangeHandler } from './vscode/settingsChangeHandler';
 import { StandaloneServerCopy } from './vscode/standaloneServerCopy';
 import { AuthCallbackHandler } from './vscode/uriCallback';
@@ -47,7 +47,9 @@ let embeddedServer: EmbeddedServerController | undefined;
 export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const began = performance.now();
   const output = vscode.window.createOutputChannel('Lenses', { log: true });
-  const settings = () => readSettings(vscode.workspace.getConfiguration());
+  // lenses.url mid-edit (empty, not yet a URL, half typed) keeps the address in use (settingsChangeHandler.ts).
+  const settledUrl = new SettledLensesUrl();
+  const settings = () => settledUrl.settle(readSettings(vscode.workspace.getConfiguration()));
   // Read-only mode, tool filters, protected environments (lenses.mcp.*); audit lines go to the Lenses log.
   const governance = new EditorGovernance(() => vscode.workspace.getConfiguration(), output);
   const clientSecret = new ClientSecret(context.secrets, output);
@@ -128,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     mcp: mcpProvider,
     views: accountViews,
     hqUrl: () => settings().url,
+    acceptUrl: () => settledUrl.accept(readSettings(vscode.workspace.getConfiguration()).url),
     announceSetAside,
     logger: output,
   });
@@ -147,6 +150,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     { dispose: () => void embeddedServer?.dispose() },
     registerConnectedAppsView(CONNECTED_APPS_VIEW_ID, connectedApplications),
     accountStatus,
+    settingsChange,
     registerCommands({
       auth: authProvider,
       checkWithHq: (session) => checkSessionWithHq(settings().url, session.accessToken),
@@ -159,7 +163,6 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
     registerShowAvailableTools({
       rules: () => governance.rules,
       grantedScopes: async () => (await authProvider.currentSession())?.scopes,
-      configuredScopes: () => settings().scopes,
     }),
     vscode.workspace.onDidChangeConfiguration((event) => governanceWarnings.configurationChanged((section) => event.affectsConfiguration(section))),
     fanOutSessionChanges(authProvider.onDidChangeSessions, mcpProvider, accountViews),

@@ -7,6 +7,9 @@ import { SERVER_VERSION } from './server';
 import { startStandaloneHttp, startStandaloneStdio } from './standalone';
 import { loadTelemetry } from '../telemetry/telemetry';
 
+/** The reason logged when the stdio client closes its end of the pipe. */
+const STDIN_CLOSED = 'stdin closed';
+
 /** Logs to stderr: stdout belongs to stdio JSON-RPC. LOG_LEVEL=debug for more. */
 function stderrLogger(level: LogLevel): Logger {
   const debug = level === 'debug' || level === 'trace';
@@ -98,7 +101,8 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), graceMs + 5000);
     force.unref();
     running
-      .close({ graceMs: signal === 'SIGTERM' ? graceMs : 0 })
+      // The end of stdin too: a client that closes its input right after its last request still gets the answers.
+      .close({ graceMs: signal === 'SIGTERM' || signal === STDIN_CLOSED ? graceMs : 0 })
       .then(() => telemetry?.shutdown())
       .then(
         () => process.exit(0),
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  if (config.transport === 'stdio') process.stdin.on('end', () => stop('stdin closed'));
+  if (config.transport === 'stdio') process.stdin.on('end', () => stop(STDIN_CLOSED));
 }
 
 main().catch((error: unknown) => {

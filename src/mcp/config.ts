@@ -37,7 +37,7 @@ export interface ServerConfig extends GovernanceConfig {
   logLevel: LogLevel;
   /** LENSES_MAX_TOOL_OUTPUT_CHARS: most characters of text per tool answer. */
   maxToolOutputChars: number;
-  /** `SHUTDOWN_GRACE_SECONDS`: on SIGTERM, how long in-flight requests may take before connections are cut. */
+  /** `SHUTDOWN_GRACE_SECONDS`: on SIGTERM (and the end of stdin), how long in-flight requests may take before they are cut. */
   shutdownGraceSeconds: number;
   /** `MCP_REPLICA_ID`: prefix of session IDs (`<id>.<uuid>`) so a load balancer can route a session to its replica. */
   replicaId?: string;
@@ -154,7 +154,8 @@ export const VARIABLES: readonly VariableDoc[] = [
   {
     name: 'SHUTDOWN_GRACE_SECONDS',
     default: '20',
-    description: 'On SIGTERM: stop accepting, let in-flight requests finish for up to this long, then close what is left.',
+    description:
+      'On SIGTERM, and on stdio at the end of input: stop accepting, let in-flight requests finish and be answered for up to this long, then close what is left.',
   },
   {
     name: 'OTEL_ENABLED',

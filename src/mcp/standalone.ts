@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../log';
 import { ALL_SCOPES } from '../scopes';
@@ -9,6 +10,7 @@ import { isLoopbackHost } from '../loopback';
 import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
 import { createLensesMcpServer } from './server';
+import { StdioDrain } from './stdioDrain';
 import type { McpTelemetry } from '../telemetry/telemetry';
 import { AuditLog, ConfirmationStates, fileAuditSink, fixedGovernance, type Governance } from './governance';
 
@@ -119,8 +121,20 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
   });
 }
 
-/** Serves MCP over stdin/stdout with the API key (stdout carries JSON-RPC only). */
-export function startStandaloneStdio(config: ServerConfig, dependencies: StandaloneDependencies): Promise<{ close(): Promise<void> }> {
+/** The stdio server; `close` first lets the requests it read be answered, for at most `graceMs`. */
+export interface RunningStdioServer {
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/**
+ * Serves MCP over stdin/stdout with the API key (stdout carries JSON-RPC only). At the end of
+ * stdin (or a signal) the requests already read are still answered, within the grace period.
+ */
+export function startStandaloneStdio(
+  config: ServerConfig,
+  dependencies: StandaloneDependencies,
+  stdio: { stdin: Readable; stdout: Writable } = { stdin: process.stdin, stdout: process.stdout },
+): Promise<RunningStdioServer> {
   const governance = standaloneGovernance(config, dependencies.logger);
   const newServer = () =>
     createLensesMcpServer({
@@ -134,7 +148,8 @@ export function startStandaloneStdio(config: ServerConfig, dependencies: Standal
       governance,
       toolSetChanges: 'restart',
     });
-  const transport = new StdioServerTransport();
+  const drain = new StdioDrain(stdio.stdin);
+  const transport = drain.track(new StdioServerTransport(drain.input, stdio.stdout));
   // The opening message picks the generation: initialize (2025) or server/discover (2026-07-28).
   const served = serveStdio(newServer, {
     transport: dependencies.telemetry ? dependencies.telemetry.traceTransport(transport) : transport,
@@ -142,5 +157,11 @@ export function startStandaloneStdio(config: ServerConfig, dependencies: Standal
   });
   dependencies.logger.info(`Lenses MCP server on stdio (API-key mode: ${config.modeDecidedBy})`);
   logHqUrls(config, dependencies.logger);
-  return Promise.resolve({ close: () => served.close() });
+  return Promise.resolve({
+    close: async (options) => {
+      const unanswered = await drain.drain(options?.graceMs ?? 0);
+      if (unanswered > 0) dependencies.logger.warn(`${unanswered} request(s) still running after the shutdown grace period: left unanswered`);
+      await served.close();
+    },
+  });
 }

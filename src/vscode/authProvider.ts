@@ -93,7 +93,7 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
       await this.replaceOthers(session.id);
       await this.deps.endedNote?.clear();
       const shortfall = describeScopeShortfall(asked, session.scopes);
-      if (shortfall) ui.showMessage('info', { text: shortfall, actions: [] });
+      if (shortfall) ui.showMessage('info', shortfall);
       return toAuthenticationSession(session);
     } catch (error) {
       const message = describeSignInError(error, this.deps.settings().url);

@@ -1,17 +1,13 @@
 import * as vscode from 'vscode';
 import type { GovernanceRules } from '../mcp/governance';
 import type { Scope } from '../scopes';
-import { AUTH_PROVIDER_ID } from './authProvider';
 import { COMMAND } from './commandIds';
 import { availableTools, type ToolFix } from './availableToolsModel';
-import { SETTING } from './settings';
 
 export interface ShowAvailableToolsDeps {
   rules(): GovernanceRules;
   /** The session's granted scopes; undefined when signed out (silent). */
   grantedScopes(): Promise<readonly Scope[] | undefined>;
-  /** The scopes asked for at sign-in (`lenses.oauth.scopes`). */
-  configuredScopes(): readonly Scope[];
 }
 
 type ToolItem = vscode.QuickPickItem & { fix?: ToolFix };
@@ -34,11 +30,11 @@ export function registerShowAvailableTools(deps: ShowAvailableToolsDeps): vscode
       placeHolder: 'Tools that are off say why; pick one to turn it on',
       matchOnDescription: true,
     });
-    if (picked?.fix) await applyFix(picked.fix, deps);
+    if (picked?.fix) await applyFix(picked.fix);
   });
 }
 
-async function applyFix(fix: ToolFix, deps: ShowAvailableToolsDeps): Promise<void> {
+async function applyFix(fix: ToolFix): Promise<void> {
   switch (fix.kind) {
     case 'openSettings':
       await vscode.commands.executeCommand('workbench.action.openSettings', fix.setting);
@@ -47,17 +43,7 @@ async function applyFix(fix: ToolFix, deps: ShowAvailableToolsDeps): Promise<voi
       await vscode.commands.executeCommand(COMMAND.signIn);
       return;
     case 'changeScopes':
-      if (!deps.configuredScopes().includes(fix.scope)) {
-        // The scope is not even asked for: the list of scopes to ask is the setting.
-        await vscode.commands.executeCommand('workbench.action.openSettings', SETTING.scopes);
-        return;
-      }
-      try {
-        await vscode.authentication.getSession(AUTH_PROVIDER_ID, [...deps.configuredScopes()], {
-          forceNewSession: { detail: `Sign in to Lenses again and grant "${fix.scope}" so the tools that need it can be used.` },
-        });
-      } catch {
-        // Cancelled, or the provider already said what went wrong.
-      }
+      // The one way everywhere: the picker (any scope can be ticked), the old grant revoked, consent again.
+      await vscode.commands.executeCommand(COMMAND.changeScopes);
   }
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../log';
-import { AUTH_PROVIDER_ID, type LensesAuthenticationProvider } from './authProvider';
+import type { LensesAuthenticationProvider } from './authProvider';
 import { COMMAND } from './commandIds';
 import type { ApplicationNode, ConnectedAppsNode } from './connectedApps';
 import type { ConnectedApplications } from './connectedAppsModel';
@@ -53,7 +53,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
         endSession: (cause, token) => auth.endSession(cause, token),
         startSignIn: async () => {
           try {
-            await vscode.authentication.getSession(AUTH_PROVIDER_ID, deps.settings().scopes, { createIfNone: true });
+            // The provider itself, not getSession(createIfNone): that would first show VS Code's
+            // "The extension 'Lenses MCP' wants to sign in using Lenses" modal, a second question
+            // after the user already chose Sign In. VS Code learns of the session from the
+            // provider's change event.
+            await auth.createSession(deps.settings().scopes);
           } catch (error) {
             // The provider already told the user (or the user cancelled): only log here.
             logger.debug(`Sign-in ended without a session: ${error instanceof Error ? error.message : String(error)}`);

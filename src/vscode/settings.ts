@@ -75,3 +75,30 @@ export function originOf(url: string): string {
     return url;
   }
 }
+
+/**
+ * `lenses.url` as the extension uses it: the address in use changes only when the settings
+ * change handler accepts a new value, once the setting has held it for a moment and it is a
+ * URL. While the field is being retyped (the Settings editor saves each pause: empty, `h`,
+ * `https://l`, …) the address in use stays, so the session, the tools and the views stay.
+ * Until a URL was seen, the setting is used as it is (empty: Sign In asks for the address).
+ */
+export class SettledLensesUrl {
+  private inUse: string | undefined;
+
+  /** `settings` with `url` replaced by the address in use. */
+  settle(settings: LensesSettings): LensesSettings {
+    if (this.inUse === undefined) {
+      if (lensesUrlProblem(settings.url) === undefined) this.inUse = settings.url;
+      return settings;
+    }
+    return { ...settings, url: this.inUse };
+  }
+
+  /** Takes `url` (the setting's value now) as the address in use when it is a URL; true when that changed it. */
+  accept(url: string): boolean {
+    if (lensesUrlProblem(url) !== undefined || url === this.inUse) return false;
+    this.inUse = url;
+    return true;
+  }
+}

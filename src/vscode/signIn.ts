@@ -18,7 +18,7 @@ export interface SignInDeps {
   checkWithHq(session: LensesSession): Promise<SessionCheck>;
   /** CL-19: forget the session HQ no longer accepts. */
   endSession(cause: SessionEndCause, accessToken: string): Promise<boolean>;
-  /** A fresh browser sign-in (`getSession(…, { createIfNone: true })`). */
+  /** A fresh browser sign-in through the provider's own `createSession` (no VS Code consent modal). */
   startSignIn(): Promise<void>;
   /** "Already signed in as …" with "Change Granted Scopes…"; true when that was picked. */
   showAlreadySignedIn(text: string): Promise<boolean>;

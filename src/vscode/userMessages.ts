@@ -4,7 +4,7 @@ import { isOAuthError, type OAuthErrorCode } from '../oauth';
 import { originOf, SETTING } from './settings';
 
 /** What a notification button does. */
-export type MessageAction = 'showLogs' | 'openSettings' | 'signIn';
+export type MessageAction = 'showLogs' | 'openSettings' | 'signIn' | 'changeScopes';
 
 /** One short message a user can act on; the full error goes to the log. */
 export interface UserMessage {
@@ -120,13 +120,17 @@ export function isCancellation(error: unknown): boolean {
 
 /**
  * The note shown after a successful sign-in that granted fewer scopes than asked (CL-09),
- * or undefined when everything asked was granted.
+ * or undefined when everything asked was granted. Its one advice is the one the status-bar
+ * menu and the README give: Change Granted Scopes…
  */
-export function describeScopeShortfall(asked: readonly Scope[], granted: readonly Scope[]): string | undefined {
+export function describeScopeShortfall(asked: readonly Scope[], granted: readonly Scope[]): UserMessage | undefined {
   const missing = asked.filter((scope) => !granted.includes(scope));
   if (missing.length === 0) return undefined;
   const held = granted.length > 0 ? granted.join(', ') : 'none';
-  return `Signed in to Lenses with ${held} access. Not granted: ${missing.join(', ')} — tools that need it stay hidden. Sign out and in again to ask for it.`;
+  return {
+    text: `Signed in to Lenses with ${held} access. Not granted: ${missing.join(', ')} — tools that need it stay hidden. To ask for it, use Change Granted Scopes…`,
+    actions: ['changeScopes'],
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ const ACTION_TITLES: Record<MessageAction, string> = {
   showLogs: 'Show Logs',
   openSettings: 'Open Settings',
   signIn: 'Sign In',
+  changeScopes: 'Change Granted Scopes…',
 };
 
 /** Shows one message with its buttons and runs the one clicked. */
@@ -22,6 +23,7 @@ export async function showUserMessage(severity: 'error' | 'warning' | 'info', me
   const action = message.actions.find((candidate) => ACTION_TITLES[candidate] === picked);
   if (action === 'showLogs') await vscode.commands.executeCommand(COMMAND.showLogs);
   if (action === 'signIn') await vscode.commands.executeCommand(COMMAND.signIn);
+  if (action === 'changeScopes') await vscode.commands.executeCommand(COMMAND.changeScopes);
   if (action === 'openSettings') await vscode.commands.executeCommand('workbench.action.openSettings', message.setting ?? 'lenses');
 }
 

@@ -13,10 +13,10 @@ import {
   readQuickPick,
   runCommand,
   screenshot,
+  screenshotOf,
   treeItem,
   waitForQuickPickRow,
   waitForStatusBarText,
-  waitForText,
   waitUntil,
   type ToolDump,
 } from './harness';
@@ -186,7 +186,8 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
   it('4. revoking the second application from its context menu removes it and kills its token at HQ', async function () {
     assert.equal((await env.hq.introspect(otherApplication.accessToken)).active, true, 'its token works before the revoke');
     await contextMenu(env.page, OTHER_APPLICATION, 'Revoke Access…');
-    publishScreenshot(await screenshot(env.page, 'extension-4-revoke-confirm'), 'revoke-access');
+    await env.page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 15_000 });
+    publishScreenshot(await screenshotOf(env.page, env.page.locator('.monaco-dialog-box'), 'extension-4-revoke-confirm'), 'revoke-access');
     const message = await handleDialog(env.page, 'Revoke Access', { message: /Revoke access for "Claude Desktop"\?/ });
     assert.match(message, /will lose its read access/);
     await treeItem(env.page, OTHER_APPLICATION).waitFor({ state: 'hidden', timeout: 15_000 });
@@ -217,34 +218,22 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
   });
 });
 
-/** Shows the "MCP: Lenses" output (Discovered N tools) for the README's screenshot. */
+/**
+ * The README's pictures of the running server and its tools, each cropped to its picker:
+ * "MCP: List Servers" with the Lenses row, and "Lenses: Show Available Tools".
+ */
 async function showToolsInOutput(page: Page): Promise<void> {
+  const picker = page.locator('.quick-input-widget');
   try {
     await runCommand(page, 'MCP: List Servers');
-    const rows = await readQuickPick(page);
-    const lenses = rows.find((row) => /^Lenses\b/.test(row));
-    if (!lenses) return;
-    publishScreenshot(await screenshot(page, 'extension-2-mcp-list-servers-running'), 'mcp-list-servers');
-    await page
-      .locator('.quick-input-widget .monaco-list-row[role="option"]')
-      .filter({ hasText: /^Lenses/ })
-      .first()
-      .click();
-    const showOutput = page
-      .locator('.quick-input-widget .monaco-list-row[role="option"]')
-      .filter({ hasText: /Show Output/ })
-      .first();
-    const hasShowOutput = await showOutput.waitFor({ state: 'visible', timeout: 5000 }).then(
-      () => true,
-      () => false,
-    );
-    await screenshot(page, 'extension-2-mcp-server-actions');
-    if (hasShowOutput) {
-      await showOutput.click();
-      // The output panel shows the server's log once it has the "Discovered N tools" line.
-      await waitForText(page, '.part.panel .view-lines', /Discovered \d+ tools?/, 10_000).catch(() => undefined);
-      publishScreenshot(await screenshot(page, 'extension-2-mcp-output'), 'mcp-tools');
+    const rows = await waitForQuickPickRow(page, /^Lenses\b.*Running/i, 15_000).catch(() => readQuickPick(page));
+    if (rows.some((row) => /^Lenses\b/.test(row))) {
+      publishScreenshot(await screenshotOf(page, picker, 'extension-2-mcp-list-servers-running'), 'mcp-list-servers');
     }
+    await closeQuickInput(page);
+    await runCommand(page, 'Lenses: Show Available Tools');
+    await waitForQuickPickRow(page, /list_topics/, 15_000);
+    publishScreenshot(await screenshotOf(page, picker, 'extension-2-available-tools'), 'mcp-tools');
   } finally {
     await closeQuickInput(page);
   }

@@ -10,6 +10,7 @@ import {
   handleDialog,
   runCommand,
   screenshot,
+  screenshotOf,
   waitForQuickPickRow,
   waitForStatusBarText,
   waitForText,
@@ -105,7 +106,8 @@ describe('Protected environments in VS Code: the user confirms a delete through 
     const text = (await toast.innerText()).replace(/\s+/g, ' ');
     assert.match(text, /prod is a protected environment \(tier production\)/);
     assert.match(text, /Type "orders-sink" to confirm, or decline/);
-    publishScreenshot(await screenshot(env.page, 'governance-2-confirmation-question'), 'protected-environment-confirmation');
+    await screenshot(env.page, 'governance-2-confirmation-question');
+    publishScreenshot(await screenshotOf(env.page, toast, 'governance-2-confirmation-toast'), 'protected-environment-confirmation');
     // "Cancel" is the notification's secondary action: in its "More Actions" menu.
     await toast.hover();
     await toast.locator('.action-label.codicon-notification-configure, .action-label[aria-label^="More Actions"]').first().click({ timeout: 5000 });
@@ -142,7 +144,11 @@ describe('Protected environments in VS Code: the user confirms a delete through 
       .filter({ hasText: 'orders-sink' })
       .first()
       .waitFor({ state: 'visible', timeout: 5000 });
-    publishScreenshot(await screenshot(env.page, 'governance-3-type-the-name'), 'protected-environment-type-the-name');
+    await screenshot(env.page, 'governance-3-type-the-name');
+    publishScreenshot(
+      await screenshotOf(env.page, env.page.locator('.quick-input-widget'), 'governance-3-type-the-name-picker'),
+      'protected-environment-type-the-name',
+    );
     await env.page.keyboard.press('Enter');
     const outcome = await done();
     assert.ok(outcome.ok, `the tool call returned: ${JSON.stringify(outcome)}`);

@@ -10,6 +10,7 @@ import {
   focusView,
   runCommand,
   screenshot,
+  screenshotOf,
   waitForNotification,
   waitForQuickPickRow,
   waitForStatusBarText,
@@ -134,7 +135,9 @@ describe('Sessions that end elsewhere (issue 8)', function () {
     assert.ok(took <= NOTICED_WITHIN_MS + 1000, `noticed in ${took} ms`);
     const note = await waitForNotification(env.page, /no longer accepts your session/, 10_000);
     assert.match(note, /admin was signed out/);
-    publishScreenshot(await screenshot(env.page, 'session-ended-2-signed-out'), 'status-bar-session-ended');
+    await screenshot(env.page, 'session-ended-2-signed-out');
+    const signInItem = env.page.locator('.statusbar-item').filter({ hasText: SIGNED_OUT });
+    publishScreenshot(await screenshotOf(env.page, signInItem, 'session-ended-2-status-bar-item'), 'status-bar-session-ended');
   });
 
   it(`3. Lenses: Sign In opens HQ's page; completed, it is signed in again with ${READ_WRITE_TOOL_COUNT} tools, no reload, no Sign Out`, async function () {
@@ -215,7 +218,8 @@ describe('Sessions that end elsewhere (issue 8)', function () {
           { timeoutMs: 10_000, what: 'the three scope rows' },
         );
         assert.deepEqual(ticked, ['read:true', 'write:true', 'delete:false'], 'the granted scopes are ticked');
-        publishScreenshot(await screenshot(env.page, 'session-ended-7-scopes'), 'change-granted-scopes');
+        await screenshot(env.page, 'session-ended-7-scopes');
+        publishScreenshot(await screenshotOf(env.page, env.page.locator('.quick-input-widget'), 'session-ended-7-scope-picker'), 'change-granted-scopes');
         await rows
           .filter({ hasText: /^delete/ })
           .first()
@@ -267,7 +271,9 @@ describe('Sessions that end elsewhere (issue 8)', function () {
     assert.match(await welcome.innerText(), /Lenses HQ could not be reached\. Check your network and the address in the lenses\.url setting/);
     await welcome.getByRole('button', { name: 'Retry' }).waitFor({ state: 'visible', timeout: 10_000 });
     await welcome.getByRole('button', { name: 'Sign In' }).waitFor({ state: 'visible', timeout: 10_000 });
-    publishScreenshot(await screenshot(env.page, 'session-ended-9-view-error'), 'connected-applications-error');
+    await screenshot(env.page, 'session-ended-9-view-error');
+    const viewTitle = env.page.locator('.part.sidebar .composite.title');
+    publishScreenshot(await screenshotOf(env.page, [viewTitle, welcome], 'session-ended-9-view'), 'connected-applications-error');
     const item = await statusBarItem(env.page, /admin\s*·/, 5000);
     assert.equal(item.warning, false, 'still signed in: unreachable is not ended');
   });

@@ -13,6 +13,8 @@ export {
   waitForNotification,
   waitForNewPage,
   screenshot,
+  screenshotOf,
+  notificationTexts,
   type DialogOptions,
   type NewPageOptions,
 } from './workbenchUi';

@@ -179,6 +179,50 @@ export async function waitForNewPage(context: BrowserContext, options: NewPageOp
   return page;
 }
 
+/**
+ * Texts of every notification shown now or earlier in this window (toasts and the
+ * notification centre, which it opens and hides again).
+ */
+export async function notificationTexts(page: Page): Promise<string[]> {
+  await runCommand(page, 'Notifications: Show Notifications');
+  try {
+    await page.locator('.notifications-center').waitFor({ state: 'visible', timeout: 5000 });
+    return await page
+      .locator('.notifications-toasts .monaco-list-row, .notifications-center .monaco-list-row')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') || (row.textContent ?? '').trim()));
+  } finally {
+    await hideNotificationCentre(page);
+  }
+}
+
+/**
+ * Saves a PNG of just `subject` (a status bar item, a view, a dialog, a quick pick; several
+ * locators: the box around them all) with `margin` pixels of its surroundings, as
+ * .artifacts/e2e/<name>.png; returns the path. README pictures are cropped so their subject
+ * is readable in a table cell.
+ */
+export async function screenshotOf(page: Page, subject: Locator | Locator[], name: string, margin = 6): Promise<string> {
+  const file = path.join(artifactsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  const boxes = await Promise.all((Array.isArray(subject) ? subject : [subject]).map((part) => part.first().boundingBox()));
+  if (boxes.length === 0 || boxes.some((box) => !box)) throw new Error(`${name}: the subject of the screenshot is not visible`);
+  const visible = boxes.filter((box): box is NonNullable<typeof box> => box !== null);
+  const left = Math.min(...visible.map((box) => box.x));
+  const top = Math.min(...visible.map((box) => box.y));
+  const right = Math.max(...visible.map((box) => box.x + box.width));
+  const bottom = Math.max(...visible.map((box) => box.y + box.height));
+  const viewport = page.viewportSize() ?? { width: right + margin, height: bottom + margin };
+  const x = Math.max(0, Math.floor(left - margin));
+  const y = Math.max(0, Math.floor(top - margin));
+  const clip = {
+    x,
+    y,
+    width: Math.min(viewport.width - x, Math.ceil(right + margin) - x),
+    height: Math.min(viewport.height - y, Math.ceil(bottom + margin) - y),
+  };
+  await page.screenshot({ path: file, clip });
+  return file;
+}
+
 /** Saves a full-page PNG as .artifacts/e2e/<name>.png; returns the path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(artifactsDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);

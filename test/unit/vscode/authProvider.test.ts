@@ -105,6 +105,7 @@ describe('LensesAuthenticationProvider', () => {
       assert.equal(ui.messages.length, 1);
       assert.equal(ui.messages[0].severity, 'info');
       assert.match(ui.messages[0].message.text, /with read access\. Not granted: write, delete/);
+      assert.deepEqual(ui.messages[0].message.actions, ['changeScopes']);
     });
 
     it('says nothing about scopes when all were granted', async () => {

@@ -68,8 +68,15 @@ describe('user messages', () => {
 
   it('CL-09 names granted and missing scopes', () => {
     assert.equal(describeScopeShortfall(['read', 'write'], ['read', 'write']), undefined);
-    assert.match(describeScopeShortfall(['read', 'write', 'delete'], ['read', 'write']) ?? '', /with read, write access\. Not granted: delete/);
-    assert.match(describeScopeShortfall(['read'], []) ?? '', /with none access\. Not granted: read/);
+    assert.match(describeScopeShortfall(['read', 'write', 'delete'], ['read', 'write'])?.text ?? '', /with read, write access\. Not granted: delete/);
+    assert.match(describeScopeShortfall(['read'], [])?.text ?? '', /with none access\. Not granted: read/);
+  });
+
+  it('CL-09 after partial consent gives the one advice the status-bar menu and README give: Change Granted Scopes…', () => {
+    const note = describeScopeShortfall(['read', 'write', 'delete'], ['read']);
+    assert.deepEqual(note?.actions, ['changeScopes']);
+    assert.match(note?.text ?? '', /use Change Granted Scopes…$/);
+    assert.doesNotMatch(note?.text ?? '', /sign out/i);
   });
 
   it('turns HQ errors into a sentence, 401 into "sign in again"', () => {
