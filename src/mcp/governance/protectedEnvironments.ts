@@ -1,3 +1,5 @@
+import { ENVIRONMENT, readAnswer } from '../../lenses/contract';
+
 /** The environment tiers Lenses HQ knows. */
 export const ENVIRONMENT_TIERS = ['development', 'staging', 'production'] as const;
 
@@ -108,7 +110,8 @@ export class EnvironmentTierCache {
   }
 }
 
+/** The `tier` of HQ's `hq_Environment`, read through the contract; undefined when the answer is in no published shape. */
 function tierField(answer: unknown): string | undefined {
-  if (typeof answer !== 'object' || answer === null || !('tier' in answer)) return undefined;
-  return typeof answer.tier === 'string' ? answer.tier : undefined;
+  const read = readAnswer(ENVIRONMENT, answer);
+  return read.known ? read.value.tier : undefined;
 }

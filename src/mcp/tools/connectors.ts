@@ -1,18 +1,24 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { field, listOf } from './lensesAnswers';
+import { CONNECTOR_LIST, type ConnectorListItem } from '../../lenses/contract';
+import { known } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, queryList, segment, type LensesTool } from './types';
 
 const PAGING =
   'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "s3-*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
+/** A connector as Lenses lists it, with how many of its tasks are FAILED (so a model need not count). */
+function connectorRow(connector: ConnectorListItem): ConnectorListItem & { failedTasks: number } {
+  return { ...connector, failedTasks: (connector.tasks ?? []).filter((task) => task.state === 'FAILED').length };
+}
+
 /** Kafka Connect connectors, through the environment proxy. */
 export const connectorTools: LensesTool[] = [
   defineTool({
     name: 'list_kafka_connectors',
     title: 'List Kafka connectors',
-    description: `Lists Kafka Connect connectors with their status, cluster and tasks, optionally filtered by cluster or class; filter matches the connector name. ${PAGING}`,
+    description: `Lists Kafka Connect connectors with their state, cluster, tasks and failedTasks (how many tasks are FAILED), optionally filtered by cluster or class; filter matches the connector name. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
@@ -27,10 +33,13 @@ export const connectorTools: LensesTool[] = [
       const answer = await lenses.get(lenses.environmentPath(environment, path`/api/kafka-connect/connectors`), {
         query: { cluster: cluster ?? undefined, className: class_name ?? undefined },
       });
-      return listAnswer(listOf(answer, 'connectors'), navigation, maxOutputChars, {
+      // Published: {data: [{name, lrn, cluster, state, tasks: [{id, state}], className, type, …}]}.
+      const { data } = known(CONNECTOR_LIST, answer);
+      return listAnswer(data, navigation, maxOutputChars, {
         noun: 'connectors',
-        nameOf: (connector) => field(connector, 'name', 'string') ?? '',
-        envelope: (connectors) => ({ ...(answer as object), connectors }),
+        nameOf: (connector) => connector.name,
+        row: connectorRow,
+        envelope: (rows) => ({ ...(answer as object), data: rows }),
         depth: 2,
         detail: "get_kafka_connector_target_definition has one connector's definition.",
       });
