@@ -110,8 +110,14 @@ export class EnvironmentTierCache {
   }
 }
 
-/** The `tier` of HQ's `hq_Environment`, read through the contract; undefined when the answer is in no published shape. */
+/**
+ * The `tier` of HQ's `hq_Environment`, read through the contract. An answer in no published
+ * shape that still has a string `tier` is believed: a protected tier must not slip through
+ * because another key changed.
+ */
 function tierField(answer: unknown): string | undefined {
   const read = readAnswer(ENVIRONMENT, answer);
-  return read.known ? read.value.tier : undefined;
+  if (read.known) return read.value.tier;
+  const tier = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>).tier : undefined;
+  return typeof tier === 'string' ? tier : undefined;
 }
