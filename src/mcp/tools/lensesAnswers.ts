@@ -80,7 +80,7 @@ export class UnrecognisedLensesAnswer extends Error {
 export function known<T>(endpoint: Endpoint<T>, answer: unknown): T {
   const read = readAnswer(endpoint, answer);
   if (read.known) return read.value;
-  throw new UnrecognisedLensesAnswer(endpoint as Endpoint<unknown>, answer);
+  throw new UnrecognisedLensesAnswer(endpoint, answer);
 }
 
 function largestListKey(value: unknown): string | undefined {
