@@ -27,11 +27,14 @@ export interface Endpoint<T> {
 /** An answer read through the contract: the version whose shape it matched, or not recognised. */
 export type ReadAnswer<T> = { known: true; version: LensesVersion; value: T } | { known: false; answer: unknown };
 
-/** Reads `answer` as the newest version whose published shape it matches. */
+/**
+ * Reads `answer` as the newest version whose published shape it matches. The value is HQ's
+ * answer itself, not zod's copy: the schemas only check (no defaults or transforms), and the
+ * tools show HQ's answer with its keys in HQ's order.
+ */
 export function readAnswer<T>(endpoint: Endpoint<T>, answer: unknown): ReadAnswer<T> {
   for (const version of [...LENSES_VERSIONS].reverse()) {
-    const parsed = endpoint.answers[version].safeParse(answer);
-    if (parsed.success) return { known: true, version, value: parsed.data };
+    if (endpoint.answers[version].safeParse(answer).success) return { known: true, version, value: answer as T };
   }
   return { known: false, answer };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { CONNECTOR_LIST, type ConnectorListItem } from '../../lenses/contract';
+import { CONNECTOR_LIST } from '../../lenses/contract';
 import { known } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, queryList, segment, type LensesTool } from './types';
@@ -8,17 +8,12 @@ import { ANNOTATIONS, environmentArgument, defineTool, queryList, segment, type 
 const PAGING =
   'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "s3-*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
-/** A connector as Lenses lists it, with how many of its tasks are FAILED (so a model need not count). */
-function connectorRow(connector: ConnectorListItem): ConnectorListItem & { failedTasks: number } {
-  return { ...connector, failedTasks: (connector.tasks ?? []).filter((task) => task.state === 'FAILED').length };
-}
-
 /** Kafka Connect connectors, through the environment proxy. */
 export const connectorTools: LensesTool[] = [
   defineTool({
     name: 'list_kafka_connectors',
     title: 'List Kafka connectors',
-    description: `Lists Kafka Connect connectors with their state, cluster, tasks and failedTasks (how many tasks are FAILED), optionally filtered by cluster or class; filter matches the connector name. ${PAGING}`,
+    description: `Lists Kafka Connect connectors with their state (RUNNING, PAUSED, FAILED, …), cluster, class and tasks (each with its state), optionally filtered by cluster or class; filter matches the connector name. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
@@ -38,7 +33,6 @@ export const connectorTools: LensesTool[] = [
       return listAnswer(data, navigation, maxOutputChars, {
         noun: 'connectors',
         nameOf: (connector) => connector.name,
-        row: connectorRow,
         envelope: (rows) => ({ ...(answer as object), data: rows }),
         depth: 2,
         detail: "get_kafka_connector_target_definition has one connector's definition.",
