@@ -1,5 +1,6 @@
 import type { HttpError } from '../http';
-import { agentBadRequest, hqError, oauthError } from './contract/problems';
+import { z } from 'zod';
+import { agentBadRequest, hqError, hqInvalidField, oauthError } from './contract/problems';
 
 /**
  * Errors the Lenses HQ client raises. HQ answers failures as `hq_Error` (`type`, `title`,
@@ -124,10 +125,11 @@ export function problemFromResponse(status: number, statusText: string, bodyText
     body = undefined;
   }
   const requestId = stringField((body as Record<string, unknown> | undefined)?.request_id) ?? stringField((body as Record<string, unknown> | undefined)?.requestId);
-  const hq = hqError.safeParse(body);
+  // Read leniently here (an odd invalid field must not hide the title); the contract test holds the emulator to the strict schema.
+  const hq = hqError.extend({ invalid_fields: z.array(z.unknown()).optional() }).safeParse(body);
   if (hq.success && hq.data.title.length > 0) {
     const detail = stringField(hq.data.detail) ?? stringField(hq.data.error_description);
-    const fields = (hq.data.invalid_fields ?? []).map((f) => ({ field: f.name, message: f.title ?? f.error ?? 'invalid' }));
+    const fields = (hq.data.invalid_fields ?? []).flatMap(invalidFieldOf);
     return new LensesApiError(status, truncate(clean(hq.data.title)), detail && truncate(clean(detail)), requestId, fields.map(cleanField(clean)), hq.data.type);
   }
   const agent = agentBadRequest.safeParse(body);
@@ -140,6 +142,14 @@ export function problemFromResponse(status: number, statusText: string, bodyText
   // No published shape: HQ's words as they came, bounded (as the official server shows them).
   const raw = bodyText.trim();
   return new LensesApiError(status, statusText || 'Error', raw ? bounded(clean(raw), MAX_RAW_BODY) : undefined, requestId, [], undefined);
+}
+
+/** A published `hq_InvalidField` `{name, error, title}`; also the `{field, message}` other problem servers send. */
+function invalidFieldOf(entry: unknown): InvalidField[] {
+  const published = hqInvalidField.safeParse(entry);
+  if (published.success) return [{ field: published.data.name, message: published.data.title ?? published.data.error ?? 'invalid' }];
+  const other = z.looseObject({ field: z.string(), message: z.string().optional() }).safeParse(entry);
+  return other.success ? [{ field: other.data.field, message: other.data.message ?? 'invalid' }] : [];
 }
 
 function cleanField(clean: (text: string) => string): (field: InvalidField) => InvalidField {
