@@ -132,13 +132,13 @@ export function problemFromResponse(status: number, statusText: string, bodyText
     const fields = (hq.data.invalid_fields ?? []).flatMap(invalidFieldOf);
     return new LensesApiError(status, truncate(clean(hq.data.title)), detail && truncate(clean(detail)), requestId, fields.map(cleanField(clean)), hq.data.type);
   }
+  const oauth = oauthError.safeParse(body);
+  if (oauth.success) return new LensesApiError(status, statusText || 'Error', truncate(clean(oauth.data.error_description)), requestId, [], oauth.data.error);
   const agent = agentBadRequest.safeParse(body);
   if (agent.success) {
     const fields = (agent.data.fields ?? []).map((f) => ({ field: f.field, message: f.error, line: f.lineNumber, column: f.columnNumber }));
     return new LensesApiError(status, statusText || 'Error', truncate(clean(agent.data.error)), requestId, fields.map(cleanField(clean)), agent.data.errorType);
   }
-  const oauth = oauthError.safeParse(body);
-  if (oauth.success) return new LensesApiError(status, statusText || 'Error', truncate(clean(oauth.data.error_description)), requestId, [], oauth.data.error);
   // No published shape: HQ's words as they came, bounded (as the official server shows them).
   const raw = bodyText.trim();
   return new LensesApiError(status, statusText || 'Error', raw ? bounded(clean(raw), MAX_RAW_BODY) : undefined, requestId, [], undefined);

@@ -44,25 +44,37 @@ function describe(value: unknown): string {
 /**
  * An answer in no shape a known Lenses version publishes, passed through as the official
  * server does (degrade, never break): HQ's JSON within the budget, whole items where it holds
- * a list, then one line saying the shape was not recognised. No structuredContent: only known
- * shapes are typed. The log names the endpoint and the top-level keys.
+ * a list, then one line saying the shape was not recognised. The log names the endpoint and
+ * the top-level keys. structuredContent only where the tool declares an outputSchema (`paged`),
+ * which MCP requires every result to carry: the page of the items shown, as they came, and the note.
  */
-export function unrecognisedAnswer(endpoint: Endpoint<unknown>, answer: unknown, lenses: Pick<LensesClient, 'noteUnrecognisedAnswer'>, budget: number): ToolAnswer {
+export function unrecognisedAnswer(
+  endpoint: Endpoint<unknown>,
+  answer: unknown,
+  lenses: Pick<LensesClient, 'noteUnrecognisedAnswer'>,
+  budget: number,
+  paged = false,
+): ToolAnswer {
   const keys = topLevelKeys(answer);
   lenses.noteUnrecognisedAnswer(endpoint.request, keys);
   const note = `Lenses answered ${endpoint.request} in a shape this server does not recognise (${keys}); shown as it came, without filter, offset or limit.`;
-  const whole = pretty(answer);
-  if (whole.length + note.length + 2 <= budget) return new ToolAnswer(`${whole}\n\n${note}`);
   const listKey = Array.isArray(answer) ? undefined : largestListKey(answer);
-  const list = Array.isArray(answer) ? answer : listKey !== undefined ? ((answer as Record<string, unknown>)[listKey] as unknown[]) : undefined;
-  if (list) {
-    const rebuild = (items: unknown[]) => (listKey === undefined ? items : { ...(answer as object), [listKey]: items });
-    for (let count = countThatFits(list, budget - note.length - 200, listKey === undefined ? 1 : 2, rebuild); count > 0; count--) {
-      const text = `${pretty(rebuild(list.slice(0, count)))}\n\n${note} Showing the first ${count} of ${list.length} items.`;
-      if (text.length <= budget) return new ToolAnswer(text);
-    }
+  const list = Array.isArray(answer) ? answer : listKey !== undefined ? ((answer as Record<string, unknown>)[listKey] as unknown[]) : [];
+  const page = (shown: readonly unknown[], text: string) =>
+    new ToolAnswer(text, paged ? { total: list.length, offset: 0, items: shown.map(asObject), next_offset: null, note } : undefined);
+  const whole = pretty(answer);
+  if (whole.length + note.length + 2 <= budget) return page(list, `${whole}\n\n${note}`);
+  const rebuild = (items: unknown[]) => (listKey === undefined ? items : { ...(answer as object), [listKey]: items });
+  for (let count = countThatFits(list, budget - note.length - 200, listKey === undefined ? 1 : 2, rebuild); count > 0; count--) {
+    const text = `${pretty(rebuild(list.slice(0, count)))}\n\n${note} Showing the first ${count} of ${list.length} items.`;
+    if (text.length <= budget) return page(list.slice(0, count), text);
   }
-  return new ToolAnswer(`${note} It is ${whole.length.toLocaleString('en-US')} characters, over the answer budget, with no list to shorten by whole items.`);
+  return page([], `${note} It is ${whole.length.toLocaleString('en-US')} characters, over the answer budget, with no list to shorten by whole items.`);
+}
+
+/** A page item must be an object: anything else is wrapped as `{value}`. */
+function asObject(item: unknown): Record<string, unknown> {
+  return typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : { value: item };
 }
 
 /** Thrown by {@link known} for an answer in no published shape; `defineTool` answers it with {@link unrecognisedAnswer}. */

@@ -85,7 +85,8 @@ export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): 
         return answer === null || answer === undefined ? doneAnswer() : answer;
       } catch (error) {
         // Degrade, never break: an answer in no published shape is passed through (reads only; writes return HQ's answer as it is).
-        if (error instanceof UnrecognisedLensesAnswer) return unrecognisedAnswer(error.endpoint, error.answer, context.lenses, context.maxOutputChars);
+        if (error instanceof UnrecognisedLensesAnswer)
+          return unrecognisedAnswer(error.endpoint, error.answer, context.lenses, context.maxOutputChars, spec.output !== undefined);
         throw error;
       }
     },

@@ -161,3 +161,52 @@ export const AGENT_BAD_REQUEST = {
   errorType: 'SqlValidation',
   fields: [{ field: 'sql', error: "Unknown topic 'ordrs'", lineNumber: 1, columnNumber: 35 }],
 };
+
+/** https://docs.lenses.io/latest/api-reference/reference/agentproxy (6.2) — `agent_Results`. */
+export const DATASETS = {
+  datasets: {
+    values: [
+      {
+        name: 'orders',
+        sourceType: 'Kafka',
+        connectionName: 'kafka',
+        recordsPerSecond: 3,
+        keyType: 'STRING',
+        valueType: 'AVRO',
+        replication: 3,
+        consumers: 2,
+        partitions: 6,
+        isSystemEntity: false,
+        isMarkedForDeletion: false,
+        records: 1200,
+        highlights: [],
+      },
+    ],
+    pagesAmount: 1,
+    totalCount: 1,
+  },
+  sourceTypes: ['Kafka'],
+};
+
+/** https://docs.lenses.io/latest/api-reference/reference/approvals — `agent_Page_Request`. */
+export const APPROVALS = {
+  values: [
+    {
+      id: '6f1d2b7e-1b0a-4c1e-9a57-2b4b8c0f3a11',
+      entityName: 'shipments',
+      type: 'Create',
+      entityType: 'KafkaTopic',
+      settings: { replication: 3, partitions: 6, topicConfig: {}, capacity: { recordsSize: 1024, dataProducedPerDay: 10, consumers: 2 } },
+      metadata: { reason: 'new service', tags: [] },
+      createdAt: '2026-11-01T10:00:00Z',
+      createdBy: 'admin',
+      approvalStatus: 'Pending',
+      defaultTopicConfig: {},
+    },
+  ],
+  pagesAmount: 1,
+  totalCount: 1,
+};
+
+/** lenses-go pkg/api/client.go `Topic` (no 6.x reference page for topics). */
+export const TOPICS = [{ topicName: 'orders', keyType: 'STRING', valueType: 'AVRO', partitions: 6, replication: 3, tags: [{ name: 'sales' }], config: [] }];
