@@ -21,7 +21,7 @@ for (const version of LENSES_VERSIONS) {
       await client?.close();
       await env?.close();
     });
-    const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args }));
+    const call = async (name: string, args: Record<string, unknown>) => await client.callTool({ name, arguments: args });
 
     it(`HQ-01 every list tool answers with only the official arguments, in the published fields (Lenses ${version})`, async () => {
       const environments = resultJson(await call('list_environments', {})) as Array<{ name: string }>;
