@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { parseDemoArguments } from '../../scripts/demo';
 import { parseArguments } from './main';
 
 const ROOT = join(__dirname, '..', '..');
@@ -73,5 +74,11 @@ describe('HQ emulator: the npm run hq process', () => {
     });
     assert.equal(run.code, 0, run.stderr);
     assert.match(said, /answers as Lenses 6\.2 publishes them/);
+  });
+
+  it('npm run demo takes the same --lenses-version flag and refuses an unknown version', () => {
+    assert.equal(parseDemoArguments(['--lenses-version', '6.2']).lensesVersion, '6.2');
+    assert.equal(parseDemoArguments([]).lensesVersion, undefined);
+    assert.throws(() => parseDemoArguments(['--lenses-version', '7.0']), /--lenses-version must be one of 6\.2, 6\.3/);
   });
 });
