@@ -44,7 +44,9 @@ export async function listAuthorizations(hqUrl: string, token: string, options: 
   return items.flatMap((item) => {
     const parsed = authorization63.safeParse(item);
     if (parsed.success) return [authorizationOf(parsed.data)];
-    const older = authorization62.partial({ app_name: true, app_display_name: true, app_client_id: true, app_provenance: true, scope: true, grant_issued_at: true }).safeParse(item);
+    const older = authorization62
+      .partial({ app_name: true, app_display_name: true, app_client_id: true, app_provenance: true, scope: true, grant_issued_at: true })
+      .safeParse(item);
     return older.success ? [authorizationOf(older.data)] : [];
   });
 }

@@ -124,13 +124,21 @@ export function problemFromResponse(status: number, statusText: string, bodyText
   } catch {
     body = undefined;
   }
-  const requestId = stringField((body as Record<string, unknown> | undefined)?.request_id) ?? stringField((body as Record<string, unknown> | undefined)?.requestId);
+  const requestId =
+    stringField((body as Record<string, unknown> | undefined)?.request_id) ?? stringField((body as Record<string, unknown> | undefined)?.requestId);
   // Read leniently here (an odd invalid field must not hide the title); the contract test holds the emulator to the strict schema.
   const hq = hqError.extend({ invalid_fields: z.array(z.unknown()).optional() }).safeParse(body);
   if (hq.success && hq.data.title.length > 0) {
     const detail = stringField(hq.data.detail) ?? stringField(hq.data.error_description);
     const fields = (hq.data.invalid_fields ?? []).flatMap(invalidFieldOf);
-    return new LensesApiError(status, truncate(clean(hq.data.title)), detail && truncate(clean(detail)), requestId, fields.map(cleanField(clean)), hq.data.type);
+    return new LensesApiError(
+      status,
+      truncate(clean(hq.data.title)),
+      detail && truncate(clean(detail)),
+      requestId,
+      fields.map(cleanField(clean)),
+      hq.data.type,
+    );
   }
   const oauth = oauthError.safeParse(body);
   if (oauth.success) return new LensesApiError(status, statusText || 'Error', truncate(clean(oauth.data.error_description)), requestId, [], oauth.data.error);

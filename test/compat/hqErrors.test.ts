@@ -43,7 +43,7 @@ describe('compatibility with the official server: HQ errors and empty answers (t
 
   const listTopics = async (status: number, body: unknown, type?: string): Promise<CallToolResult> => {
     answer = { status, body: typeof body === 'string' ? body : JSON.stringify(body), type };
-    return (await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } }));
+    return await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
   };
 
   it('official test_401_raises_authentication_required_error: an HQ 401 is a tool error, not an answer', async () => {
@@ -113,16 +113,16 @@ describe('compatibility with the official server: HQ errors and empty answers (t
 
   it("official test_200_returns_parsed_json: a 200 answer is HQ's JSON", async () => {
     answer = { status: 200, body: JSON.stringify({ name: 'dev', display_name: 'Dev', tier: 'development' }) };
-    const result = (await client.callTool({ name: 'get_environment', arguments: { name: 'dev' } }));
+    const result = await client.callTool({ name: 'get_environment', arguments: { name: 'dev' } });
     assert.deepEqual(JSON.parse(resultText(result)), { name: 'dev', display_name: 'Dev', tier: 'development' });
   });
 
   it('official test_204_returns_success_marker: an HQ 204 is {"success": true, "message": "Operation completed successfully"}, as text and structuredContent', async () => {
     answer = { status: 204, body: '' };
-    const result = (await client.callTool({
+    const result = await client.callTool({
       name: 'delete_kafka_connector',
       arguments: { environment: 'dev', cluster: 'connect-main', connector: 'orders-s3-sink' },
-    }));
+    });
     assert.equal(result.isError, undefined, resultText(result));
     assert.deepEqual(JSON.parse(resultText(result)), { success: true, message: 'Operation completed successfully' });
     assert.deepEqual(result.structuredContent, { success: true, message: 'Operation completed successfully' });
@@ -135,10 +135,10 @@ describe('compatibility with the official server: a 204 from the HQ emulator', f
     const env = await startOAuthMcp();
     const client = await connectClient(env.mcp.url, await env.token(['read', 'delete']));
     try {
-      const result = (await client.callTool({
+      const result = await client.callTool({
         name: 'delete_consumer_group',
         arguments: { environment: 'dev', group_id: 'orders-archiver' },
-      }));
+      });
       assert.deepEqual(result.structuredContent, { success: true, message: 'Operation completed successfully' });
       assert.deepEqual(JSON.parse(resultText(result)), result.structuredContent);
     } finally {

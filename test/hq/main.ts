@@ -9,7 +9,8 @@ import { USERS } from './oauth/users';
 import { CommandLineFlags } from '../support/commandLineFlags';
 import { MAX_SCALE, SCALED_ENVIRONMENT } from './api/scale';
 
-const USAGE = 'usage: npm run hq -- [--port 9991] [--host 127.0.0.1] [--token-ttl SECONDS] [--api-key KEY] [--data FILE] [--scale N] [--lenses-version 6.2|6.3] [--no-dcr] [--verbose]';
+const USAGE =
+  'usage: npm run hq -- [--port 9991] [--host 127.0.0.1] [--token-ttl SECONDS] [--api-key KEY] [--data FILE] [--scale N] [--lenses-version 6.2|6.3] [--no-dcr] [--verbose]';
 
 interface CliOptions extends HqOptions {
   verbose: boolean;

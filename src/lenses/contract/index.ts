@@ -4,7 +4,16 @@
  * tools, the connected-applications client, the environment-tier lookup and the HQ
  * emulator all read (or serve) HQ's answers through it.
  */
-export { LENSES_VERSIONS, NEWEST_LENSES_VERSION, isLensesVersion, readAnswer, topLevelKeys, type Endpoint, type LensesVersion, type ReadAnswer } from './versions';
+export {
+  LENSES_VERSIONS,
+  NEWEST_LENSES_VERSION,
+  isLensesVersion,
+  readAnswer,
+  topLevelKeys,
+  type Endpoint,
+  type LensesVersion,
+  type ReadAnswer,
+} from './versions';
 export { ENVIRONMENT, ENVIRONMENT_LIST, environment, type Environment } from './environments';
 export { CONNECTED_APPS, appProvenance, authorization62, authorization63, type PublishedAuthorization } from './connectedApps';
 export {

@@ -123,7 +123,10 @@ describe('Lenses API emulator: access control and errors', () => {
   });
 
   it('answers 400 with invalid_fields for a bad body, 415 for a non-JSON one', async () => {
-    const problem = assertAgentError(await hq.agent('POST', '/api/topics', { token: 'rw', body: { topicName: 'bad name!', partitions: 0, replication: 9 } }), 400);
+    const problem = assertAgentError(
+      await hq.agent('POST', '/api/topics', { token: 'rw', body: { topicName: 'bad name!', partitions: 0, replication: 9 } }),
+      400,
+    );
     assert.deepEqual(problem.fields?.map((f) => f.field).sort(), ['partitions', 'replication', 'topicName']);
     const environment = assertProblem(await hq.request('POST', '/api/v1/environments', { token: 'rw', body: { name: 'Bad Name', tier: 'gold' } }), 400);
     assert.deepEqual(environment.invalid_fields?.map((f) => f.name).sort(), ['name', 'tier']);

@@ -20,8 +20,7 @@ describe('Lenses API emulator: Kafka Connect', () => {
   beforeEach(async () => (hq = await startTestApi()));
   afterEach(() => hq.close());
 
-  const connectors = async (query = '') =>
-    body<{ data: Connector[] }>(await hq.agent('GET', `/api/kafka-connect/connectors${query}`, { token: 'r' })).data;
+  const connectors = async (query = '') => body<{ data: Connector[] }>(await hq.agent('GET', `/api/kafka-connect/connectors${query}`, { token: 'r' })).data;
   const connector = async (name: string) => (await connectors()).find((candidate) => candidate.name === name);
 
   it('lists connectors with tasks, filtered by cluster and class', async () => {

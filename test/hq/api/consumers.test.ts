@@ -27,7 +27,7 @@ describe('Lenses API emulator: consumer groups', () => {
       archiver.offsets.reduce((sum, row) => sum + row.lag, 0),
       18,
     );
-    assert.ok(archiver.maxLag >= archiver.minLag && archiver.maxLag > 0, 'lenses-go\'s minLag/maxLag');
+    assert.ok(archiver.maxLag >= archiver.minLag && archiver.maxLag > 0, "lenses-go's minLag/maxLag");
     assert.ok(!('totalLag' in archiver), 'no unpublished totalLag');
     assert.equal(archiver.offsets.length, 3);
     const billing = await group('billing-service');

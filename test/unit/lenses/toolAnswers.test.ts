@@ -28,7 +28,7 @@ describe('tools read the published answers; unknown shapes pass through', () => 
   });
   afterEach(() => close());
 
-  const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args }));
+  const call = async (name: string, args: Record<string, unknown>) => await client.callTool({ name, arguments: args });
   const text = (result: CallToolResult) => result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
   const items = (result: CallToolResult) => (result.structuredContent as { items: Array<Record<string, unknown>> }).items;
 

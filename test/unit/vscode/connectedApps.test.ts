@@ -114,10 +114,7 @@ describe('connected applications (tree nodes)', () => {
   });
 
   it('icons and tooltips follow the registration method', () => {
-    const preRegistered = applicationNode(
-      { id: 'a', clientId: 'ci', name: 'CI bot', provenance: 'api', issuedAt: '1764237600', scopes: [] },
-      undefined,
-    );
+    const preRegistered = applicationNode({ id: 'a', clientId: 'ci', name: 'CI bot', provenance: 'api', issuedAt: '1764237600', scopes: [] }, undefined);
     assert.equal(preRegistered.icon, 'verified');
     assert.match(preRegistered.tooltip, /Client ID: `ci`/);
     assert.match(preRegistered.tooltip, /Registration: Pre-registered/);
