@@ -25,22 +25,6 @@ export function arrayOf(value: unknown, key: string): unknown[] {
   return Array.isArray(found) ? found : [];
 }
 
-/** The answer itself when it is a list, or its `key` list (`{connectors: [...]}`). */
-export function listOf(answer: unknown, key?: string): unknown[] {
-  const list = key === undefined ? answer : typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>)[key] : undefined;
-  if (Array.isArray(list)) return list;
-  throw new UnexpectedLensesAnswerError(
-    `Lenses answered with ${describe(answer)} where ${key === undefined ? 'a list' : `an object with a "${key}" list`} was expected`,
-  );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return `an object (keys: ${Object.keys(value).slice(0, 5).join(', ') || 'none'})`;
-  return `a ${typeof value}`;
-}
-
 /**
  * An answer in no shape a known Lenses version publishes, passed through as the official
  * server does (degrade, never break): HQ's JSON within the budget, whole items where it holds
