@@ -14,6 +14,7 @@ import { e2eToolPaths, ensureE2eTools, makeWorkspace, projectVsix, repoRoot, sta
 import { startHq, type RunningHq } from '../test/hq/testing';
 import { USERS } from '../test/hq/oauth/users';
 import { MAX_SCALE } from '../test/hq/api/scale';
+import { isLensesVersion, LENSES_VERSIONS, type LensesVersion } from '../src/lenses/contract';
 import { CommandLineFlags } from '../test/support/commandLineFlags';
 
 const USAGE = `usage: npm run demo -- [flags]
@@ -22,6 +23,7 @@ const USAGE = `usage: npm run demo -- [flags]
   --hq-port PORT   the Lenses HQ emulator's port (default 9991; 0 = any free port)
   --host HOST      the address the emulator listens on (default 127.0.0.1)
   --scale N        also seed a "prod" environment of N topics (as \`npm run hq -- --scale N\`)
+  --lenses-version 6.2|6.3  answer as that Lenses version publishes its API (default the newest)
   --no-package     reuse the VSIX from the last \`npm run package\` instead of building it
   --vsix FILE      install this VSIX (implies --no-package)
   --verbose        show the emulator's log
@@ -36,6 +38,8 @@ export interface DemoOptions {
   vsix?: string;
   /** Passed to the emulator: a `prod` environment of this many topics. */
   scale?: number;
+  /** Passed to the emulator: which Lenses version's published answers it serves. */
+  lensesVersion?: LensesVersion;
   verbose: boolean;
   help: boolean;
 }
@@ -65,6 +69,12 @@ export function parseDemoArguments(args: readonly string[]): DemoOptions {
       case '--scale':
         options.scale = flags.wholeNumber(1, MAX_SCALE);
         break;
+      case '--lenses-version': {
+        const version = flags.nonEmpty();
+        if (!isLensesVersion(version)) throw new Error(`--lenses-version must be one of ${LENSES_VERSIONS.join(', ')} (got "${version}")`);
+        options.lensesVersion = version;
+        break;
+      }
       case '--verbose':
         options.verbose = true;
         break;
@@ -253,7 +263,13 @@ async function run(options: DemoOptions): Promise<number> {
   step(3, `Starting the Lenses HQ emulator on ${options.host}:${options.hqPort}…`);
   let hq: RunningHq;
   try {
-    hq = await startHq({ port: options.hqPort, host: options.host, scale: options.scale, logger: demoLogger(options.verbose) });
+    hq = await startHq({
+      port: options.hqPort,
+      host: options.host,
+      scale: options.scale,
+      lensesVersion: options.lensesVersion,
+      logger: demoLogger(options.verbose),
+    });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new DemoStop(`Port ${options.hqPort} on ${options.host} is busy (the emulator's port): stop what uses it or pass --hq-port.`, 2);

@@ -74,6 +74,14 @@ export class LensesClient {
     return path`/api/v1/environments/${environment}/proxy` + agentPath;
   }
 
+  /**
+   * Logs an answer that matched no published shape (the tools then pass it through): the
+   * endpoint and the answer's top-level keys, never its values.
+   */
+  noteUnrecognisedAnswer(request: string, keys: string): void {
+    this.logger.warn(`Lenses answered ${request} with a shape no known Lenses version publishes (${keys}); passing it through as it came`);
+  }
+
   /** The credential the next call will send (for the SQL WebSocket handshake). */
   currentToken(): Promise<string> {
     return Promise.resolve(this.token());
@@ -106,6 +114,7 @@ export class LensesClient {
       body = JSON.stringify(options.body);
     }
     const started = Date.now();
+    const token = await this.token();
     let response: OutboundResponse;
     try {
       response = await outboundRequest(
@@ -116,7 +125,7 @@ export class LensesClient {
           timeoutMs: this.timeoutMs,
           signal: options.signal,
           allowInsecureHttp: this.allowInsecureHttp,
-          bearer: { token: await this.token(), origins: this.bearerOrigins },
+          bearer: { token, origins: this.bearerOrigins },
           maxResponseBytes: this.maxResponseBytes,
         },
       );
@@ -129,7 +138,7 @@ export class LensesClient {
     }
     const { text } = response;
     this.logger.debug(`HQ ${method} ${route} → ${response.status} in ${Date.now() - started} ms`);
-    if (!response.ok) throw problemFromResponse(response.status, response.statusText, text);
+    if (!response.ok) throw problemFromResponse(response.status, response.statusText, text, token);
     if (text.length === 0) return null;
     const contentType = response.headers.get('content-type') ?? '';
     if (contentType.includes('json')) {

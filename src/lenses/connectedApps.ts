@@ -1,20 +1,23 @@
 import { HttpError, request, sameOriginAs, type BearerOrigins, type OutboundResponse } from '../http';
 import { pathSegment } from './paths';
 import { connectionErrorOf, LensesConnectionError, problemFromResponse } from './errors';
+import { authorization62, authorization63, CONNECTED_APPS, readAnswer, type PublishedAuthorization } from './contract';
 
 /**
- * One application holding an OAuth grant on the signed-in user's Lenses account, as
- * `GET /api/v0/users/me/oauth2/authorizations` lists it. Only `authorization_id` and
- * `authorization_issued_at` are documented; the rest may be absent.
+ * One application holding an OAuth grant on the signed-in user's Lenses account, read from
+ * either published shape (contract/connectedApps.ts): 6.2's `grant_*` + `app_*` + `scope`,
+ * or 6.3's `authorization_*` beside the deprecated `grant_*`.
  */
 export interface Authorization {
-  authorization_id: string;
-  authorization_issued_at?: string;
-  client_id?: string;
-  client_name?: string;
-  scopes?: string[];
-  /** `dcr` (Dynamic Client Registration) or `api` (pre-registered). */
-  registration_method?: string;
+  /** The id to revoke with: 6.3's `authorization_id`, else 6.2's `grant_id`. */
+  id: string;
+  issuedAt?: string;
+  /** `app_display_name`, else `app_name`. */
+  name?: string;
+  clientId?: string;
+  /** `app_provenance`: `dcr` (Dynamic Client Registration) or `api` (pre-registered). */
+  provenance?: string;
+  scopes: string[];
 }
 
 export interface ConnectedAppsOptions {
@@ -34,14 +37,21 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** Lists the applications holding a grant on the user's account. Throws `LensesApiError` / `LensesConnectionError`. */
 export async function listAuthorizations(hqUrl: string, token: string, options: ConnectedAppsOptions = {}): Promise<Authorization[]> {
   const body = await call('GET', hqUrl, AUTHORIZATIONS_PATH, token, options);
-  const items = isRecord(body) && Array.isArray(body.items) ? body.items : Array.isArray(body) ? body : [];
+  const read = readAnswer(CONNECTED_APPS, body);
+  if (read.known) return read.value.items.map(authorizationOf);
+  // No published shape as a whole: keep every item that one version's item shape reads.
+  const items = isRecord(body) && Array.isArray(body.items) ? body.items : [];
   return items.flatMap((item) => {
-    const authorization = authorizationOf(item);
-    return authorization ? [authorization] : [];
+    const parsed = authorization63.safeParse(item);
+    if (parsed.success) return [authorizationOf(parsed.data)];
+    const older = authorization62
+      .partial({ app_name: true, app_display_name: true, app_client_id: true, app_provenance: true, scope: true, grant_issued_at: true })
+      .safeParse(item);
+    return older.success ? [authorizationOf(older.data)] : [];
   });
 }
 
-/** Revokes one grant: its access and refresh tokens stop working at once. */
+/** Revokes one grant (`Authorization.id`, the id its version gives): its access and refresh tokens stop working at once. */
 export async function revokeAuthorization(hqUrl: string, token: string, authorizationId: string, options: ConnectedAppsOptions = {}): Promise<void> {
   await call('DELETE', hqUrl, `${AUTHORIZATIONS_PATH}/${pathSegment(authorizationId)}`, token, options);
 }
@@ -66,7 +76,7 @@ async function call(method: string, hqUrl: string, route: string, token: string,
     if (!(error instanceof HttpError)) throw error;
     throw connectionErrorOf(error, `${method} ${AUTHORIZATIONS_PATH}`, timeoutMs);
   }
-  if (!response.ok) throw problemFromResponse(response.status, response.statusText, response.text);
+  if (!response.ok) throw problemFromResponse(response.status, response.statusText, response.text, token);
   if (response.text.length === 0) return null;
   try {
     return JSON.parse(response.text);
@@ -75,25 +85,36 @@ async function call(method: string, hqUrl: string, route: string, token: string,
   }
 }
 
-function authorizationOf(value: unknown): Authorization | undefined {
-  if (!isRecord(value)) return undefined;
-  const id = value.authorization_id;
-  if (typeof id !== 'string' && typeof id !== 'number') return undefined;
-  const authorization: Authorization = { authorization_id: String(id) };
-  const issuedAt = value.authorization_issued_at;
-  if (typeof issuedAt === 'string' || typeof issuedAt === 'number') authorization.authorization_issued_at = String(issuedAt);
-  if (typeof value.client_id === 'string' && value.client_id) authorization.client_id = value.client_id;
-  if (typeof value.client_name === 'string' && value.client_name) authorization.client_name = value.client_name;
-  const scopes = scopesOf(value.scopes ?? value.scope);
-  if (scopes) authorization.scopes = scopes;
-  if (typeof value.registration_method === 'string' && value.registration_method) authorization.registration_method = value.registration_method;
-  return authorization;
+/** The keys of either version's item (every one optional: 6.2 lacks `authorization_*`, 6.3's `app_*` are not visible in its reference). */
+interface PublishedItem {
+  authorization_id?: string;
+  authorization_issued_at?: string;
+  grant_id?: string;
+  grant_issued_at?: string;
+  app_name?: string;
+  app_display_name?: string;
+  app_client_id?: string;
+  app_provenance?: string;
+  scope?: string[];
 }
 
-function scopesOf(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
-  if (Array.isArray(value)) return value.filter((scope): scope is string => typeof scope === 'string');
-  return undefined;
+function authorizationOf(published: PublishedAuthorization | PublishedItem): Authorization {
+  const item = published as PublishedItem;
+  const id = item.authorization_id ?? item.grant_id ?? '';
+  const issuedAt = item.authorization_issued_at ?? item.grant_issued_at;
+  const name = nonEmpty(item.app_display_name) ?? nonEmpty(item.app_name);
+  return {
+    id,
+    ...(issuedAt ? { issuedAt } : {}),
+    ...(name ? { name } : {}),
+    ...(nonEmpty(item.app_client_id) ? { clientId: item.app_client_id } : {}),
+    ...(nonEmpty(item.app_provenance) ? { provenance: item.app_provenance } : {}),
+    scopes: item.scope ?? [],
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value ? value : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

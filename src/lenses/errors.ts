@@ -1,15 +1,20 @@
 import type { HttpError } from '../http';
+import { z } from 'zod';
+import { agentBadRequest, hqError, hqInvalidField, oauthError } from './contract/problems';
 
 /**
- * Errors the Lenses HQ client raises. HQ answers failures as RFC 7807 problem details
- * (`type`, `title`, `status`, `detail`, `invalid_fields`, `request_id`); they become a
- * `LensesApiError` whose message is one readable sentence.
+ * Errors the Lenses HQ client raises. HQ answers failures as `hq_Error` (`type`, `title`,
+ * `status`, `invalid_fields[{name, error, title}]`, `request_id`), an agent behind HQ's proxy
+ * as `agent_BadRequest` (`error`, `fields[{field, error, lineNumber, columnNumber}]`); they
+ * become a `LensesApiError` whose message is one readable sentence.
  */
 
-/** One field HQ refused, as listed in `invalid_fields`. */
+/** One field HQ refused: `invalid_fields[]` (`name`, `title`) or an agent's `fields[]` (`field`, `error`, line and column for SQL). */
 export interface InvalidField {
   field: string;
   message: string;
+  line?: number;
+  column?: number;
 }
 
 /** HQ answered with a non-2xx status (RFC 7807 problem details when it sent them). */
@@ -24,6 +29,11 @@ export class LensesApiError extends Error {
     readonly type: string | undefined,
   ) {
     super(describeProblem(status, title, detail, invalidFields));
+  }
+
+  /** HQ's own problem text (its title and detail), bounded and without credentials: quoted beside our advice. */
+  get hqText(): string {
+    return this.detail && this.detail !== this.title ? `${this.title}: ${this.detail}` : this.title;
   }
 
   /** HQ refused the credential: the caller must authenticate again. */
@@ -80,8 +90,13 @@ function describeProblem(status: number, title: string, detail: string | undefin
   if (detail && detail !== title) parts.push(detail);
   // Fields the detail does not already name.
   const unnamed = invalidFields.filter((f) => !detail?.includes(f.field));
-  if (unnamed.length > 0) parts.push(`invalid fields: ${unnamed.map((f) => `${f.field} (${f.message})`).join(', ')}`);
+  if (unnamed.length > 0) parts.push(`invalid fields: ${unnamed.map(describeField).join(', ')}`);
   return parts.join(': ');
+}
+
+function describeField(field: InvalidField): string {
+  const at = field.line === undefined ? '' : `, line ${field.line}${field.column === undefined ? '' : ` column ${field.column}`}`;
+  return `${field.field} (${field.message}${at})`;
 }
 
 function printable(value: string): string {
@@ -90,47 +105,73 @@ function printable(value: string): string {
 }
 
 const MAX_PROBLEM_TEXT = 500;
+/** An error body in no published shape is quoted raw up to this many characters. */
+const MAX_RAW_BODY = 300;
 
-/** Builds the typed error from an HQ error response body (JSON problem, other JSON, or text). */
-export function problemFromResponse(status: number, statusText: string, bodyText: string): LensesApiError {
+/**
+ * Builds the typed error from an HQ error response body, read through the published shapes
+ * (contract/problems.ts): HQ's `hq_Error` (title, invalid fields by name), the agent's
+ * `agent_BadRequest` (error, fields with line and column), an OAuth error
+ * (`error_description`); any other body (a 5xx JSON without those keys, HTML, text) is
+ * quoted raw within a small bound. `secret` (the credential sent) is blanked wherever HQ
+ * echoes it, so a token never reaches a tool answer.
+ */
+export function problemFromResponse(status: number, statusText: string, bodyText: string, secret?: string): LensesApiError {
+  const clean = (text: string) => withoutSecrets(text, secret);
   let body: unknown;
   try {
     body = JSON.parse(bodyText);
   } catch {
     body = undefined;
   }
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    const problem = body as Record<string, unknown>;
-    const title = stringField(problem.title) ?? stringField(problem.error) ?? (statusText || 'Error');
-    const detail = stringField(problem.detail) ?? stringField(problem.message) ?? stringField(problem.error_description);
+  const requestId =
+    stringField((body as Record<string, unknown> | undefined)?.request_id) ?? stringField((body as Record<string, unknown> | undefined)?.requestId);
+  // Read leniently here (an odd invalid field must not hide the title); the contract test holds the emulator to the strict schema.
+  const hq = hqError.extend({ invalid_fields: z.array(z.unknown()).optional() }).safeParse(body);
+  if (hq.success && hq.data.title.length > 0) {
+    const detail = stringField(hq.data.detail) ?? stringField(hq.data.error_description);
+    const fields = (hq.data.invalid_fields ?? []).flatMap(invalidFieldOf);
     return new LensesApiError(
       status,
-      truncate(title),
-      detail === undefined ? undefined : truncate(detail),
-      stringField(problem.request_id) ?? stringField(problem.requestId),
-      invalidFieldsOf(problem.invalid_fields),
-      stringField(problem.type),
+      truncate(clean(hq.data.title)),
+      detail && truncate(clean(detail)),
+      requestId,
+      fields.map(cleanField(clean)),
+      hq.data.type,
     );
   }
-  const text = bodyText.trim();
-  return new LensesApiError(status, statusText || 'Error', text ? truncate(text) : undefined, undefined, [], undefined);
+  const oauth = oauthError.safeParse(body);
+  if (oauth.success) return new LensesApiError(status, statusText || 'Error', truncate(clean(oauth.data.error_description)), requestId, [], oauth.data.error);
+  const agent = agentBadRequest.safeParse(body);
+  if (agent.success) {
+    const fields = (agent.data.fields ?? []).map((f) => ({ field: f.field, message: f.error, line: f.lineNumber, column: f.columnNumber }));
+    return new LensesApiError(status, statusText || 'Error', truncate(clean(agent.data.error)), requestId, fields.map(cleanField(clean)), agent.data.errorType);
+  }
+  // No published shape: HQ's words as they came, bounded (as the official server shows them).
+  const raw = bodyText.trim();
+  return new LensesApiError(status, statusText || 'Error', raw ? bounded(clean(raw), MAX_RAW_BODY) : undefined, requestId, [], undefined);
 }
 
-function invalidFieldsOf(value: unknown): InvalidField[] {
-  if (Array.isArray(value)) {
-    return value.flatMap((entry) => {
-      if (entry && typeof entry === 'object') {
-        const record = entry as Record<string, unknown>;
-        const field = stringField(record.field) ?? stringField(record.name) ?? '?';
-        return [{ field, message: stringField(record.message) ?? stringField(record.reason) ?? 'invalid' }];
-      }
-      return typeof entry === 'string' ? [{ field: entry, message: 'invalid' }] : [];
-    });
-  }
-  if (value && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).map(([field, message]) => ({ field, message: String(message) }));
-  }
-  return [];
+/** A published `hq_InvalidField` `{name, error, title}`; also the `{field, message}` other problem servers send. */
+function invalidFieldOf(entry: unknown): InvalidField[] {
+  const published = hqInvalidField.safeParse(entry);
+  if (published.success) return [{ field: published.data.name, message: published.data.title ?? published.data.error ?? 'invalid' }];
+  const other = z.looseObject({ field: z.string(), message: z.string().optional() }).safeParse(entry);
+  return other.success ? [{ field: other.data.field, message: other.data.message ?? 'invalid' }] : [];
+}
+
+function cleanField(clean: (text: string) => string): (field: InvalidField) => InvalidField {
+  return (field) => ({ ...field, field: truncate(clean(field.field)), message: truncate(clean(field.message)) });
+}
+
+/** `text` with the credential and anything after "Bearer " blanked. */
+function withoutSecrets(text: string, secret: string | undefined): string {
+  const blanked = secret && secret.length >= 8 ? text.split(secret).join('[credential]') : text;
+  return blanked.replace(/\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [credential]');
+}
+
+function bounded(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
 }
 
 function stringField(value: unknown): string | undefined {

@@ -105,9 +105,12 @@ export function describeToolError(tool: string, error: unknown, credential: Cred
   if (error instanceof ToolArgumentError) return `Invalid arguments for ${tool}: ${error.message}.`;
   if (error instanceof UnsafePathSegmentError) return `Invalid arguments for ${tool}: ${error.message}.`;
   if (error instanceof LensesApiError) {
+    // HQ's own words (bounded, credentials blanked by problemFromResponse) beside our advice, as the official server does.
+    const said = ` Lenses said: "${error.hqText}".`;
     if (error.status === 401 && credential === 'api-key')
-      return `${API_KEY_REJECTED} (HTTP 401 on ${tool}). The server's operator must set a valid key and restart it.`;
-    if (error.status === 401) return `Lenses rejected the access token (HTTP 401) for ${tool}. Re-authenticate (sign in to Lenses again) and retry.`;
+      return `${API_KEY_REJECTED} (HTTP 401 on ${tool}).${said} The server's operator must set a valid key and restart it.`;
+    if (error.status === 401)
+      return `Authentication error: Lenses rejected the access token (HTTP 401) for ${tool}.${said} Re-authenticate (sign in to Lenses again) and retry.`;
     const requestId = error.requestId ? ` (request id ${error.requestId})` : '';
     const hint =
       error.status === 403

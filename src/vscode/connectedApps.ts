@@ -5,7 +5,7 @@ export interface ApplicationNode {
   kind: 'application';
   authorizationId: string;
   label: string;
-  /** Scopes joined by ", ", plus " · this VS Code" on our own grant. */
+  /** Scopes joined by ", "; on our own grant "this VS Code · " comes first, so a narrow sidebar still shows it. */
   description: string;
   /** Markdown. */
   tooltip: string;
@@ -28,31 +28,31 @@ const REGISTRATION_LABELS: Record<string, string> = {
 
 /** Builds the node of one authorization; `selfClientId` is the client id of this VS Code's session. */
 export function applicationNode(authorization: Authorization, selfClientId: string | undefined): ApplicationNode {
-  const isSelf = selfClientId !== undefined && authorization.client_id === selfClientId;
-  const label = authorization.client_name ?? authorization.client_id ?? UNNAMED_APPLICATION;
-  const scopes = authorization.scopes ?? [];
+  const isSelf = selfClientId !== undefined && authorization.clientId === selfClientId;
+  const label = authorization.name ?? authorization.clientId ?? UNNAMED_APPLICATION;
+  const scopes = authorization.scopes;
   const scopeText = scopes.length > 0 ? scopes.join(', ') : 'no scopes listed';
-  const registration = registrationLabel(authorization.registration_method);
+  const registration = registrationLabel(authorization.provenance);
   const tooltip = [
     `**${escapeMarkdown(label)}**${isSelf ? ' (this VS Code)' : ''}`,
     '',
-    `Client ID: \`${escapeCode(authorization.client_id ?? 'unknown')}\``,
+    `Client ID: \`${escapeCode(authorization.clientId ?? 'unknown')}\``,
     '',
     `Scopes: ${escapeMarkdown(scopeText)}`,
     '',
     `Registration: ${registration}`,
     '',
-    `Issued at: ${escapeMarkdown(issuedAt(authorization.authorization_issued_at))}`,
+    `Issued at: ${escapeMarkdown(issuedAt(authorization.issuedAt))}`,
   ].join('\n');
   return {
     kind: 'application',
-    authorizationId: authorization.authorization_id,
+    authorizationId: authorization.id,
     label,
-    description: isSelf ? `${scopeText} · this VS Code` : scopeText,
+    description: isSelf ? `this VS Code · ${scopeText}` : scopeText,
     tooltip,
-    icon: isSelf ? 'vm' : authorization.registration_method === 'api' ? 'verified' : 'plug',
+    icon: isSelf ? 'vm-active' : authorization.provenance === 'api' ? 'verified' : 'plug',
     contextValue: isSelf ? 'lensesApplication.self' : 'lensesApplication',
-    clientId: authorization.client_id,
+    clientId: authorization.clientId,
     scopes,
     isSelf,
   };

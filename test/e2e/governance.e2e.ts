@@ -52,7 +52,7 @@ describe('Protected environments in VS Code: the user confirms a delete through 
     const response = await fetch(`${env.hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, {
       headers: { Authorization: `Bearer ${env.hq.apiKey}` },
     });
-    return ((await response.json()) as { connectors: Array<{ name: string }> }).connectors.map((c) => c.name);
+    return ((await response.json()) as { data: Array<{ name: string }> }).data.map((c) => c.name);
   }
 
   before(async function () {

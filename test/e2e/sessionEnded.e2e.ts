@@ -21,6 +21,7 @@ import {
   VS_CODE_CLIENT_NAME,
   adminObserver,
   publishScreenshot,
+  revocationId,
   signInThroughBrowser,
   startLensesE2e,
   type HqAuthorization,
@@ -64,10 +65,10 @@ async function toolsUntil(env: LensesE2e, done: (dump: ToolDump) => boolean, tim
 
 /** Revokes this VS Code's grant with the connected-applications API, as HQ's settings page does. */
 async function revokeThisVsCodeAtHq(hq: RunningHq, list: () => Promise<HqAuthorization[]>): Promise<void> {
-  const grants = (await list()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+  const grants = (await list()).filter((item) => item.app_name === VS_CODE_CLIENT_NAME);
   assert.equal(grants.length, 1, `one grant of this VS Code at HQ: ${JSON.stringify(grants)}`);
   const observer = await adminToken(hq);
-  const response = await fetch(`${hq.url}/api/v0/users/me/oauth2/authorizations/${encodeURIComponent(grants[0].authorization_id)}`, {
+  const response = await fetch(`${hq.url}/api/v0/users/me/oauth2/authorizations/${encodeURIComponent(revocationId(grants[0]))}`, {
     method: 'DELETE',
     headers: { authorization: `Bearer ${observer}` },
   });
@@ -232,9 +233,9 @@ describe('Sessions that end elsewhere (issue 8)', function () {
     assert.match((await statusBarItem(env.page, /admin\s*·\s*read write delete/, 30_000)).text, /read write delete$/);
     const dump = await toolsUntil(env, (d) => d.names.length === ALL_TOOL_COUNT, 20_000);
     assert.equal(dump.names.length, ALL_TOOL_COUNT);
-    const grants = (await (await adminObserver(env.hq))()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+    const grants = (await (await adminObserver(env.hq))()).filter((item) => item.app_name === VS_CODE_CLIENT_NAME);
     assert.equal(grants.length, 1, 'the old grant was revoked: one grant of this VS Code');
-    assert.deepEqual([...grants[0].scopes].sort(), ['delete', 'read', 'write']);
+    assert.deepEqual([...grants[0].scope].sort(), ['delete', 'read', 'write']);
   });
 
   it('8. the status bar item opens the account menu: Change Granted Scopes…, Connected Applications, Show Logs, Sign Out', async function () {

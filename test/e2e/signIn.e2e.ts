@@ -74,16 +74,16 @@ describe('Lenses sign-in in VS Code (issue 4)', function () {
 
   it('has a grant for "Lenses MCP for VS Code" at Lenses HQ while signed in', async function () {
     listAdminAuthorizations = await adminObserver(env.hq);
-    const grants = (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+    const grants = (await listAdminAuthorizations()).filter((item) => item.app_name === VS_CODE_CLIENT_NAME);
     assert.equal(grants.length, 1);
-    assert.deepEqual([...grants[0].scopes].sort(), ['read', 'write']);
+    assert.deepEqual([...grants[0].scope].sort(), ['read', 'write']);
   });
 
   it('signs out from the palette: "Lenses: Sign In" again and the grant is gone at Lenses HQ', async function () {
     await runCommand(env.page, 'Lenses: Sign Out');
     await waitForStatusBarText(env.page, SIGNED_OUT, 30_000);
     await screenshot(env.page, 'signin-8-signed-out');
-    const vsCodeGrants = async () => (await listAdminAuthorizations()).filter((item) => item.client_name === VS_CODE_CLIENT_NAME);
+    const vsCodeGrants = async () => (await listAdminAuthorizations()).filter((item) => item.app_name === VS_CODE_CLIENT_NAME);
     const grants = await waitUntil(vsCodeGrants, (items) => items.length === 0, { timeoutMs: 10_000 }).catch(vsCodeGrants);
     assert.deepEqual(grants, [], 'sign-out revoked the VS Code grant at HQ');
   });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { parseDemoArguments } from '../../scripts/demo';
+import { parseArguments } from './main';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -33,7 +35,7 @@ function hq(args: string[], onStdout?: (text: string, stop: () => void) => void)
 }
 
 describe('HQ emulator: the npm run hq process', () => {
-  for (const args of [['--bogus'], ['--port', 'abc'], ['--token-ttl'], ['--port', '70000']]) {
+  for (const args of [['--bogus'], ['--port', 'abc'], ['--token-ttl'], ['--port', '70000'], ['--lenses-version', '5.5']]) {
     it(`exits 2 with one line on stderr for ${args.join(' ')}`, async () => {
       const run = await hq(args);
       assert.equal(run.code, 2);
@@ -59,5 +61,24 @@ describe('HQ emulator: the npm run hq process', () => {
     assert.match(run.stdout, /API key:\s+cli-test-key/);
     assert.match(run.stdout, /access tokens 120 s/);
     assert.doesNotMatch(run.stderr, /Unsupported runtime/);
+  });
+
+  it('--lenses-version 6.2 serves the connected-applications list in 6.2 shape and says so; the default is the newest', async () => {
+    assert.equal(parseArguments(['--lenses-version', '6.2']).lensesVersion, '6.2');
+    assert.equal(parseArguments([]).lensesVersion, undefined, 'left to startHq, whose default is the newest');
+    let said = '';
+    const run = await hq(['--port', '0', '--lenses-version', '6.2'], (stdout, stop) => {
+      if (!stdout.includes('state:')) return;
+      said = stdout;
+      stop();
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(said, /answers as Lenses 6\.2 publishes them/);
+  });
+
+  it('npm run demo takes the same --lenses-version flag and refuses an unknown version', () => {
+    assert.equal(parseDemoArguments(['--lenses-version', '6.2']).lensesVersion, '6.2');
+    assert.equal(parseDemoArguments([]).lensesVersion, undefined);
+    assert.throws(() => parseDemoArguments(['--lenses-version', '7.0']), /--lenses-version must be one of 6\.2, 6\.3/);
   });
 });

@@ -2,13 +2,15 @@
  * `npm run hq -- [flags]`: the Lenses HQ emulator as a process, for demos and manual
  * tests. Prints the URL, the users and the API key; SIGINT/SIGTERM close it cleanly.
  */
+import { isLensesVersion, LENSES_VERSIONS } from '../../src/lenses/contract';
 import type { Logger } from '../../src/log';
 import { startHq, type HqOptions } from './server';
 import { USERS } from './oauth/users';
 import { CommandLineFlags } from '../support/commandLineFlags';
 import { MAX_SCALE, SCALED_ENVIRONMENT } from './api/scale';
 
-const USAGE = 'usage: npm run hq -- [--port 9991] [--host 127.0.0.1] [--token-ttl SECONDS] [--api-key KEY] [--data FILE] [--scale N] [--no-dcr] [--verbose]';
+const USAGE =
+  'usage: npm run hq -- [--port 9991] [--host 127.0.0.1] [--token-ttl SECONDS] [--api-key KEY] [--data FILE] [--scale N] [--lenses-version 6.2|6.3] [--no-dcr] [--verbose]';
 
 interface CliOptions extends HqOptions {
   verbose: boolean;
@@ -39,6 +41,12 @@ export function parseArguments(args: readonly string[]): CliOptions {
       case '--scale':
         options.scale = flags.wholeNumber(1, MAX_SCALE);
         break;
+      case '--lenses-version': {
+        const version = flags.nonEmpty();
+        if (!isLensesVersion(version)) throw new Error(`--lenses-version must be one of ${LENSES_VERSIONS.join(', ')} (got "${version}")`);
+        options.lensesVersion = version;
+        break;
+      }
       case '--no-dcr':
         options.dcr = false;
         break;
@@ -86,6 +94,7 @@ async function main(): Promise<void> {
         .join(', ')}`,
       `  API key:  ${hq.apiKey}`,
       `  OAuth:    ${hq.url}/.well-known/oauth-authorization-server (DCR ${options.dcr === false ? 'off' : 'on'}, access tokens ${options.tokenTtlSeconds ?? 3600} s)`,
+      `  Lenses:   answers as Lenses ${hq.lensesVersion} publishes them (--lenses-version ${LENSES_VERSIONS.join('|')})`,
       `  state:    ${options.dataFile ? options.dataFile : 'in memory'}`,
       ...(options.scale
         ? [

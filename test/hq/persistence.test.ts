@@ -35,9 +35,9 @@ describe('HQ emulator: --data keeps state across a restart', () => {
     hq = await startHq({ port: Number(port), dataFile, apiKey });
     assert.equal((await hq.introspect(tokens.accessToken)).active, true, 'access token survives');
     const listed = await fetch(`${hq.url}/api/v0/users/me/oauth2/authorizations`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
-    const { items } = (await listed.json()) as { items: Array<{ client_id: string; client_name: string }> };
+    const { items } = (await listed.json()) as { items: Array<{ app_client_id: string; app_name: string }> };
     assert.deepEqual(
-      items.map((item) => item.client_name),
+      items.map((item) => item.app_name),
       ['Survivor'],
     );
     const refreshed = await postForm(`${hq.url}/oauth2/token`, {

@@ -190,8 +190,8 @@ describe('HQ emulator: AS security cases', () => {
     const tokens = await obtainTokens(hq, { username: 'alice', scopes: ['read', 'write'], clientName: 'To revoke' });
     const observer = await obtainTokens(hq, { username: 'alice', scopes: ['read'], clientName: 'Observer' });
     const list = await fetch(`${hq.url}/api/v0/users/me/oauth2/authorizations`, { headers: { authorization: `Bearer ${observer.accessToken}` } });
-    const { items } = (await list.json()) as { items: Array<{ authorization_id: string; client_id: string }> };
-    const target = items.find((item) => item.client_id === tokens.clientId);
+    const { items } = (await list.json()) as { items: Array<{ authorization_id: string; app_client_id: string }> };
+    const target = items.find((item) => item.app_client_id === tokens.clientId);
     assert.ok(target);
     const deleted = await fetch(`${hq.url}/api/v0/users/me/oauth2/authorizations/${encodeURIComponent(target.authorization_id)}`, {
       method: 'DELETE',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { NEWEST_LENSES_VERSION, type LensesVersion } from '../../src/lenses/contract';
 import { silentLogger, type Logger } from '../../src/log';
 import { createLensesApi, type LensesApi } from './api/index';
 import { createAuthorizationServer, type AuthorizationServer, type AuthorizationServerModes, type PreRegisteredClient } from './oauth/authorizationServer';
@@ -31,11 +32,15 @@ export interface HqOptions {
   oauthModes?: AuthorizationServerModes;
   /** Seed a `prod` environment of this many topics (api/scale.ts); ignored when `dataFile` holds state. */
   scale?: number;
+  /** Which Lenses version's published answers to serve (src/lenses/contract); default the newest. */
+  lensesVersion?: LensesVersion;
 }
 
 export interface RunningHq {
   /** http://127.0.0.1:PORT — the issuer and the Lenses API base URL. */
   url: string;
+  /** The Lenses version whose published answers it serves. */
+  lensesVersion: LensesVersion;
   apiKey: string;
   close(): Promise<void>;
   /** Test hook: RFC 7662 introspection of any token as the resource server sees it (unauthenticated POST). */
@@ -48,6 +53,7 @@ export interface RunningHq {
  */
 export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   const logger = options.logger ?? silentLogger;
+  const lensesVersion = options.lensesVersion ?? NEWEST_LENSES_VERSION;
   const data = options.dataFile ? readDataFile(options.dataFile) : {};
   const apiKey = options.apiKey ?? data.apiKey ?? `hq_${randomBytes(18).toString('base64url')}`;
 
@@ -121,7 +127,7 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
   ready.api = lensesApi;
   ready.route = async (request, response) => {
     if (await lensesApi.handle(request, response)) return;
-    if (await handleConnectedApps(oauth, authenticate, request, response)) return;
+    if (await handleConnectedApps(oauth, authenticate, request, response, lensesVersion)) return;
     await oauth.handle(request, response);
   };
   logger.info(`HQ: listening on ${url}`);
@@ -150,7 +156,7 @@ export async function startHq(options: HqOptions = {}): Promise<RunningHq> {
     return closing;
   }
 
-  return { url, apiKey, close, introspect };
+  return { url, lensesVersion, apiKey, close, introspect };
 }
 
 function urlHost(host: string): string {

@@ -1,4 +1,5 @@
 import { originOf } from '../../http';
+import { ENVIRONMENT, readAnswer } from '../../lenses/contract';
 
 /** The environment tiers Lenses HQ knows. */
 export const ENVIRONMENT_TIERS = ['development', 'staging', 'production'] as const;
@@ -122,7 +123,14 @@ export class EnvironmentTierCache {
   }
 }
 
+/**
+ * The `tier` of HQ's `hq_Environment`, read through the contract. An answer in no published
+ * shape that still has a string `tier` is believed: a protected tier must not slip through
+ * because another key changed.
+ */
 function tierField(answer: unknown): string | undefined {
-  if (typeof answer !== 'object' || answer === null || !('tier' in answer)) return undefined;
-  return typeof answer.tier === 'string' ? answer.tier : undefined;
+  const read = readAnswer(ENVIRONMENT, answer);
+  if (read.known) return read.value.tier;
+  const tier = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>).tier : undefined;
+  return typeof tier === 'string' ? tier : undefined;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
 import { entryIfGiven, givenOrUndefined } from './emptyValues';
-import { field, listOf } from './lensesAnswers';
+import { APPROVAL_LIST } from '../../lenses/contract';
+import { field, known } from './lensesAnswers';
 import { navigatedAnswer, officialPageAnswer, type LensesPage } from './lensesPages';
 import { lensesObject, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, queryText, topicName, type LensesTool } from './types';
@@ -89,8 +90,8 @@ export const approvalTools: LensesTool[] = [
               sortOrder: givenOrUndefined(sort_order),
             },
           });
-          const values = listOf(answer, 'values');
-          return { values, total: field(answer, 'totalCount', 'number') ?? values.length, answer };
+          const { values, totalCount } = known(APPROVAL_LIST, answer);
+          return { values, total: totalCount, answer };
         },
       };
       if (filter != null || offset != null || limit != null) return navigatedAnswer(spec, { filter, offset, limit }, maxOutputChars);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { field, listOf } from './lensesAnswers';
+import { CONNECTOR_LIST } from '../../lenses/contract';
+import { known } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, queryList, segment, type LensesTool } from './types';
 
@@ -12,7 +13,7 @@ export const connectorTools: LensesTool[] = [
   defineTool({
     name: 'list_kafka_connectors',
     title: 'List Kafka connectors',
-    description: `Lists Kafka Connect connectors with their status, cluster and tasks, optionally filtered by cluster or class; filter matches the connector name. ${PAGING}`,
+    description: `Lists Kafka Connect connectors with their state (RUNNING, PAUSED, FAILED, …), cluster, class and tasks (each with its state), optionally filtered by cluster or class; filter matches the connector name. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
@@ -27,10 +28,12 @@ export const connectorTools: LensesTool[] = [
       const answer = await lenses.get(lenses.environmentPath(environment, path`/api/kafka-connect/connectors`), {
         query: { cluster: cluster ?? undefined, className: class_name ?? undefined },
       });
-      return listAnswer(listOf(answer, 'connectors'), navigation, maxOutputChars, {
+      // Published: {data: [{name, lrn, cluster, state, tasks: [{id, state}], className, type, …}]}.
+      const { data } = known(CONNECTOR_LIST, answer);
+      return listAnswer(data, navigation, maxOutputChars, {
         noun: 'connectors',
-        nameOf: (connector) => field(connector, 'name', 'string') ?? '',
-        envelope: (connectors) => ({ ...(answer as object), connectors }),
+        nameOf: (connector) => connector.name,
+        envelope: (rows) => ({ ...(answer as object), data: rows }),
         depth: 2,
         detail: "get_kafka_connector_target_definition has one connector's definition.",
       });

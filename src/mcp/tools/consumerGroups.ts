@@ -1,35 +1,40 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { arrayOf, field, listOf } from './lensesAnswers';
+import { CONSUMER_GROUP_LIST, type ConsumerGroup } from '../../lenses/contract';
+import { known } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, segment, topicName, type LensesTool } from './types';
 
 const PAGING =
   'Answers are bounded: whole items only, then a last line (and next_offset) saying how to see more. Narrow with filter (a case-insensitive name substring, or a glob with * such as "billing*"); page with offset and limit (pages are in name order; pass the previous answer\'s next_offset).';
 
-const groupId = (group: unknown) => field(group, 'id', 'string') ?? '';
+const groupId = (group: ConsumerGroup) => group.id;
 
 /**
  * One compact row per group, in Lenses' field names. A group in full carries every member
  * and one offset row per partition it reads, so at production size a default answer held
- * only a handful of groups; compact, it holds hundreds.
+ * only a handful of groups; compact, it holds hundreds. The lag fields are the ones the only
+ * public evidence of the group shape has (lenses-go: `minLag`, `maxLag`); `topics` when the
+ * agent lists them.
  */
 interface GroupRow {
   id: string;
   state: string | null;
   consumersCount: number | null;
-  topics: unknown[];
-  totalLag: number | null;
+  topics?: unknown[];
+  minLag: number | null;
+  maxLag: number | null;
 }
 
 /** The rows' outputSchema stays `lensesObject`: with `detail: true` the items are Lenses' groups in full. */
-function compactGroup(group: unknown): GroupRow {
+function compactGroup(group: ConsumerGroup): GroupRow {
   return {
-    id: groupId(group),
-    state: field(group, 'state', 'string') ?? null,
-    consumersCount: field(group, 'consumersCount', 'number') ?? null,
-    topics: arrayOf(group, 'topics'),
-    totalLag: field(group, 'totalLag', 'number') ?? null,
+    id: group.id,
+    state: group.state ?? null,
+    consumersCount: group.consumersCount ?? null,
+    ...(Array.isArray(group.topics) ? { topics: group.topics as unknown[] } : {}),
+    minLag: group.minLag ?? null,
+    maxLag: group.maxLag ?? null,
   };
 }
 
@@ -38,7 +43,7 @@ export const consumerGroupTools: LensesTool[] = [
   defineTool({
     name: 'list_consumer_groups',
     title: 'List consumer groups',
-    description: `Lists the Kafka consumer groups, one compact row each (id, state, consumersCount, topics, totalLag); detail: true (or list_consumer_groups_by_topic) has each group in full, with its members and per-partition offsets and lag. filter matches the group id. ${PAGING}`,
+    description: `Lists the Kafka consumer groups, one compact row each (id, state, consumersCount, topics, minLag, maxLag); detail: true (or list_consumer_groups_by_topic) has each group in full, with its members and per-partition offsets and lag. filter matches the group id. ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
@@ -53,7 +58,7 @@ export const consumerGroupTools: LensesTool[] = [
     },
     output: pageSchema(lensesObject),
     run: async ({ environment, detail, ...navigation }, { lenses, maxOutputChars }) =>
-      listAnswer(listOf(await lenses.get(lenses.environmentPath(environment, path`/api/consumers`))), navigation, maxOutputChars, {
+      listAnswer(known(CONSUMER_GROUP_LIST, await lenses.get(lenses.environmentPath(environment, path`/api/consumers`))), navigation, maxOutputChars, {
         noun: 'consumer groups',
         nameOf: groupId,
         ...(detail ? {} : { row: compactGroup }),
@@ -75,7 +80,7 @@ export const consumerGroupTools: LensesTool[] = [
     },
     output: pageSchema(lensesObject),
     run: async ({ environment, topic, ...navigation }, { lenses, maxOutputChars }) =>
-      listAnswer(listOf(await lenses.get(lenses.environmentPath(environment, path`/api/consumers/${topic}`))), navigation, maxOutputChars, {
+      listAnswer(known(CONSUMER_GROUP_LIST, await lenses.get(lenses.environmentPath(environment, path`/api/consumers/${topic}`))), navigation, maxOutputChars, {
         noun: `consumer groups of ${topic}`,
         nameOf: groupId,
       }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { path, type LensesClient, type QueryValue } from '../../lenses';
-import { arrayOf, field, listOf } from './lensesAnswers';
+import { DATASET_LIST } from '../../lenses/contract';
+import { arrayOf, field, known } from './lensesAnswers';
 import { navigatedAnswer, officialPageAnswer, type LensesPage, type LensesPagedSpec } from './lensesPages';
 import { navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, queryList, queryText, segment, type LensesTool } from './types';
@@ -132,9 +133,8 @@ function datasetPages(lenses: LensesClient, environment: string, filters: Datase
       const answer = await lenses.get(lenses.environmentPath(environment, path`/api/v1/datasets`), {
         query: datasetQuery({ ...filters, page, page_size: pageSize }),
       });
-      const datasets = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>).datasets : undefined;
-      const values = listOf(datasets, 'values');
-      return { values, total: field(datasets, 'totalCount', 'number') ?? values.length, answer };
+      const { datasets } = known(DATASET_LIST, answer);
+      return { values: datasets.values, total: datasets.totalCount, answer };
     },
   };
 }

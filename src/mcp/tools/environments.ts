@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
 import { entryIfGiven } from './emptyValues';
-import { field, listOf } from './lensesAnswers';
+import { ENVIRONMENT, ENVIRONMENT_LIST, type Environment } from '../../lenses/contract';
+import { known } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, defineTool, segment, type LensesTool } from './types';
 
@@ -19,9 +20,10 @@ export const environmentTools: LensesTool[] = [
     },
     output: pageSchema(lensesObject),
     run: async (navigation, { lenses, maxOutputChars }) =>
-      listAnswer(itemsOf(await lenses.get('/api/v1/environments')), navigation, maxOutputChars, {
+      // The official answer is the bare list; HQ wraps it in `items`.
+      listAnswer(known(ENVIRONMENT_LIST, await lenses.get('/api/v1/environments')).items, navigation, maxOutputChars, {
         noun: 'environments',
-        nameOf: (environment) => field(environment, 'name', 'string') ?? '',
+        nameOf: (environment) => environment.name,
         detail: 'get_environment has one environment.',
       }),
   }),
@@ -68,61 +70,48 @@ export const environmentTools: LensesTool[] = [
     input: {
       name: segment().describe('The name of the environment to check.'),
     },
-    run: async ({ name }, { lenses }) => environmentHealth(name, await lenses.get(path`/api/v1/environments/${name}`)),
+    run: async ({ name }, { lenses }) => environmentHealth(name, known(ENVIRONMENT, await lenses.get(path`/api/v1/environments/${name}`))),
   }),
 ];
-
-/** The official answer of list_environments is the bare list (HQ wraps it in `items`). */
-function itemsOf(answer: unknown): unknown[] {
-  return Array.isArray(answer) ? answer : listOf(answer, 'items');
-}
 
 interface EnvironmentHealth {
   environment: string;
   healthy: boolean;
   agent_connected: boolean;
+  /** `status.agent.agent.version`, when HQ reports it. */
+  agent_version?: string;
   issues: string[];
   summary?: { kafka_brokers: number; topics: number; consumers: number; connectors: number };
 }
 
-/** Health from `status.agent_connected` and `status.agent.metrics`, as the official tool derives it. */
-export function environmentHealth(name: string, environment: unknown): EnvironmentHealth {
+/**
+ * Health from `status.agent_connected` and `status.agent.metrics`, as the official tool
+ * derives it (the `num_*` fields), and the agent's version from `status.agent.agent.version`.
+ */
+export function environmentHealth(name: string, environment: Environment): EnvironmentHealth {
   const health: EnvironmentHealth = { environment: name, healthy: false, agent_connected: false, issues: [] };
-  const status = record(record(environment).status);
-  health.agent_connected = status.agent_connected === true;
+  const agent = environment.status?.agent;
+  health.agent_connected = environment.status?.agent_connected === true;
+  const version = agent?.agent?.version;
+  if (version) health.agent_version = version;
   if (!health.agent_connected) {
     health.issues.push('The agent is not connected');
     return health;
   }
-  const metrics = record(record(status.agent).metrics);
-  const kafka = record(metrics.kafka);
-  const connect = record(metrics.connect);
-  // The official tool reads num_* fields; HQ versions also report kafka/connect/sql_processors blocks.
-  const issues = numberOf(record(metrics.other).num_issues);
+  const metrics = agent?.metrics;
+  const issues = numberOf(metrics?.other?.num_issues);
   if (issues > 0) health.issues.push(`Found ${issues} issues`);
-  const problems: Array<[number, string]> = [
-    [numberOf(kafka.offline_partitions), 'offline partitions'],
-    [numberOf(kafka.under_replicated_partitions), 'under-replicated partitions'],
-    [numberOf(connect.failed_tasks), 'failed connector tasks'],
-    [numberOf(record(metrics.sql_processors).failed), 'failed SQL processors'],
-  ];
-  for (const [count, what] of problems) if (count > 0) health.issues.push(`${count} ${what}`);
   health.healthy = health.issues.length === 0;
   health.summary = {
-    kafka_brokers: numberOf(kafka.num_brokers, kafka.brokers),
-    topics: numberOf(record(metrics.data).num_topics, kafka.topics),
-    consumers: numberOf(record(metrics.apps).num_consumers, record(metrics.consumer_groups).total),
-    connectors: numberOf(connect.num_connectors, connect.connectors),
+    kafka_brokers: numberOf(metrics?.kafka?.num_brokers),
+    topics: numberOf(metrics?.data?.num_topics),
+    consumers: numberOf(metrics?.apps?.num_consumers),
+    connectors: numberOf(metrics?.connect?.num_connectors),
   };
   return health;
 }
 
-function record(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-/** The first finite number among `values`, else 0. */
-function numberOf(...values: unknown[]): number {
-  const found = values.find((value): value is number => typeof value === 'number' && Number.isFinite(value));
-  return found ?? 0;
+/** A finite number, else 0. */
+function numberOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
 import { entryIfGiven } from './emptyValues';
-import { field, listOf } from './lensesAnswers';
+import { PROCESSOR_LIST } from '../../lenses/contract';
+import { known } from './lensesAnswers';
 import { linesAnswer, lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, optionalSegment, segment, type LensesTool } from './types';
 
@@ -13,7 +14,7 @@ export const sqlProcessorTools: LensesTool[] = [
   defineTool({
     name: 'list_sql_processors',
     title: 'List SQL processors',
-    description: `Lists the SQL processors with their status and deployment; filter matches the processor name. ${PAGING}`,
+    description: `Lists the SQL processors with their application (name, SQL, topics) and deployment (status.level is the state); filter matches the processor name (application.name). ${PAGING}`,
     scope: 'read',
     annotations: ANNOTATIONS.READS,
     input: {
@@ -23,9 +24,10 @@ export const sqlProcessorTools: LensesTool[] = [
     output: pageSchema(lensesObject),
     run: async ({ environment, ...navigation }, { lenses, maxOutputChars }) => {
       const answer = await lenses.get(lenses.environmentPath(environment, path`/api/v2/streams`));
-      return listAnswer(listOf(answer, 'processors'), navigation, maxOutputChars, {
+      // Published: {processors: [{id, application: {name, …}, metadata, deployment: {details, status: {level}}, coverage}]}.
+      return listAnswer(known(PROCESSOR_LIST, answer).processors, navigation, maxOutputChars, {
         noun: 'SQL processors',
-        nameOf: (processor) => field(processor, 'name', 'string') ?? '',
+        nameOf: (processor) => processor.application.name,
         envelope: (processors) => ({ ...(answer as object), processors }),
         depth: 2,
         detail: "get_sql_processor has one processor's detail.",

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { path } from '../../lenses';
-import { arrayOf, field, listOf } from './lensesAnswers';
+import { TOPIC_LIST, TOPIC_METADATA_LIST } from '../../lenses/contract';
+import { arrayOf, field, known } from './lensesAnswers';
 import { lensesObject, listAnswer, navigationArguments, pageSchema } from './paging';
 import { ANNOTATIONS, environmentArgument, defineTool, segment, topicName, type LensesTool } from './types';
 
@@ -44,7 +45,7 @@ export const topicTools: LensesTool[] = [
     },
     output: pageSchema(topicRow),
     run: async ({ environment, ...navigation }, { lenses, maxOutputChars }) =>
-      listAnswer(listOf(await lenses.get(lenses.environmentPath(environment, path`/api/topics`))), navigation, maxOutputChars, {
+      listAnswer(known(TOPIC_LIST, await lenses.get(lenses.environmentPath(environment, path`/api/topics`))), navigation, maxOutputChars, {
         noun: 'topics',
         nameOf: (topic) => field(topic, 'topicName', 'string') ?? '',
         row: compactTopic,
@@ -187,7 +188,7 @@ export const topicTools: LensesTool[] = [
     },
     output: pageSchema(lensesObject),
     run: async ({ environment, ...navigation }, { lenses, maxOutputChars }) =>
-      listAnswer(listOf(await lenses.get(lenses.environmentPath(environment, path`/api/metadata/topics`))), navigation, maxOutputChars, {
+      listAnswer(known(TOPIC_METADATA_LIST, await lenses.get(lenses.environmentPath(environment, path`/api/metadata/topics`))), navigation, maxOutputChars, {
         noun: 'topics',
         nameOf: (metadata) => field(metadata, 'topicName', 'string') ?? '',
         detail: "get_topic_metadata has one topic's metadata.",

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { LensesClient } from '../../lenses';
 import { isSafePathSegment, MAX_PATH_SEGMENT_LENGTH } from '../../lenses';
 import type { Scope } from '../../scopes';
+import { ToolAnswer } from './answer';
+import { UnrecognisedLensesAnswer, unrecognisedAnswer } from './lensesAnswers';
 
 /** MCP tool annotations (hints for clients; never relied on for security). */
 export interface ToolAnnotations {
@@ -78,7 +80,15 @@ export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): 
       const args_ = parsed.data as z.infer<z.ZodObject<Shape>>;
       const problem = spec.check?.(args_);
       if (problem) throw new ToolArgumentError(problem);
-      return spec.run(args_, context);
+      try {
+        const answer = await spec.run(args_, context);
+        return answer === null || answer === undefined ? doneAnswer() : answer;
+      } catch (error) {
+        // Degrade, never break: an answer in no published shape is passed through (reads only; writes return HQ's answer as it is).
+        if (error instanceof UnrecognisedLensesAnswer)
+          return unrecognisedAnswer(error.endpoint, error.answer, context.lenses, context.maxOutputChars, spec.output !== undefined);
+        throw error;
+      }
     },
     validate(args) {
       const parsed = schema.safeParse(args ?? {});
@@ -86,6 +96,14 @@ export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): 
       return spec.check?.(parsed.data);
     },
   };
+}
+
+/** What the official server answers for an HQ 204 (or any empty success), as text JSON and structuredContent. */
+export const OPERATION_COMPLETED = { success: true, message: 'Operation completed successfully' } as const;
+
+function doneAnswer(): ToolAnswer {
+  const structured = { ...OPERATION_COMPLETED };
+  return new ToolAnswer(JSON.stringify(structured), structured);
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -3,24 +3,35 @@ import { createServer, request } from 'node:http';
 import { createLensesApi } from './index';
 import { body, startTestApi, type TestApi } from './testServer';
 
+/** HQ's `hq_Error` (published: the title is the description; no `detail`). */
 interface Problem {
   type: string;
   title: string;
   status: number;
-  detail?: string;
-  invalid_fields?: Array<{ field: string; message: string }>;
+  invalid_fields?: Array<{ name: string; error: string; title: string }>;
   request_id: string;
 }
 
+/** An HQ-side refusal: `hq_Error` with a `type` word, not a URI. */
 function assertProblem(response: { status: number; headers: Record<string, unknown>; json: unknown }, status: number): Problem {
   assert.equal(response.status, status);
   assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
   const problem = response.json as Problem;
   assert.equal(problem.status, status);
-  assert.equal(typeof problem.type, 'string');
+  assert.match(problem.type, /^[a-z_]+$/);
   assert.equal(typeof problem.title, 'string');
+  assert.ok(!('detail' in problem), 'hq_Error has no detail');
   assert.match(problem.request_id, /^[0-9a-f-]{36}$/);
   return problem;
+}
+
+/** An agent route's own refusal: `agent_BadRequest {error, errorType, fields?: [{field, error}]}`. */
+function assertAgentError(response: { status: number; json: unknown }, status: number): { error: string; fields?: Array<{ field: string; error: string }> } {
+  assert.equal(response.status, status);
+  const body = response.json as { error: string; errorType?: string; fields?: Array<{ field: string; error: string }> };
+  assert.equal(typeof body.error, 'string');
+  assert.ok(!('title' in body), 'not an hq_Error');
+  return body;
 }
 
 describe('Lenses API emulator: access control and errors', () => {
@@ -48,7 +59,7 @@ describe('Lenses API emulator: access control and errors', () => {
   it('answers 403 naming the missing scope when a read token calls a write route', async () => {
     const response = await hq.agent('POST', '/api/topics', { token: 'r', body: { topicName: 'forbidden-topic', partitions: 1, replication: 1 } });
     const problem = assertProblem(response, 403);
-    assert.match(problem.detail ?? '', /'write' scope/);
+    assert.match(problem.title, /'write' scope/);
     assert.match(String(response.headers['www-authenticate']), /insufficient_scope/);
     const topics = body<Array<{ topicName: string }>>(await hq.agent('GET', '/api/topics', { token: 'r' }));
     assert.ok(!topics.some((topic) => topic.topicName === 'forbidden-topic'), 'the refused write changed nothing');
@@ -64,17 +75,18 @@ describe('Lenses API emulator: access control and errors', () => {
 
   it('requires the delete scope for deleting consumer group offsets (a POST)', async () => {
     const response = await hq.agent('POST', '/api/consumers/orders-archiver/offsets/delete', { token: 'rw', body: { topics: ['orders'] } });
-    assert.match(assertProblem(response, 403).detail ?? '', /'delete' scope/);
+    assert.match(assertProblem(response, 403).title, /'delete' scope/);
     assert.equal((await hq.agent('POST', '/api/consumers/orders-archiver/offsets/delete', { token: 'rwd', body: { topics: ['orders'] } })).status, 200);
   });
 
   it('answers 503 "agent not connected" for the disconnected environment', async () => {
     const problem = assertProblem(await hq.agent('GET', '/api/topics', { token: 'r', environment: 'staging' }), 503);
-    assert.match(problem.title, /agent not connected/i);
+    assert.match(problem.title, /agent .* is not connected/i);
+    assert.equal(problem.type, 'agent_not_connected');
   });
 
   it('answers 404 for an unknown environment and an unknown route', async () => {
-    assert.match(assertProblem(await hq.agent('GET', '/api/topics', { token: 'r', environment: 'nope' }), 404).detail ?? '', /nope/);
+    assert.match(assertProblem(await hq.agent('GET', '/api/topics', { token: 'r', environment: 'nope' }), 404).title, /nope/);
     assertProblem(await hq.agent('GET', '/api/unknown', { token: 'r' }), 404);
   });
 
@@ -111,10 +123,16 @@ describe('Lenses API emulator: access control and errors', () => {
   });
 
   it('answers 400 with invalid_fields for a bad body, 415 for a non-JSON one', async () => {
-    const problem = assertProblem(await hq.agent('POST', '/api/topics', { token: 'rw', body: { topicName: 'bad name!', partitions: 0, replication: 9 } }), 400);
-    assert.deepEqual(problem.invalid_fields?.map((f) => f.field).sort(), ['partitions', 'replication', 'topicName']);
-    assertProblem(await hq.agent('POST', '/api/topics', { token: 'rw', body: '{not json', headers: { 'Content-Type': 'application/json' } }), 400);
-    assertProblem(
+    const problem = assertAgentError(
+      await hq.agent('POST', '/api/topics', { token: 'rw', body: { topicName: 'bad name!', partitions: 0, replication: 9 } }),
+      400,
+    );
+    assert.deepEqual(problem.fields?.map((f) => f.field).sort(), ['partitions', 'replication', 'topicName']);
+    const environment = assertProblem(await hq.request('POST', '/api/v1/environments', { token: 'rw', body: { name: 'Bad Name', tier: 'gold' } }), 400);
+    assert.deepEqual(environment.invalid_fields?.map((f) => f.name).sort(), ['name', 'tier']);
+    assert.equal(environment.type, 'validation_error');
+    assertAgentError(await hq.agent('POST', '/api/topics', { token: 'rw', body: '{not json', headers: { 'Content-Type': 'application/json' } }), 400);
+    assertAgentError(
       await hq.agent('POST', '/api/topics', { token: 'rw', body: 'topicName=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
       415,
     );

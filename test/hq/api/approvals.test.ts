@@ -60,7 +60,7 @@ describe('Lenses API emulator: approval requests', () => {
     const response = await hq.agent('GET', '/api/v1/approvals?approvalStatus=pending&sortField=reviewedAt', { token: 'r' });
     assert.equal(response.status, 400);
     assert.deepEqual(
-      body<{ invalid_fields: Array<{ field: string }> }>(response).invalid_fields.map((f) => f.field),
+      body<{ fields: Array<{ field: string }> }>(response).fields.map((f) => f.field),
       ['pageSize', 'approvalStatus', 'sortField'],
     );
   });
@@ -82,11 +82,11 @@ describe('Lenses API emulator: approval requests', () => {
   it('refuses a request for an existing topic, without the discriminator, or without a reason', async () => {
     const exists = await hq.agent('POST', '/api/v1/approvals', { token: 'rw', body: { ...REQUEST, entityName: 'orders' } });
     assert.equal(exists.status, 400);
-    assert.match(String(body(exists).detail), /Topic orders already exists/);
+    assert.match(String(body<{ error: string }>(exists).error), /Topic orders already exists/);
     const { type: _type, ...untyped } = REQUEST;
     const noType = await hq.agent('POST', '/api/v1/approvals', { token: 'rw', body: { ...untyped, metadata: { tags: [] } } });
     assert.deepEqual(
-      body<{ invalid_fields: Array<{ field: string }> }>(noType).invalid_fields.map((f) => f.field),
+      body<{ fields: Array<{ field: string }> }>(noType).fields.map((f) => f.field),
       ['type', 'metadata.reason'],
     );
   });

@@ -20,7 +20,7 @@ describe('Lenses API emulator: seen through the project HQ client', () => {
     assert.equal(await lenses.delete(lenses.environmentPath('dev', '/api/consumers/orders-archiver')), null);
   });
 
-  it('turns problem details into LensesApiError with status, detail, request id and invalid fields', async () => {
+  it('turns hq_Error and agent_BadRequest answers into LensesApiError with status, text, request id and invalid fields', async () => {
     const lenses = client('rw');
     await assert.rejects(lenses.post(lenses.environmentPath('dev', '/api/topics'), { topicName: 'x', replication: 9 }), (error: unknown) => {
       assert.ok(error instanceof LensesApiError);
@@ -29,6 +29,12 @@ describe('Lenses API emulator: seen through the project HQ client', () => {
         error.invalidFields.map((f) => f.field),
         ['replication'],
       );
+      assert.match(error.message, /replication/);
+      return true;
+    });
+    await assert.rejects(lenses.get('/api/v1/environments/nope'), (error: unknown) => {
+      assert.ok(error instanceof LensesApiError);
+      assert.equal(error.type, 'not_found');
       assert.match(error.requestId ?? '', /^[0-9a-f-]{36}$/);
       return true;
     });

@@ -1,7 +1,7 @@
 /**
  * Kafka Connect (agent routes, under /api/v1/environments/:environment/proxy).
  *
- *   GET    /api/kafka-connect/connectors          (read)  query: cluster*, className* → 200 {connectors: Connector[]}
+ *   GET    /api/kafka-connect/connectors          (read)  query: cluster*, className* → 200 {data: Connector[]}
  *   GET    /api/v1/resource/kafka/connect/:cluster/connector/:connector (read) → 200 text/yaml
  *          (name, cluster, className, configuration map) | 404
  *   POST   /api/kafka-connect/validate            (read; changes nothing) {name, cluster, configuration}
@@ -14,8 +14,8 @@
  *   PUT    /api/kafka-connect/clusters/:cluster/connectors/:connector/tasks/:task/restart (write) → 200 Connector
  *   DELETE /api/kafka-connect/clusters/:cluster/connectors/:connector (delete) → 204
  *
- * Connector = {cluster, name, className, type: "source"|"sink", status: RUNNING|PAUSED|STOPPED|FAILED,
- *   tasks: [{id, status, workerId, trace: string|null}], tasksMax, topics: string[], configuration: {k: string}, createdAt}
+ * Connector = HttpConnectorListItem {name, lrn, cluster, state: RUNNING|PAUSED|STOPPED|FAILED, tasks: [{id, state}],
+ *   className, type: "source"|"sink"} (the published list item; the configuration is in the YAML definition)
  * Seeded (dev, cluster connect-main): orders-s3-sink, customers-jdbc-source (task 0 FAILED), payments-file-sink (PAUSED).
  * Installed plugins: FileStreamSource/Sink, stream-reactor S3 sink, Confluent JDBC source (see PLUGINS).
  */
@@ -49,26 +49,16 @@ const PLUGINS: Readonly<Record<string, Plugin>> = {
 const ACTIONS = ['start', 'stop', 'restart', 'pause', 'resume'] as const;
 type Action = (typeof ACTIONS)[number];
 
-function topicsOf(connector: ConnectorRecord): string[] {
-  const configured = connector.configuration.topics ?? connector.configuration.topic ?? '';
-  return configured
-    .split(',')
-    .map((topic) => topic.trim())
-    .filter(Boolean);
-}
-
+/** `HttpConnectorListItem` (https://docs.lenses.io/latest/api-reference/reference/kafka-connect). */
 function connectorView(cluster: ConnectClusterRecord, connector: ConnectorRecord): Record<string, unknown> {
   return {
-    cluster: cluster.name,
     name: connector.name,
+    lrn: `lrn:kafka-connect:${cluster.name}/${connector.name}`,
+    cluster: cluster.name,
+    state: connector.status,
+    tasks: connector.tasks.map((task) => ({ id: task.id, state: task.status })),
     className: connector.className,
     type: connector.type,
-    status: connector.status,
-    tasks: connector.tasks,
-    tasksMax: Number(connector.configuration['tasks.max'] ?? '1'),
-    topics: topicsOf(connector),
-    configuration: connector.configuration,
-    createdAt: connector.createdAt,
   };
 }
 
@@ -200,7 +190,7 @@ export const connectorRoutes: AgentRoute[] = [
         .flatMap((cluster) =>
           cluster.connectors.filter((c) => classNames.length === 0 || classNames.includes(c.className)).map((c) => connectorView(cluster, c)),
         );
-      return ok({ connectors });
+      return ok({ data: connectors });
     },
   },
   {

@@ -16,7 +16,7 @@
  *
  * ConsumerGroup = {id, state: "Stable"|"Empty", active, coordinator: {id, host, port},
  *   consumersCount, members: [{memberId, clientId, host, assignments: [{topic, partition}]}],
- *   topics: string[], minLag, maxLag, totalLag,
+ *   topics: string[], minLag, maxLag (lenses-go's group fields; the 6.x reference shows no body),
  *   offsets: [{topic, partition, currentOffset, logEndOffset, lag, memberId, clientId, host}]}
  */
 import { conflict, noContent, notFound, ok } from './http';
@@ -65,7 +65,6 @@ export function groupView(data: AgentData, group: ConsumerGroupRecord): Record<s
     topics,
     minLag: lag.min,
     maxLag: lag.max,
-    totalLag: lag.total,
     offsets: offsetRows(data, group),
   };
 }

@@ -8,7 +8,10 @@ interface Environment {
   created_at: string;
   tier: string;
   metadata: Record<string, unknown>;
-  status: { agent_connected: boolean; agent: { metrics: null | { kafka: { topics: number; brokers: number }; connect: { failed_tasks: number } } } };
+  status: {
+    agent_connected: boolean;
+    agent?: { agent: { version: string }; metrics?: { kafka: { num_brokers: number }; data: { num_topics: number }; other: { num_issues: number } } };
+  };
 }
 
 describe('Lenses API emulator: environments', () => {
@@ -24,11 +27,12 @@ describe('Lenses API emulator: environments', () => {
     const staging = items.find((environment) => environment.name === 'staging');
     assert.ok(dev && staging);
     assert.equal(dev.status.agent_connected, true);
-    assert.equal(dev.status.agent.metrics?.kafka.brokers, 3);
-    assert.equal(dev.status.agent.metrics?.connect.failed_tasks, 1);
+    assert.equal(dev.status.agent?.metrics?.kafka.num_brokers, 3);
+    assert.match(dev.status.agent?.agent.version ?? '', /^\d+\.\d+/);
+    assert.ok((dev.status.agent?.metrics?.other.num_issues ?? 0) >= 2, 'the failed connector task and the failed processor');
     assert.equal(staging.status.agent_connected, false);
-    assert.equal(staging.status.agent.metrics, null);
-    for (const key of ['display_name', 'id', 'created_at', 'tier', 'metadata']) assert.ok(key in dev, key);
+    assert.equal(staging.status.agent?.metrics, undefined);
+    for (const key of ['display_name', 'lrn', 'id', 'created_at', 'tier', 'metadata']) assert.ok(key in dev, key);
   });
 
   it('gets one environment by name, 404 for an unknown one', async () => {
@@ -53,7 +57,7 @@ describe('Lenses API emulator: environments', () => {
   it('refuses a bad name or tier with invalid_fields, a duplicate with 409', async () => {
     const response = await hq.request('POST', '/api/v1/environments', { token: 'rw', body: { name: '-Bad_Name', tier: 'prod' } });
     assert.equal(response.status, 400);
-    const fields = body<{ invalid_fields: Array<{ field: string }> }>(response).invalid_fields.map((f) => f.field);
+    const fields = body<{ invalid_fields: Array<{ name: string }> }>(response).invalid_fields.map((f) => f.name);
     assert.deepEqual(fields.sort(), ['name', 'tier']);
     assert.equal((await hq.request('POST', '/api/v1/environments', { token: 'rw', body: { name: 'dev' } })).status, 409);
     assert.equal(hq.changes, 0);

@@ -6,19 +6,15 @@
  *   POST /api/v1/environments          (write) {name, display_name?, tier?, metadata?}
  *        → 201 Environment (agent not connected yet) | 400 invalid_fields | 409 exists
  *
- * Environment = {name, display_name, id, created_at, tier, metadata,
- *   status: {agent_connected: boolean,
- *            agent: {version: string|null, last_seen: string|null,
- *                    metrics: null (disconnected) | {
- *                      kafka: {brokers, topics, partitions, under_replicated_partitions, offline_partitions, total_messages},
- *                      consumer_groups: {total, active, total_lag, max_lag},
- *                      connect: {clusters, connectors, running_connectors, failed_tasks},
- *                      sql_processors: {total, running, failed}}}}}
+ * Environment = hq_Environment: {name, display_name, lrn, id, created_at, tier, metadata,
+ *   status: {agent_connected, agent?: {updated_at, roundtrip_duration, agent: {hostname, version, protocol_version, capabilities},
+ *            metrics? (connected only): {kafka: {version, num_brokers, updated_at}, data: {num_topics, num_partitions, …},
+ *                                        apps: {num_consumers}, connect: {num_connectors}, other: {num_issues}}}}}
+ *   (status.agent is left out for an environment whose agent never connected)
  * tier is development | staging | production. Seeded: dev (connected), staging (disconnected).
  */
 import { randomUUID } from 'node:crypto';
 import { conflict, created, notFound, ok } from './http';
-import { groupLag } from './consumers';
 import type { HqRoute } from './routes';
 import { newEnvironmentData } from './seed';
 import type { EnvironmentRecord, Tier } from './state';
@@ -27,58 +23,68 @@ import { FieldReader, isRecord } from './validation';
 const TIERS: readonly Tier[] = ['development', 'staging', 'production'];
 const ENVIRONMENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** An environment as HQ answers it, with metrics computed from the agent data. */
+/**
+ * An environment as HQ answers it (`hq_Environment`,
+ * https://docs.lenses.io/latest/api-reference/reference/environments): the required keys,
+ * then `status` as the reference's example shows it, with metrics computed from the agent data.
+ */
 export function environmentView(environment: EnvironmentRecord): Record<string, unknown> {
+  const connected = environment.agent.connected;
   return {
     name: environment.name,
     display_name: environment.display_name,
+    lrn: `lrn:environment:${environment.name}`,
     id: environment.id,
     created_at: environment.created_at,
     tier: environment.tier,
     metadata: environment.metadata,
     status: {
-      agent_connected: environment.agent.connected,
-      agent: {
-        version: environment.agent.version,
-        last_seen: environment.agent.last_seen,
-        metrics: environment.agent.connected ? agentMetrics(environment) : null,
-      },
+      agent_connected: connected,
+      ...(environment.agent.version === null
+        ? {}
+        : {
+            agent: {
+              updated_at: environment.agent.last_seen,
+              roundtrip_duration: 3,
+              agent: {
+                hostname: `lenses-agent-${environment.name}`,
+                version: environment.agent.version,
+                protocol_version: 1,
+                capabilities: { metrics: true, k2k: false, publish: true },
+              },
+              ...(connected ? { metrics: agentMetrics(environment) } : {}),
+            },
+          }),
     },
   };
 }
 
+/**
+ * The published metric groups: `kafka {version, num_brokers, updated_at}`, `data {num_topics,
+ * num_partitions, …}`; the apps/connect/other groups' fields are not visible in the
+ * reference, so the names the official server reads (num_consumers, num_connectors, num_issues).
+ */
 function agentMetrics(environment: EnvironmentRecord): Record<string, unknown> {
   const data = environment.data;
   const brokerIds = new Set(data.brokers.map((broker) => broker.id));
   const partitions = data.topics.flatMap((topic) => topic.partitions);
-  const lags = data.consumerGroups.map((group) => groupLag(data, group));
   const connectors = data.connectClusters.flatMap((cluster) => cluster.connectors);
+  const issues =
+    partitions.filter((p) => !brokerIds.has(p.leader)).length +
+    connectors.flatMap((c) => c.tasks).filter((task) => task.status === 'FAILED').length +
+    data.processors.filter((p) => p.status === 'FAILED').length;
   return {
-    kafka: {
-      brokers: data.brokers.length,
-      topics: data.topics.length,
-      partitions: partitions.length,
-      under_replicated_partitions: partitions.filter((p) => p.replicas.some((id) => !brokerIds.has(id))).length,
-      offline_partitions: partitions.filter((p) => !brokerIds.has(p.leader)).length,
-      total_messages: partitions.reduce((sum, p) => sum + p.messages.length, 0),
+    kafka: { version: '3.9.0', num_brokers: data.brokers.length, updated_at: environment.agent.last_seen },
+    data: {
+      num_topics: data.topics.length,
+      num_partitions: partitions.length,
+      num_schemas: 0,
+      num_policies: 0,
+      topic_data_total_bytes: partitions.reduce((sum, p) => sum + p.messages.length * 100, 0),
     },
-    consumer_groups: {
-      total: data.consumerGroups.length,
-      active: data.consumerGroups.filter((group) => group.members.length > 0).length,
-      total_lag: lags.reduce((sum, lag) => sum + lag.total, 0),
-      max_lag: lags.reduce((max, lag) => Math.max(max, lag.max), 0),
-    },
-    connect: {
-      clusters: data.connectClusters.length,
-      connectors: connectors.length,
-      running_connectors: connectors.filter((c) => c.status === 'RUNNING').length,
-      failed_tasks: connectors.flatMap((c) => c.tasks).filter((task) => task.status === 'FAILED').length,
-    },
-    sql_processors: {
-      total: data.processors.length,
-      running: data.processors.filter((p) => p.status === 'RUNNING').length,
-      failed: data.processors.filter((p) => p.status === 'FAILED').length,
-    },
+    apps: { num_consumers: data.consumerGroups.length },
+    connect: { num_connectors: connectors.length },
+    other: { num_issues: issues },
   };
 }
 

@@ -20,11 +20,27 @@ export const created = (body: unknown): Reply => ({ status: 201, kind: 'json', b
 export const noContent = (): Reply => ({ status: 204, kind: 'empty' });
 export const text = (body: string, contentType = 'text/plain; charset=utf-8'): Reply => ({ status: 200, kind: 'text', body, contentType });
 
-const PROBLEM_TYPE_BASE = 'urn:lenses-hq-emulator:problem:';
+/** HQ's `hq_ErrorType` words for the emulator's problem slugs. */
+const HQ_ERROR_TYPES: Readonly<Record<string, string>> = {
+  'not-found': 'not_found',
+  unauthorized: 'unauthorised',
+  'insufficient-scope': 'forbidden',
+  'agent-not-connected': 'agent_not_connected',
+  validation: 'validation_error',
+  'bad-request': 'validation_error',
+  conflict: 'conflict',
+  internal: 'internal_server_error',
+};
 
 /**
- * A failure answered as RFC 7807 problem details (RFC 7807 §3.1):
- * `{type, title, status, detail?, invalid_fields?, request_id}`.
+ * A failure, answered in the shape Lenses publishes for where it happened:
+ * - HQ itself (auth, unknown environment, agent not connected, HQ routes): `hq_Error`
+ *   `{type (a word such as not_found), title (the human-readable description), status,
+ *   invalid_fields?: [{name, error, title}], request_id}` —
+ *   https://docs.lenses.io/latest/api-reference/reference/models;
+ * - an agent route's own refusal, passed through HQ's proxy: `agent_BadRequest`
+ *   `{error, errorType, fields?: [{field, error}]}` —
+ *   https://docs.lenses.io/latest/api-reference/reference/sql-streaming.
  */
 export class ApiProblem extends Error {
   override readonly name = 'ApiProblem';
@@ -39,13 +55,28 @@ export class ApiProblem extends Error {
     super(detail ?? title);
   }
 
+  /** Set when an agent route raised it: answered as `agent_BadRequest`. */
+  fromAgent = false;
+
+  /** The same problem, raised by an agent route. */
+  asAgent(): this {
+    this.fromAgent = true;
+    return this;
+  }
+
   body(requestId: string): Record<string, unknown> {
+    if (this.fromAgent) {
+      return {
+        error: this.detail ?? this.title,
+        errorType: this.slug,
+        ...(this.invalidFields === undefined ? {} : { fields: this.invalidFields.map((f) => ({ field: f.field, error: f.message })) }),
+      };
+    }
     return {
-      type: PROBLEM_TYPE_BASE + this.slug,
-      title: this.title,
+      type: HQ_ERROR_TYPES[this.slug] ?? 'unspecified',
+      title: this.detail ?? this.title,
       status: this.status,
-      ...(this.detail === undefined ? {} : { detail: this.detail }),
-      ...(this.invalidFields === undefined ? {} : { invalid_fields: this.invalidFields }),
+      ...(this.invalidFields === undefined ? {} : { invalid_fields: this.invalidFields.map((f) => ({ name: f.field, error: 'invalid', title: f.message })) }),
       request_id: requestId,
     };
   }

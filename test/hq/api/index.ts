@@ -116,6 +116,15 @@ export function createLensesApi(options: LensesApiOptions): LensesApi {
   };
 }
 
+/** An agent route's own refusals come back through HQ's proxy in the agent's error shape. */
+async function runOnAgent(handle: () => Reply | Promise<Reply>): Promise<Reply> {
+  try {
+    return await handle();
+  } catch (error) {
+    throw error instanceof ApiProblem ? error.asAgent() : error;
+  }
+}
+
 function isOurs(rawPath: string): boolean {
   if (!rawPath.startsWith('/api/')) return false;
   return !(rawPath === CONNECTED_APPS_PREFIX || rawPath.startsWith(`${CONNECTED_APPS_PREFIX}/`));
@@ -161,7 +170,7 @@ function buildRouter(state: EmulatorState): Router<CompiledRoute> {
         const environment = state.environments.find((candidate) => candidate.name === name);
         if (!environment) throw environmentNotFound(name);
         if (!environment.agent.connected) throw agentNotConnected(name);
-        return route.handle({ ...context, environment, agent: environment.data });
+        return runOnAgent(() => route.handle({ ...context, environment, agent: environment.data }));
       }),
     );
   }

@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { body, startTestApi, type TestApi } from './testServer';
 
+/** `HttpGetSqlProcessorApiResponse` as published. */
 interface Processor {
   id: string;
-  name: string;
-  status: string;
-  deployment: { mode: string; details?: { runners: number; cluster: string; namespace?: string } };
-  inputTopics: string[];
-  outputTopics: string[];
-  runners: Array<{ name: string; status: string }>;
-  createdBy: string;
+  application: { name: string; sql: string; inputTopics: Array<{ name: string }>; outputTopics: Array<{ name: string }> };
+  metadata: { createdBy: string; tags: string[] };
+  deployment: {
+    details: { mode: string; runners?: number; cluster?: string; namespace?: string };
+    status: { level: string; replicas: Array<{ id: string; status: string }> };
+  };
+  coverage: string;
 }
 interface Invalid {
-  invalid_fields: Array<{ field: string; message: string }>;
+  fields: Array<{ field: string; error: string }>;
 }
 
 describe('Lenses API emulator: SQL processors, deployment targets, pod logs', () => {
@@ -24,14 +25,19 @@ describe('Lenses API emulator: SQL processors, deployment targets, pod logs', ()
 
   it('lists and gets processors', async () => {
     assert.deepEqual(
-      (await processors()).map((p) => [p.id, p.status]),
+      (await processors()).map((p) => [p.id, p.deployment.status.level]),
       [
         ['orders-enricher', 'RUNNING'],
         ['high-value-orders', 'FAILED'],
       ],
     );
     const enricher = body<Processor>(await hq.agent('GET', '/api/v2/streams/orders-enricher', { token: 'r' }));
-    assert.deepEqual(enricher.inputTopics, ['orders', 'customers']);
+    assert.deepEqual(
+      enricher.application.inputTopics.map((t) => t.name),
+      ['orders', 'customers'],
+    );
+    assert.equal(enricher.application.name, 'orders-enricher');
+    assert.ok(!('name' in enricher) && !('status' in enricher), 'only the published keys');
     assert.equal((await hq.agent('GET', '/api/v2/streams/nope', { token: 'r' })).status, 404);
   });
 
@@ -54,8 +60,8 @@ describe('Lenses API emulator: SQL processors, deployment targets, pod logs', ()
     assert.equal(response.status, 201);
     const created = body<Processor>(response);
     assert.match(created.id, /^lsql_[0-9a-f]{8}$/);
-    assert.equal(created.deployment.mode, 'IN_PROC');
-    assert.equal(created.createdBy, 'user-rw@example.com');
+    assert.equal(created.deployment.details.mode, 'IN_PROC');
+    assert.equal(created.metadata.createdBy, 'user-rw@example.com');
     assert.ok((await processors()).some((p) => p.id === created.id));
     const topics = body<Array<{ topicName: string }>>(await hq.agent('GET', '/api/topics', { token: 'r' }));
     assert.ok(topics.some((t) => t.topicName === 'eur-orders'));
@@ -73,9 +79,10 @@ describe('Lenses API emulator: SQL processors, deployment targets, pod logs', ()
     });
     assert.equal(response.status, 201);
     const created = body<Processor>(response);
-    assert.deepEqual(created.deployment, { mode: 'KUBERNETES', details: { runners: 2, cluster: 'incluster', namespace: 'ai-agent' } });
-    assert.equal(created.runners.length, 2);
-    const logs = await hq.agent('GET', `/api/v1/k8s/logs/incluster/ai-agent/${created.runners[0].name}/download`, { token: 'r' });
+    const { mode, runners, cluster, namespace } = created.deployment.details;
+    assert.deepEqual({ mode, runners, cluster, namespace }, { mode: 'KUBERNETES', runners: 2, cluster: 'incluster', namespace: 'ai-agent' });
+    assert.equal(created.deployment.status.replicas.length, 2);
+    const logs = await hq.agent('GET', `/api/v1/k8s/logs/incluster/ai-agent/${created.deployment.status.replicas[0].id}/download`, { token: 'r' });
     assert.match(logs.text, /big-payments starting/);
     assert.equal(
       (
@@ -91,11 +98,11 @@ describe('Lenses API emulator: SQL processors, deployment targets, pod logs', ()
   it('refuses a bad statement, an unknown input topic and an unknown deployment target', async () => {
     const notStreaming = await hq.agent('POST', '/api/v2/streams', { token: 'rw', body: { name: 'p1', sql: 'SELECT * FROM orders' } });
     assert.deepEqual(
-      body<Invalid>(notStreaming).invalid_fields.map((f) => f.field),
+      body<Invalid>(notStreaming).fields.map((f) => f.field),
       ['sql'],
     );
     const unknownTopic = await hq.agent('POST', '/api/v2/streams', { token: 'rw', body: { name: 'p1', sql: 'INSERT INTO out SELECT STREAM * FROM ghosts' } });
-    assert.match(body<Invalid>(unknownTopic).invalid_fields[0].message, /ghosts/);
+    assert.match(body<Invalid>(unknownTopic).fields[0].error, /ghosts/);
     const badTarget = await hq.agent('POST', '/api/v2/streams', {
       token: 'rw',
       body: {
@@ -105,7 +112,7 @@ describe('Lenses API emulator: SQL processors, deployment targets, pod logs', ()
       },
     });
     assert.deepEqual(
-      body<Invalid>(badTarget).invalid_fields.map((f) => f.field),
+      body<Invalid>(badTarget).fields.map((f) => f.field),
       ['deployment.details.namespace'],
     );
     assert.equal(hq.changes, 0);

@@ -13,8 +13,10 @@
  *   GET    /api/v1/deployment/targets      (read)   → 200 {kubernetes: [{cluster, namespaces: string[]}], connect: [{cluster, version}]}
  *   GET    /api/v1/k8s/logs/:cluster/:namespace/:pod/download (read) → 200 text/plain | 404
  *
- * Processor = {id, processorId, name, sql, description, tags, deployment: {mode, details?}, status: RUNNING|PENDING|FAILED|STOPPED,
- *   inputTopics, outputTopics, runners: [{name, status}], lastActionMessage, createdAt, createdBy}
+ * Processor = HttpGetSqlProcessorApiResponse {id, application: {name, processorId, lrn, sql, inputTopics, outputTopics, otherSettings},
+ *   metadata: {description, tags, createdBy, createdAt, processorType}, deployment: {details, status: {level, startedAt, replicas: [{id, status, msg}]}},
+ *   coverage}; level RUNNING|PENDING|FAILED|NOT_RUNNING.
+ *   The POST takes the official server's body: `deployment` may be left out (the reference marks it required; see README).
  * Seeded (dev): orders-enricher (RUNNING, pod incluster/lenses-apps/orders-enricher-7d9f8c6b5-x2k4q),
  * high-value-orders (FAILED, pod incluster/lenses-apps/high-value-orders-5c7b9d4f8-q8m2z).
  */
@@ -28,23 +30,43 @@ const STATEMENT = /^\s*(?:SET\s+[^;]+;\s*)*INSERT\s+INTO\s+`?([A-Za-z0-9._-]+)`?
 const JOINED = /\bJOIN\s+`?([A-Za-z0-9._-]+)`?/gi;
 const MODES = ['IN_PROC', 'KUBERNETES', 'CONNECT'] as const;
 
+/** `deployment.status.level` for the emulator's states (the reference's example is "NOT_RUNNING"; the full enum is not visible). */
+const LEVELS: Readonly<Record<ProcessorRecord['status'], string>> = { RUNNING: 'RUNNING', PENDING: 'PENDING', FAILED: 'FAILED', STOPPED: 'NOT_RUNNING' };
+
+/**
+ * `HttpGetSqlProcessorApiResponse` (https://docs.lenses.io/latest/api-reference/reference/sql-streaming):
+ * the name is `application.name`, the state `deployment.status.level`.
+ */
 function processorView(processor: ProcessorRecord): Record<string, unknown> {
-  const runnerStatus = processor.status === 'RUNNING' ? 'RUNNING' : processor.status === 'FAILED' ? 'FAILED' : 'PENDING';
+  const replicaStatus = processor.status === 'RUNNING' ? 'RUNNING' : processor.status === 'FAILED' ? 'FAILED' : 'STOPPED';
+  const topic = (name: string) => ({ name, keyFormat: 'STRING', valueFormat: 'JSON' });
   return {
     id: processor.id,
-    processorId: processor.id,
-    name: processor.name,
-    sql: processor.sql,
-    description: processor.description,
-    tags: processor.tags,
-    deployment: processor.deployment,
-    status: processor.status,
-    inputTopics: processor.inputTopics,
-    outputTopics: processor.outputTopics,
-    runners: processor.runners.map((name) => ({ name, status: runnerStatus })),
-    lastActionMessage: processor.lastActionMessage,
-    createdAt: processor.createdAt,
-    createdBy: processor.createdBy,
+    application: {
+      name: processor.name,
+      processorId: processor.id,
+      lrn: `lrn:sql-processor:${processor.id}`,
+      sql: processor.sql,
+      inputTopics: processor.inputTopics.map(topic),
+      outputTopics: processor.outputTopics.map(topic),
+      otherSettings: {},
+    },
+    metadata: {
+      description: processor.description ?? '',
+      tags: processor.tags,
+      createdBy: processor.createdBy,
+      createdAt: processor.createdAt,
+      processorType: 'PreDaD',
+    },
+    deployment: {
+      details: { mode: processor.deployment.mode, ...(processor.deployment.details ?? {}), labels: {}, otherSettings: {} },
+      status: {
+        level: LEVELS[processor.status],
+        startedAt: processor.createdAt,
+        replicas: processor.runners.map((id) => ({ id, status: replicaStatus, msg: processor.lastActionMessage ?? '' })),
+      },
+    },
+    coverage: 'full',
   };
 }
 

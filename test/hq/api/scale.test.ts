@@ -50,12 +50,12 @@ describe('HQ emulator at --scale N', () => {
     });
 
     it('about N/4 consumer groups with lag, N/20 connectors with tasks (some failed), N/100 SQL processors, a dataset per topic', async () => {
-      const groups = await get<Array<{ totalLag: number; active: boolean }>>('/api/consumers');
+      const groups = await get<Array<{ maxLag: number; active: boolean }>>('/api/consumers');
       assert.equal(groups.length, 500);
-      assert.ok(groups.some((g) => g.totalLag > 0) && groups.some((g) => g.active) && groups.some((g) => !g.active));
-      const { connectors } = await get<{ connectors: Array<{ tasks: Array<{ status: string }> }> }>('/api/kafka-connect/connectors');
+      assert.ok(groups.some((g) => g.maxLag > 0) && groups.some((g) => g.active) && groups.some((g) => !g.active));
+      const { data: connectors } = await get<{ data: Array<{ tasks: Array<{ state: string }> }> }>('/api/kafka-connect/connectors');
       assert.equal(connectors.length, 100);
-      assert.ok(connectors.some((c) => c.tasks.some((t) => t.status === 'FAILED')));
+      assert.ok(connectors.some((c) => c.tasks.some((t) => t.state === 'FAILED')));
       const { processors } = await get<{ processors: unknown[] }>('/api/v2/streams');
       assert.equal(processors.length, 20);
       const datasets = await get<{ datasets: { totalCount: number } }>('/api/v1/datasets?pageSize=1');

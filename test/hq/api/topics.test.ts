@@ -16,7 +16,7 @@ interface TopicDetail extends TopicSummary {
   messagesPerPartition: Array<{ partition: number; begin: number; end: number }>;
 }
 interface Invalid {
-  invalid_fields: Array<{ field: string; message: string }>;
+  fields: Array<{ field: string; error: string }>;
 }
 
 describe('Lenses API emulator: topics', () => {
@@ -44,7 +44,7 @@ describe('Lenses API emulator: topics', () => {
     assert.equal(orders.messagesPerPartition[0].begin, 5);
     const missing = await hq.agent('GET', '/api/topics/nope', { token: 'r' });
     assert.equal(missing.status, 404);
-    assert.match(String(body(missing).detail), /nope/);
+    assert.match(String(body<{ error: string }>(missing).error), /nope/);
   });
 
   it('gets partitions (v2) and broker configs', async () => {
@@ -78,7 +78,7 @@ describe('Lenses API emulator: topics', () => {
     });
     assert.equal(response.status, 400);
     const fields = body<Invalid>(response)
-      .invalid_fields.map((f) => f.field)
+      .fields.map((f) => f.field)
       .sort();
     assert.deepEqual(fields, ['configs.cleanup.policy', 'configs.retention.msec', 'replication']);
   });
@@ -87,7 +87,7 @@ describe('Lenses API emulator: topics', () => {
     const refused = await hq.agent('POST', '/api/v1/kafka/topic', { token: 'rw', body: { name: 'avro-topic', format: { value: { format: 'AVRO' } } } });
     assert.equal(refused.status, 400);
     assert.deepEqual(
-      body<Invalid>(refused).invalid_fields.map((f) => f.field),
+      body<Invalid>(refused).fields.map((f) => f.field),
       ['format.value.schema'],
     );
     const response = await hq.agent('POST', '/api/v1/kafka/topic', {
@@ -151,7 +151,7 @@ describe('Lenses API emulator: topics', () => {
     const missing = await hq.agent('POST', '/api/v1/metadata/topics', { token: 'rw', body: { topicName: 'payments', tags: ['finance'] } });
     assert.deepEqual(
       body<Invalid>(missing)
-        .invalid_fields.map((f) => f.field)
+        .fields.map((f) => f.field)
         .sort(),
       ['keyType', 'tags[0]', 'valueType'],
     );

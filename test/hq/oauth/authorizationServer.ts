@@ -55,14 +55,14 @@ export interface TokenHolder {
   scopes: Scope[];
 }
 
-/** One "connected application" of a user: an OAuth grant. */
+/** One "connected application" of a user: an OAuth grant (oauth/connectedApps.ts answers it in each version's published shape). */
 export interface Authorization {
-  authorization_id: string;
-  authorization_issued_at: string;
-  client_id: string;
-  client_name: string;
+  id: string;
+  issuedAt: string;
+  clientId: string;
+  clientName: string;
   scopes: Scope[];
-  registration_method: 'dcr' | 'api';
+  provenance: 'dcr' | 'api';
 }
 
 export interface AuthorizationServer {
@@ -250,15 +250,15 @@ export async function createAuthorizationServer(options: AuthorizationServerOpti
       const client = await provider.Client.find(clientId);
       const resourceScopes = Object.values(payload.resources ?? {}).join(' ');
       authorizations.push({
-        authorization_id: id,
-        authorization_issued_at: new Date((payload.iat ?? 0) * 1000).toISOString(),
-        client_id: clientId,
-        client_name: client?.clientName ?? clientId,
+        id,
+        issuedAt: new Date((payload.iat ?? 0) * 1000).toISOString(),
+        clientId,
+        clientName: client?.clientName ?? clientId,
         scopes: parseScopes(resourceScopes),
-        registration_method: preRegistered.has(clientId) ? 'api' : 'dcr',
+        provenance: preRegistered.has(clientId) ? 'api' : 'dcr',
       });
     }
-    return authorizations.sort((a, b) => a.authorization_issued_at.localeCompare(b.authorization_issued_at));
+    return authorizations.sort((a, b) => a.issuedAt.localeCompare(b.issuedAt));
   }
 
   async function revokeAuthorization(accountId: string, authorizationId: string): Promise<boolean> {

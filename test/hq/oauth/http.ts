@@ -33,9 +33,27 @@ export function sendHtml(response: ServerResponse, status: number, html: string)
   response.end(html);
 }
 
-/** An RFC 7807 problem answer, the shape Lenses HQ uses for its errors. */
+/** HQ's `hq_ErrorType` word for an HTTP status (the published enum; `unspecified` for the rest). */
+export function hqErrorType(status: number): string {
+  const types: Record<number, string> = {
+    400: 'validation_error',
+    401: 'unauthorised',
+    403: 'forbidden',
+    404: 'not_found',
+    409: 'conflict',
+    500: 'internal_server_error',
+    503: 'agent_not_connected',
+  };
+  return types[status] ?? 'unspecified';
+}
+
+/**
+ * HQ's error answer, `hq_Error` (https://docs.lenses.io/latest/api-reference/reference/models):
+ * `{type (a word), title (the human-readable description), status, request_id}`. The
+ * detail, when given, is the title: the published shape has no `detail`.
+ */
 export function sendProblem(response: ServerResponse, status: number, title: string, detail?: string, headers: Record<string, string> = {}): void {
-  const body = { type: 'about:blank', title, status, ...(detail ? { detail } : {}), request_id: randomUUID() };
+  const body = { type: hqErrorType(status), title: detail ?? title, status, request_id: randomUUID() };
   response.writeHead(status, { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers });
   response.end(JSON.stringify(body));
 }

@@ -117,8 +117,8 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
     const response = await fetch(`${hq.url}/api/v1/environments/${environment}/proxy/api/kafka-connect/connectors`, {
       headers: { Authorization: `Bearer ${hq.apiKey}` },
     });
-    const body = (await response.json()) as { connectors: Array<{ name: string }> };
-    return body.connectors.map((c) => c.name);
+    const body = (await response.json()) as { data: Array<{ name: string }> };
+    return body.data.map((c) => c.name);
   }
   const deleteProdSink = (c: Client, extra: Record<string, unknown> = {}) =>
     c.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink', ...extra } });
@@ -338,7 +338,7 @@ describe('Governed agent access against the HQ emulator (API-key mode, streamabl
         const response = await fetch(`${hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, {
           headers: { Authorization: `Bearer ${hq.apiKey}` },
         });
-        return ((await response.json()) as { connectors: Array<{ name: string; status: string }> }).connectors.find((x) => x.name === 'orders-sink')?.status;
+        return ((await response.json()) as { data: Array<{ name: string; state: string }> }).data.find((x) => x.name === 'orders-sink')?.state;
       };
       assert.equal((await pause()).isError, true);
       assert.equal(await status(), 'RUNNING');

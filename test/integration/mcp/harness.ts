@@ -23,8 +23,10 @@ export interface OAuthMcp {
 }
 
 /** The emulator plus our server in OAuth resource-server mode on loopback, both on port 0. */
-export async function startOAuthMcp(options: { cacheTtlSeconds?: number; advertisedUrl?: string } = {}): Promise<OAuthMcp> {
-  const hq = await startHq({ port: 0 });
+export async function startOAuthMcp(
+  options: { cacheTtlSeconds?: number; advertisedUrl?: string; lensesVersion?: HqOptions['lensesVersion']; lensesUrl?: string } = {},
+): Promise<OAuthMcp> {
+  const hq = await startHq({ port: 0, lensesVersion: options.lensesVersion });
   let count = 0;
   const countingFetch: typeof fetch = (input, init) => {
     if (urlOf(input).endsWith('/oauth2/introspect')) count += 1;
@@ -42,7 +44,7 @@ export async function startOAuthMcp(options: { cacheTtlSeconds?: number; adverti
   const mcp = await startMcpHttpServer({
     host: '127.0.0.1',
     port: 0,
-    lensesUrl: hq.url,
+    lensesUrl: options.lensesUrl ?? hq.url,
     authenticator,
     advertisedUrl,
     protectedResourceMetadata: protectedResourceMetadata({

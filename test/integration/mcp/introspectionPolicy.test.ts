@@ -53,9 +53,9 @@ describe('RS-18 every request is validated with HQ by default', function () {
       const before = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
       assert.equal(before.isError, undefined);
       const listed = (await (await fetch(`${hq.url}${AUTHORIZATIONS}`, { headers: { authorization: `Bearer ${tokens.accessToken}` } })).json()) as {
-        items: Array<{ authorization_id: string; client_id: string }>;
+        items: Array<{ authorization_id: string; app_client_id: string }>;
       };
-      const grant = listed.items.find((item) => item.client_id === tokens.clientId);
+      const grant = listed.items.find((item) => item.app_client_id === tokens.clientId);
       assert.ok(grant);
       const revoked = await fetch(`${hq.url}${AUTHORIZATIONS}/${encodeURIComponent(grant.authorization_id)}`, {
         method: 'DELETE',

@@ -202,7 +202,7 @@ describe('protected-environment confirmation for a 2026-07-28 client (input_requ
     const response = await fetch(`${hq.url}/api/v1/environments/${environment}/proxy/api/kafka-connect/connectors`, {
       headers: { Authorization: `Bearer ${hq.apiKey}` },
     });
-    return ((await response.json()) as { connectors: Array<{ name: string }> }).connectors.map((connector) => connector.name);
+    return ((await response.json()) as { data: Array<{ name: string }> }).data.map((connector) => connector.name);
   }
   const deleteProdSink = (client: Client) =>
     client.callTool({ name: 'delete_kafka_connector', arguments: { environment: 'prod', cluster: 'connect-prod', connector: 'orders-sink' } });

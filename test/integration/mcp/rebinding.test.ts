@@ -67,7 +67,7 @@ describe('RS-17 Host and Origin are checked on every bind address, in API-key an
 
   async function connectorExists(): Promise<boolean> {
     const response = await fetch(`${hq.url}/api/v1/environments/dev/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } });
-    const { connectors } = (await response.json()) as { connectors: Array<{ name: string }> };
+    const { data: connectors } = (await response.json()) as { data: Array<{ name: string }> };
     return connectors.some((connector) => connector.name === 'orders-s3-sink');
   }
 

@@ -111,10 +111,11 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
     });
 
     it('SQL processors, deployment targets, pod logs', async () => {
-      const list = (await call('list_sql_processors', { environment: 'dev' })) as Array<{ id: string; name: string }>;
-      const enricher = list.find((p) => p.name === 'orders-enricher');
+      const list = (await call('list_sql_processors', { environment: 'dev' })) as Array<{ id: string; application: { name: string } }>;
+      const enricher = list.find((p) => p.application.name === 'orders-enricher');
       assert.ok(enricher);
-      assert.equal(((await call('get_sql_processor', { environment: 'dev', sql_processor_id: enricher.id })) as { name: string }).name, 'orders-enricher');
+      const one = (await call('get_sql_processor', { environment: 'dev', sql_processor_id: enricher.id })) as { application: { name: string } };
+      assert.equal(one.application.name, 'orders-enricher');
       const targets = (await call('get_deployment_targets', { environment: 'dev' })) as { kubernetes: Array<{ cluster: string }> };
       assert.equal(targets.kubernetes[0].cluster, 'incluster');
       const logs = await call('get_pod_logs', { environment: 'dev', cluster: 'incluster', namespace: 'lenses-apps', pod: 'orders-enricher-7d9f8c6b5-x2k4q' });
@@ -195,26 +196,28 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
       const connectors = async () =>
         (
           (await agent('/api/kafka-connect/connectors')).body as {
-            connectors: Array<{ name: string; status: string; tasks: Array<{ id: number; status: string }> }>;
+            data: Array<{ name: string; state: string; tasks: Array<{ id: number; state: string }> }>;
           }
-        ).connectors;
+        ).data;
       assert.ok((await connectors()).some((c) => c.name === 'mcp-file-sink'));
       await call('set_action_on_kafka_connector', { environment: 'dev', cluster: 'connect-main', connector: 'mcp-file-sink', action: 'pause' });
-      assert.equal((await connectors()).find((c) => c.name === 'mcp-file-sink')?.status, 'PAUSED');
+      assert.equal((await connectors()).find((c) => c.name === 'mcp-file-sink')?.state, 'PAUSED');
       await call('restart_kafka_connector_task', { environment: 'dev', cluster: 'connect-main', connector: 'customers-jdbc-source', task_id: 0 });
-      assert.equal((await connectors()).find((c) => c.name === 'customers-jdbc-source')?.tasks[0].status, 'RUNNING');
+      assert.equal((await connectors()).find((c) => c.name === 'customers-jdbc-source')?.tasks[0].state, 'RUNNING');
     });
 
     it('update_consumer_group_offsets, update_consumer_partition_offset', async () => {
       const group = async () =>
         (await agent('/api/consumers')).body as Array<{
           id: string;
-          totalLag: number;
-          offsets: Array<{ topic: string; partition: number; currentOffset: number }>;
+          offsets: Array<{ topic: string; partition: number; currentOffset: number; lag: number }>;
         }>;
       await call('update_consumer_group_offsets', { environment: 'dev', group_id: 'orders-archiver', topics: ['orders'], reset_to: 'start' });
       const reset = (await group()).find((g) => g.id === 'orders-archiver');
-      assert.equal(reset?.totalLag, 30); // every one of the 30 retained orders is unread again
+      assert.equal(
+        reset?.offsets.reduce((sum, row) => sum + row.lag, 0),
+        30,
+      ); // every one of the 30 retained orders is unread again
       await call('update_consumer_partition_offset', { environment: 'dev', group_id: 'orders-archiver', topic: 'orders', partition: 0, offset: 7 });
       assert.equal((await group()).find((g) => g.id === 'orders-archiver')?.offsets.find((o) => o.partition === 0)?.currentOffset, 7);
     });
@@ -251,7 +254,7 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
   describe('delete tools (state checked at the emulator)', () => {
     it('delete_kafka_connector', async () => {
       await call('delete_kafka_connector', { environment: 'dev', cluster: 'connect-main', connector: 'mcp-file-sink' });
-      const { connectors } = (await agent('/api/kafka-connect/connectors')).body as { connectors: Array<{ name: string }> };
+      const { data: connectors } = (await agent('/api/kafka-connect/connectors')).body as { data: Array<{ name: string }> };
       assert.ok(!connectors.some((c) => c.name === 'mcp-file-sink'));
     });
 
@@ -273,10 +276,12 @@ describe('MCP tools against the HQ emulator (OAuth mode, streamable HTTP)', func
   });
 
   describe('afterwards', () => {
-    it('an HQ refusal comes back as one readable sentence with the RFC 7807 detail', async () => {
+    it("a refusal comes back as one readable sentence with HQ's own words (hq_Error's title and request id; agent_BadRequest's error)", async () => {
       const result = await client.callTool({ name: 'get_topic', arguments: { environment: 'dev', topic_name: 'no-such-topic' } });
       assert.equal(result.isError, true);
-      assert.match(resultText(result), /^get_topic failed: Lenses answered 404 .*no-such-topic.*\(request id [^)]+\)\./);
+      assert.match(resultText(result), /^get_topic failed: Lenses answered 404 .*no-such-topic.*\. Check the names with a list tool\.$/);
+      const hqRefusal = await client.callTool({ name: 'get_environment', arguments: { name: 'no-such-environment' } });
+      assert.match(resultText(hqRefusal), /^get_environment failed: Lenses answered 404 .*no-such-environment.*\(request id [^)]+\)\./);
     });
 
     it('called every one of the 45 tools', () => {

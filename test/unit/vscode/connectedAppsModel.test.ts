@@ -49,7 +49,7 @@ function model(options: { session?: LensesSession; authorizations?: Authorizatio
     },
     revoke: async (_hq, token, id) => {
       calls.push(`revoke ${id} ${token}`);
-      if (Array.isArray(authorizations)) authorizations = authorizations.filter((a) => a.authorization_id !== id);
+      if (Array.isArray(authorizations)) authorizations = authorizations.filter((a) => a.id !== id);
     },
     forgetSession: async (id) => {
       calls.push(`forget ${id}`);
@@ -69,8 +69,8 @@ function model(options: { session?: LensesSession; authorizations?: Authorizatio
   return { apps, ui, calls, ended, changes: () => changes };
 }
 
-const claude: Authorization = { authorization_id: 'g1', client_id: 'claude', client_name: 'Claude', scopes: ['read'] };
-const ours: Authorization = { authorization_id: 'g2', client_id: 'client-vscode', client_name: 'Lenses MCP for VS Code', scopes: ['read', 'write', 'delete'] };
+const claude: Authorization = { id: 'g1', clientId: 'claude', name: 'Claude', scopes: ['read'] };
+const ours: Authorization = { id: 'g2', clientId: 'client-vscode', name: 'Lenses MCP for VS Code', scopes: ['read', 'write', 'delete'] };
 
 describe('ConnectedApplications', () => {
   it('lists nothing while signed out (the welcome shows) and does not call HQ', async () => {

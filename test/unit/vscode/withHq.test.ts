@@ -149,7 +149,7 @@ describe('the VS Code layer against the HQ emulator', function () {
     const self = nodes.find((node) => node.isSelf);
     assert.ok(self, `our grant is listed: ${JSON.stringify(nodes)}`);
     assert.equal(self.label, 'Lenses MCP for VS Code');
-    assert.match(self.description, /read, write · this VS Code/);
+    assert.match(self.description, /this VS Code · read, write/);
 
     const removed: string[] = [];
     auth.onDidChangeSessions((event) => removed.push(...(event.removed ?? []).map((s) => s.id)));
@@ -182,9 +182,9 @@ describe('the VS Code layer against the HQ emulator', function () {
   /** Revokes this VS Code's grant the way HQ's connected-applications page does, with another token of admin's. */
   async function revokeAtHq(clientId: string): Promise<void> {
     const page = await obtainTokens(hq, { username: 'admin', scopes: ['read'], clientName: 'HQ settings page' });
-    const list = (await listAuthorizations(hq.url, page.accessToken)).filter((item) => item.client_id === clientId);
+    const list = (await listAuthorizations(hq.url, page.accessToken)).filter((item) => item.clientId === clientId);
     assert.equal(list.length, 1, `one grant of ${clientId}`);
-    await revokeAuthorization(hq.url, page.accessToken, list[0].authorization_id);
+    await revokeAuthorization(hq.url, page.accessToken, list[0].id);
   }
 
   async function connectEditor(endpoint: { url: string; headers: Record<string, string> }): Promise<Client> {
