@@ -181,8 +181,9 @@ describe('Lenses MCP extension end to end (issue 5)', function () {
     // "this VS Code" comes first, so a narrow sidebar that cuts the description still shows it.
     assert.equal(await waitForDescription(self, 'this VS Code · read, write'), 'this VS Code · read, write');
     assert.equal(await waitForDescription(other, 'read'), 'read');
-    const shot = await screenshot(env.page, 'extension-3-connected-applications');
-    publishScreenshot(shot, 'connected-applications');
+    // Cropped to the view: its title and the two rows.
+    const viewTitle = env.page.locator('[id="workbench.parts.sidebar"] .composite.title');
+    publishScreenshot(await screenshotOf(env.page, [viewTitle, self, other], 'extension-3-connected-applications'), 'connected-applications');
   });
 
   it('4. revoking the second application from its context menu removes it and kills its token at HQ', async function () {

@@ -720,8 +720,8 @@ describe('RS-25 one HQ per credential: the editor signed in to HQ B while its se
         (
           (await (
             await fetch(`${hq.url}/api/v1/environments/prod/proxy/api/kafka-connect/connectors`, { headers: { Authorization: `Bearer ${hq.apiKey}` } })
-          ).json()) as { connectors: Array<{ name: string }> }
-        ).connectors.map((c) => c.name);
+          ).json()) as { data: Array<{ name: string }> }
+        ).data.map((c) => c.name);
       assert.ok(!(await listed(hqB)).includes('orders-sink'), 'deleted on B');
       assert.ok((await listed(hqA)).includes('orders-sink'), 'untouched on A');
       assert.ok(asked.length >= 2, 'the tier lookup and the delete');
