@@ -358,7 +358,10 @@ describe('compat: official tests/test_auth.py — an HQ 401 on a forwarded call 
 
   it('official test_handle_downstream_401_returns_authentication_required_error: the tool answers that the token was rejected and to re-authenticate', () => {
     // As the official: HQ's own words, then the hint to authenticate again.
-    assert.match(seen.hq401Result?.text ?? '', /^Authentication error: Lenses rejected the access token \(HTTP 401\) for list_topics\. Lenses said: ".+"\. Re-authenticate/);
+    assert.match(
+      seen.hq401Result?.text ?? '',
+      /^Authentication error: Lenses rejected the access token \(HTTP 401\) for list_topics\. Lenses said: ".+"\. Re-authenticate/,
+    );
   });
 
   it('official test_authentication_required_error_is_tool_error: it is a tool result with isError, not a protocol error', () => {
@@ -412,7 +415,8 @@ describe('compat: official tests/test_auth.py — an HQ 401 with nothing cached,
     await withClient(bin.url, token, async (client) => {
       hqRefuses = true;
       try {
-        for (let i = 0; i < 2; i++) assert.match(resultText(await client.callTool(LIST_TOPICS)), /^Authentication error: Lenses rejected the access token \(HTTP 401\)/);
+        for (let i = 0; i < 2; i++)
+          assert.match(resultText(await client.callTool(LIST_TOPICS)), /^Authentication error: Lenses rejected the access token \(HTTP 401\)/);
       } finally {
         hqRefuses = false;
       }
