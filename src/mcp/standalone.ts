@@ -4,7 +4,8 @@ import { ALL_SCOPES } from '../scopes';
 import { ApiKeyAuthenticator } from './apiKeyAuthenticator';
 import type { RequestAuthenticator } from './authentication';
 import type { ServerConfig } from './config';
-import { startMcpHttpServer, type RunningMcpHttpServer } from './httpServer';
+import type * as HttpServerModule from './httpServer';
+import type { RunningMcpHttpServer } from './httpServer';
 import { isLoopbackHost } from '../loopback';
 import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
@@ -54,6 +55,15 @@ function hqFetch(dependencies: StandaloneDependencies): typeof fetch | undefined
   return dependencies.telemetry ? dependencies.telemetry.traceFetch(dependencies.fetch ?? fetch) : dependencies.fetch;
 }
 
+/**
+ * The HTTP stack (hono, the SDK's Node transport, node:http) loads only for TRANSPORT=http/sse:
+ * a stdio client spawns the server for each conversation and waits for its start.
+ */
+function httpServerModule(): typeof HttpServerModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled, but initialized only when called
+  return require('./httpServer') as typeof HttpServerModule;
+}
+
 /** Starts the standalone server over HTTP as the configuration says (OAuth or API key). */
 export function startStandaloneHttp(config: ServerConfig, dependencies: StandaloneDependencies): Promise<RunningMcpHttpServer> {
   const { logger } = dependencies;
@@ -85,7 +95,7 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     if (!isLoopbackHost(config.host)) logger.warn(`API-key mode on ${config.host}: anyone who can reach this port acts with the API key`);
     logger.info('API-key mode');
   }
-  return startMcpHttpServer({
+  return httpServerModule().startMcpHttpServer({
     host: config.host,
     port: config.port,
     lensesUrl: config.lensesUrl,
