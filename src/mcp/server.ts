@@ -26,6 +26,7 @@ import {
 } from './governance';
 import { accessInstructions } from './accessInstructions';
 import { lensesCacheHints, type ToolSetChanges } from './cacheHints';
+import type { HqListCache } from './hqListCache';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
@@ -52,6 +53,8 @@ export interface LensesMcpServerOptions {
   /** Most characters of text per tool answer (`LENSES_MAX_TOOL_OUTPUT_CHARS`; default 24,000); a function is read per call. */
   maxToolOutputChars?: number | (() => number);
   tools?: readonly LensesTool[];
+  /** HQ's list answers, shared by the servers of one process so paging does not refetch (default none). */
+  hqListCache?: HqListCache;
   /** Access of requests that carry none of their own (stdio). */
   defaultAccess?: ToolAccess;
   /** HQ answered 401 to a call made with `token`. */
@@ -165,6 +168,8 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     },
   );
 
+  const hqFetch = options.hqListCache ? options.hqListCache.fetchThrough(options.fetch) : options.fetch;
+
   server.setRequestHandler('tools/list', (_request, extra) => {
     const access = accessOf(extra.http?.authInfo, options.defaultAccess);
     return {
@@ -180,7 +185,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
         governance,
         tool: (name) => byName.get(name),
         access: (extra) => accessOf(extra.http?.authInfo, options.defaultAccess),
-        lenses: (token) => new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: options.fetch, timeoutMs: options.hqTimeoutMs, logger }),
+        lenses: (token) => new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: hqFetch, timeoutMs: options.hqTimeoutMs, logger }),
         clientCanElicit: (extra) =>
           isModernRequest(extra) ? canElicitForms(envelopeCapabilities(extra)) : server.getClientCapabilities()?.elicitation?.form !== undefined,
         elicit: (params, requestOptions) => server.elicitInput(params, requestOptions),
@@ -207,7 +212,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       const lenses = new LensesClient({
         baseUrl: access.lensesUrl ?? options.lensesUrl,
         token: () => token,
-        fetch: options.fetch,
+        fetch: hqFetch,
         timeoutMs: options.hqTimeoutMs,
         logger,
       });

@@ -9,6 +9,7 @@ import type { RunningMcpHttpServer } from './httpServer';
 import { isLoopbackHost } from '../loopback';
 import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
+import { HqListCache } from './hqListCache';
 import { createLensesMcpServer } from './server';
 import type { McpTelemetry } from '../telemetry/telemetry';
 import { AuditLog, fileAuditSink, fixedGovernance, type Governance } from './governance';
@@ -122,10 +123,12 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
 /** Serves MCP over stdin/stdout with the API key (stdout carries JSON-RPC only). */
 export function startStandaloneStdio(config: ServerConfig, dependencies: StandaloneDependencies): Promise<{ close(): Promise<void> }> {
   const governance = standaloneGovernance(config, dependencies.logger);
+  const hqListCache = new HqListCache();
   const newServer = () =>
     createLensesMcpServer({
       lensesUrl: config.lensesUrl,
       fetch: hqFetch(dependencies),
+      hqListCache,
       logger: dependencies.logger,
       hqTimeoutMs: config.hqTimeoutSeconds * 1000,
       maxToolOutputChars: config.maxToolOutputChars,

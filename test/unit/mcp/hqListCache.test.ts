@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { HqListCache } from '../../../src/mcp/hqListCache';
+
+const HQ = 'https://hq.example';
+const TOPICS = `${HQ}/api/v1/environments/dev/proxy/api/topics`;
+
+interface Sent {
+  method: string;
+  url: string;
+  authorization: string | null;
+}
+
+/** A fake HQ: records what reaches it and answers each call with a fresh body naming the call. */
+function recordingHq(answer: (sent: Sent, index: number) => { status?: number; body: string } = (sent, index) => ({ body: `[${index}]` })) {
+  const sent: Sent[] = [];
+  const fetchImpl: typeof fetch = (input, init) => {
+    const one = {
+      method: init?.method ?? 'GET',
+      url: input instanceof Request ? input.url : input.toString(),
+      authorization: new Headers(init?.headers).get('authorization'),
+    };
+    sent.push(one);
+    const { status = 200, body } = answer(one, sent.length);
+    return Promise.resolve(new Response(body, { status, headers: { 'content-type': 'application/json' } }));
+  };
+  return { sent, fetchImpl };
+}
+
+const get = (token: string) => ({ method: 'GET', headers: { Authorization: `Bearer ${token}` } });
+
+describe('HqListCache (HQ list answers reused while paging)', () => {
+  it('answers the same list GET from the cache until the time to live has passed, then asks HQ again', async () => {
+    let now = 1_000;
+    const hq = recordingHq();
+    const fetchThrough = new HqListCache({ ttlMs: 5_000, now: () => now }).fetchThrough(hq.fetchImpl);
+    assert.equal(await (await fetchThrough(TOPICS, get('a'))).text(), '[1]');
+    now += 4_999;
+    const again = await fetchThrough(TOPICS, get('a'));
+    assert.equal(await again.text(), '[1]');
+    assert.equal(again.headers.get('content-type'), 'application/json');
+    assert.equal(hq.sent.length, 1);
+    now += 1;
+    assert.equal(await (await fetchThrough(TOPICS, get('a'))).text(), '[2]');
+    assert.equal(hq.sent.length, 2);
+  });
+
+  it('keys by the query too: another query is another fetch', async () => {
+    const hq = recordingHq();
+    const fetchThrough = new HqListCache().fetchThrough(hq.fetchImpl);
+    await fetchThrough(`${TOPICS}?details=true`, get('a'));
+    await fetchThrough(`${TOPICS}?details=false`, get('a'));
+    await fetchThrough(`${TOPICS}?details=true`, get('a'));
+    assert.deepEqual(
+      hq.sent.map((s) => s.url),
+      [`${TOPICS}?details=true`, `${TOPICS}?details=false`],
+    );
+  });
+
+  it('never hands one credential the answer fetched with another', async () => {
+    const hq = recordingHq((sent) => ({ body: JSON.stringify(sent.authorization) }));
+    const fetchThrough = new HqListCache().fetchThrough(hq.fetchImpl);
+    assert.equal(await (await fetchThrough(TOPICS, get('alice'))).text(), '"Bearer alice"');
+    assert.equal(await (await fetchThrough(TOPICS, get('bob'))).text(), '"Bearer bob"');
+    assert.equal(await (await fetchThrough(TOPICS, get('alice'))).text(), '"Bearer alice"');
+    assert.equal(hq.sent.length, 2);
+  });
+
+  it('sends single-item reads, unauthenticated calls and answers other than 200 to HQ every time', async () => {
+    const hq = recordingHq((sent, index) => ({ status: sent.url.includes('/gone/') ? 404 : 200, body: `[${index}]` }));
+    const fetchThrough = new HqListCache().fetchThrough(hq.fetchImpl);
+    for (let i = 0; i < 2; i++) {
+      await fetchThrough(`${TOPICS}/orders`, get('a'));
+      await fetchThrough(TOPICS, { method: 'GET' });
+      await fetchThrough(`${HQ}/api/v1/environments/gone/proxy/api/topics`, get('a'));
+    }
+    assert.equal(hq.sent.length, 6);
+  });
+
+  it('a write goes to HQ and drops the lists of its environment (for every credential) and HQ-wide lists, not other environments', async () => {
+    const hq = recordingHq();
+    const fetchThrough = new HqListCache().fetchThrough(hq.fetchImpl);
+    const prodTopics = `${HQ}/api/v1/environments/prod/proxy/api/topics`;
+    const datasets = `${HQ}/api/v1/datasets`;
+    for (const url of [TOPICS, prodTopics, datasets]) await fetchThrough(url, get('a'));
+    await fetchThrough(TOPICS, get('b'));
+    assert.equal(hq.sent.length, 4);
+
+    await fetchThrough(`${HQ}/api/v1/environments/dev/proxy/api/v1/kafka/topic`, { ...get('a'), method: 'POST', body: '{}' });
+    assert.equal(hq.sent.at(-1)?.method, 'POST');
+    for (const url of [TOPICS, prodTopics, datasets]) await fetchThrough(url, get('a'));
+    await fetchThrough(TOPICS, get('b'));
+    assert.deepEqual(
+      hq.sent.slice(5).map((s) => `${s.url} ${s.authorization}`),
+      [`${TOPICS} Bearer a`, `${datasets} Bearer a`, `${TOPICS} Bearer b`],
+    );
+  });
+
+  it('a write to HQ itself drops every list of that HQ', async () => {
+    const hq = recordingHq();
+    const fetchThrough = new HqListCache().fetchThrough(hq.fetchImpl);
+    await fetchThrough(TOPICS, get('a'));
+    await fetchThrough(`${HQ}/api/v1/environments`, { ...get('a'), method: 'POST', body: '{}' });
+    await fetchThrough(TOPICS, get('a'));
+    assert.equal(hq.sent.length, 3);
+  });
+
+  it('holds at most maxBytes, dropping the least recently used answer first, and never an answer over half of it', async () => {
+    const hq = recordingHq((sent) => ({ body: sent.url.includes('big') ? 'x'.repeat(600) : 'y'.repeat(400) }));
+    const cache = new HqListCache({ maxBytes: 1_000 });
+    const fetchThrough = cache.fetchThrough(hq.fetchImpl);
+    const envTopics = (env: string) => `${HQ}/api/v1/environments/${env}/proxy/api/topics`;
+    await fetchThrough(envTopics('one'), get('a'));
+    await fetchThrough(envTopics('two'), get('a'));
+    assert.equal(cache.heldBytes, 800);
+    await fetchThrough(envTopics('one'), get('a')); // now the most recently used
+    await fetchThrough(envTopics('three'), get('a')); // pushes out "two"
+    assert.equal(cache.heldBytes, 800);
+    await fetchThrough(envTopics('one'), get('a'));
+    await fetchThrough(envTopics('two'), get('a'));
+    assert.deepEqual(
+      hq.sent.map((s) => s.url),
+      [envTopics('one'), envTopics('two'), envTopics('three'), envTopics('two')],
+    );
+    const big = await fetchThrough(envTopics('big'), get('a'));
+    assert.equal((await big.text()).length, 600);
+    assert.ok(cache.heldBytes <= 1_000);
+    await fetchThrough(envTopics('big'), get('a'));
+    assert.equal(hq.sent.filter((s) => s.url.includes('big')).length, 2);
+  });
+
+  it('holds at most maxEntries answers', async () => {
+    const hq = recordingHq();
+    const fetchThrough = new HqListCache({ maxEntries: 2 }).fetchThrough(hq.fetchImpl);
+    for (const env of ['a', 'b', 'c', 'a']) await fetchThrough(`${HQ}/api/v1/environments/${env}/proxy/api/topics`, get('t'));
+    assert.equal(hq.sent.length, 4);
+  });
+});
