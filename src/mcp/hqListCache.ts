@@ -42,6 +42,8 @@ interface CachedAnswer {
   storedAt: number;
   /** `origin area` the answer belongs to, for dropping it on a write. */
   area: string;
+  /** Hash of the credential it was fetched with. */
+  credential: string;
 }
 
 /** Where a request goes: its list route (undefined when not a list) and its area. */
@@ -66,7 +68,8 @@ function requestParts(input: Parameters<typeof fetch>[0], init: RequestInit | un
  * credential (never the credential itself), the full URL and its query: one credential never
  * sees another's answer. Writes (any method but GET and HEAD) always go to HQ, and drop what
  * is held for the same environment (or, for HQ's own routes, for the whole HQ) for every
- * credential. Answers that are not a 200 are never held.
+ * credential. Answers that are not a 200 are never held; a 401 drops everything held for
+ * that credential.
  */
 export class HqListCache {
   private readonly ttlMs: number;
@@ -95,15 +98,22 @@ export class HqListCache {
       const send = inner ?? globalThis.fetch;
       const { method, url, authorization } = requestParts(input, init);
       const route = routeOf(url);
+      const credential = authorization ? createHash('sha256').update(authorization).digest('base64url') : undefined;
+      const sendToHq = async () => {
+        const response = await send(input, init);
+        // HQ no longer accepts the credential (RS-15): nothing fetched with it is answered again.
+        if (response.status === 401 && credential) this.dropCredential(credential);
+        return response;
+      };
       if (method !== 'GET' && method !== 'HEAD') {
         this.dropArea(route.area);
-        return send(input, init);
+        return sendToHq();
       }
-      if (method !== 'GET' || !route.list || !authorization) return send(input, init);
-      const key = `${createHash('sha256').update(authorization).digest('base64url')} ${url.href}`;
+      if (method !== 'GET' || !route.list || !credential) return sendToHq();
+      const key = `${credential} ${url.href}`;
       const held = this.fresh(key);
       if (held) return replay(held);
-      const response = await send(input, init);
+      const response = await sendToHq();
       if (response.status !== 200) return response;
       const read = await readUpTo(response, this.maxBytes / 2);
       if (read instanceof Response) return read;
@@ -115,6 +125,7 @@ export class HqListCache {
         body,
         storedAt: this.now(),
         area: route.area,
+        credential,
       };
       this.store(key, answer);
       return replay(answer);
@@ -148,6 +159,10 @@ export class HqListCache {
     if (!held) return;
     this.answers.delete(key);
     this.bytes -= held.body.byteLength;
+  }
+
+  private dropCredential(credential: string): void {
+    for (const [key, held] of [...this.answers]) if (held.credential === credential) this.remove(key);
   }
 
   /** A write to `area`: its answers go, and HQ's own lists (datasets mirror topics); a write to HQ's own routes drops everything of that HQ. */

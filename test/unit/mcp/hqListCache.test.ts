@@ -128,6 +128,22 @@ describe('HqListCache (HQ list answers reused while paging)', () => {
     assert.equal(hq.sent.filter((s) => s.url.includes('big')).length, 2);
   });
 
+  it('RS-15 HQ answers 401 for a credential: nothing fetched with it is answered from the cache again', async () => {
+    let revoked = false;
+    const hq = recordingHq((sent, index) => ({ status: revoked && sent.authorization === 'Bearer alice' ? 401 : 200, body: `[${index}]` }));
+    const fetchThrough = new HqListCache().fetchThrough(hq.fetchImpl);
+    const prodTopics = `${HQ}/api/v1/environments/prod/proxy/api/topics`;
+    await fetchThrough(TOPICS, get('alice'));
+    await fetchThrough(prodTopics, get('alice'));
+    await fetchThrough(TOPICS, get('bob'));
+    revoked = true;
+    assert.equal((await fetchThrough(`${TOPICS}/orders`, get('alice'))).status, 401);
+    assert.equal((await fetchThrough(prodTopics, get('alice'))).status, 401);
+    assert.equal((await fetchThrough(TOPICS, get('alice'))).status, 401);
+    assert.equal(await (await fetchThrough(TOPICS, get('bob'))).text(), '[3]');
+    assert.equal(hq.sent.length, 6);
+  });
+
   it('holds at most maxEntries answers', async () => {
     const hq = recordingHq();
     const fetchThrough = new HqListCache({ maxEntries: 2 }).fetchThrough(hq.fetchImpl);
