@@ -25,8 +25,10 @@ const ENVIRONMENT_PROXY = /^\/api\/v1\/environments\/([^/]+)\/proxy(\/.*)?$/;
 const HQ_AREA = 'hq';
 
 export interface HqListCacheOptions {
-  /** How long an answer is reused, from when HQ sent it (default 5 s). */
+  /** How long an answer is reused after it was last used (default 5 s): an agent paging keeps it. */
   ttlMs?: number;
+  /** How long an answer is reused at most, from when HQ sent it, however often it is used (default 30 s). */
+  maxAgeMs?: number;
   /** Most bytes of answers held, over all credentials (default 32 MiB); the least recently used go first. */
   maxBytes?: number;
   /** Most answers held (default 64). */
@@ -40,6 +42,7 @@ interface CachedAnswer {
   headers: Array<[string, string]>;
   body: Uint8Array;
   storedAt: number;
+  usedAt: number;
   /** `origin area` the answer belongs to, for dropping it on a write. */
   area: string;
   /** Hash of the credential it was fetched with. */
@@ -64,7 +67,9 @@ function requestParts(input: Parameters<typeof fetch>[0], init: RequestInit | un
 
 /**
  * A short-lived cache of HQ's list answers in front of the fetch the tools use, so that paging
- * through a large list costs HQ one fetch rather than one per page. Keyed by a hash of the
+ * through a large list costs HQ one fetch rather than one per page (and the pages come from one
+ * answer, so offsets stay consistent). An answer goes 5 s after its last use, 30 s after HQ
+ * sent it at the latest. Keyed by a hash of the
  * credential (never the credential itself), the full URL and its query: one credential never
  * sees another's answer. Writes (any method but GET and HEAD) always go to HQ, and drop what
  * is held for the same environment (or, for HQ's own routes, for the whole HQ) for every
@@ -73,6 +78,7 @@ function requestParts(input: Parameters<typeof fetch>[0], init: RequestInit | un
  */
 export class HqListCache {
   private readonly ttlMs: number;
+  private readonly maxAgeMs: number;
   private readonly maxBytes: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -82,6 +88,7 @@ export class HqListCache {
 
   constructor(options: HqListCacheOptions = {}) {
     this.ttlMs = options.ttlMs ?? 5_000;
+    this.maxAgeMs = options.maxAgeMs ?? 30_000;
     this.maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
     this.maxEntries = options.maxEntries ?? 64;
     this.now = options.now ?? Date.now;
@@ -124,6 +131,7 @@ export class HqListCache {
         headers: headerPairs(response.headers),
         body,
         storedAt: this.now(),
+        usedAt: this.now(),
         area: route.area,
         credential,
       };
@@ -136,7 +144,9 @@ export class HqListCache {
     const held = this.answers.get(key);
     if (!held) return undefined;
     this.remove(key);
-    if (this.now() - held.storedAt >= this.ttlMs) return undefined;
+    const now = this.now();
+    if (now - held.usedAt >= this.ttlMs || now - held.storedAt >= this.maxAgeMs) return undefined;
+    held.usedAt = now;
     this.answers.set(key, held);
     this.bytes += held.body.byteLength;
     return held;

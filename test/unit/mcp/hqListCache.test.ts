@@ -29,19 +29,31 @@ function recordingHq(answer: (sent: Sent, index: number) => { status?: number; b
 const get = (token: string) => ({ method: 'GET', headers: { Authorization: `Bearer ${token}` } });
 
 describe('HqListCache (HQ list answers reused while paging)', () => {
-  it('answers the same list GET from the cache until the time to live has passed, then asks HQ again', async () => {
+  it('answers the same list GET from the cache while it is used within the time to live, then asks HQ again', async () => {
     let now = 1_000;
     const hq = recordingHq();
-    const fetchThrough = new HqListCache({ ttlMs: 5_000, now: () => now }).fetchThrough(hq.fetchImpl);
+    const fetchThrough = new HqListCache({ ttlMs: 5_000, maxAgeMs: 30_000, now: () => now }).fetchThrough(hq.fetchImpl);
     assert.equal(await (await fetchThrough(TOPICS, get('a'))).text(), '[1]');
     now += 4_999;
     const again = await fetchThrough(TOPICS, get('a'));
     assert.equal(await again.text(), '[1]');
     assert.equal(again.headers.get('content-type'), 'application/json');
+    now += 4_999; // 9,998 ms after HQ sent it, but 4,999 ms after its last use
+    assert.equal(await (await fetchThrough(TOPICS, get('a'))).text(), '[1]');
     assert.equal(hq.sent.length, 1);
-    now += 1;
+    now += 5_000;
     assert.equal(await (await fetchThrough(TOPICS, get('a'))).text(), '[2]');
     assert.equal(hq.sent.length, 2);
+  });
+
+  it('asks HQ again once the answer is maxAgeMs old, however often it was used', async () => {
+    let now = 0;
+    const hq = recordingHq();
+    const fetchThrough = new HqListCache({ ttlMs: 5_000, maxAgeMs: 30_000, now: () => now }).fetchThrough(hq.fetchImpl);
+    await fetchThrough(TOPICS, get('a'));
+    for (; now < 29_000; now += 1_000) assert.equal(await (await fetchThrough(TOPICS, get('a'))).text(), '[1]');
+    now = 30_000;
+    assert.equal(await (await fetchThrough(TOPICS, get('a'))).text(), '[2]');
   });
 
   it('keys by the query too: another query is another fetch', async () => {
