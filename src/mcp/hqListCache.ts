@@ -67,8 +67,9 @@ function requestParts(input: Parameters<typeof fetch>[0], init: RequestInit | un
 
 /**
  * A short-lived cache of HQ's list answers in front of the fetch the tools use, so that paging
- * through a large list costs HQ one fetch rather than one per page (and the pages come from one
- * answer, so offsets stay consistent). An answer goes 5 s after its last use, 30 s after HQ
+ * through a large list costs HQ one fetch (its first page) rather than one per page, and the
+ * pages come from one answer, so offsets stay consistent. Only the next pages of a walk reuse it
+ * (`continuesPaging`). An answer goes 5 s after its last use, 30 s after HQ
  * sent it at the latest. Keyed by a hash of the
  * credential (never the credential itself), the full URL and its query: one credential never
  * sees another's answer. Writes (any method but GET and HEAD) always go to HQ, and drop what
@@ -99,8 +100,12 @@ export class HqListCache {
     return this.bytes;
   }
 
-  /** A fetch that answers list GETs from the cache when it can and otherwise calls `inner` (default the global fetch). */
-  fetchThrough(inner?: typeof fetch): typeof fetch {
+  /**
+   * A fetch in front of `inner` (default the global fetch). With `reuse`, list GETs are answered
+   * from the cache when it holds them; without, they go to HQ and refresh what it holds (a new
+   * question sees HQ's answer, and a revoked credential HQ's 401).
+   */
+  fetchThrough(inner: typeof fetch | undefined, options: { reuse: boolean }): typeof fetch {
     return async (input, init) => {
       const send = inner ?? globalThis.fetch;
       const { method, url, authorization } = requestParts(input, init);
@@ -118,7 +123,7 @@ export class HqListCache {
       }
       if (method !== 'GET' || !route.list || !credential) return sendToHq();
       const key = `${credential} ${url.href}`;
-      const held = this.fresh(key);
+      const held = options.reuse ? this.fresh(key) : undefined;
       if (held) return replay(held);
       const response = await sendToHq();
       if (response.status !== 200) return response;
@@ -223,6 +228,14 @@ async function readUpTo(response: Response, limit: number): Promise<Uint8Array |
     offset += chunk.byteLength;
   }
   return body;
+}
+
+/**
+ * Whether a tool call continues a walk through a list (an `offset` past the first item): only
+ * those reuse HQ's held answer; the first page of a walk, a filter or any other call asks HQ.
+ */
+export function continuesPaging(args: Record<string, unknown> | undefined): boolean {
+  return typeof args?.offset === 'number' && args.offset > 0;
 }
 
 function headerPairs(headers: Headers): Array<[string, string]> {

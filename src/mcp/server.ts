@@ -26,7 +26,7 @@ import {
 } from './governance';
 import { accessInstructions } from './accessInstructions';
 import { lensesCacheHints, type ToolSetChanges } from './cacheHints';
-import type { HqListCache } from './hqListCache';
+import { continuesPaging, type HqListCache } from './hqListCache';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
@@ -168,7 +168,9 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     },
   );
 
-  const hqFetch = options.hqListCache ? options.hqListCache.fetchThrough(options.fetch) : options.fetch;
+  // The next pages of a walk reuse HQ's list answer; every other call asks HQ (and refreshes it).
+  const askHq = options.hqListCache ? options.hqListCache.fetchThrough(options.fetch, { reuse: false }) : options.fetch;
+  const nextPage = options.hqListCache ? options.hqListCache.fetchThrough(options.fetch, { reuse: true }) : options.fetch;
 
   server.setRequestHandler('tools/list', (_request, extra) => {
     const access = accessOf(extra.http?.authInfo, options.defaultAccess);
@@ -185,7 +187,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
         governance,
         tool: (name) => byName.get(name),
         access: (extra) => accessOf(extra.http?.authInfo, options.defaultAccess),
-        lenses: (token) => new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: hqFetch, timeoutMs: options.hqTimeoutMs, logger }),
+        lenses: (token) => new LensesClient({ baseUrl: options.lensesUrl, token: () => token, fetch: askHq, timeoutMs: options.hqTimeoutMs, logger }),
         clientCanElicit: (extra) =>
           isModernRequest(extra) ? canElicitForms(envelopeCapabilities(extra)) : server.getClientCapabilities()?.elicitation?.form !== undefined,
         elicit: (params, requestOptions) => server.elicitInput(params, requestOptions),
@@ -212,7 +214,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       const lenses = new LensesClient({
         baseUrl: access.lensesUrl ?? options.lensesUrl,
         token: () => token,
-        fetch: hqFetch,
+        fetch: continuesPaging(args) ? nextPage : askHq,
         timeoutMs: options.hqTimeoutMs,
         logger,
       });
