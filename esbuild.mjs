@@ -15,6 +15,8 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
+  // The embedded MCP server, its SDK and the tools: the extension requires it on first use (src/vscode/mcpServerLoader.ts).
+  { ...common, entryPoints: ['src/vscode/mcpServerChunk.ts'], outfile: 'dist/mcpServerChunk.js' },
   {
     ...common,
     entryPoints: ['src/mcp/bin.ts'],

@@ -3,13 +3,16 @@
  * real VS Code (code-server, Code 1.139, extension host on Node 24), for the README's
  * performance section. Each run starts a fresh code-server (fresh user-data dir) with only
  * the VSIX installed and `lenses.url` pointing at the HQ emulator, opens the workbench in
- * headless Chromium and reads "Activated in N ms" from the "Lenses" output channel.
+ * headless Chromium and reads "Activated in N ms" from the "Lenses" output channel. Then the
+ * first tools/list of the embedded server (bench/firstToolList.ts), in alternating fresh Node
+ * processes over the packaged dist/: the server chunk loaded on first use, and already loaded.
  * Usage: tsx bench/extension.ts [--no-package] [--runs N]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { firstToolList, type FirstToolList } from './firstToolList';
 import { kib, packageExtension, vsixAt, type PackagedVsix } from '../scripts/demo';
 import { makeWorkspace, openWorkbench, repoRoot, runCommand, startCodeServer } from '../test/e2e/harness';
 import { startHq, type RunningHq } from '../test/hq/testing';
@@ -126,19 +129,28 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function table(runs: readonly Run[], vsix: PackagedVsix): string {
-  const row = (label: string, values: number[]) =>
-    `| ${label.padEnd(44)} | ${`${Math.round(Math.min(...values))} ms`.padStart(8)} | ${`${Math.round(median(values))} ms`.padStart(8)} |`;
+/** Targets of the medians (issue "Fast where users wait"). */
+const TARGET_LOAD_AND_ACTIVATE_MS = 150;
+const TARGET_ACTIVATE_MS = 50;
+
+function table(runs: readonly Run[], vsix: PackagedVsix, firstLists: { cold: FirstToolList[]; preloaded: FirstToolList[] }): string {
+  const row = (label: string, values: number[], target?: number) => {
+    const middle = median(values);
+    const verdict = target === undefined ? '' : ` ≤ ${target} ms ${middle <= target ? 'met' : 'NOT met'}`;
+    return `| ${label.padEnd(44)} | ${`${Math.round(Math.min(...values))} ms`.padStart(8)} | ${`${Math.round(middle)} ms`.padStart(8)} | ${verdict.padEnd(17)} |`;
+  };
   return [
-    `| ${'Extension (code-server 4.139.1, Code 1.139.1)'.padEnd(44)} | ${'min'.padStart(8)} | ${'median'.padStart(8)} |`,
-    `| ${'-'.repeat(44)} | ${'-'.repeat(7)}: | ${'-'.repeat(7)}: |`,
+    `| ${'Extension (code-server 4.139.1, Code 1.139.1)'.padEnd(44)} | ${'min'.padStart(8)} | ${'median'.padStart(8)} | ${'target (median)'.padEnd(17)} |`,
+    `| ${'-'.repeat(44)} | ${'-'.repeat(7)}: | ${'-'.repeat(7)}: | ${'-'.repeat(17)} |`,
     row(
       'activate() ("Activated in N ms")',
       runs.map((r) => r.activationMs),
+      TARGET_ACTIVATE_MS,
     ),
     row(
       'bundle load + activate() (extension host)',
       runs.map((r) => r.loadAndActivateMs),
+      TARGET_LOAD_AND_ACTIVATE_MS,
     ),
     row(
       'page load → workbench ready',
@@ -148,6 +160,21 @@ function table(runs: readonly Run[], vsix: PackagedVsix): string {
       'page load → extension activated',
       runs.map((r) => r.activatedAfterMs),
     ),
+    row(
+      'first tools/list, server loaded on first use',
+      firstLists.cold.map((r) => r.totalMs),
+    ),
+    row(
+      '  of which loading dist/mcpServerChunk.js',
+      firstLists.cold.map((r) => r.loadMs),
+    ),
+    row(
+      'first tools/list, server already loaded',
+      firstLists.preloaded.map((r) => r.totalMs),
+    ),
+    '',
+    'First tools/list: a fresh Node process starts the embedded server from dist/ and answers the 2025 handshake and tools/list;',
+    'the extension loads the server 1.5 s after activation (or at its first use, if sooner), so a first tools/list after that pays no load.',
     '',
     `VSIX: ${path.basename(vsix.file)}, ${vsix.bytes.toLocaleString('en-US')} bytes (${kib(vsix.bytes)}); ${runs.length} runs, fresh user-data dir each.`,
   ].join('\n');
@@ -181,7 +208,13 @@ async function main(): Promise<void> {
   } finally {
     await hq.close();
   }
-  console.log(`\n${table(runs, vsix)}`);
+  const firstLists = { cold: [] as FirstToolList[], preloaded: [] as FirstToolList[] };
+  const dist = path.join(repoRoot, 'dist');
+  for (let index = 0; index < Math.max(options.runs, 5); index++) {
+    firstLists.cold.push(await firstToolList(dist, false));
+    firstLists.preloaded.push(await firstToolList(dist, true));
+  }
+  console.log(`\n${table(runs, vsix, firstLists)}`);
 }
 
 // Exit explicitly: the harness's exit hooks then remove anything a failed run left behind.

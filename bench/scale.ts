@@ -106,7 +106,8 @@ async function main(): Promise<void> {
     const sqlText = textOf(sql);
     const sqlNote = (JSON.parse(sqlText) as { note?: string }).note ?? '(complete)';
 
-    // Every page of list_topics, as an agent that follows next_offset walks it.
+    // Every page of list_topics, as an agent that follows next_offset walks it (its first page
+    // asks HQ; the next ones reuse that answer).
     proxy.reset();
     const walkStarted = performance.now();
     let pages = 0;

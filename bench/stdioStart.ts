@@ -84,21 +84,26 @@ async function main(): Promise<void> {
   try {
     const ours = path.join(dir, 'lenses-mcp.js');
     const bare = path.join(dir, 'bare-sdk-v2.js');
-    await Promise.all([bundle('src/mcp/bin.ts', ours), bundle('bench/bareStdioServer.ts', bare)]);
+    const bareOurTools = path.join(dir, 'bare-sdk-v2-our-tools.js');
+    await Promise.all([bundle('src/mcp/bin.ts', ours), bundle('bench/bareStdioServer.ts', bare), bundle('bench/bareStdioServerOurTools.ts', bareOurTools)]);
     const base = { PATH: process.env.PATH, HOME: process.env.HOME };
     const oursEnv = { ...base, LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, TRANSPORT: 'stdio' };
     const bareEnv = { ...base, BARE_SERVER_TOOLS: path.join(ROOT, 'test/unit/mcp/official-tools.json') };
     // One warm-up each (disk cache), then turns taken so machine noise falls on both alike.
     await timeToToolList(ours, oursEnv);
     await timeToToolList(bare, bareEnv);
+    await timeToToolList(bareOurTools, base);
     const oursMs: number[] = [];
     const bareMs: number[] = [];
+    const bareOurToolsMs: number[] = [];
     let toolCounts = '';
     for (let run = 0; run < runs; run++) {
       const a = await timeToToolList(ours, oursEnv);
       const b = await timeToToolList(bare, bareEnv);
+      const c = await timeToToolList(bareOurTools, base);
       oursMs.push(a.ms);
       bareMs.push(b.ms);
+      bareOurToolsMs.push(c.ms);
       toolCounts = `${a.tools} / ${b.tools}`;
     }
     const ratio = median(oursMs) / median(bareMs);
@@ -107,7 +112,11 @@ async function main(): Promise<void> {
     console.log('|---|---:|---:|---:|');
     console.log(`| lenses-mcp (API key) | ${toolCounts.split(' / ')[0]} | ${Math.min(...oursMs).toFixed(0)} | ${median(oursMs).toFixed(0)} |`);
     console.log(`| bare SDK v2, same tools | ${toolCounts.split(' / ')[1]} | ${Math.min(...bareMs).toFixed(0)} | ${median(bareMs).toFixed(0)} |`);
+    console.log(`| bare SDK v2, our 45 tool definitions | 45 | ${Math.min(...bareOurToolsMs).toFixed(0)} | ${median(bareOurToolsMs).toFixed(0)} |`);
     console.log(`\nlenses-mcp / bare = **${ratio.toFixed(2)}** (target ≤ ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`);
+    console.log(
+      `lenses-mcp / bare with our tool definitions = ${(median(oursMs) / median(bareOurToolsMs)).toFixed(2)}; bare with ours / bare = ${(median(bareOurToolsMs) / median(bareMs)).toFixed(2)} (what building our tools' schemas costs)`,
+    );
   } finally {
     await hq.close();
     rmSync(dir, { recursive: true, force: true });

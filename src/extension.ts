@@ -19,6 +19,7 @@ import { EditorGovernance } from './vscode/governanceSettings';
 import { GovernanceWarnings } from './vscode/governanceWarnings';
 import { checkSessionWithHq } from './vscode/hqIntrospection';
 import { LensesMcpServerProvider, MCP_PROVIDER_ID } from './vscode/mcpProvider';
+import { preloadServerChunk } from './vscode/mcpServerLoader';
 import { oauthClientFactory } from './vscode/oauthClientFactory';
 import { createRemoteMcpSessions } from './vscode/remoteMcpSessionsSetup';
 import { EndedSessionNote } from './vscode/sessionEnd';
@@ -170,6 +171,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   );
   void accountStatus.update();
   governanceWarnings.reload();
+  preloadServerChunk(output);
 
   const activationMs = Math.round(performance.now() - began);
   output.info(`Activated in ${activationMs} ms`);

@@ -1,7 +1,13 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { HttpError, networkFailureReason, preparedHeaders } from '../http';
 import { connectionErrorOf, LensesApiError, LensesConnectionError } from './errors';
 import type { LensesClient } from './client';
+
+/** ws, and with it node:http, loads with the first SQL query rather than at the server's start. */
+function webSocketClass(): typeof WebSocket {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled, but initialized only when called
+  return require('ws') as typeof WebSocket;
+}
 
 export interface SqlExecutionOptions {
   /** Called for every RECORD frame with the running count (progress notifications). */
@@ -47,7 +53,8 @@ export async function executeSql(client: LensesClient, environment: string, sql:
   }
 
   return new Promise<SqlExecutionResult>((resolve, reject) => {
-    const socket = new WebSocket(httpUrl, { headers, handshakeTimeout: timeoutMs, maxPayload: 16 * 1024 * 1024, followRedirects: false });
+    const WebSocketClient = webSocketClass();
+    const socket = new WebSocketClient(httpUrl, { headers, handshakeTimeout: timeoutMs, maxPayload: 16 * 1024 * 1024, followRedirects: false });
     const records: unknown[] = [];
     let settled = false;
     const finish = (error: Error | undefined, truncated = false) => {
@@ -57,7 +64,7 @@ export async function executeSql(client: LensesClient, environment: string, sql:
       options.signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners();
       socket.on('error', () => {});
-      if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.terminate();
+      if (socket.readyState === WebSocketClient.OPEN || socket.readyState === WebSocketClient.CONNECTING) socket.terminate();
       if (error) reject(error);
       else resolve({ records, truncated });
     };

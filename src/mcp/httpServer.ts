@@ -12,6 +12,7 @@ import { DEFAULT_LISTEN_LIMITS, ListenStreams } from './listenStreams';
 import type { McpSessionContext } from './mcpSessionContext';
 import { McpRouter, type McpSessionHandling } from './mcpRouter';
 import { ModernMcpRequests } from './modernHttp';
+import { HqListCache } from './hqListCache';
 import { createLensesMcpServer } from './server';
 import { DEFAULT_SESSION_LIMITS, SessionRegistry, type SessionLimits } from './sessionRegistry';
 import { RequestDrain } from './shutdown';
@@ -194,11 +195,13 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
 /** New servers share the options' HQ, authenticator and governance; session ids carry the replica id. */
 function sessionContext(options: McpHttpServerOptions, logger: Logger, governance: Governance, now: () => number): McpSessionContext {
   const authenticator = options.authenticator;
+  const hqListCache = new HqListCache();
   return {
     newServer: (requestAuth?: AuthInfo): Server =>
       createLensesMcpServer({
         lensesUrl: options.lensesUrl,
         fetch: options.fetch,
+        hqListCache,
         logger,
         hqTimeoutMs: options.hqTimeoutMs,
         maxToolOutputChars: options.maxToolOutputChars,

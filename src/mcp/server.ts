@@ -28,6 +28,7 @@ import {
 import { accessInstructions } from './accessInstructions';
 import { attachAppsAndSkills, toolUiMeta } from './apps';
 import { lensesCacheHints, type ToolSetChanges } from './cacheHints';
+import { continuesPaging, type HqListCache } from './hqListCache';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
 import { LENSES_TOOLS, type LensesTool } from './tools';
@@ -54,6 +55,8 @@ export interface LensesMcpServerOptions {
   /** Most characters of text per tool answer (`LENSES_MAX_TOOL_OUTPUT_CHARS`; default 24,000); a function is read per call. */
   maxToolOutputChars?: number | (() => number);
   tools?: readonly LensesTool[];
+  /** HQ's list answers, shared by the servers of one process so paging does not refetch (default none). */
+  hqListCache?: HqListCache;
   /** Access of requests that carry none of their own (stdio). */
   defaultAccess?: ToolAccess;
   /** HQ answered 401 to a call made with `token`. */
@@ -170,6 +173,10 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
   );
   attachAppsAndSkills(server);
 
+  // The next pages of a walk reuse HQ's list answer; every other call asks HQ (and refreshes it).
+  const askHq = options.hqListCache ? options.hqListCache.fetchThrough(options.fetch, { reuse: false }) : options.fetch;
+  const nextPage = options.hqListCache ? options.hqListCache.fetchThrough(options.fetch, { reuse: true }) : options.fetch;
+
   server.setRequestHandler('tools/list', (_request, extra) => {
     const access = accessOf(extra.http?.authInfo, options.defaultAccess);
     return {
@@ -184,11 +191,13 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
    * editor's session names it), never the server's first URL, for every HQ request of the call
    * (RS-25). Its bearer goes only to that HQ's origin.
    */
-  const hqClient = (access: Extract<ToolAccess, { kind: 'granted' }>) =>
+  // One HQ per credential (RS-25): the client of a call goes to the HQ its credential belongs to.
+  // The next pages of a walk may reuse HQ's list answer; every other call asks HQ.
+  const hqClient = (access: Extract<ToolAccess, { kind: 'granted' }>, hqFetch: typeof fetch | undefined = askHq) =>
     new LensesClient({
       baseUrl: access.lensesUrl ?? options.lensesUrl,
       token: () => access.token,
-      fetch: options.fetch,
+      fetch: hqFetch,
       timeoutMs: options.hqTimeoutMs,
       logger,
     });
@@ -201,7 +210,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
         governance,
         tool: (name) => byName.get(name),
         access: (extra) => accessOf(extra.http?.authInfo, options.defaultAccess),
-        lenses: hqClient,
+        lenses: (access) => hqClient(access),
         isModern,
         clientCanElicit: (extra) =>
           isModern() ? canElicitForms(envelopeCapabilities(extra)) : server.getClientCapabilities()?.elicitation?.form !== undefined,
@@ -228,7 +237,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
         return errorResult(`${name} needs the Lenses "${scope}" scope${sql}, which this session was not granted. Sign in again and grant "${scope}".`);
       }
       const token = access.token;
-      const lenses = hqClient(access);
+      const lenses = hqClient(access, continuesPaging(args) ? nextPage : askHq);
       const progressToken = request.params._meta?.progressToken;
       const progress = async (value: number, message?: string) => {
         if (progressToken === undefined) return;

@@ -5,10 +5,12 @@ import { ALL_SCOPES } from '../scopes';
 import { ApiKeyAuthenticator } from './apiKeyAuthenticator';
 import type { RequestAuthenticator } from './authentication';
 import type { ServerConfig } from './config';
-import { startMcpHttpServer, type RunningMcpHttpServer } from './httpServer';
+import type * as HttpServerModule from './httpServer';
+import type { RunningMcpHttpServer } from './httpServer';
 import { isLoopbackHost } from '../loopback';
 import { TokenIntrospector } from './introspection';
 import { OAuthResourceServerAuthenticator } from './oauthResourceServer';
+import { HqListCache } from './hqListCache';
 import { createLensesMcpServer } from './server';
 import { StdioDrain } from './stdioDrain';
 import type { McpTelemetry } from '../telemetry/telemetry';
@@ -63,6 +65,15 @@ function logHqUrls(config: Pick<ServerConfig, 'lensesUrl'>, logger: Logger): voi
   logger.info(`Lenses HQ at ${config.lensesUrl} (SQL over ${webSocket.href.replace(/\/$/, '')})`);
 }
 
+/**
+ * The HTTP stack (hono, the SDK's Node transport, node:http) loads only for TRANSPORT=http/sse:
+ * a stdio client spawns the server for each conversation and waits for its start.
+ */
+function httpServerModule(): typeof HttpServerModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- bundled, but initialized only when called
+  return require('./httpServer') as typeof HttpServerModule;
+}
+
 /** Starts the standalone server over HTTP as the configuration says (OAuth or API key). */
 export function startStandaloneHttp(config: ServerConfig, dependencies: StandaloneDependencies): Promise<RunningMcpHttpServer> {
   const { logger } = dependencies;
@@ -95,7 +106,7 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
     logger.info(`API-key mode (${config.modeDecidedBy})`);
   }
   logHqUrls(config, logger);
-  return startMcpHttpServer({
+  return httpServerModule().startMcpHttpServer({
     host: config.host,
     port: config.port,
     lensesUrl: config.lensesUrl,
@@ -136,10 +147,12 @@ export function startStandaloneStdio(
   stdio: { stdin: Readable; stdout: Writable } = { stdin: process.stdin, stdout: process.stdout },
 ): Promise<RunningStdioServer> {
   const governance = standaloneGovernance(config, dependencies.logger);
+  const hqListCache = new HqListCache();
   const newServer = () =>
     createLensesMcpServer({
       lensesUrl: config.lensesUrl,
       fetch: hqFetch(dependencies),
+      hqListCache,
       logger: dependencies.logger,
       hqTimeoutMs: config.hqTimeoutSeconds * 1000,
       maxToolOutputChars: config.maxToolOutputChars,

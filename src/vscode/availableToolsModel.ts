@@ -1,17 +1,12 @@
-import {
-  areaLabel,
-  areaOf,
-  environmentSelectorText,
-  offReasonText,
-  policyRefusal,
-  TOOL_AREAS,
-  VSCODE_SWITCHES,
-  type GovernanceRules,
-  type ToolOffReason,
-} from '../mcp/governance';
-import { LENSES_TOOLS, type LensesTool } from '../mcp/tools';
+// The governance modules one by one: the index brings the MCP SDK (see governanceSettings.ts).
+import type { GovernanceRules } from '../mcp/governance/governance';
+import { environmentSelectorText } from '../mcp/governance/protectedEnvironments';
+import { areaLabel, areaOf, TOOL_AREAS } from '../mcp/governance/toolAreas';
+import { offReasonText, policyRefusal, VSCODE_SWITCHES, type ToolOffReason } from '../mcp/governance/toolPolicy';
+import type { LensesTool } from '../mcp/tools';
 import type { Scope } from '../scopes';
 import { GOVERNANCE_SETTING } from './governanceSettings';
+import { lensesTools } from './mcpServerLoader';
 
 /** What would turn a tool on. */
 export type ToolFix =
@@ -59,7 +54,7 @@ function fixFor(reason: ToolOffReason): ToolFix {
  * first: they hold whatever the session.
  * `granted`: the session's scopes, undefined when signed out.
  */
-export function availableTools(rules: GovernanceRules, granted: readonly Scope[] | undefined, tools: readonly LensesTool[] = LENSES_TOOLS): AvailableTools {
+export function availableTools(rules: GovernanceRules, granted: readonly Scope[] | undefined, tools: readonly LensesTool[] = lensesTools()): AvailableTools {
   const held = new Set(granted ?? []);
   const describe = (tool: LensesTool): AvailableTool => {
     const reason: ToolOffReason | undefined =

@@ -1,7 +1,7 @@
 import type { Logger } from '../log';
 import { EmbeddedAuthenticator } from '../mcp/embeddedAuthenticator';
 import type { Governance } from '../mcp/governance';
-import { startMcpHttpServer } from '../mcp/httpServer';
+import { startMcpHttpServer } from './mcpServerLoader';
 import type { StartEmbeddedServer } from './embeddedServer';
 import { introspectorsPerHq } from './hqIntrospection';
 

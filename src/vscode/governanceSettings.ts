@@ -1,14 +1,9 @@
-import {
-  AuditLog,
-  EnvironmentTierCache,
-  invalidEnvironmentSelectors,
-  knownEnvironmentSelectors,
-  knownToolSelectors,
-  unknownToolSelectors,
-  VSCODE_SWITCHES,
-  type Governance,
-  type GovernanceRules,
-} from '../mcp/governance';
+// The governance modules one by one, not their index: the index also brings the governed call
+// and with it the MCP SDK, which the extension loads only with the server (mcpServerLoader.ts).
+import { AuditLog } from '../mcp/governance/auditLog';
+import type { Governance, GovernanceRules } from '../mcp/governance/governance';
+import { EnvironmentTierCache, invalidEnvironmentSelectors, knownEnvironmentSelectors } from '../mcp/governance/protectedEnvironments';
+import { knownToolSelectors, unknownToolSelectors, VSCODE_SWITCHES } from '../mcp/governance/toolPolicy';
 import type { Logger } from '../log';
 import type { UserMessage } from './userMessages';
 

@@ -1,7 +1,7 @@
 import { isScope, type Scope } from '../../scopes';
-import { LENSES_TOOLS, type LensesTool } from '../tools';
+import type { LensesTool } from '../tools';
 import { SQL_SCOPES_NOTE } from './sqlStatements';
-import { areaOf, isToolArea, TOOL_AREAS, type ToolArea } from './toolAreas';
+import { areaOf, isToolArea, TOOL_AREAS, TOOL_NAMES, type ToolArea } from './toolAreas';
 
 /** One entry of an enabled/disabled list: a tool name, an area or a scope. */
 export type ToolSelector = { kind: 'tool'; name: string } | { kind: 'area'; area: ToolArea } | { kind: 'scope'; scope: Scope };
@@ -62,21 +62,20 @@ export class UnknownToolSelectorError extends Error {
 }
 
 /** The entries of `list` that are not a tool name, an area or a scope. */
-export function unknownToolSelectors(list: readonly string[], tools: readonly LensesTool[] = LENSES_TOOLS): string[] {
-  const names = new Set(tools.map((tool) => tool.name));
+export function unknownToolSelectors(list: readonly string[], names: ReadonlySet<string> = TOOL_NAMES): string[] {
   return cleaned(list).filter((entry) => !names.has(entry) && !isToolArea(entry) && !isScope(entry));
 }
 
 /** Parses an enabled/disabled list; throws `UnknownToolSelectorError` naming every unknown entry. */
-export function parseToolSelectors(list: readonly string[], source: string, tools: readonly LensesTool[] = LENSES_TOOLS): ToolSelector[] {
-  const unknown = unknownToolSelectors(list, tools);
+export function parseToolSelectors(list: readonly string[], source: string, names: ReadonlySet<string> = TOOL_NAMES): ToolSelector[] {
+  const unknown = unknownToolSelectors(list, names);
   if (unknown.length > 0) throw new UnknownToolSelectorError(source, unknown);
   return cleaned(list).map(selectorOf);
 }
 
 /** Like `parseToolSelectors` but drops unknown entries (the editor warns about them instead of failing). */
-export function knownToolSelectors(list: readonly string[], tools: readonly LensesTool[] = LENSES_TOOLS): ToolSelector[] {
-  const unknown = new Set(unknownToolSelectors(list, tools));
+export function knownToolSelectors(list: readonly string[], names: ReadonlySet<string> = TOOL_NAMES): ToolSelector[] {
+  const unknown = new Set(unknownToolSelectors(list, names));
   return cleaned(list)
     .filter((entry) => !unknown.has(entry))
     .map(selectorOf);
