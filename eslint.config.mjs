@@ -6,6 +6,41 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The rooms of src/ (docs/ARCHITECTURE.md), lowest first: a room may import the shared files at
+ * the root of src/ and the rooms listed under it, never one above it. Only src/vscode/ and
+ * src/extension.ts may import `vscode`.
+ */
+const ROOMS = {
+  http: [],
+  telemetry: [],
+  lenses: ['http'],
+  oauth: ['http'],
+  mcp: ['http', 'telemetry', 'lenses'],
+};
+const ALL_ROOMS = ['http', 'telemetry', 'lenses', 'oauth', 'mcp', 'vscode'];
+
+/** no-restricted-imports for the files of one room: `vscode` and every room it may not import. */
+function roomRule(room) {
+  const forbidden = ALL_ROOMS.filter((other) => other !== room && !ROOMS[room].includes(other));
+  return {
+    files: [`src/${room}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: `src/${room} is plain Node: only src/vscode/ and src/extension.ts import vscode.` }],
+          patterns: forbidden.map((other) => ({
+            // A relative import that climbs out of this room into src/<other> (e.g. ../vscode/x, ../../mcp).
+            regex: `^(\\.\\./)+${other}(/|$)`,
+            message: `src/${room} may not import src/${other} (which room may import which: docs/ARCHITECTURE.md).`,
+          })),
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.artifacts/**', '.cache/**', '*.vsix'],
@@ -30,6 +65,21 @@ export default tseslint.config(
       // Passing a caught rejection on unchanged (typed unknown) is not inventing a non-Error reason.
       '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  ...Object.keys(ROOMS).map(roomRule),
+  {
+    // The shared files at the root of src/ (log, scopes, errors, loopback) sit under every room.
+    files: ['src/*.ts'],
+    ignores: ['src/extension.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Only src/vscode/ and src/extension.ts import vscode.' }],
+          patterns: [{ regex: `^\\./(${ALL_ROOMS.join('|')})(/|$)`, message: 'The shared files at the root of src/ import no room.' }],
+        },
+      ],
     },
   },
   {

@@ -6,6 +6,7 @@ import { ALL_SCOPES } from '../scopes';
 import { SERVER_VERSION } from './server';
 import { startStandaloneHttp, startStandaloneStdio } from './standalone';
 import { loadTelemetry } from '../telemetry/telemetry';
+import { TOOL_NAMES } from './governance/toolAreas';
 
 /** The reason logged when the stdio client closes its end of the pipe. */
 const STDIN_CLOSED = 'stdin closed';
@@ -87,7 +88,16 @@ async function main(): Promise<void> {
   const logger = stderrLogger(config.logLevel);
   // OpenTelemetry is a chunk of its own beside this file, loaded only when asked for.
   const telemetry = config.telemetry.enabled
-    ? loadTelemetry({ exporter: config.telemetry.exporter, serviceName: config.telemetry.serviceName, serviceVersion: SERVER_VERSION }, logger, __dirname)
+    ? loadTelemetry(
+        {
+          exporter: config.telemetry.exporter,
+          serviceName: config.telemetry.serviceName,
+          serviceVersion: SERVER_VERSION,
+          toolNames: [...TOOL_NAMES],
+        },
+        logger,
+        __dirname,
+      )
     : undefined;
   const running =
     config.transport === 'stdio' ? await startStandaloneStdio(config, { logger, telemetry }) : await startStandaloneHttp(config, { logger, telemetry });

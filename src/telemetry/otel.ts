@@ -30,7 +30,7 @@ import type { McpTelemetry, TelemetryModule, TelemetrySettings } from './telemet
 /** Environment names as Lenses allows them; anything else is not recorded. */
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
-export const startTelemetry: TelemetryModule['startTelemetry'] = (settings: TelemetrySettings, logger: Logger, toolNames: readonly string[]): McpTelemetry => {
+export const startTelemetry: TelemetryModule['startTelemetry'] = (settings: TelemetrySettings, logger: Logger): McpTelemetry => {
   const exporter: SpanExporter = settings.exporter === 'console' ? new StderrSpanExporter() : new OTLPTraceExporter();
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName, 'service.version': settings.serviceVersion }),
@@ -43,7 +43,7 @@ export const startTelemetry: TelemetryModule['startTelemetry'] = (settings: Tele
   // AsyncLocalStorage context: an HQ call made while a tool runs is a child of its MCP span.
   provider.register();
   const tracer = provider.getTracer('lenses-mcp', settings.serviceVersion);
-  const spans = new McpRequestSpans(tracer, new SpanNames(toolNames));
+  const spans = new McpRequestSpans(tracer, new SpanNames(settings.toolNames));
   traceSqlSockets(tracer);
   return {
     traceTransport: (transport) => new TracedTransport(transport, spans),

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Transport } from '@modelcontextprotocol/server';
 import type { Logger } from '../log';
-import { LENSES_TOOLS } from '../mcp/tools';
 
 /** OpenTelemetry settings of the standalone server (the SDK reads the standard OTEL_EXPORTER_OTLP_* itself). */
 export interface TelemetrySettings {
@@ -10,6 +9,8 @@ export interface TelemetrySettings {
   exporter: 'otlp' | 'console';
   serviceName: string;
   serviceVersion: string;
+  /** The server's tool names: spans name only these (anything else is `_OTHER`, RS-26). */
+  toolNames: readonly string[];
 }
 
 /**
@@ -34,8 +35,7 @@ export interface McpTelemetry {
 
 /** The module the chunk exports. */
 export interface TelemetryModule {
-  /** `toolNames`: the tools span names may name (any other is recorded as `_OTHER`). */
-  startTelemetry(settings: TelemetrySettings, logger: Logger, toolNames: readonly string[]): McpTelemetry;
+  startTelemetry(settings: TelemetrySettings, logger: Logger): McpTelemetry;
 }
 
 /** File name of the OpenTelemetry chunk, next to the bin. */
@@ -55,11 +55,7 @@ export function loadTelemetry(settings: TelemetrySettings, logger: Logger, direc
     // A computed path: the bundler leaves this require to run time, so the bin carries no OpenTelemetry.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time load of a file beside the bin, on purpose
     const loaded = require(chunk) as TelemetryModule;
-    const telemetry = loaded.startTelemetry(
-      settings,
-      logger,
-      LENSES_TOOLS.map((tool) => tool.name),
-    );
+    const telemetry = loaded.startTelemetry(settings, logger);
     logger.info(`OpenTelemetry traces on: ${settings.exporter === 'console' ? 'spans on stderr' : 'OTLP/HTTP protobuf'}, service ${settings.serviceName}`);
     return telemetry;
   } catch (error) {
