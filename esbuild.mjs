@@ -15,11 +15,11 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  // The embedded MCP server, its SDK and the tools: the extension requires it on first use (src/vscode/mcpServerLoader.ts).
-  { ...common, entryPoints: ['src/vscode/mcpServerChunk.ts'], outfile: 'dist/mcpServerChunk.js' },
+  // The embedded MCP server, its SDK and the tools: the extension requires it on first use (src/vscode/mcp/mcpServerLoader.ts).
+  { ...common, entryPoints: ['src/vscode/mcp/mcpServerChunk.ts'], outfile: 'dist/mcpServerChunk.js' },
   {
     ...common,
-    entryPoints: ['src/mcp/bin.ts'],
+    entryPoints: ['src/mcp/standalone/bin.ts'],
     outfile: 'dist/lenses-mcp.js',
     banner: { js: '#!/usr/bin/env node' },
     // The npm package holds this one file: no map beside it to point at.

@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startBin, type RunningBin } from '../test/integration/mcp/standaloneProcess';
-import { obtainTokens, startHq } from '../test/hq/testing';
+import { obtainTokens, startHq } from '../hq-emulator/testing';
 import { CALLS, CONCURRENCY, measureAll, type Result, type Target } from './driveCalls';
 
 const ADVERTISED = 'http://127.0.0.1';

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { firstToolList, type FirstToolList } from './firstToolList';
 import { kib, packageExtension, vsixAt, type PackagedVsix } from '../scripts/demo';
 import { makeWorkspace, openWorkbench, repoRoot, runCommand, startCodeServer } from '../test/e2e/harness';
-import { startHq, type RunningHq } from '../test/hq/testing';
+import { startHq, type RunningHq } from '../hq-emulator/testing';
 
 /** One start of VS Code with the extension. */
 interface Run {

@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from '../src/mcp/tools/answer';
-import { SCALED_ENVIRONMENT, scaledTopicName, WIDE_TOPIC } from '../test/hq/api/scale';
-import { startHq } from '../test/hq/testing';
+import { SCALED_ENVIRONMENT, scaledTopicName, WIDE_TOPIC } from '../hq-emulator/api/scale';
+import { startHq } from '../hq-emulator/testing';
 import { startBin } from '../test/integration/mcp/standaloneProcess';
 import { startCountingProxy } from './countingProxy';
 

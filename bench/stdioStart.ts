@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
 import { commonOptions } from '../scripts/esbuild/options.mjs';
-import { startHq } from '../test/hq/testing';
+import { startHq } from '../hq-emulator/testing';
 
 const TARGET_RATIO = 1.2;
 const ROOT = path.resolve(__dirname, '..');
@@ -85,7 +85,11 @@ async function main(): Promise<void> {
     const ours = path.join(dir, 'lenses-mcp.js');
     const bare = path.join(dir, 'bare-sdk-v2.js');
     const bareOurTools = path.join(dir, 'bare-sdk-v2-our-tools.js');
-    await Promise.all([bundle('src/mcp/bin.ts', ours), bundle('bench/bareStdioServer.ts', bare), bundle('bench/bareStdioServerOurTools.ts', bareOurTools)]);
+    await Promise.all([
+      bundle('src/mcp/standalone/bin.ts', ours),
+      bundle('bench/bareStdioServer.ts', bare),
+      bundle('bench/bareStdioServerOurTools.ts', bareOurTools),
+    ]);
     const base = { PATH: process.env.PATH, HOME: process.env.HOME };
     const oursEnv = { ...base, LENSES_URL: hq.url, LENSES_API_KEY: hq.apiKey, TRANSPORT: 'stdio' };
     const bareEnv = { ...base, BARE_SERVER_TOOLS: path.join(ROOT, 'test/unit/mcp/official-tools.json') };

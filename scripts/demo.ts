@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../src/log';
 import { e2eToolPaths, ensureE2eTools, makeWorkspace, projectVsix, repoRoot, startCodeServer, type RunningCodeServer } from '../test/e2e/harness';
-import { startHq, type RunningHq } from '../test/hq/testing';
-import { USERS } from '../test/hq/oauth/users';
-import { MAX_SCALE } from '../test/hq/api/scale';
+import { startHq, type RunningHq } from '../hq-emulator/testing';
+import { USERS } from '../hq-emulator/oauth/users';
+import { MAX_SCALE } from '../hq-emulator/api/scale';
 import { isLensesVersion, LENSES_VERSIONS, type LensesVersion } from '../src/lenses/contract';
 import { CommandLineFlags } from '../test/support/commandLineFlags';
 

@@ -1,5 +1,5 @@
 import type { Scope } from '../scopes';
-import type { RequestAuthentication } from './authentication';
+import type { RequestAuthentication } from './auth/authentication';
 
 /** What the tools may do for one request. */
 export type ToolAccess =

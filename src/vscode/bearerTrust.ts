@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { lensesBearerOrigins, type BearerOrigins } from '../http';
 import type { Logger } from '../log';
 import { COMMAND } from './commandIds';
-import { RemoteMcpConfirmations, type ConfirmationUi } from './remoteMcpConfirmations';
+import { RemoteMcpConfirmations, type ConfirmationUi } from './mcp/remoteMcpConfirmations';
 import { SETTING } from './settings';
 
 /** `lenses.url` and `lenses.mcp.url` from the user's settings only: what a workspace sets does not count (CL-16). */

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../log';
-import type { LensesAuthenticationProvider } from './authProvider';
+import type { LensesAuthenticationProvider } from './account/authProvider';
 import { COMMAND } from './commandIds';
-import type { ApplicationNode, ConnectedAppsNode } from './connectedApps';
-import type { ConnectedApplications } from './connectedAppsModel';
-import { copyMcpConfiguration } from './copyMcpConfiguration';
-import { changeGrantedScopes } from './scopeChange';
+import type { ApplicationNode, ConnectedAppsNode } from './connectedApps/connectedApps';
+import type { ConnectedApplications } from './connectedApps/connectedAppsModel';
+import { copyMcpConfiguration } from './mcp/copyMcpConfiguration';
+import { changeGrantedScopes } from './account/scopeChange';
 import type { LensesSettings } from './settings';
-import { signIn, type SessionCheck } from './signIn';
+import { signIn, type SessionCheck } from './account/signIn';
 import { pickScopes, showAccountMenu, showAlreadySignedIn, showUserMessage } from './vscodeUi';
-import type { LensesSession } from './oauthPort';
+import type { LensesSession } from './account/oauthPort';
 
 export interface CommandDeps {
   auth: LensesAuthenticationProvider;

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { SecretStore } from '../oauth';
-import type { RedirectChoice } from './oauthPort';
-import type { CopyFileSystem } from './standaloneServerCopy';
-import { AUTH_CALLBACK_PATH, type AuthCallbackHandler } from './uriCallback';
+import type { RedirectChoice } from './account/oauthPort';
+import type { CopyFileSystem } from './mcp/standaloneServerCopy';
+import { AUTH_CALLBACK_PATH, type AuthCallbackHandler } from './account/uriCallback';
 
 /** VS Code's SecretStorage as the OAuth core's `SecretStore`. */
 export function secretStoreOf(secrets: vscode.SecretStorage): SecretStore {

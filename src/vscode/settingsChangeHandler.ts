@@ -1,8 +1,8 @@
 import { errorMessage } from '../errors';
 import type { Logger } from '../log';
-import type { AccountViews } from './accountViews';
-import type { LensesAuthenticationProvider } from './authProvider';
-import type { LensesSession } from './oauthPort';
+import type { AccountViews } from './account/accountViews';
+import type { LensesAuthenticationProvider } from './account/authProvider';
+import type { LensesSession } from './account/oauthPort';
 import { SETTING } from './settings';
 
 /** How long `lenses.url` must hold one URL before it is used: longer than a pause in typing. */

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { AuthUi } from './authProvider';
+import type { AuthUi } from './account/authProvider';
 import { COMMAND, CONNECTED_APPS_VIEW_ID, CONTEXT } from './commandIds';
-import type { ConnectedAppsUi } from './connectedAppsModel';
+import type { ConnectedAppsUi } from './connectedApps/connectedAppsModel';
 import { ALL_SCOPES, type Scope } from '../scopes';
 import { SETTING } from './settings';
-import { ACCOUNT_MENU } from './statusBar';
+import { ACCOUNT_MENU } from './account/statusBar';
 import type { MessageAction, UserMessage } from './userMessages';
 
 const ACTION_TITLES: Record<MessageAction, string> = {

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/client';
 import type { Scope } from '../../src/scopes';
-import { obtainTokens, type RunningHq } from '../hq/testing';
+import { obtainTokens, type RunningHq } from '../../hq-emulator/testing';
 import { connectClient } from '../integration/mcp/harness';
 import { startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startHq, type RunningHq } from '../hq/testing';
+import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import { resultText } from '../integration/mcp/harness';
 import { buildBin, runBin, startBin } from '../integration/mcp/standaloneProcess';
 import { startOAuthBin, withClient } from './compatHarness';

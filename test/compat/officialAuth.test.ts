@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { IntrospectionUnavailableError, TokenIntrospector } from '../../src/mcp/introspection';
-import { introspectionEndpointFromMetadata } from '../../src/mcp/introspectionEndpoint';
-import { obtainTokens, startHq, type RunningHq } from '../hq/testing';
+import { IntrospectionUnavailableError, TokenIntrospector } from '../../src/mcp/auth/introspection';
+import { introspectionEndpointFromMetadata } from '../../src/mcp/auth/introspectionEndpoint';
+import { obtainTokens, startHq, type RunningHq } from '../../hq-emulator/testing';
 import { INITIALIZE, postRaw, resultText } from '../integration/mcp/harness';
 import { buildBin, connectStdioBin, runBin, startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 import { json, RESOURCE, sha256Hex, startHqProxy, startOAuthBin, tokenFor, withClient, type HqProxy } from './compatHarness';

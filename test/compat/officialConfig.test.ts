@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { startHq, type RunningHq } from '../hq/testing';
+import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import { INITIALIZE, postRaw, resultText } from '../integration/mcp/harness';
 import { buildBin, runBin, startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 import { webSocketText } from '../support/webSocketText';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
-import { startHq, type RunningHq } from '../hq/testing';
+import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import { connectClient, resultText } from '../integration/mcp/harness';
 import { buildBin, startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 import { startHqProxy, type HqProxy, type ProxiedRequest } from './compatHarness';

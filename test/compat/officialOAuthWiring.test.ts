@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { startHq, type RunningHq } from '../hq/testing';
+import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import { INITIALIZE, postRaw } from '../integration/mcp/harness';
 import { buildBin, startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 import { ADVERTISED, RESOURCE, startHqProxy, startOAuthBin, tokenFor, withClient, type HqProxy } from './compatHarness';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
-import { startHq, type RunningHq } from '../hq/testing';
+import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import { buildBin, connectStdioBin } from '../integration/mcp/standaloneProcess';
 import officialTools from '../unit/mcp/official-tools.json';
 

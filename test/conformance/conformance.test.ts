@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conformanceNodeOrSkip, runConformanceCli } from './conformanceCli';
-import { startHq, type RunningHq } from '../hq/testing';
+import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import { startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 
 const EXPECTED_FAILURES = join(__dirname, 'expected-failures.yml');

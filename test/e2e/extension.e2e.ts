@@ -3,8 +3,8 @@
 // Applications view with a second application, revoking it, and signing out.
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { obtainTokens, type ObtainedTokens } from '../hq/testing';
-import { seedState } from '../hq/api/seed';
+import { obtainTokens, type ObtainedTokens } from '../../hq-emulator/testing';
+import { seedState } from '../../hq-emulator/api/seed';
 import {
   closeQuickInput,
   contextMenu,

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import Mocha from 'mocha';
-import { startHq, type RunningHq } from '../hq/testing';
+import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import { completeInBrowser } from './fixtures/lensesUi';
 import { packageVsix, repoRoot } from './harness';
 import { runInHostSuite, type InHostRun } from './harness/inHost';

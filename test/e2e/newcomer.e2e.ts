@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startHq, type RunningHq } from '../hq/testing';
+import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import {
   closeQuickInput,
   notificationTexts,

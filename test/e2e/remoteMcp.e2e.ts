@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startHq, type RunningHq } from '../hq/testing';
+import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import {
   closeQuickInput,
   currentDialogMessage,

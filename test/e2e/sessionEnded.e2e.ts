@@ -4,7 +4,7 @@
 // Lenses tools, and Lenses: Sign In signs in again without a reload or a Sign Out first.
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { obtainTokens, startHq, type RunningHq } from '../hq/testing';
+import { obtainTokens, startHq, type RunningHq } from '../../hq-emulator/testing';
 import {
   closeQuickInput,
   focusView,

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { focusView, runCommand, screenshot, treeItem, waitForStatusBarText, waitUntil } from './harness';
 import { VS_CODE_CLIENT_NAME, signInThroughBrowser, startLensesE2e, type HqAccessToken, type LensesE2e, stepsOfOneStory } from './fixtures/lensesUi';
-import { obtainTokens } from '../hq/testing';
+import { obtainTokens } from '../../hq-emulator/testing';
 
 const TOKEN_TTL_SECONDS = 15;
 const SIGNED_IN_READ = /admin\s*·\s*read$/;

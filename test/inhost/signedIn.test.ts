@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
-import { LINK_SECRET_HEADER } from '../../src/mcp/embeddedAuthenticator';
+import { LINK_SECRET_HEADER } from '../../src/mcp/auth/embeddedAuthenticator';
 import { MODERN_PROTOCOL_VERSION } from '../../src/mcp/server';
 import { extensionApi, within } from './extension';
 import { definitionsProbe, FiredAt, waitForLensesDefinitions, type DefinitionsProbe, type ProvidedDefinition } from './providedDefinitions';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_KEY_PLACEHOLDER, mcpConfiguration } from '../../src/vscode/mcpConfiguration';
+import { API_KEY_PLACEHOLDER, mcpConfiguration } from '../../src/vscode/mcp/mcpConfiguration';
 import { bundledBinAndHq, buildBin, startBin } from '../integration/mcp/standaloneProcess';
 import { clientOrSkip, inspectorCli, runClient, type InteropClient } from './clients';
 

@@ -48,7 +48,7 @@ describe('Security cases (docs/SECURITY-CASES.md)', () => {
   });
 
   it('has at least one test named after each defined case', () => {
-    const testSources = files.filter((file) => file.startsWith('test/') && /\.ts$/.test(file)).map(read);
+    const testSources = files.filter((file) => /^(test|hq-emulator)\//.test(file) && /\.ts$/.test(file)).map(read);
     const untested = [...defined].filter((id) => {
       const named = new RegExp(`\\b(?:it|describe|test)(?:\\.only|\\.skip)?\\(\\s*['"\`]${id}\\b`);
       return !testSources.some((source) => named.test(source));

@@ -6,7 +6,7 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import { ALL_SCOPES } from '../../../src/scopes';
-import { startHq, type RunningHq } from '../../hq/testing';
+import { startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { connectInMemory } from '../../unit/mcp/inMemoryServer';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import type { Logger } from '../../../src/log';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { connectClient } from './harness';
 

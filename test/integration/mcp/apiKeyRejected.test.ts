@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { readConfig } from '../../../src/mcp/config';
-import { startStandaloneHttp } from '../../../src/mcp/standalone';
+import { readConfig } from '../../../src/mcp/standalone/config';
+import { startStandaloneHttp } from '../../../src/mcp/standalone/standalone';
 import { describeToolError } from '../../../src/mcp/toolResults';
 import { LensesApiError } from '../../../src/lenses/errors';
 import { connectClient, resultText } from './harness';

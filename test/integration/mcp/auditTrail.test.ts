@@ -3,10 +3,10 @@ import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog, fixedGovernance, type AuditEntry } from '../../../src/mcp/governance';
-import { startMcpHttpServer } from '../../../src/mcp/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { startMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { RecordingLogger } from '../../unit/vscode/fakes';
 import { connectClient, resultText } from './harness';
 import { buildBin, runBin } from './standaloneProcess';

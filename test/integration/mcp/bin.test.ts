@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { VARIABLES } from '../../../src/mcp/config';
+import { VARIABLES } from '../../../src/mcp/standalone/config';
 import { assertReadOnlyClientWorks, connectClient, resultJson, startOAuthMcp } from './harness';
 import { bundledBinAndHq, connectStdioBin, runBin, startBin } from './standaloneProcess';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
-import { SCALED_ENVIRONMENT } from '../../hq/api/scale';
-import type { RunningHq } from '../../hq/testing';
+import { SCALED_ENVIRONMENT } from '../../../hq-emulator/api/scale';
+import type { RunningHq } from '../../../hq-emulator/testing';
 import { startApiKeyMcp, type ApiKeyMcp } from './harness';
 
 interface Page {

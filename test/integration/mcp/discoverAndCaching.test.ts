@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { CLIENT_CAPABILITIES_META_KEY, type Client, PROTOCOL_VERSION_META_KEY, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { PROMPTS_TTL_MS, TOOL_SET_TTL_MS, type ToolSetChanges } from '../../../src/mcp/cacheHints';
-import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type SessionSource } from '../../../src/mcp/auth/embeddedAuthenticator';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
-import { protectedResourceMetadata } from '../../../src/mcp/standalone';
+import { protectedResourceMetadata } from '../../../src/mcp/standalone/standalone';
 import { ALL_SCOPES, type Scope } from '../../../src/scopes';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { generationClient } from './harness';
 import { bundledBinAndHq, connectStdioBin } from './standaloneProcess';
 

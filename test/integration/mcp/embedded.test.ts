@@ -6,11 +6,11 @@ import {
   type EmbeddedSession,
   type SessionRejection,
   type SessionSource,
-} from '../../../src/mcp/embeddedAuthenticator';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/introspection';
+} from '../../../src/mcp/auth/embeddedAuthenticator';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
 import type { Scope } from '../../../src/scopes';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { INITIALIZE, postRaw, resultText } from './harness';
 
 const SECRET = 'link-secret-0123456789abcdef';

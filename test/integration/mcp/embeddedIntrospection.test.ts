@@ -3,12 +3,12 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../../src/log';
-import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/introspection';
-import { introspectionEndpointFromMetadata } from '../../../src/mcp/introspectionEndpoint';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionSource } from '../../../src/mcp/auth/embeddedAuthenticator';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
+import { introspectionEndpointFromMetadata } from '../../../src/mcp/auth/introspectionEndpoint';
 import type { Scope } from '../../../src/scopes';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { resultText } from './harness';
 
 const SECRET = 'link-secret-0123456789abcdef';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ElicitRequest, type ElicitResult, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
+import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type SessionSource } from '../../../src/mcp/auth/embeddedAuthenticator';
 import {
   AuditLog,
   areaOf,
@@ -17,12 +17,12 @@ import {
   type Governance,
   type GovernanceRules,
 } from '../../../src/mcp/governance';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import type { Logger } from '../../../src/log';
-import { TokenIntrospector } from '../../../src/mcp/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { urlOf } from '../../support/requestUrl';
 import { connectClient, resultText } from './harness';
 import { buildBin, runBin } from './standaloneProcess';

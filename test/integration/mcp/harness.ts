@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { type CallToolResult, Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { TokenIntrospector } from '../../../src/mcp/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
+import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
-import { protectedResourceMetadata } from '../../../src/mcp/standalone';
+import { protectedResourceMetadata } from '../../../src/mcp/standalone/standalone';
 import { ALL_SCOPES, type Scope } from '../../../src/scopes';
-import { obtainTokens, startHq, type HqOptions, type ObtainedTokens, type RunningHq } from '../../hq/testing';
+import { obtainTokens, startHq, type HqOptions, type ObtainedTokens, type RunningHq } from '../../../hq-emulator/testing';
 import { urlOf } from '../../support/requestUrl';
 
 export interface OAuthMcp {

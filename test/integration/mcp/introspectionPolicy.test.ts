@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readConfig } from '../../../src/mcp/config';
-import type { RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { startStandaloneHttp } from '../../../src/mcp/standalone';
+import { readConfig } from '../../../src/mcp/standalone/config';
+import type { RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { startStandaloneHttp } from '../../../src/mcp/standalone/standalone';
 import { silentLogger } from '../../../src/log';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { connectClient, INITIALIZE, postRaw } from './harness';
 import { urlOf } from '../../support/requestUrl';
 

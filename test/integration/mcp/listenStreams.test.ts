@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { startMcpHttpServer, type McpHttpServerOptions, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
+import { startMcpHttpServer, type McpHttpServerOptions, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { ALL_SCOPES } from '../../../src/scopes';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 
 const ADVERTISED = 'https://mcp.example.test';
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { Client, SSEClientTransport } from '@modelcontextprotocol/client';
 import { silentLogger } from '../../../src/log';
-import { readConfig } from '../../../src/mcp/config';
-import type { RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { startStandaloneHttp } from '../../../src/mcp/standalone';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { readConfig } from '../../../src/mcp/standalone/config';
+import type { RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { startStandaloneHttp } from '../../../src/mcp/standalone/standalone';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { assertReadOnlyClientWorks, INITIALIZE, postRaw, resultJson } from './harness';
 import { runBin, startBin } from './standaloneProcess';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
 import { DEFAULT_RULES, fixedGovernance } from '../../../src/mcp/governance';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import { ALL_SCOPES } from '../../../src/scopes';
 import { startRecordingHq, type RecordedRequest, type RecordingHq } from './recordingHq';

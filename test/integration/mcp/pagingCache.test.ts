@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
 import { fixedGovernance, OPEN_POLICY } from '../../../src/mcp/governance';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { ALL_SCOPES } from '../../../src/scopes';
-import { SCALED_ENVIRONMENT, scaledTopicName } from '../../hq/api/scale';
-import { startHq, type RunningHq } from '../../hq/testing';
+import { SCALED_ENVIRONMENT, scaledTopicName } from '../../../hq-emulator/api/scale';
+import { startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { connectClient } from './harness';
 
 interface Page {

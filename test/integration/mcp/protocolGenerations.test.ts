@@ -6,11 +6,11 @@ import {
   PROTOCOL_VERSION_META_KEY,
   StreamableHTTPClientTransport,
 } from '@modelcontextprotocol/client';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
+import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
 import { AuditLog, ConfirmationStates, fixedGovernance, type AuditEntry } from '../../../src/mcp/governance';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
-import { startHq, type RunningHq } from '../../hq/testing';
+import { startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { generationClient, INITIALIZE, postRaw, resultJson, resultText, startOAuthMcp, type OAuthMcp } from './harness';
 import { bundledBinAndHq, connectStdioBin } from './standaloneProcess';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { readConfig } from '../../../src/mcp/config';
-import type { RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { startStandaloneHttp } from '../../../src/mcp/standalone';
+import { readConfig } from '../../../src/mcp/standalone/config';
+import type { RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { startStandaloneHttp } from '../../../src/mcp/standalone/standalone';
 import { silentLogger } from '../../../src/log';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { INITIALIZE } from './harness';
 
 const ADVERTISED = 'https://mcp.example.test';

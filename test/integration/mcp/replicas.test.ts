@@ -4,7 +4,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { startHq, type RunningHq } from '../../hq/testing';
+import { startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { resultJson } from './harness';
 import { findBinary, freePorts, haproxySessionfulConfig, nginxSessionfulConfig, nginxStatelessConfig, startHaproxy, startNginx } from './loadBalancer';
 import { startBin, type RunningBin } from './standaloneProcess';

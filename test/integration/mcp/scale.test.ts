@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { type CallToolResult, Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { startMcpHttpServer } from '../../../src/mcp/httpServer';
+import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
+import { startMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { ALL_SCOPES } from '../../../src/scopes';
-import { SCALED_ENVIRONMENT, scaledTopicName, WIDE_TOPIC } from '../../hq/api/scale';
-import type { RunningHq } from '../../hq/testing';
+import { SCALED_ENVIRONMENT, scaledTopicName, WIDE_TOPIC } from '../../../hq-emulator/api/scale';
+import type { RunningHq } from '../../../hq-emulator/testing';
 import { startApiKeyMcp, type ApiKeyMcp } from './harness';
 
 /**

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest, createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
+import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
+import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { ALL_SCOPES } from '../../../src/scopes';
 import { connectClient, INITIALIZE, postRaw, resultText, startOAuthMcp, type OAuthMcp } from './harness';
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApiKeyAuthenticator } from '../../../src/mcp/apiKeyAuthenticator';
-import { readConfig } from '../../../src/mcp/config';
-import { startMcpHttpServer, type McpHttpServerOptions, type RunningMcpHttpServer } from '../../../src/mcp/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
-import { startStandaloneHttp } from '../../../src/mcp/standalone';
+import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
+import { readConfig } from '../../../src/mcp/standalone/config';
+import { startMcpHttpServer, type McpHttpServerOptions, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
+import { startStandaloneHttp } from '../../../src/mcp/standalone/standalone';
 import { silentLogger } from '../../../src/log';
 import { ALL_SCOPES } from '../../../src/scopes';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { connectClient, INITIALIZE, postRaw, resultText } from './harness';
 
 const ADVERTISED = 'https://mcp.example.test';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
-import type { RunningHq } from '../../hq/testing';
+import type { RunningHq } from '../../../hq-emulator/testing';
 import { startApiKeyMcp, type ApiKeyMcp } from './harness';
 
 /**

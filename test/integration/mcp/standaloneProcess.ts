@@ -6,19 +6,19 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import * as esbuild from 'esbuild';
 import { commonOptions } from '../../../scripts/esbuild/options.mjs';
-import { startHq, type RunningHq } from '../../hq/testing';
+import { startHq, type RunningHq } from '../../../hq-emulator/testing';
 
 const ROOT = resolve(__dirname, '../../..');
 let built: Promise<string> | undefined;
 
-/** Bundles src/mcp/bin.ts the way esbuild.mjs does (once per test process), into a temp folder. */
+/** Bundles src/mcp/standalone/bin.ts the way esbuild.mjs does (once per test process), into a temp folder. */
 export function buildBin(): Promise<string> {
   built ??= (async () => {
     const outfile = join(mkdtempSync(join(tmpdir(), 'lenses-mcp-bin-')), 'lenses-mcp.js');
     await esbuild.build({
       // esbuild.mjs's options (the validator and zod locales the shipped bundle carries), so the tests run what users get.
       ...commonOptions,
-      entryPoints: [join(ROOT, 'src/mcp/bin.ts')],
+      entryPoints: [join(ROOT, 'src/mcp/standalone/bin.ts')],
       outfile,
       banner: { js: '#!/usr/bin/env node' },
       logLevel: 'silent',

@@ -10,7 +10,7 @@ import * as esbuild from 'esbuild';
 import { z } from 'zod';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { TELEMETRY_CHUNK } from '../../../src/telemetry/telemetry';
-import { startHq, type RunningHq } from '../../hq/testing';
+import { startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { connectClient, resultText } from './harness';
 import { buildBin, startBin, type RunningBin } from './standaloneProcess';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../../hq/testing';
+import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { LensesOAuthClient } from '../../../src/oauth';
 import { MemorySecretStore, RecordingLogger } from '../../unit/oauth/fakes';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { completeAuthorizationInBrowserless, postForm, startHq, type RunningHq } from '../../hq/testing';
+import { completeAuthorizationInBrowserless, postForm, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { LensesOAuthClient, SESSIONS_KEY, type OAuthSession } from '../../../src/oauth';
 import { REFRESH_LEASE_PREFIX } from '../../../src/oauth/refreshLease';
 import { MemorySecretStore, RecordingLogger } from '../../unit/oauth/fakes';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { completeAuthorizationInBrowserless, postForm, startHq, type RunningHq } from '../../hq/testing';
+import { completeAuthorizationInBrowserless, postForm, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type LensesOAuthClientOptions, type OAuthErrorCode } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
 import { MemorySecretStore, RecordingLogger } from '../../unit/oauth/fakes';

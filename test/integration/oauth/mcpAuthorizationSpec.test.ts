@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { completeAuthorizationInBrowserless, startHq, type HqOptions, type RunningHq } from '../../hq/testing';
-import { startChallengeOnlyResource, type ChallengeOnlyResource, type ChallengeOnlyResourceOptions } from '../../hq/oauth/challengeOnlyResource';
+import { completeAuthorizationInBrowserless, startHq, type HqOptions, type RunningHq } from '../../../hq-emulator/testing';
+import { startChallengeOnlyResource, type ChallengeOnlyResource, type ChallengeOnlyResourceOptions } from '../../../hq-emulator/oauth/challengeOnlyResource';
 import { LensesOAuthClient, OAuthError, type LensesOAuthClientOptions } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
 import { MemorySecretStore, RecordingLogger } from '../../unit/oauth/fakes';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../../hq/testing';
-import { startChallengeOnlyResource, type ChallengeOnlyResource } from '../../hq/oauth/challengeOnlyResource';
+import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../../../hq-emulator/testing';
+import { startChallengeOnlyResource, type ChallengeOnlyResource } from '../../../hq-emulator/oauth/challengeOnlyResource';
 import { lensesBearerOrigins } from '../../../src/http';
 import { discoverFromResource, LensesOAuthClient, probeResource } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
-import { ConfiguredOAuthClient } from '../../../src/vscode/configuredOAuthClient';
-import { RemoteMcpSessions } from '../../../src/vscode/remoteMcpSession';
+import { ConfiguredOAuthClient } from '../../../src/vscode/account/configuredOAuthClient';
+import { RemoteMcpSessions } from '../../../src/vscode/mcp/remoteMcpSession';
 import { FakeAuthUi, RecordingLogger, settings, TestSecretStorage } from '../../unit/vscode/fakes';
 
 describe('Remote MCP server step-up through the VS Code layer (HQ emulator, stand-in MCP server)', function () {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../../hq/testing';
+import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { LensesOAuthClient, SESSIONS_KEY, type OAuthSession, type SecretStore } from '../../../src/oauth';
 
 /** Tokens that live 5 s: with the default 60 s margin every validSession() refreshes. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { EmbeddedAuthenticator, LINK_SECRET_HEADER } from '../../../src/mcp/embeddedAuthenticator';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER } from '../../../src/mcp/auth/embeddedAuthenticator';
 import { AuditLog, fileAuditSink, type AuditEntry } from '../../../src/mcp/governance';
 import { auditRecord } from '../../../src/mcp/governance/auditRecord';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, readConfig, VARIABLES } from '../../../src/mcp/config';
+import { ConfigError, readConfig, VARIABLES } from '../../../src/mcp/standalone/config';
 
 describe("readConfig (the official server's environment contract)", () => {
   it('applies the documented defaults in API-key mode', () => {

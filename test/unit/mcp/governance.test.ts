@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, readConfig } from '../../../src/mcp/config';
+import { ConfigError, readConfig } from '../../../src/mcp/standalone/config';
 import { confirmationRequest, confirmationVerdict } from '../../../src/mcp/governance/confirmation';
 import { describeAction } from '../../../src/mcp/governance/toolActions';
 import { EnvironmentTierCache, needsTier, protectionReason, parseEnvironmentSelectors } from '../../../src/mcp/governance/protectedEnvironments';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { IntrospectionUnavailableError } from '../../../src/mcp/introspection';
-import { introspectionEndpointFromMetadata } from '../../../src/mcp/introspectionEndpoint';
+import { IntrospectionUnavailableError } from '../../../src/mcp/auth/introspection';
+import { introspectionEndpointFromMetadata } from '../../../src/mcp/auth/introspectionEndpoint';
 import { urlOf } from '../../support/requestUrl';
 
 const HQ = 'https://hq.example.test';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ListenStreams, noLongerValid, type ListenLease } from '../../../src/mcp/listenStreams';
+import { ListenStreams, noLongerValid, type ListenLease } from '../../../src/mcp/http/listenStreams';
 
 /** An SSE response whose body stays open until the test ends it. */
 function sseResponse(): { response: Response; cancelled: Promise<void> } {

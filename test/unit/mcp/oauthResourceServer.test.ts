@@ -7,8 +7,8 @@ import {
   IntrospectionUnavailableError,
   TokenIntrospector,
   type IntrospectionAnswer,
-} from '../../../src/mcp/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/oauthResourceServer';
+} from '../../../src/mcp/auth/introspection';
+import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { RecordingLogger } from '../oauth/fakes';
 import { ALL_SCOPES } from '../../../src/scopes';
 import { bodyText, urlOf } from '../../support/requestUrl';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, readConfig, VARIABLES } from '../../../src/mcp/config';
+import { ConfigError, readConfig, VARIABLES } from '../../../src/mcp/standalone/config';
 import { readSettings } from '../../../src/vscode/settings';
 import { urlOf } from '../../support/requestUrl';
 import { allText, connectInMemory } from './inMemoryServer';

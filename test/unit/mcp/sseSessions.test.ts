@@ -3,9 +3,9 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { Server } from '@modelcontextprotocol/server';
 import { silentLogger } from '../../../src/log';
-import { DEFAULT_SESSION_LIMITS, SessionRegistry } from '../../../src/mcp/sessionRegistry';
-import { SseSessions } from '../../../src/mcp/sseSessions';
-import type { SseServerTransport } from '../../../src/mcp/sseTransport';
+import { DEFAULT_SESSION_LIMITS, SessionRegistry } from '../../../src/mcp/http/sessionRegistry';
+import { SseSessions } from '../../../src/mcp/http/sseSessions';
+import type { SseServerTransport } from '../../../src/mcp/http/sseTransport';
 
 describe('HTTP+SSE sessions', () => {
   it('RS-28 a client that hangs up while its session is being set up leaves no session behind', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { OAuthError } from '../../../src/oauth';
-import { LensesAuthenticationProvider, SIGN_IN_TIMEOUT_MS } from '../../../src/vscode/authProvider';
-import { isHqSession } from '../../../src/vscode/sessionResources';
+import { LensesAuthenticationProvider, SIGN_IN_TIMEOUT_MS } from '../../../src/vscode/account/authProvider';
+import { isHqSession } from '../../../src/vscode/account/sessionResources';
 import { SignInCancelledError } from '../../../src/vscode/userMessages';
 import { FakeAuthUi, FakeOAuthClient, RecordingLogger, session, settings, settle, TestSecretStorage } from './fakes';
 

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listAuthorizations, revokeAuthorization } from '../../../src/lenses/connectedApps';
 import { LensesApiError, LensesConnectionError, UnsafePathSegmentError } from '../../../src/lenses/errors';
-import { applicationNode, applicationNodes, revokeConfirmation, UNNAMED_APPLICATION } from '../../../src/vscode/connectedApps';
+import { applicationNode, applicationNodes, revokeConfirmation, UNNAMED_APPLICATION } from '../../../src/vscode/connectedApps/connectedApps';
 import { CONNECTED_APPS_62, CONNECTED_APPS_63 } from '../lenses/publishedAnswers';
 
 describe('connected applications (HQ client)', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Authorization } from '../../../src/lenses/connectedApps';
 import { LensesApiError, LensesConnectionError } from '../../../src/lenses/errors';
-import type { ApplicationNode } from '../../../src/vscode/connectedApps';
-import { ConnectedApplications, type ConnectedAppsUi, type ViewProblem } from '../../../src/vscode/connectedAppsModel';
+import type { ApplicationNode } from '../../../src/vscode/connectedApps/connectedApps';
+import { ConnectedApplications, type ConnectedAppsUi, type ViewProblem } from '../../../src/vscode/connectedApps/connectedAppsModel';
 import type { UserMessage } from '../../../src/vscode/userMessages';
 import { RecordingLogger, session } from './fakes';
-import type { LensesSession } from '../../../src/vscode/oauthPort';
+import type { LensesSession } from '../../../src/vscode/account/oauthPort';
 
 class FakeAppsUi implements ConnectedAppsUi {
   confirm = true;

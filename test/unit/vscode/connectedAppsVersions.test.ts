@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { LENSES_VERSIONS } from '../../../src/lenses/contract';
 import { listAuthorizations, revokeAuthorization } from '../../../src/lenses/connectedApps';
 import { silentLogger } from '../../../src/log';
-import { ConnectedApplications, type ConnectedAppsUi } from '../../../src/vscode/connectedAppsModel';
-import type { LensesSession } from '../../../src/vscode/oauthPort';
-import { obtainTokens, startHq, type RunningHq } from '../../hq/testing';
+import { ConnectedApplications, type ConnectedAppsUi } from '../../../src/vscode/connectedApps/connectedAppsModel';
+import type { LensesSession } from '../../../src/vscode/account/oauthPort';
+import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 
 /**
  * The Connected Applications view's model against the emulator speaking each Lenses version:

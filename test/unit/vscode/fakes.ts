@@ -1,9 +1,9 @@
 import { OAuthError } from '../../../src/oauth';
 import type { Logger } from '../../../src/log';
 import type { Scope } from '../../../src/scopes';
-import type { AuthUi } from '../../../src/vscode/authProvider';
+import type { AuthUi } from '../../../src/vscode/account/authProvider';
 import { Emitter } from '../../../src/vscode/emitter';
-import type { LensesSession, OAuthClientPort } from '../../../src/vscode/oauthPort';
+import type { LensesSession, OAuthClientPort } from '../../../src/vscode/account/oauthPort';
 import type { LensesSettings } from '../../../src/vscode/settings';
 import type { UserMessage } from '../../../src/vscode/userMessages';
 

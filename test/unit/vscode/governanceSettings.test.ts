@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { availableTools } from '../../../src/vscode/availableToolsModel';
+import { availableTools } from '../../../src/vscode/governance/availableToolsModel';
 import {
   affectsGovernance,
   EditorGovernance,
   governanceRulesOf,
   readGovernanceSettings,
   type ConfigurationInspector,
-} from '../../../src/vscode/governanceSettings';
+} from '../../../src/vscode/governance/governanceSettings';
 import { RecordingLogger } from './fakes';
 
 type Layers = { defaultValue?: unknown; globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown };

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMAND, CONNECTED_APPS_VIEW_ID, CONTEXT, VIEW_CONTAINER_ID } from '../../../src/vscode/commandIds';
-import { AUTH_PROVIDER_ID } from '../../../src/vscode/authProvider';
-import { MCP_PROVIDER_ID } from '../../../src/vscode/mcpProvider';
+import { AUTH_PROVIDER_ID } from '../../../src/vscode/account/authProvider';
+import { MCP_PROVIDER_ID } from '../../../src/vscode/mcp/mcpProvider';
 
 interface Manifest {
   icon: string;

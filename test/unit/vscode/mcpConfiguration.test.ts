@@ -12,7 +12,7 @@ import {
   NODE_REQUIREMENT,
   type McpClient,
   type McpConfigurationKind,
-} from '../../../src/vscode/mcpConfiguration';
+} from '../../../src/vscode/mcp/mcpConfiguration';
 
 const root = join(__dirname, '..', '..', '..');
 const SERVER_PATH = '/home/u/.vscode/globalStorage/lenses/lenses-mcp.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { EmbeddedAuthenticator, type SessionSource } from '../../../src/mcp/embeddedAuthenticator';
-import { startMcpHttpServer } from '../../../src/mcp/httpServer';
+import { EmbeddedAuthenticator, type SessionSource } from '../../../src/mcp/auth/embeddedAuthenticator';
+import { startMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import type { Scope } from '../../../src/scopes';
-import { EmbeddedServerController, LINK_SECRET_HEADER_NAME, type RunningServer, type StartEmbeddedServer } from '../../../src/vscode/embeddedServer';
-import { LensesMcpServerProvider } from '../../../src/vscode/mcpProvider';
+import { EmbeddedServerController, LINK_SECRET_HEADER_NAME, type RunningServer, type StartEmbeddedServer } from '../../../src/vscode/mcp/embeddedServer';
+import { LensesMcpServerProvider } from '../../../src/vscode/mcp/mcpProvider';
 import type { LensesSettings } from '../../../src/vscode/settings';
 import { RecordingLogger, settings } from './fakes';
 

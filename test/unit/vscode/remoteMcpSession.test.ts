@@ -3,9 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lensesBearerOrigins } from '../../../src/http';
 import { discoverFromResource } from '../../../src/oauth';
-import { LensesMcpServerProvider } from '../../../src/vscode/mcpProvider';
-import { CONFIRMED_MCP_ORIGINS_KEY, RemoteMcpConfirmations } from '../../../src/vscode/remoteMcpConfirmations';
-import { RemoteMcpRefusedError, RemoteMcpSessions } from '../../../src/vscode/remoteMcpSession';
+import { LensesMcpServerProvider } from '../../../src/vscode/mcp/mcpProvider';
+import { CONFIRMED_MCP_ORIGINS_KEY, RemoteMcpConfirmations } from '../../../src/vscode/mcp/remoteMcpConfirmations';
+import { RemoteMcpRefusedError, RemoteMcpSessions } from '../../../src/vscode/mcp/remoteMcpSession';
 import { FakeAuthUi, FakeOAuthClient, RecordingLogger, session, settings } from './fakes';
 
 const MCP_URL = 'https://mcp.example.com/mcp';

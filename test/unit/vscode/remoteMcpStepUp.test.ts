@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { lensesBearerOrigins } from '../../../src/http';
 import { parseBearerChallenge, type ResourceProbeAnswer } from '../../../src/oauth';
-import { CLIENT_SECRET_KEY, ClientSecret, type ClientSecretUi } from '../../../src/vscode/clientSecret';
-import { ConfiguredOAuthClient } from '../../../src/vscode/configuredOAuthClient';
-import { RemoteMcpSessions } from '../../../src/vscode/remoteMcpSession';
+import { CLIENT_SECRET_KEY, ClientSecret, type ClientSecretUi } from '../../../src/vscode/account/clientSecret';
+import { ConfiguredOAuthClient } from '../../../src/vscode/account/configuredOAuthClient';
+import { RemoteMcpSessions } from '../../../src/vscode/mcp/remoteMcpSession';
 import { FakeAuthUi, FakeOAuthClient, RecordingLogger, session, settings, TestSecretStorage } from './fakes';
 
 const MCP_URL = 'https://mcp.example.com/mcp';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { LensesAuthenticationProvider } from '../../../src/vscode/authProvider';
-import { changeGrantedScopes, type ScopeChangeDeps } from '../../../src/vscode/scopeChange';
-import { EndedSessionNote, ENDED_SESSION_KEY } from '../../../src/vscode/sessionEnd';
-import { signIn, type SessionCheck, type SignInDeps } from '../../../src/vscode/signIn';
-import type { EndedSession } from '../../../src/vscode/sessionEnd';
-import type { LensesSession } from '../../../src/vscode/oauthPort';
+import { LensesAuthenticationProvider } from '../../../src/vscode/account/authProvider';
+import { changeGrantedScopes, type ScopeChangeDeps } from '../../../src/vscode/account/scopeChange';
+import { EndedSessionNote, ENDED_SESSION_KEY } from '../../../src/vscode/account/sessionEnd';
+import { signIn, type SessionCheck, type SignInDeps } from '../../../src/vscode/account/signIn';
+import type { EndedSession } from '../../../src/vscode/account/sessionEnd';
+import type { LensesSession } from '../../../src/vscode/account/oauthPort';
 import type { Scope } from '../../../src/scopes';
 import type { UserMessage } from '../../../src/vscode/userMessages';
 import { FakeAuthUi, FakeOAuthClient, RecordingLogger, session, settings, settle, TestSecretStorage } from './fakes';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { LensesSession } from '../../../src/vscode/oauthPort';
+import type { LensesSession } from '../../../src/vscode/account/oauthPort';
 import { readSettings, SettledLensesUrl } from '../../../src/vscode/settings';
 import { SettingsChangeHandler, URL_SETTLE_MS } from '../../../src/vscode/settingsChangeHandler';
 import { RecordingLogger, session } from './fakes';

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_SCOPES } from '../../../src/scopes';
 import { lensesUrlProblem, readSettings } from '../../../src/vscode/settings';
-import { StandaloneServerCopy } from '../../../src/vscode/standaloneServerCopy';
-import { EditorSessionSource } from '../../../src/vscode/sessionSource';
-import { ACCOUNT_MENU, STATUS_BAR_NAME, statusBarContent } from '../../../src/vscode/statusBar';
-import { AuthCallbackHandler } from '../../../src/vscode/uriCallback';
+import { StandaloneServerCopy } from '../../../src/vscode/mcp/standaloneServerCopy';
+import { EditorSessionSource } from '../../../src/vscode/account/sessionSource';
+import { ACCOUNT_MENU, STATUS_BAR_NAME, statusBarContent } from '../../../src/vscode/account/statusBar';
+import { AuthCallbackHandler } from '../../../src/vscode/account/uriCallback';
 import { RecordingLogger, session } from './fakes';
 
 describe('StandaloneServerCopy', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AuthCallbackHandler } from '../../../src/vscode/uriCallback';
+import { AuthCallbackHandler } from '../../../src/vscode/account/uriCallback';
 
 describe('AuthCallbackHandler: state (remote windows)', () => {
   const uri = (query: string) => ({ scheme: 'vscode', authority: 'lenses-community.lenses-mcp', path: '/auth-callback', query });
