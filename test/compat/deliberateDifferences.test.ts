@@ -6,7 +6,7 @@ import { startOAuthBin, withClient } from './compatHarness';
 
 /**
  * The remaining deliberate differences from the official server that its own tests do not
- * touch (the README's compatibility notes): each asserts our behaviour, with the reason in its name.
+ * touch (the compatibility notes in docs/STANDALONE.md): each asserts our behaviour, with the reason in its name.
  */
 describe('compat: deliberate differences from the official server outside its tests', function () {
   this.timeout(30_000);

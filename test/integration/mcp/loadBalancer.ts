@@ -31,7 +31,7 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /**
- * The nginx `http` block for stateless replicas, as the README shows it: round robin, no
+ * The nginx `http` block for stateless replicas, as docs/STANDALONE.md shows it: round robin, no
  * upstream keep-alive (a kept-alive connection closed by a replica would turn a POST into a
  * 502: nginx does not retry non-idempotent requests once sent), the client's Host passed on
  * (the replicas' Host rule), SSE unbuffered.

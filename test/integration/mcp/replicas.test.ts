@@ -9,7 +9,8 @@ import { resultJson } from './harness';
 import { findBinary, freePorts, haproxySessionfulConfig, nginxSessionfulConfig, nginxStatelessConfig, startHaproxy, startNginx } from './loadBalancer';
 import { startBin, type RunningBin } from './standaloneProcess';
 
-const README = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+/** The operator's guide, which shows the balancer configurations these tests run. */
+const GUIDE = readFileSync(join(__dirname, '../../../docs/STANDALONE.md'), 'utf8');
 /** Each HQ call of a replica takes this long, so calls are in flight when a replica stops. */
 const HQ_DELAY_MS = 250;
 
@@ -178,8 +179,8 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
       `127.0.0.1:${ports[3]}`,
     );
     assert.ok(
-      README.includes(nginxStatelessConfig(['mcp-0.mcp:8000', 'mcp-1.mcp:8000', 'mcp-2.mcp:8000'], '80')),
-      'the README shows the tested nginx configuration',
+      GUIDE.includes(nginxStatelessConfig(['mcp-0.mcp:8000', 'mcp-1.mcp:8000', 'mcp-2.mcp:8000'], '80')),
+      "the operator's guide shows the tested nginx configuration",
     );
     const balancer = cleanup(await startNginx(nginx ?? 'nginx', block, ports[3]), (running) => running.stop());
     const load = cleanup(startLoad(`${balancer.url}/mcp`, 6), (running) => running.stop());
@@ -189,7 +190,7 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
       // Rolling restart of replica 0 while it has calls in flight. Its HQ answers are held, so
       // the calls in flight now can only end after the drain began. New calls wait while the
       // listener closes: a connection still in the kernel's accept queue at that instant is
-      // reset by any server, and nginx does not retry a POST it sent (README: preStop).
+      // reset by any server, and nginx does not retry a POST it sent (docs/STANDALONE.md: preStop).
       slow[0].hold();
       await until('a call in flight at replica 0', () => slow[0].pending > 0);
       load.pause();
@@ -262,8 +263,8 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
         (running) => running.stop(),
       );
       assert.ok(
-        README.includes(balancerName === 'nginx' ? nginxSessionfulConfig(example, '80') : haproxySessionfulConfig(example, '*:80')),
-        `the README shows the tested ${balancerName} configuration`,
+        GUIDE.includes(balancerName === 'nginx' ? nginxSessionfulConfig(example, '80') : haproxySessionfulConfig(example, '*:80')),
+        `the operator's guide shows the tested ${balancerName} configuration`,
       );
       const clients: Client[] = [];
       cleanups.push(() => Promise.all(clients.map((client) => client.close())));

@@ -184,10 +184,12 @@ describe('copy MCP configuration: a form for each client, read as that client re
     assert.doesNotMatch(copiedMessage(http, { lensesUrl: '', mcpUrl: 'https://mcp.example.com/mcp' }), /placeholder/);
   });
 
-  it('CL-21 states the same Node.js version as the README, and the README suggests no npx lenses-mcp', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    assert.ok(readme.includes(NODE_REQUIREMENT), `README states ${NODE_REQUIREMENT}`);
+  it("CL-21 states the same Node.js version as the README and the operator's guide, and neither suggests npx lenses-mcp", () => {
+    for (const file of ['README.md', 'docs/STANDALONE.md']) {
+      const doc = readFileSync(join(root, file), 'utf8');
+      assert.ok(doc.includes(NODE_REQUIREMENT), `${file} states ${NODE_REQUIREMENT}`);
+      assert.doesNotMatch(doc, /npx (-y )?lenses-mcp/, file);
+    }
     assert.match(mcpConfigurationChoices('')[0].detail, new RegExp(NODE_REQUIREMENT.replace(/[.+]/g, '\\$&')));
-    assert.doesNotMatch(readme, /npx (-y )?lenses-mcp/);
   });
 });
