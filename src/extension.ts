@@ -106,7 +106,7 @@ interface RegistrationDependencies {
 }
 
 /** Registers the parts with VS Code (providers, view, commands, status bar, the reactions to events); all disposed on deactivation. */
-function registerParts(context: vscode.ExtensionContext, parts: ExtensionParts, dependencies: RegistrationDependencies): void {
+function registerParts(context: vscode.ExtensionContext, parts: ExtensionParts<vscode.McpHttpServerDefinition>, dependencies: RegistrationDependencies): void {
   const { authProvider, mcpProvider, embeddedServer: embedded, connectedApplications } = parts;
   const { output, settings, settledUrl, governance } = dependencies;
   const standaloneServer = new StandaloneServerCopy(

@@ -15,7 +15,8 @@ import type { LensesSettings } from './settings';
  * network comes in here, behind a small interface, so the integration tests build the same
  * parts with fakes of the window and the real OAuth core and emulator.
  */
-export interface ExtensionDependencies {
+/** `D`: the MCP server definition VS Code gets (`vscode.McpHttpServerDefinition`; plain data in the tests). */
+export interface ExtensionDependencies<D> {
   oauth: ConfiguredOAuthClient;
   settings: () => LensesSettings;
   authUi: AuthProviderDeps['ui'];
@@ -33,21 +34,21 @@ export interface ExtensionDependencies {
   listAuthorizations: ConnectedAppsDeps['list'];
   revokeAuthorization: ConnectedAppsDeps['revoke'];
   /** What the MCP provider needs of VS Code and of the remote MCP sessions. */
-  mcp: Pick<McpProviderDeps<vscode.McpHttpServerDefinition>, 'ensureSession' | 'remoteAccessToken' | 'storedRemoteAccessToken' | 'createDefinition'>;
+  mcp: Pick<McpProviderDeps<D>, 'ensureSession' | 'remoteAccessToken' | 'storedRemoteAccessToken' | 'createDefinition'>;
   logger: Logger;
 }
 
 /** The parts `activate()` registers with VS Code. */
-export interface ExtensionParts {
+export interface ExtensionParts<D> {
   authProvider: LensesAuthenticationProvider;
   sessionSource: EditorSessionSource;
   embeddedServer: EmbeddedServerController;
-  mcpProvider: LensesMcpServerProvider<vscode.McpHttpServerDefinition>;
+  mcpProvider: LensesMcpServerProvider<D>;
   connectedApplications: ConnectedApplications;
 }
 
 /** The composition root: builds the editor's parts and wires each to the others. */
-export function buildExtension(dependencies: ExtensionDependencies): ExtensionParts {
+export function buildExtension<D>(dependencies: ExtensionDependencies<D>): ExtensionParts<D> {
   const { oauth, settings, logger } = dependencies;
   const authProvider = new LensesAuthenticationProvider({
     oauth,
@@ -71,7 +72,7 @@ export function buildExtension(dependencies: ExtensionDependencies): ExtensionPa
     logger,
   });
   const embeddedServer = new EmbeddedServerController(dependencies.startEmbeddedServer, sessionSource, logger);
-  const mcpProvider = new LensesMcpServerProvider<vscode.McpHttpServerDefinition>({
+  const mcpProvider = new LensesMcpServerProvider<D>({
     ...dependencies.mcp,
     settings,
     server: embeddedServer,

@@ -14,6 +14,8 @@ export interface EmbeddedServerParts {
   maxToolOutputChars: () => number;
   /** The editor's governance (read-only mode, tool filters, protected environments, audit). */
   governance: Governance;
+  /** Bounds each HQ call and introspection (default: the server's 30 s, the introspector's 5 s). */
+  hqTimeoutMs?: number;
 }
 
 /**
@@ -22,9 +24,20 @@ export interface EmbeddedServerParts {
  * no resumable streams.
  */
 export function embeddedServerFactory(parts: EmbeddedServerParts): StartEmbeddedServer {
-  const { logger, maxToolOutputChars, governance } = parts;
+  const { logger, maxToolOutputChars, governance, hqTimeoutMs } = parts;
   return ({ lensesUrl, linkSecret, sessions }) => {
-    const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, logger, introspectorsPerHq(lensesUrl, INTROSPECTION_CACHE_SECONDS, logger));
-    return startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl, authenticator, logger, resumableStreams: false, maxToolOutputChars, governance });
+    const introspectors = introspectorsPerHq(lensesUrl, INTROSPECTION_CACHE_SECONDS, logger, hqTimeoutMs);
+    const authenticator = new EmbeddedAuthenticator(linkSecret, sessions, logger, introspectors);
+    return startMcpHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      lensesUrl,
+      authenticator,
+      logger,
+      resumableStreams: false,
+      maxToolOutputChars,
+      governance,
+      hqTimeoutMs,
+    });
   };
 }
