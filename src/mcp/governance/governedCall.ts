@@ -21,6 +21,7 @@ import type { Governance } from './governance';
 import { needsTier, protectionReason } from './protectedEnvironments';
 import { describeAction, type DescribedAction } from './toolActions';
 import { policyRefusal, policyRefusalMessage } from './toolPolicy';
+import { isRecord } from '../../records';
 
 export type ToolCallExtra = ServerContext;
 export type ToolCallHandler = (request: CallToolRequest, extra: ToolCallExtra) => Promise<CallToolResult>;
@@ -207,8 +208,4 @@ function isElicitResult(value: unknown): value is ElicitResult {
     (value.action === 'accept' || value.action === 'decline' || value.action === 'cancel') &&
     (value.content === undefined || isRecord(value.content))
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { HttpError } from '../../../src/http';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthSession } from '../../../src/oauth';
 import { Arrivals, hangingFetch, hungHq, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
 import { fakeHq, ISSUER, storedSession } from './fakeHq';
@@ -131,6 +132,23 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
     clock.now = HOUR;
     await assert.rejects(client.validSession('s1'), (error: unknown) => error instanceof OAuthError && error.code === 'unreachable');
     assert.equal((await client.sessions()).length, 1);
+  });
+
+  it('an HQ that does not answer in time: the OAuthError keeps the HTTP timeout as its cause', async () => {
+    const fake = fakeHq();
+    const { secrets } = setup(fake);
+    const client = new LensesOAuthClient({
+      secrets,
+      fetch: hangingFetch,
+      now: () => HOUR,
+      sleep: yieldingSleep,
+      openBrowser: async () => true,
+      networkTimeoutMs: 100,
+    });
+    await assert.rejects(
+      client.validSession('s1'),
+      (error: unknown) => error instanceof OAuthError && error.code === 'unreachable' && error.cause instanceof HttpError && error.cause.code === 'timeout',
+    );
   });
 
   it('CL-15 a hung HQ during refresh fails with unreachable and keeps the session; a caller can cancel', async () => {
