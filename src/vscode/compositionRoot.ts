@@ -1,13 +1,13 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../log';
-import { LensesAuthenticationProvider, type AuthProviderDeps } from './account/authProvider';
+import { LensesAuthenticationProvider, type AuthProviderDependencies } from './account/authProvider';
 import type { ConfiguredOAuthClient } from './account/configuredOAuthClient';
 import type { EndedSessionNote } from './account/sessionEnd';
 import { isHqSession } from './account/sessionResources';
 import { EditorSessionSource } from './account/sessionSource';
-import { ConnectedApplications, type ConnectedAppsDeps, type ConnectedAppsUi } from './connectedApps/connectedAppsModel';
+import { ConnectedApplications, type ConnectedAppsDependencies, type ConnectedAppsUi } from './connectedApps/connectedAppsModel';
 import { EmbeddedServerController, type StartEmbeddedServer } from './mcp/embeddedServer';
-import { LensesMcpServerProvider, type McpProviderDeps } from './mcp/mcpProvider';
+import { LensesMcpServerProvider, type McpProviderDependencies } from './mcp/mcpProvider';
 import type { LensesSettings } from './settings';
 
 /**
@@ -19,22 +19,22 @@ import type { LensesSettings } from './settings';
 export interface ExtensionDependencies<D> {
   oauth: ConfiguredOAuthClient;
   settings: () => LensesSettings;
-  authUi: AuthProviderDeps['ui'];
+  authUi: AuthProviderDependencies['ui'];
   connectedAppsUi: ConnectedAppsUi;
   /** The sign-in redirect of this window (undefined: the loopback one). */
-  redirect: AuthProviderDeps['redirect'];
+  redirect: AuthProviderDependencies['redirect'];
   secretsChanged: vscode.Event<unknown>;
   endedNote: EndedSessionNote;
   /** A warning with "Sign In" (a tool called while signed out). */
   showSignInNeeded: (text: string) => Promise<void>;
   /** Also told when HQ ended a session, after the MCP side heard it. */
-  sessionEnded?: AuthProviderDeps['sessionEnded'];
+  sessionEnded?: AuthProviderDependencies['sessionEnded'];
   startEmbeddedServer: StartEmbeddedServer;
   /** HQ's connected-applications calls, with the editor's bearer rule applied. */
-  listAuthorizations: ConnectedAppsDeps['list'];
-  revokeAuthorization: ConnectedAppsDeps['revoke'];
+  listAuthorizations: ConnectedAppsDependencies['list'];
+  revokeAuthorization: ConnectedAppsDependencies['revoke'];
   /** What the MCP provider needs of VS Code and of the remote MCP sessions. */
-  mcp: Pick<McpProviderDeps<D>, 'ensureSession' | 'remoteAccessToken' | 'storedRemoteAccessToken' | 'createDefinition'>;
+  mcp: Pick<McpProviderDependencies<D>, 'ensureSession' | 'remoteAccessToken' | 'storedRemoteAccessToken' | 'createDefinition'>;
   logger: Logger;
 }
 

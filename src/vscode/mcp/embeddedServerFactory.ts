@@ -8,7 +8,7 @@ import { introspectorsPerHq } from './hqIntrospection';
 /** How long the embedded server trusts HQ's answer that the session's token is active. */
 const INTROSPECTION_CACHE_SECONDS = 30;
 
-export interface EmbeddedServerParts {
+export interface EmbeddedServerDependencies {
   logger: Logger;
   /** lenses.mcp.maxToolOutputChars, read on each answer. */
   maxToolOutputChars: () => number;
@@ -23,7 +23,7 @@ export interface EmbeddedServerParts {
  * session checked by the embedded authenticator (each HQ's introspection cached briefly),
  * no resumable streams.
  */
-export function embeddedServerFactory(parts: EmbeddedServerParts): StartEmbeddedServer {
+export function embeddedServerFactory(parts: EmbeddedServerDependencies): StartEmbeddedServer {
   const { logger, maxToolOutputChars, governance, hqTimeoutMs } = parts;
   return ({ lensesUrl, linkSecret, sessions }) => {
     const introspectors = introspectorsPerHq(lensesUrl, INTROSPECTION_CACHE_SECONDS, logger, hqTimeoutMs);
