@@ -13,7 +13,9 @@ import { buildExtension } from '../../../src/vscode/compositionRoot';
 import { EndedSessionNote } from '../../../src/vscode/account/sessionEnd';
 import { signIn } from '../../../src/vscode/account/signIn';
 import { checkSessionWithHq } from '../../../src/vscode/mcp/hqIntrospection';
-import { FakeAuthUi, RecordingLogger, settings, settle, TestSecretStorage } from '../../unit/vscode/fakes';
+import { FakeAuthUi, settings, settle, TestSecretStorage } from '../../unit/vscode/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
+import { waitUntil } from '../../support/waiting';
 
 /** The VS Code layer's parts built by the extension's composition root, with the real OAuth core and the HQ emulator. */
 describe('the VS Code layer against the HQ emulator', function () {
@@ -198,7 +200,7 @@ describe('the VS Code layer against the HQ emulator', function () {
       assert.equal(await other.auth.currentSession(), undefined, 'the other window follows');
       assert.equal((await other.auth.lastEndedSession())?.cause, 'unauthorized');
       assert.deepEqual(first.viewErrors.filter(Boolean), [], 'no error row or message: the sign-in welcome shows');
-      await until(() => first.notices.length > 0);
+      await waitUntil(() => first.notices.length > 0);
       assert.equal(first.notices.length, 1);
       assert.match(first.notices[0], /no longer accepts your session \(HTTP 401.*admin was signed out/);
       assert.equal((await client.listTools()).tools.length, 0, 'the tools are gone');
@@ -240,7 +242,7 @@ describe('the VS Code layer against the HQ emulator', function () {
       assert.equal(await auth.currentSession(), undefined, 'forgotten');
       assert.equal((await hq.introspect(created.accessToken)).active, false);
       assert.equal((await client.listTools()).tools.length, 0);
-      await until(() => notices.length > 0);
+      await waitUntil(() => notices.length > 0);
       assert.equal(notices.length, 1, logger.text);
     } finally {
       await client.close();
@@ -255,7 +257,7 @@ describe('the VS Code layer against the HQ emulator', function () {
     const client = await connectEditor(await embedded.ensureStarted(hq.url));
     try {
       assert.equal((await client.listTools()).tools.length, 0, 'HQ says inactive: no tools');
-      await until(() => notices.length > 0);
+      await waitUntil(() => notices.length > 0);
       assert.equal(await auth.currentSession(), undefined, 'forgotten');
       assert.equal((await auth.lastEndedSession())?.cause, 'inactive');
       assert.match(notices[0], /no longer accepts your session \(revoked, or unknown to HQ\): admin was signed out/);
@@ -343,7 +345,7 @@ describe('the VS Code layer against the HQ emulator', function () {
         url = other.url;
         await auth.reconcile();
         embedded.hqUrlChanged();
-        await until(() => changes > 0);
+        await waitUntil(() => changes > 0);
         assert.equal((await client.listTools()).tools.length, 0, 'the session of the old HQ is set aside');
         assert.equal((await embedded.ensureStarted(url)).url, endpoint.url, 'the same server');
 
@@ -383,12 +385,3 @@ describe('the VS Code layer against the HQ emulator', function () {
     assert.equal((await hq.introspect(created.accessToken)).active, false);
   });
 });
-
-/** Polls `condition` (every 10 ms, up to 3 s): for effects that follow an event rather than a returned promise. */
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

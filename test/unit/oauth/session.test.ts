@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { HttpError } from '../../../src/http';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthSession } from '../../../src/oauth';
-import { Arrivals, hangingFetch, hungHq, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
+import { Arrivals, hangingFetch, hungHq, json, MemorySecretStore, yieldingSleep, type FakeFetch } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { fakeHq, ISSUER, storedSession } from './fakeHq';
 
 const HOUR = 3600_000;
@@ -195,7 +196,7 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
     const { client, logger } = setup(fake);
     await client.signOut('s1');
     assert.deepEqual(await client.sessions(), []);
-    assert.ok(logger.lines.some((l) => l.startsWith('warn') && l.includes('could not revoke')));
+    assert.ok(logger.at('warn').some((l) => l.includes('could not revoke')));
     assert.ok(logger.lines.every((l) => !l.includes('secretvalue')));
   });
 

@@ -8,7 +8,8 @@ import type { EndedSession } from '../../../src/vscode/account/sessionEnd';
 import type { LensesSession } from '../../../src/vscode/account/oauthPort';
 import type { Scope } from '../../../src/scopes';
 import type { UserMessage } from '../../../src/vscode/userMessages';
-import { FakeAuthUi, FakeOAuthClient, RecordingLogger, session, settings, settle, TestSecretStorage } from './fakes';
+import { FakeAuthUi, FakeOAuthClient, session, settings, settle, TestSecretStorage } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 type ChangeEvent = vscode.AuthenticationProviderAuthenticationSessionsChangeEvent;
 
