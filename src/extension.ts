@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { listAuthorizations, revokeAuthorization } from './lenses/connectedApps';
 import { AccountStatus } from './vscode/account/accountStatus';
 import { AccountViews } from './vscode/account/accountViews';
-import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, LensesAuthenticationProvider } from './vscode/account/authProvider';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, type LensesAuthenticationProvider } from './vscode/account/authProvider';
 import { registerShowAvailableTools } from './vscode/governance/availableTools';
 import { BearerTrust } from './vscode/bearerTrust';
 import { ClientSecret } from './vscode/account/clientSecret';
@@ -10,24 +10,23 @@ import { registerClientSecretCommand } from './vscode/account/clientSecretComman
 import { CONNECTED_APPS_VIEW_ID } from './vscode/commandIds';
 import { registerCommands } from './vscode/commands';
 import { ConfiguredOAuthClient } from './vscode/account/configuredOAuthClient';
-import { ConnectedApplications } from './vscode/connectedApps/connectedAppsModel';
+import type { ConnectedApplications } from './vscode/connectedApps/connectedAppsModel';
 import { registerConnectedAppsView } from './vscode/connectedApps/connectedAppsView';
 import { ensureSessionThroughVsCode, redirectForWindow, secretStoreOf, workspaceFileSystem } from './vscode/editorPlatform';
-import { EmbeddedServerController } from './vscode/mcp/embeddedServer';
+import { type EmbeddedServerController } from './vscode/mcp/embeddedServer';
+import { buildExtension, type ExtensionParts } from './vscode/compositionRoot';
 import { embeddedServerFactory } from './vscode/mcp/embeddedServerFactory';
 import { EditorGovernance } from './vscode/governance/governanceSettings';
 import { GovernanceWarnings } from './vscode/governance/governanceWarnings';
 import { checkSessionWithHq } from './vscode/mcp/hqIntrospection';
-import { LensesMcpServerProvider, MCP_PROVIDER_ID } from './vscode/mcp/mcpProvider';
+import { type LensesMcpServerProvider, MCP_PROVIDER_ID } from './vscode/mcp/mcpProvider';
 import { preloadServerChunk } from './vscode/mcp/mcpServerLoader';
 import { oauthClientFactory } from './vscode/account/oauthClientFactory';
 import { createRemoteMcpSessions } from './vscode/mcp/remoteMcpSessionsSetup';
 import { EndedSessionNote } from './vscode/account/sessionEnd';
 import { fanOutSessionChanges } from './vscode/account/sessionChangeFanOut';
-import { isHqSession } from './vscode/account/sessionResources';
-import { EditorSessionSource } from './vscode/account/sessionSource';
 import { announceSetAside } from './vscode/account/setAsideNotice';
-import { readSettings, SettledLensesUrl } from './vscode/settings';
+import { readSettings, SettledLensesUrl, type LensesSettings } from './vscode/settings';
 import { SettingsChangeHandler } from './vscode/settingsChangeHandler';
 import { StandaloneServerCopy } from './vscode/mcp/standaloneServerCopy';
 import { AuthCallbackHandler } from './vscode/account/uriCallback';
@@ -57,56 +56,59 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const oauth = new ConfiguredOAuthClient(oauthClientFactory(context.secrets, output), settings, () => clientSecret.current());
 
   const callbacks = new AuthCallbackHandler((reason) => output.warn(`Ignored a sign-in callback: ${reason}`));
-  const mcpUrlChanged = () => void mcpProvider.configurationChanged((section) => section === 'lenses.mcp.url');
+  const mcpUrlChanged = () => void parts.mcpProvider.configurationChanged((section) => section === 'lenses.mcp.url');
   const trust = new BearerTrust(context.globalState, output, mcpUrlChanged);
   const redirect = () => redirectForWindow(context.extension.id, callbacks);
+  const remoteSessions = createRemoteMcpSessions({ oauth, settings, trust, ui: vscodeAuthUi, redirect, logger: output, tokenChanged: mcpUrlChanged });
+  const hqOptions = () => ({ bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp });
 
-  const authProvider = new LensesAuthenticationProvider({
+  const parts = buildExtension({
     oauth,
     settings,
-    ui: vscodeAuthUi,
+    authUi: vscodeAuthUi,
+    connectedAppsUi: vscodeConnectedAppsUi,
     redirect,
     secretsChanged: context.secrets.onDidChange,
-    accepts: (session) => isHqSession(session, settings().url),
-    sessionEnded: (ended) => sessionSource.sessionEnded(ended),
     endedNote: new EndedSessionNote(secretStoreOf(context.secrets)),
-    logger: output,
-  });
-  const sessionSource = new EditorSessionSource({
-    validCurrentSession: () => authProvider.validCurrentSession(),
-    hqUrl: () => settings().url,
-    endSession: (cause, token) => authProvider.endSession(cause, token),
     showSignInNeeded,
+    startEmbeddedServer: embeddedServerFactory({
+      logger: output,
+      maxToolOutputChars: () => settings().maxToolOutputChars,
+      governance: governance.governance,
+    }),
+    listAuthorizations: (hqUrl, token) => listAuthorizations(hqUrl, token, hqOptions()),
+    revokeAuthorization: (hqUrl, token, id) => revokeAuthorization(hqUrl, token, id, hqOptions()),
+    mcp: {
+      ensureSession: () => ensureSessionThroughVsCode(AUTH_PROVIDER_ID, settings().scopes),
+      remoteAccessToken: (mcpUrl) => remoteSessions.accessToken(mcpUrl),
+      storedRemoteAccessToken: (mcpUrl) => remoteSessions.storedAccessToken(mcpUrl),
+      createDefinition: (label, url, headers) => new vscode.McpHttpServerDefinition(label, vscode.Uri.parse(url), headers),
+    },
     logger: output,
   });
-  embeddedServer = new EmbeddedServerController(
-    embeddedServerFactory({ logger: output, maxToolOutputChars: () => settings().maxToolOutputChars, governance: governance.governance }),
-    sessionSource,
-    output,
-  );
-  const remoteSessions = createRemoteMcpSessions({ oauth, settings, trust, ui: vscodeAuthUi, redirect, logger: output, tokenChanged: mcpUrlChanged });
-  const mcpProvider = new LensesMcpServerProvider<vscode.McpHttpServerDefinition>({
-    settings,
-    server: embeddedServer,
-    hasSession: async () => (await authProvider.currentSession()) !== undefined,
-    ensureSession: () => ensureSessionThroughVsCode(AUTH_PROVIDER_ID, settings().scopes),
-    remoteAccessToken: (mcpUrl) => remoteSessions.accessToken(mcpUrl),
-    storedRemoteAccessToken: (mcpUrl) => remoteSessions.storedAccessToken(mcpUrl),
-    createDefinition: (label, url, headers) => new vscode.McpHttpServerDefinition(label, vscode.Uri.parse(url), headers),
-    logger: output,
-  });
-  const connectedApplications = new ConnectedApplications({
-    currentSession: () => authProvider.validCurrentSession(),
-    hqUrl: () => settings().url,
-    list: (hqUrl, token) => listAuthorizations(hqUrl, token, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
-    revoke: (hqUrl, token, id) =>
-      revokeAuthorization(hqUrl, token, id, { bearerOrigins: trust.bearerOrigins, allowInsecureHttp: settings().allowInsecureHttp }),
-    forgetSession: (id) => authProvider.forgetSession(id),
-    endSession: (cause, token) => authProvider.endSession(cause, token),
-    ui: vscodeConnectedAppsUi,
-    logger: output,
-  });
+  embeddedServer = parts.embeddedServer;
+  context.subscriptions.push(output, oauth, clientSecret, registerClientSecretCommand(clientSecret), trust, vscode.window.registerUriHandler(callbacks));
+  registerParts(context, parts, { output, settings, settledUrl, governance });
+  preloadServerChunk(output);
 
+  const activationMs = Math.round(performance.now() - began);
+  output.info(`Activated in ${activationMs} ms`);
+  const { authProvider, mcpProvider, connectedApplications } = parts;
+  return { authProvider, mcpProvider, embeddedServer: parts.embeddedServer, connectedApplications, activationMs };
+}
+
+/** What registerParts reads besides the parts: the log, the settings and the governance. */
+interface RegistrationDependencies {
+  output: vscode.LogOutputChannel;
+  settings: () => LensesSettings;
+  settledUrl: SettledLensesUrl;
+  governance: EditorGovernance;
+}
+
+/** Registers the parts with VS Code (providers, view, commands, status bar, the reactions to events); all disposed on deactivation. */
+function registerParts(context: vscode.ExtensionContext, parts: ExtensionParts<vscode.McpHttpServerDefinition>, dependencies: RegistrationDependencies): void {
+  const { authProvider, mcpProvider, embeddedServer: embedded, connectedApplications } = parts;
+  const { output, settings, settledUrl, governance } = dependencies;
   const standaloneServer = new StandaloneServerCopy(
     workspaceFileSystem,
     vscode.Uri.joinPath(context.extensionUri, 'dist', 'lenses-mcp.js').fsPath,
@@ -124,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   const governanceWarnings = new GovernanceWarnings(
     governance,
     (warning) => void showUserMessage('warning', warning),
-    () => embeddedServer?.notifyToolsChanged(),
+    () => embedded.notifyToolsChanged(),
   );
   const settingsChange = new SettingsChangeHandler({
     auth: authProvider,
@@ -137,18 +139,12 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   });
 
   context.subscriptions.push(
-    output,
-    oauth,
-    clientSecret,
-    registerClientSecretCommand(clientSecret),
-    trust,
     vscode.Disposable.from(
       authProvider,
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false }),
     ),
-    vscode.window.registerUriHandler(callbacks),
     vscode.Disposable.from(mcpProvider, vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, mcpProvider)),
-    { dispose: () => void embeddedServer?.dispose() },
+    { dispose: () => void embedded.dispose() },
     registerConnectedAppsView(CONNECTED_APPS_VIEW_ID, connectedApplications),
     accountStatus,
     settingsChange,
@@ -171,11 +167,6 @@ export function activate(context: vscode.ExtensionContext): LensesExtensionApi {
   );
   void accountStatus.update();
   governanceWarnings.reload();
-  preloadServerChunk(output);
-
-  const activationMs = Math.round(performance.now() - began);
-  output.info(`Activated in ${activationMs} ms`);
-  return { authProvider, mcpProvider, embeddedServer, connectedApplications, activationMs };
 }
 
 /** Stops the embedded server (also disposed through the subscriptions; stopping twice is harmless). */

@@ -2,6 +2,7 @@ import { HttpError, request, sameOriginAs, type BearerOrigins, type OutboundResp
 import { pathSegment } from './paths';
 import { connectionErrorOf, LensesConnectionError, problemFromResponse } from './errors';
 import { authorization62, authorization63, CONNECTED_APPS, readAnswer, type PublishedAuthorization } from './contract';
+import { isRecord } from '../records';
 
 /**
  * One application holding an OAuth grant on the signed-in user's Lenses account, read from
@@ -115,8 +116,4 @@ function authorizationOf(published: PublishedAuthorization | PublishedItem): Aut
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value ? value : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

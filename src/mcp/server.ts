@@ -6,6 +6,7 @@ import {
   Server,
   SUPPORTED_PROTOCOL_VERSIONS,
   type AuthInfo,
+  type CallToolRequest,
   type CallToolResult,
   type ClientCapabilities,
   type Tool,
@@ -151,26 +152,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
   const tools = options.tools ?? LENSES_TOOLS;
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const governance = options.governance ?? fixedGovernance(undefined, { logger });
-  const rules = governance.rules();
-  // The SDK's serving entries install their own server/discover handler on every instance (it
-  // replaces one set here), built from these capabilities and instructions: so what the request's
-  // credential may use goes into the instructions, which the client hands to the model.
-  const access = accessOf(options.requestAuth, options.defaultAccess);
-  const server = new Server(
-    { name: SERVER_NAME, version: SERVER_VERSION, title: 'Lenses MCP' },
-    {
-      supportedProtocolVersions: [...PROTOCOL_VERSIONS],
-      capabilities: { tools: { listChanged: true }, prompts: {}, logging: {} },
-      instructions: [
-        'Tools for Lenses (Apache Kafka): environments, topics, datasets, connectors, consumer groups, SQL and SQL processors. Most tools take an "environment": call list_environments first.',
-        access ? accessInstructions(access, tools, rules.tools, options.credential) : '',
-        governanceInstructions(rules, governance.switches),
-      ]
-        .filter(Boolean)
-        .join(' '),
-      cacheHints: lensesCacheHints(options.toolSetChanges ?? 'runtime'),
-    },
-  );
+  const server = newLensesServer(options, tools, governance);
   attachAppsAndSkills(server);
 
   // The next pages of a walk reuse HQ's list answer; every other call asks HQ (and refreshes it).
@@ -186,14 +168,10 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     };
   });
 
-  /**
-   * The HQ client of one request's credential: at the HQ that credential was issued for (the
-   * editor's session names it), never the server's first URL, for every HQ request of the call
-   * (RS-25). Its bearer goes only to that HQ's origin.
-   */
-  // One HQ per credential (RS-25): the client of a call goes to the HQ its credential belongs to.
+  // One HQ per credential (RS-25): the client of a call goes to the HQ its credential belongs to,
+  // never the server's first URL, for every HQ request of the call; its bearer goes only to that HQ's origin.
   // The next pages of a walk may reuse HQ's list answer; every other call asks HQ.
-  const hqClient = (access: Extract<ToolAccess, { kind: 'granted' }>, hqFetch: typeof fetch | undefined = askHq) =>
+  const hqClient = (access: GrantedAccess, hqFetch: typeof fetch | undefined = askHq) =>
     new LensesClient({
       baseUrl: access.lensesUrl ?? options.lensesUrl,
       token: () => access.token,
@@ -219,54 +197,106 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
       handler,
     );
 
+  const call: ToolCallDependencies = {
+    options,
+    logger,
+    tool: (name) => byName.get(name),
+    lenses: (access, args) => hqClient(access, continuesPaging(args) ? nextPage : askHq),
+  };
   server.setRequestHandler(
     'tools/call',
-    governed(async (request, extra): Promise<CallToolResult> => {
-      const { name, arguments: args } = request.params;
-      const tool = byName.get(name);
-      if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
-      const access = accessOf(extra.http?.authInfo, options.defaultAccess);
-      if (!access) return errorResult(`${name} cannot run: this request carries no Lenses credential.`);
-      if (access.kind === 'signed-out') {
-        if (access.reason !== 'unavailable') options.sessionLost?.(`tool ${name} was called while signed out`);
-        return errorResult(access.message);
-      }
-      const scope = callScope(tool, args ?? {});
-      if (!access.scopes.has(scope)) {
-        const sql = scope === tool.scope ? '' : ` for what this SQL does (${SQL_SCOPES_NOTE})`;
-        return errorResult(`${name} needs the Lenses "${scope}" scope${sql}, which this session was not granted. Sign in again and grant "${scope}".`);
-      }
-      const token = access.token;
-      const lenses = hqClient(access, continuesPaging(args) ? nextPage : askHq);
-      const progressToken = request.params._meta?.progressToken;
-      const progress = async (value: number, message?: string) => {
-        if (progressToken === undefined) return;
-        await extra.mcpReq
-          .notify({ method: 'notifications/progress', params: { progressToken, progress: value, ...(message ? { message } : {}) } })
-          .catch(() => {});
-      };
-      const started = Date.now();
-      const maxOutputChars =
-        (typeof options.maxToolOutputChars === 'function' ? options.maxToolOutputChars() : options.maxToolOutputChars) ?? DEFAULT_MAX_TOOL_OUTPUT_CHARS;
-      try {
-        const answer = await tool.call(args ?? {}, { lenses, signal: extra.mcpReq.signal, progress, maxOutputChars });
-        logger.debug(`Tool ${name} (token ${fingerprint(token)}) succeeded in ${Date.now() - started} ms`);
-        return answerResult(answer, maxOutputChars);
-      } catch (error) {
-        if (error instanceof LensesApiError && error.status === 401) {
-          logger.warn(`HQ rejected token ${fingerprint(token)} on ${name}; evicting it`);
-          options.tokenRejected?.(token);
-        } else if (isExpectedToolError(error)) {
-          logger.debug(`Tool ${name} (token ${fingerprint(token)}) failed: ${error.message}`);
-        } else {
-          // The stack goes to the log only; the model gets one sentence.
-          logger.error(`Tool ${name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        }
-        return errorResult(describeToolError(name, error, options.credential));
-      }
-    }),
+    governed((request, extra) => callTool(call, request, extra)),
   );
+  attachPrompts(server);
+  return server;
+}
 
+type GrantedAccess = Extract<ToolAccess, { kind: 'granted' }>;
+
+/**
+ * The low-level server with its capabilities and instructions. The SDK's serving entries install
+ * their own server/discover handler on every instance (it replaces one set here), built from these
+ * capabilities and instructions: so what the request's credential may use goes into the
+ * instructions, which the client hands to the model.
+ */
+function newLensesServer(options: LensesMcpServerOptions, tools: readonly LensesTool[], governance: Governance): Server {
+  const rules = governance.rules();
+  const access = accessOf(options.requestAuth, options.defaultAccess);
+  return new Server(
+    { name: SERVER_NAME, version: SERVER_VERSION, title: 'Lenses MCP' },
+    {
+      supportedProtocolVersions: [...PROTOCOL_VERSIONS],
+      capabilities: { tools: { listChanged: true }, prompts: {}, logging: {} },
+      instructions: [
+        'Tools for Lenses (Apache Kafka): environments, topics, datasets, connectors, consumer groups, SQL and SQL processors. Most tools take an "environment": call list_environments first.',
+        access ? accessInstructions(access, tools, rules.tools, options.credential) : '',
+        governanceInstructions(rules, governance.switches),
+      ]
+        .filter(Boolean)
+        .join(' '),
+      cacheHints: lensesCacheHints(options.toolSetChanges ?? 'runtime'),
+    },
+  );
+}
+
+/** What one tools/call needs besides the request: the server's options, its log, its tools, and the HQ client of a credential. */
+interface ToolCallDependencies {
+  options: LensesMcpServerOptions;
+  logger: Logger;
+  tool(name: string): LensesTool | undefined;
+  /** The HQ client of the credential (RS-25), reusing a list answer when `args` continue a walk. */
+  lenses(access: GrantedAccess, args: Record<string, unknown> | undefined): LensesClient;
+}
+
+/** Runs one (already governed) tool call: the credential and its scope checked, the tool run, its failure told in one sentence. */
+async function callTool(dependencies: ToolCallDependencies, request: CallToolRequest, extra: ToolCallExtra): Promise<CallToolResult> {
+  const { options, logger } = dependencies;
+  const { name, arguments: args } = request.params;
+  const tool = dependencies.tool(name);
+  if (!tool) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name}`);
+  const access = accessOf(extra.http?.authInfo, options.defaultAccess);
+  if (!access) return errorResult(`${name} cannot run: this request carries no Lenses credential.`);
+  if (access.kind === 'signed-out') {
+    if (access.reason !== 'unavailable') options.sessionLost?.(`tool ${name} was called while signed out`);
+    return errorResult(access.message);
+  }
+  const scope = callScope(tool, args ?? {});
+  if (!access.scopes.has(scope)) {
+    const sql = scope === tool.scope ? '' : ` for what this SQL does (${SQL_SCOPES_NOTE})`;
+    return errorResult(`${name} needs the Lenses "${scope}" scope${sql}, which this session was not granted. Sign in again and grant "${scope}".`);
+  }
+  const token = access.token;
+  const lenses = dependencies.lenses(access, args);
+  const progressToken = request.params._meta?.progressToken;
+  const progress = async (value: number, message?: string) => {
+    if (progressToken === undefined) return;
+    await extra.mcpReq
+      .notify({ method: 'notifications/progress', params: { progressToken, progress: value, ...(message ? { message } : {}) } })
+      .catch(() => {});
+  };
+  const started = Date.now();
+  const maxOutputChars =
+    (typeof options.maxToolOutputChars === 'function' ? options.maxToolOutputChars() : options.maxToolOutputChars) ?? DEFAULT_MAX_TOOL_OUTPUT_CHARS;
+  try {
+    const answer = await tool.call(args ?? {}, { lenses, signal: extra.mcpReq.signal, progress, maxOutputChars });
+    logger.debug(`Tool ${name} (token ${fingerprint(token)}) succeeded in ${Date.now() - started} ms`);
+    return answerResult(answer, maxOutputChars);
+  } catch (error) {
+    if (error instanceof LensesApiError && error.status === 401) {
+      logger.warn(`HQ rejected token ${fingerprint(token)} on ${name}; evicting it`);
+      options.tokenRejected?.(token);
+    } else if (isExpectedToolError(error)) {
+      logger.debug(`Tool ${name} (token ${fingerprint(token)}) failed: ${error.message}`);
+    } else {
+      // The stack goes to the log only; the model gets one sentence.
+      logger.error(`Tool ${name} failed unexpectedly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    return errorResult(describeToolError(name, error, options.credential));
+  }
+}
+
+/** The 10 prompts: listed with their arguments, each filled in on prompts/get. */
+function attachPrompts(server: Server): void {
   server.setRequestHandler('prompts/list', () => ({
     prompts: LENSES_PROMPTS.map((prompt) => ({
       name: prompt.name,
@@ -283,6 +313,4 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     if (missing.length > 0) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Prompt ${prompt.name} needs the argument(s): ${missing.join(', ')}`);
     return { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text: prompt.text(args) } }] };
   });
-
-  return server;
 }

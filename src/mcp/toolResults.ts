@@ -4,6 +4,7 @@ import { ToolArgumentError } from './tools';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, ToolAnswer } from './tools/answer';
 import { UnexpectedLensesAnswerError } from './tools/lensesAnswers';
 import { countThatFits, pretty } from './tools/paging';
+import { isRecord } from '../records';
 
 /**
  * An HQ answer as a tool result: a shaped `ToolAnswer` as it is (text + structuredContent);
@@ -21,7 +22,7 @@ export function answerResult(value: unknown, maxChars = DEFAULT_MAX_TOOL_OUTPUT_
     return { content: [{ type: 'text', text: 'Done: Lenses accepted the request.' }], structuredContent: { result: null } };
   const text = pretty(value);
   if (text.length > maxChars) return oversizedResult(value, text.length, maxChars);
-  const structured = isPlainObject(value) ? value : { result: value };
+  const structured = isRecord(value) ? value : { result: value };
   return { content: [{ type: 'text', text }], structuredContent: structured };
 }
 
@@ -40,7 +41,7 @@ function oversizedResult(value: unknown, length: number, maxChars: number): Call
       const note = `showing the first ${count} of ${list.length} ${listKey === undefined ? 'items' : `"${listKey}" items`}: the whole answer is ${length.toLocaleString('en-US')} characters, over the ${maxChars.toLocaleString('en-US')}-character answer budget; ask for something narrower.`;
       const text = `${pretty(shown)}\n\n${note}`;
       if (text.length <= maxChars) {
-        const structured = isPlainObject(shown) ? { ...shown, note } : { result: shown, note };
+        const structured = isRecord(shown) ? { ...shown, note } : { result: shown, note };
         return { content: [{ type: 'text', text }], structuredContent: structured };
       }
     }
@@ -67,7 +68,7 @@ function firstLines(text: string, maxChars: number): string {
 }
 
 function largestListField(value: unknown): string | undefined {
-  if (!isPlainObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   let best: string | undefined;
   let size = -1;
   for (const [key, field] of Object.entries(value)) {
@@ -124,8 +125,4 @@ export function describeToolError(tool: string, error: unknown, credential: Cred
   if (error instanceof UnexpectedLensesAnswerError)
     return `${tool} failed: ${error.message}; this Lenses version may answer differently from the ones this server knows.`;
   return `${tool} failed because of an unexpected error in the Lenses MCP server; see its log.`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -78,6 +78,6 @@ export function validateCallback(as: oauth.AuthorizationServer, clientId: string
   try {
     return oauth.validateAuthResponse(as, { client_id: clientId }, params, expectedState);
   } catch (error) {
-    throw new OAuthError('authorization_failed', 'The sign-in response is not valid.', { detail: errorMessage(error) });
+    throw new OAuthError('authorization_failed', 'The sign-in response is not valid.', { detail: errorMessage(error), cause: error });
   }
 }

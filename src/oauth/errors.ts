@@ -28,6 +28,8 @@ export interface OAuthErrorDetails {
   oauthError?: string;
   /** Technical detail for the log (never a secret). */
   detail?: string;
+  /** The error this one wraps (an HttpError, oauth4webapi's error), kept as `cause` like the other errors. */
+  cause?: unknown;
 }
 
 /** An OAuth client failure with a stable `code`. Cancellation is code `cancelled`. */
@@ -42,7 +44,7 @@ export class OAuthError extends Error {
     message: string,
     details: OAuthErrorDetails = {},
   ) {
-    super(message);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.status = details.status;
     this.oauthError = details.oauthError;
     this.detail = details.detail;

@@ -129,6 +129,7 @@ export class SessionRenewal {
         throw new OAuthError('unreachable', 'Lenses HQ could not renew the session right now. Try again shortly.', {
           status: error.status,
           detail: error.detail,
+          cause: error,
         });
       }
       return this.refused(current, refreshToken, error, retried);

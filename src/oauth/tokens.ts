@@ -38,13 +38,19 @@ async function tokenFailure(code: 'token_exchange_failed' | 'session_expired', m
   if (error instanceof OAuthError) return error;
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
     const oauthError = await challengeBodyError(error.response);
-    return new OAuthError(code, `${message} (${oauthError ?? `HTTP ${error.status}`})`, { status: error.status, oauthError, detail: errorMessage(error) });
+    return new OAuthError(code, `${message} (${oauthError ?? `HTTP ${error.status}`})`, {
+      status: error.status,
+      oauthError,
+      detail: errorMessage(error),
+      cause: error,
+    });
   }
   const body = error instanceof oauth.ResponseBodyError ? error : undefined;
   return new OAuthError(code, body ? `${message} (${body.error})` : message, {
     status: body?.status,
     oauthError: body?.error,
     detail: errorMessage(error),
+    cause: error,
   });
 }
 

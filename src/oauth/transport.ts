@@ -69,19 +69,20 @@ export class Transport {
     if (!http) return error;
     switch (http.code) {
       case 'cancelled':
-        return new OAuthError('cancelled', `Sign-in was cancelled (${step}).`);
+        return new OAuthError('cancelled', `Sign-in was cancelled (${step}).`, { cause: http });
       case 'timeout':
         return new OAuthError(
           'unreachable',
           `Lenses HQ did not answer within ${Math.round(this.options.timeoutMs / 1000)} s (${step}). Check the URL and your network, then try again.`,
-          { detail: http.message },
+          { detail: http.message, cause: http },
         );
       case 'unreachable':
         return new OAuthError('unreachable', `Could not reach Lenses HQ (${step}). Check the URL and your network, then try again.`, {
           detail: `${http.message}: ${errorMessage(http.cause)}`,
+          cause: http,
         });
       case 'too_large':
-        return new OAuthError('discovery_failed', `Lenses HQ ${http.message} (${step}).`, { status: http.status, detail: http.message });
+        return new OAuthError('discovery_failed', `Lenses HQ ${http.message} (${step}).`, { status: http.status, detail: http.message, cause: http });
       default:
         return policyError(http);
     }
@@ -90,9 +91,9 @@ export class Transport {
 
 function policyError(error: unknown, url?: URL): unknown {
   if (!(error instanceof HttpError)) return error;
-  if (error.code === 'insecure_url') return new OAuthError('insecure_http', `${error.message.replace(/\.$/, '')} in the settings.`);
-  if (error.code === 'invalid_url') return new OAuthError('discovery_failed', `${url ? url.origin : 'The address'} is not an http(s) URL.`);
-  return new OAuthError('discovery_failed', error.message, { detail: error.code });
+  if (error.code === 'insecure_url') return new OAuthError('insecure_http', `${error.message.replace(/\.$/, '')} in the settings.`, { cause: error });
+  if (error.code === 'invalid_url') return new OAuthError('discovery_failed', `${url ? url.origin : 'The address'} is not an http(s) URL.`, { cause: error });
+  return new OAuthError('discovery_failed', error.message, { detail: error.code, cause: error });
 }
 
 /** The request bodies oauth4webapi sends: a form (URLSearchParams) or JSON text. */

@@ -11,7 +11,7 @@ import { signIn, type SessionCheck } from './account/signIn';
 import { pickScopes, showAccountMenu, showAlreadySignedIn, showUserMessage } from './vscodeUi';
 import type { LensesSession } from './account/oauthPort';
 
-export interface CommandDeps {
+export interface CommandDependencies {
   auth: LensesAuthenticationProvider;
   /** RFC 7662 introspection of the session's token at HQ (Sign In checks the stored session first). */
   checkWithHq(session: LensesSession): Promise<SessionCheck>;
@@ -24,8 +24,8 @@ export interface CommandDeps {
 }
 
 /** Registers every `lenses.*` command; one Disposable for all. */
-export function registerCommands(deps: CommandDeps): vscode.Disposable {
-  const { auth, apps, logger } = deps;
+export function registerCommands(dependencies: CommandDependencies): vscode.Disposable {
+  const { auth, apps, logger } = dependencies;
   const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
 
   const revoke = async (node?: unknown) => {
@@ -36,7 +36,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
   const changeScopes = () =>
     changeGrantedScopes({
       currentSession: () => auth.currentSession(),
-      configuredScopes: () => deps.settings().scopes,
+      configuredScopes: () => dependencies.settings().scopes,
       pickScopes,
       signOut: (id) => auth.removeSession(id),
       signIn: (scopes) => auth.createSession(scopes),
@@ -48,8 +48,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     register(COMMAND.signIn, () =>
       signIn({
         validCurrentSession: () => auth.validCurrentSession(),
-        hqUrl: () => deps.settings().url,
-        checkWithHq: (session) => deps.checkWithHq(session),
+        hqUrl: () => dependencies.settings().url,
+        checkWithHq: (session) => dependencies.checkWithHq(session),
         endSession: (cause, token) => auth.endSession(cause, token),
         startSignIn: async () => {
           try {
@@ -57,7 +57,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
             // "The extension 'Lenses MCP' wants to sign in using Lenses" modal, a second question
             // after the user already chose Sign In. VS Code learns of the session from the
             // provider's change event.
-            await auth.createSession(deps.settings().scopes);
+            await auth.createSession(dependencies.settings().scopes);
           } catch (error) {
             // The provider already told the user (or the user cancelled): only log here.
             logger.debug(`Sign-in ended without a session: ${error instanceof Error ? error.message : String(error)}`);
@@ -83,8 +83,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
       await auth.removeSession(session.id);
       void vscode.window.showInformationMessage(`Signed out of Lenses (${session.account.label}).`);
     }),
-    register(COMMAND.showLogs, () => deps.output.show()),
-    register(COMMAND.copyMcpConfiguration, () => copyMcpConfiguration(deps)),
+    register(COMMAND.showLogs, () => dependencies.output.show()),
+    register(COMMAND.copyMcpConfiguration, () => copyMcpConfiguration(dependencies)),
     register(COMMAND.refreshApplications, () => apps.refresh()),
     register(COMMAND.revokeApplication, revoke),
     register(COMMAND.revokeApplicationFromPalette, revoke),

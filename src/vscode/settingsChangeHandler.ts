@@ -8,7 +8,7 @@ import { SETTING } from './settings';
 /** How long `lenses.url` must hold one URL before it is used: longer than a pause in typing. */
 export const URL_SETTLE_MS = 2000;
 
-export interface SettingsChangeParts {
+export interface SettingsChangeDependencies {
   auth: Pick<LensesAuthenticationProvider, 'currentSession' | 'reconcile'>;
   mcp: { configurationChanged(affects: (section: string) => boolean): Promise<void> };
   views: Pick<AccountViews, 'refresh'>;
@@ -33,7 +33,7 @@ export interface SettingsChangeParts {
 export class SettingsChangeHandler {
   private pendingUrl: { dispose(): void } | undefined;
 
-  constructor(private readonly parts: SettingsChangeParts) {}
+  constructor(private readonly parts: SettingsChangeDependencies) {}
 
   async configurationChanged(changed: (section: string) => boolean): Promise<void> {
     if (!changed('lenses')) return;

@@ -21,6 +21,7 @@ import type { Governance } from './governance';
 import { needsTier, protectionReason } from './protectedEnvironments';
 import { describeAction, type DescribedAction } from './toolActions';
 import { policyRefusal, policyRefusalMessage } from './toolPolicy';
+import { isRecord } from '../../records';
 
 export type ToolCallExtra = ServerContext;
 export type ToolCallHandler = (request: CallToolRequest, extra: ToolCallExtra) => Promise<CallToolResult>;
@@ -109,7 +110,7 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
 
     let because: string | undefined;
     try {
-      because = await protection(action.environment, action, access, extra.mcpReq.signal);
+      because = await protection(dependencies, action.environment, action, access, extra.mcpReq.signal);
     } catch (error) {
       record('refused', 'tier-unknown');
       return errorResult(
@@ -127,21 +128,14 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
     const question = confirmationRequest(action, scope, because);
     let answer: ElicitResult;
     if (dependencies.isModern(extra)) {
-      // 2026-07-28 has no server-to-client request: the question goes back as input_required with a
-      // signed state, and the retried call (same arguments, checked again above) carries the answer.
-      const confirmations = governance.confirmations ?? processConfirmationStates();
       const call = { tool: tool.name, arguments: rawArgs, token: access.token };
-      const ask = (outcome: AuditOutcome, reason: string) => {
+      const modern = modernAnswer(governance, call, question, extra);
+      if (modern.ask) {
         // This request ends here; a client that never retries still leaves the attempt in the trail.
-        record(outcome, reason);
-        return inputRequired({ inputRequests: { [CONFIRMATION_INPUT]: inputRequired.elicit(question) }, requestState: confirmations.issue(call) });
-      };
-      const answered = extra.mcpReq.inputResponses?.[CONFIRMATION_INPUT];
-      if (answered === undefined) return ask('asked', 'input-required');
-      // An answer to no question of ours (none asked, another call's, used, expired) is not a confirmation.
-      const unaskedBecause = confirmations.take(extra.mcpReq.requestState(), call);
-      if (unaskedBecause !== undefined) return ask('refused', unaskedBecause);
-      answer = isElicitResult(answered) ? answered : { action: 'cancel' };
+        record(modern.ask.outcome, modern.ask.reason);
+        return modern.ask.result;
+      }
+      answer = modern.answer;
     } else {
       try {
         answer = await dependencies.elicit(question, { relatedRequestId: extra.mcpReq.id, signal: extra.mcpReq.signal, timeout: CONFIRMATION_TIMEOUT_MS });
@@ -157,25 +151,55 @@ export function governToolCalls(dependencies: GovernedCallDependencies, handler:
     }
     return run(true);
   };
+}
 
-  /** Why the environment is protected, or undefined. Throws when its tier is needed but HQ cannot say. */
-  async function protection(
-    environment: string,
-    action: DescribedAction,
-    access: Extract<ToolAccess, { kind: 'granted' }>,
-    signal: AbortSignal,
-  ): Promise<string | undefined> {
-    const selectors = governance.rules().protectedEnvironments;
-    if (!needsTier(environment, selectors)) return protectionReason(environment, undefined, selectors);
-    // The credential's own HQ is asked (RS-25): another HQ's answer never decides this one's protection.
-    const lenses = dependencies.lenses(access);
-    const tier =
-      action.statedTier ??
-      (await governance.tiers.tierOf(lenses.baseUrl, environment, () => lenses.get(path`/api/v1/environments/${environment}`, { signal })));
-    // An environment HQ gives no tier for is treated as protected: fail closed.
-    if (tier === undefined) return `The tier of ${environment} is unknown, so it is treated as a protected environment`;
-    return protectionReason(environment, tier, selectors);
-  }
+/** Why the environment is protected, or undefined. Throws when its tier is needed but HQ cannot say. */
+async function protection(
+  dependencies: Pick<GovernedCallDependencies, 'governance' | 'lenses'>,
+  environment: string,
+  action: DescribedAction,
+  access: Extract<ToolAccess, { kind: 'granted' }>,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const { governance } = dependencies;
+  const selectors = governance.rules().protectedEnvironments;
+  if (!needsTier(environment, selectors)) return protectionReason(environment, undefined, selectors);
+  // The credential's own HQ is asked (RS-25): another HQ's answer never decides this one's protection.
+  const lenses = dependencies.lenses(access);
+  const tier =
+    action.statedTier ?? (await governance.tiers.tierOf(lenses.baseUrl, environment, () => lenses.get(path`/api/v1/environments/${environment}`, { signal })));
+  // An environment HQ gives no tier for is treated as protected: fail closed.
+  if (tier === undefined) return `The tier of ${environment} is unknown, so it is treated as a protected environment`;
+  return protectionReason(environment, tier, selectors);
+}
+
+type ModernAnswer = { answer: ElicitResult; ask?: undefined } | { ask: { outcome: AuditOutcome; reason: string; result: InputRequiredResult } };
+
+/**
+ * A 2026-07-28 client's answer to the confirmation. That revision has no server-to-client request:
+ * the question goes back as input_required with a signed state, and the retried call (same
+ * arguments, checked again by the caller) carries the answer; one to no question of ours (none
+ * asked, another call's, used, expired) is asked again.
+ */
+function modernAnswer(
+  governance: Governance,
+  call: { tool: string; arguments: Record<string, unknown>; token: string },
+  question: ElicitRequestFormParams,
+  extra: ToolCallExtra,
+): ModernAnswer {
+  const confirmations = governance.confirmations ?? processConfirmationStates();
+  const ask = (outcome: AuditOutcome, reason: string): ModernAnswer => ({
+    ask: {
+      outcome,
+      reason,
+      result: inputRequired({ inputRequests: { [CONFIRMATION_INPUT]: inputRequired.elicit(question) }, requestState: confirmations.issue(call) }),
+    },
+  });
+  const answered = extra.mcpReq.inputResponses?.[CONFIRMATION_INPUT];
+  if (answered === undefined) return ask('asked', 'input-required');
+  const unaskedBecause = confirmations.take(extra.mcpReq.requestState(), call);
+  if (unaskedBecause !== undefined) return ask('refused', unaskedBecause);
+  return { answer: isElicitResult(answered) ? answered : { action: 'cancel' } };
 }
 
 function isElicitResult(value: unknown): value is ElicitResult {
@@ -184,8 +208,4 @@ function isElicitResult(value: unknown): value is ElicitResult {
     (value.action === 'accept' || value.action === 'decline' || value.action === 'cancel') &&
     (value.content === undefined || isRecord(value.content))
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

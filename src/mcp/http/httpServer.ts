@@ -8,7 +8,7 @@ import { HqReadiness } from './health';
 import { HostOriginGate } from './hostOriginGate';
 import { createMcpListener, listen } from './httpListener';
 import { HostAllowList } from './httpGuards';
-import { DEFAULT_LISTEN_LIMITS, ListenStreams } from './listenStreams';
+import { DEFAULT_LISTEN_LIMITS, ListenStreams, type ListenLimits } from './listenStreams';
 import type { McpSessionContext } from './mcpSessionContext';
 import { McpRouter, type McpSessionHandling } from './mcpRouter';
 import { ModernMcpRequests } from './modernHttp';
@@ -108,12 +108,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const logger = options.logger ?? silentLogger;
   const authenticator = options.authenticator;
   const now = options.now ?? Date.now;
-  const limits: SessionLimits = {
-    maxSessions: options.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions,
-    maxSessionsPerSubject: options.maxSessionsPerSubject ?? DEFAULT_SESSION_LIMITS.maxSessionsPerSubject,
-    idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_LIMITS.idleMs,
-    uninitializedIdleMs: options.uninitializedSessionIdleMs ?? DEFAULT_SESSION_LIMITS.uninitializedIdleMs,
-  };
+  const limits = sessionLimits(options);
   const sessions = new SessionRegistry(limits, logger, now);
   const sseSessions = new SessionRegistry<SseServerTransport>(limits, logger, now);
   const sse = options.transport === 'sse';
@@ -126,14 +121,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     : options.stateless
       ? { kind: 'stateless', handle: (request, response, body) => handleStatelessRequest(context, request, response, body) }
       : { kind: 'sessionful', sessions: new StreamableHttpSessions(context, sessions, options.resumableStreams !== false) };
-  const listenStreams = new ListenStreams(
-    {
-      maxStreams: options.maxListenStreams ?? DEFAULT_LISTEN_LIMITS.maxStreams,
-      maxStreamsPerCredential: options.maxListenStreamsPerCredential ?? DEFAULT_LISTEN_LIMITS.maxStreamsPerCredential,
-      recheckMs: options.listenRecheckMs ?? DEFAULT_LISTEN_LIMITS.recheckMs,
-    },
-    logger,
-  );
+  const listenStreams = new ListenStreams(listenLimits(options), logger);
   const modern = sse ? undefined : new ModernMcpRequests(context, options.telemetry, options.maxListenStreams ?? DEFAULT_LISTEN_LIMITS.maxStreams);
 
   const httpServer = createMcpListener(options.requestTimeoutMs ?? 60_000, logger, (request, response) => router.handle(request, response));
@@ -165,9 +153,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   }, sessions.sweepIntervalMs);
   sweeper.unref();
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
-  logger.info(
-    `Lenses MCP server listening on http://${hostForUrl}:${port}${endpointPath}${sse ? ' (HTTP+SSE transport, messages at /messages/)' : options.stateless ? ' (stateless)' : ''}${options.replicaId ? `, replica ${options.replicaId}` : ''}`,
-  );
+  logger.info(`Lenses MCP server listening on http://${hostForUrl}:${port}${endpointPath}${listeningNote(options)}`);
   logger.info(`Answering Host and Origin: loopback names${hosts.extraNames.length > 0 ? `, ${hosts.extraNames.join(', ')}` : ''}`);
 
   return {
@@ -190,6 +176,31 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       logger.info('Lenses MCP server stopped');
     },
   };
+}
+
+/** The session limits of the options, each defaulted on its own. */
+function sessionLimits(options: McpHttpServerOptions): SessionLimits {
+  return {
+    maxSessions: options.maxSessions ?? DEFAULT_SESSION_LIMITS.maxSessions,
+    maxSessionsPerSubject: options.maxSessionsPerSubject ?? DEFAULT_SESSION_LIMITS.maxSessionsPerSubject,
+    idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_LIMITS.idleMs,
+    uninitializedIdleMs: options.uninitializedSessionIdleMs ?? DEFAULT_SESSION_LIMITS.uninitializedIdleMs,
+  };
+}
+
+/** The caps on 2026-07-28 `subscriptions/listen` streams, each defaulted on its own. */
+function listenLimits(options: McpHttpServerOptions): ListenLimits {
+  return {
+    maxStreams: options.maxListenStreams ?? DEFAULT_LISTEN_LIMITS.maxStreams,
+    maxStreamsPerCredential: options.maxListenStreamsPerCredential ?? DEFAULT_LISTEN_LIMITS.maxStreamsPerCredential,
+    recheckMs: options.listenRecheckMs ?? DEFAULT_LISTEN_LIMITS.recheckMs,
+  };
+}
+
+/** What the start-up line adds after the URL: the transport when not the default one, the replica. */
+function listeningNote(options: McpHttpServerOptions): string {
+  const transport = options.transport === 'sse' ? ' (HTTP+SSE transport, messages at /messages/)' : options.stateless ? ' (stateless)' : '';
+  return `${transport}${options.replicaId ? `, replica ${options.replicaId}` : ''}`;
 }
 
 /** New servers share the options' HQ, authenticator and governance; session ids carry the replica id. */

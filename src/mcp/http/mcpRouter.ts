@@ -21,7 +21,7 @@ export type McpSessionHandling =
   | { kind: 'stateless'; handle: (request: IncomingMessage, response: ServerResponse, body: unknown) => Promise<void> }
   | { kind: 'sessionful'; sessions: StreamableHttpSessions };
 
-export interface McpRouterDeps {
+export interface McpRouterDependencies {
   /** /mcp, or /sse for the HTTP+SSE transport. */
   endpointPath: string;
   drain: RequestDrain;
@@ -46,25 +46,25 @@ export interface McpRouterDeps {
 export class McpRouter {
   private readonly prmPaths: ReadonlySet<string>;
 
-  constructor(private readonly deps: McpRouterDeps) {
-    this.prmPaths = new Set([PRM_PATH, `${PRM_PATH}${deps.endpointPath}`]);
+  constructor(private readonly dependencies: McpRouterDependencies) {
+    this.prmPaths = new Set([PRM_PATH, `${PRM_PATH}${dependencies.endpointPath}`]);
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const { deps } = this;
-    const { endpointPath, sessionHandling } = deps;
+    const { dependencies } = this;
+    const { endpointPath, sessionHandling } = dependencies;
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
-    deps.drain.track(response, request.method === 'GET' && path === endpointPath);
+    dependencies.drain.track(response, request.method === 'GET' && path === endpointPath);
     // Probes come from kubelets and balancers that address the pod by IP: no Host rule, and
     // nothing internal in the answer (status and version only).
     if (request.method === 'GET' && path === HEALTH_PATH) return sendHealth(response, SERVER_VERSION);
-    if (request.method === 'GET' && path === READY_PATH) return sendReadiness(response, deps.readiness, deps.drain.isDraining, SERVER_VERSION);
-    if (!deps.hostOriginGate.admits(request, response)) return;
-    if (this.prmPaths.has(path) && deps.protectedResourceMetadata) {
+    if (request.method === 'GET' && path === READY_PATH) return sendReadiness(response, dependencies.readiness, dependencies.drain.isDraining, SERVER_VERSION);
+    if (!dependencies.hostOriginGate.admits(request, response)) return;
+    if (this.prmPaths.has(path) && dependencies.protectedResourceMetadata) {
       if (request.method !== 'GET') return sendError(response, 405, 'Method not allowed');
       response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' });
-      return void response.end(JSON.stringify(deps.protectedResourceMetadata));
+      return void response.end(JSON.stringify(dependencies.protectedResourceMetadata));
     }
     const sse = sessionHandling.kind === 'sse';
     const ssePost = sse && (path === SSE_MESSAGE_PATH || path === '/messages');
@@ -75,7 +75,7 @@ export class McpRouter {
     } else if (request.method !== 'POST' && request.method !== 'GET' && request.method !== 'DELETE')
       return sendError(response, 405, 'Method not allowed', { Allow: 'GET, POST, DELETE' });
 
-    const authentication = await deps.authenticator.authenticate(request);
+    const authentication = await dependencies.authenticator.authenticate(request);
     if (authentication.kind === 'rejected') return sendError(response, authentication.status, authentication.message, authentication.headers);
     const access: ToolAccess =
       authentication.kind === 'granted'
@@ -93,20 +93,20 @@ export class McpRouter {
     let body: unknown;
     if (request.method === 'POST') {
       body = await readJsonBody(request);
-      if (!deps.toolScopeGate.admits(body, access, response)) return;
+      if (!dependencies.toolScopeGate.admits(body, access, response)) return;
     }
 
     // Every gate above (Host/Origin, authentication, body limits, scope challenge) applies to both generations alike.
-    if (deps.modern && (await deps.modern.claims(request, body))) {
-      if (!isListenRequest(body)) return deps.modern.handle(request, response, body);
+    if (dependencies.modern && (await dependencies.modern.claims(request, body))) {
+      if (!isListenRequest(body)) return dependencies.modern.handle(request, response, body);
       // The stream lasts while its credential does: the same request is authenticated again now and then.
-      const stillValid = async () => authentication.kind !== 'granted' || !noLongerValid(await deps.authenticator.authenticate(request));
-      const lease = deps.listenStreams.admit(listenCredential(authentication), body.id, stillValid);
+      const stillValid = async () => authentication.kind !== 'granted' || !noLongerValid(await dependencies.authenticator.authenticate(request));
+      const lease = dependencies.listenStreams.admit(listenCredential(authentication), body.id, stillValid);
       if (!('watch' in lease)) {
         response.writeHead(200, { 'Content-Type': 'application/json' });
         return void response.end(JSON.stringify(lease));
       }
-      return deps.modern.handle(request, response, body, lease);
+      return dependencies.modern.handle(request, response, body, lease);
     }
 
     switch (sessionHandling.kind) {

@@ -24,7 +24,7 @@ export interface AuthUi {
   showMessage(severity: 'error' | 'warning' | 'info', message: UserMessage): void;
 }
 
-export interface AuthProviderDeps {
+export interface AuthProviderDependencies {
   oauth: OAuthClientPort;
   settings(): LensesSettings;
   ui: AuthUi;
@@ -54,9 +54,9 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
   private reconciling: Promise<void>;
   private readonly subscription: { dispose(): unknown };
 
-  constructor(private readonly deps: AuthProviderDeps) {
+  constructor(private readonly dependencies: AuthProviderDependencies) {
     this.reconciling = this.load();
-    this.subscription = deps.secretsChanged(() => void this.reconcile());
+    this.subscription = dependencies.secretsChanged(() => void this.reconcile());
   }
 
   /** Stored sessions whose granted scopes cover `scopes` (all when undefined). Silent: no network. */
@@ -65,38 +65,38 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
     // A scope Lenses does not have (e.g. "openid") can never be covered: no session, not a narrower one.
     const unknown = (scopes ?? []).filter((scope) => !isScope(scope));
     if (unknown.length > 0) {
-      this.deps.logger.debug(`No Lenses session can hold [${unknown.join(' ')}]`);
+      this.dependencies.logger.debug(`No Lenses session can hold [${unknown.join(' ')}]`);
       return [];
     }
     const wanted = parseScopes(scopes ?? []);
     const sessions = [...this.known.values()].filter((session) => covers(session.scopes, wanted));
-    this.deps.logger.debug(`Got ${sessions.length} Lenses session(s) for [${wanted.join(' ')}]`);
+    this.dependencies.logger.debug(`Got ${sessions.length} Lenses session(s) for [${wanted.join(' ')}]`);
     return sessions.map(toAuthenticationSession);
   }
 
   /** Signs in through the browser; shows a mapped message on failure (silent on cancel) and rethrows. */
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
-    const { logger, ui } = this.deps;
+    const { logger, ui } = this.dependencies;
     try {
-      const settings = this.deps.settings();
+      const settings = this.dependencies.settings();
       const hqUrl = settings.url || (await ui.askForLensesUrl());
       if (!hqUrl) throw new SignInCancelledError();
       const problem = lensesUrlProblem(hqUrl);
       if (problem) throw new InvalidLensesUrlError(problem);
       const asked = parseScopes(scopes).length > 0 ? parseScopes(scopes) : settings.scopes;
-      const redirect = await this.deps.redirect();
+      const redirect = await this.dependencies.redirect();
       logger.info(`Signing in to Lenses at ${hqUrl} for [${asked.join(' ')}] (${redirect?.kind ?? 'loopback'} redirect)`);
       const session = await ui.withSignInProgress((signal) =>
-        this.deps.oauth.signIn({ hqUrl, scopes: asked, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }),
+        this.dependencies.oauth.signIn({ hqUrl, scopes: asked, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }),
       );
       logger.info(`Signed in as ${session.account.label} with [${session.scopes.join(' ')}], token ${fingerprint(session.accessToken)}`);
       await this.replaceOthers(session.id);
-      await this.deps.endedNote?.clear();
+      await this.dependencies.endedNote?.clear();
       const shortfall = describeScopeShortfall(asked, session.scopes);
       if (shortfall) ui.showMessage('info', shortfall);
       return toAuthenticationSession(session);
     } catch (error) {
-      const message = describeSignInError(error, this.deps.settings().url);
+      const message = describeSignInError(error, this.dependencies.settings().url);
       if (message) {
         logger.error(`Sign-in failed (${errorCode(error) ?? 'no code'}): ${error instanceof Error ? error.message : String(error)}`);
         ui.showMessage('error', message);
@@ -111,13 +111,15 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
   async removeSession(sessionId: string): Promise<void> {
     const session = this.known.get(sessionId);
     try {
-      await this.deps.oauth.signOut(sessionId);
-      this.deps.logger.info(`Signed out ${session?.account.label ?? sessionId}: token ${session ? fingerprint(session.accessToken) : '?'} revoked`);
+      await this.dependencies.oauth.signOut(sessionId);
+      this.dependencies.logger.info(`Signed out ${session?.account.label ?? sessionId}: token ${session ? fingerprint(session.accessToken) : '?'} revoked`);
     } catch (error) {
-      this.deps.logger.warn(`Could not revoke the session at Lenses (${error instanceof Error ? error.message : String(error)}); forgetting it locally`);
-      await this.deps.oauth.forget(sessionId);
+      this.dependencies.logger.warn(
+        `Could not revoke the session at Lenses (${error instanceof Error ? error.message : String(error)}); forgetting it locally`,
+      );
+      await this.dependencies.oauth.forget(sessionId);
     }
-    await this.deps.endedNote?.clear();
+    await this.dependencies.endedNote?.clear();
     await this.reconcile();
   }
 
@@ -132,21 +134,21 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
     const stored = await this.ownSessions();
     const session = accessToken === undefined ? stored.at(-1) : stored.find((candidate) => candidate.accessToken === accessToken);
     if (!session) return false;
-    this.deps.logger.warn(`${SESSION_END_TEXT[cause]}: forgetting the session of ${session.account.label} (token ${fingerprint(session.accessToken)})`);
-    await this.ended(session, cause, () => this.deps.oauth.forget(session.id));
+    this.dependencies.logger.warn(`${SESSION_END_TEXT[cause]}: forgetting the session of ${session.account.label} (token ${fingerprint(session.accessToken)})`);
+    await this.ended(session, cause, () => this.dependencies.oauth.forget(session.id));
     return true;
   }
 
   /** The last session HQ ended, while no one signed in or out since. */
   async lastEndedSession(): Promise<EndedSession | undefined> {
-    return this.deps.endedNote?.read();
+    return this.dependencies.endedNote?.read();
   }
 
   /** Forgets a session without revoking (its grant was revoked already, e.g. from Connected Applications). */
   async forgetSession(sessionId: string): Promise<void> {
-    await this.deps.oauth.forget(sessionId);
-    this.deps.logger.info(`Forgot session ${sessionId}`);
-    await this.deps.endedNote?.clear();
+    await this.dependencies.oauth.forget(sessionId);
+    this.dependencies.logger.info(`Forgot session ${sessionId}`);
+    await this.dependencies.endedNote?.clear();
     await this.reconcile();
   }
 
@@ -164,11 +166,11 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
     const session = await this.currentSession();
     if (!session) return undefined;
     try {
-      return await this.deps.oauth.validSession(session.id, signal);
+      return await this.dependencies.oauth.validSession(session.id, signal);
     } catch (error) {
       if (isOAuthError(error, 'session_expired')) {
         // The OAuth core removed it already (CL-11).
-        this.deps.logger.warn(`Session of ${session.account.label} could not be refreshed: sign in again`);
+        this.dependencies.logger.warn(`Session of ${session.account.label} could not be refreshed: sign in again`);
         await this.ended(session, 'refresh_refused', () => Promise.resolve(undefined));
         return undefined;
       }
@@ -179,9 +181,11 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
   private async ended(session: LensesSession, cause: SessionEndCause, forget: () => Promise<void>): Promise<void> {
     const ended: EndedSession = { account: session.account.label, cause, at: Date.now() };
     // The note first, so a window that sees the session go also sees why.
-    await this.deps.endedNote?.record(ended).catch((error: unknown) => this.deps.logger.warn(`Could not note the ended session: ${String(error)}`));
+    await this.dependencies.endedNote
+      ?.record(ended)
+      .catch((error: unknown) => this.dependencies.logger.warn(`Could not note the ended session: ${String(error)}`));
     await forget();
-    this.deps.sessionEnded?.(ended);
+    this.dependencies.sessionEnded?.(ended);
     await this.reconcile();
   }
 
@@ -190,7 +194,7 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
     this.reconciling = this.reconciling
       .then(() => this.diffAndFire())
       .catch((error: unknown) => {
-        this.deps.logger.error(`Could not read the stored Lenses sessions: ${error instanceof Error ? error.message : String(error)}`);
+        this.dependencies.logger.error(`Could not read the stored Lenses sessions: ${error instanceof Error ? error.message : String(error)}`);
       });
     return this.reconciling;
   }
@@ -204,15 +208,15 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
     try {
       const sessions = await this.ownSessions();
       this.known = new Map(sessions.map((session) => [session.id, session]));
-      this.deps.logger.info(`Found ${sessions.length} stored Lenses session(s)`);
+      this.dependencies.logger.info(`Found ${sessions.length} stored Lenses session(s)`);
     } catch (error) {
-      this.deps.logger.error(`Could not read the stored Lenses sessions: ${error instanceof Error ? error.message : String(error)}`);
+      this.dependencies.logger.error(`Could not read the stored Lenses sessions: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
   private async ownSessions(): Promise<LensesSession[]> {
-    const sessions = await this.deps.oauth.sessions();
-    return this.deps.accepts ? sessions.filter((session) => this.deps.accepts?.(session)) : sessions;
+    const sessions = await this.dependencies.oauth.sessions();
+    return this.dependencies.accepts ? sessions.filter((session) => this.dependencies.accepts?.(session)) : sessions;
   }
 
   private async diffAndFire(): Promise<void> {
@@ -226,7 +230,7 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
     });
     this.known = next;
     if (added.length + removed.length + changed.length === 0) return;
-    this.deps.logger.debug(`Sessions changed: ${added.length} added, ${removed.length} removed, ${changed.length} changed`);
+    this.dependencies.logger.debug(`Sessions changed: ${added.length} added, ${removed.length} removed, ${changed.length} changed`);
     this.changes.fire({
       added: added.map(toAuthenticationSession),
       removed: removed.map(toAuthenticationSession),
@@ -237,7 +241,7 @@ export class LensesAuthenticationProvider implements vscode.AuthenticationProvid
   /** One account at a time: a new sign-in replaces the earlier sessions (forgotten, not revoked: the grant may be shared). */
   private async replaceOthers(keepId: string): Promise<void> {
     const sessions = await this.ownSessions();
-    for (const other of sessions.filter((session) => session.id !== keepId)) await this.deps.oauth.forget(other.id);
+    for (const other of sessions.filter((session) => session.id !== keepId)) await this.dependencies.oauth.forget(other.id);
     await this.reconcile();
   }
 }

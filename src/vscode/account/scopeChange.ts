@@ -3,7 +3,7 @@ import { ALL_SCOPES, type Scope } from '../../scopes';
 import type { LensesSession } from './oauthPort';
 import type { UserMessage } from '../userMessages';
 
-export interface ScopeChangeDeps {
+export interface ScopeChangeDependencies {
   currentSession(): Promise<LensesSession | undefined>;
   /** The scopes asked for when there is no session (`lenses.oauth.scopes`). */
   configuredScopes(): readonly Scope[];
@@ -27,34 +27,34 @@ export type ScopeChangeOutcome = 'changed' | 'unchanged' | 'cancelled' | 'failed
  * may reuse a grant for a second consent in the same browser, and revoking the old tokens
  * afterwards would then end the new session too.
  */
-export async function changeGrantedScopes(deps: ScopeChangeDeps): Promise<ScopeChangeOutcome> {
-  const current = await deps.currentSession();
-  const ticked = current ? current.scopes : deps.configuredScopes();
-  const picked = await deps.pickScopes(ticked);
+export async function changeGrantedScopes(dependencies: ScopeChangeDependencies): Promise<ScopeChangeOutcome> {
+  const current = await dependencies.currentSession();
+  const ticked = current ? current.scopes : dependencies.configuredScopes();
+  const picked = await dependencies.pickScopes(ticked);
   if (!picked) return 'cancelled';
   const wanted = ALL_SCOPES.filter((scope) => picked.includes(scope));
   if (wanted.length === 0) {
-    deps.showMessage('warning', { text: 'Pick at least one Lenses scope (read, write or delete).', actions: [] });
+    dependencies.showMessage('warning', { text: 'Pick at least one Lenses scope (read, write or delete).', actions: [] });
     return 'cancelled';
   }
   if (current && sameScopes(current.scopes, wanted)) {
-    deps.showMessage('info', { text: `Lenses already holds ${wanted.join(' ')} for ${current.account.label}: nothing changed.`, actions: [] });
+    dependencies.showMessage('info', { text: `Lenses already holds ${wanted.join(' ')} for ${current.account.label}: nothing changed.`, actions: [] });
     return 'unchanged';
   }
   if (current) {
-    deps.logger.info(
+    dependencies.logger.info(
       `Changing the granted scopes of ${current.account.label} from [${current.scopes.join(' ')}] to [${wanted.join(' ')}]: revoking the old grant first`,
     );
-    await deps.signOut(current.id);
+    await dependencies.signOut(current.id);
   }
   try {
-    const session = await deps.signIn(wanted);
-    deps.logger.info(`Granted scopes are now [${session.scopes.join(' ')}]`);
+    const session = await dependencies.signIn(wanted);
+    dependencies.logger.info(`Granted scopes are now [${session.scopes.join(' ')}]`);
     return 'changed';
   } catch {
     // signIn told the user why (or they cancelled); say where that leaves them.
     if (current)
-      deps.showMessage('warning', {
+      dependencies.showMessage('warning', {
         text: 'The scope change was not completed, and the earlier Lenses session was ended. Sign in to keep using the Lenses tools.',
         actions: ['signIn'],
       });

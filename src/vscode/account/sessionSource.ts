@@ -5,7 +5,7 @@ import type { LensesSession } from './oauthPort';
 import { isHqSession } from './sessionResources';
 import { SESSION_END_TEXT, type EndedSession, type SessionEndCause } from './sessionEnd';
 
-export interface SessionSourceDeps {
+export interface SessionSourceDependencies {
   validCurrentSession(): Promise<LensesSession | undefined>;
   /** `lenses.url` now: a session is handed out only with the HQ it belongs to. */
   hqUrl(): string;
@@ -32,15 +32,15 @@ export function sessionEndedNotice(ended: EndedSession): string {
 export class EditorSessionSource implements SessionSource {
   private notifying = false;
 
-  constructor(private readonly deps: SessionSourceDeps) {}
+  constructor(private readonly dependencies: SessionSourceDependencies) {}
 
   /**
    * The session with the HQ it was issued for: `lenses.url` is read first and the session
    * checked against it, so a settings change in between never pairs a token with another HQ.
    */
   async currentSession(): Promise<EmbeddedSession | undefined> {
-    const hqUrl = this.deps.hqUrl();
-    const session = await this.deps.validCurrentSession();
+    const hqUrl = this.dependencies.hqUrl();
+    const session = await this.dependencies.validCurrentSession();
     if (!session || !hqUrl || !isHqSession(session, hqUrl)) return undefined;
     return { accessToken: session.accessToken, scopes: session.scopes, hqUrl, account: session.account.label };
   }
@@ -54,14 +54,14 @@ export class EditorSessionSource implements SessionSource {
   }
 
   sessionLost(reason: string): void {
-    this.deps.logger.warn(`Lenses session lost: ${reason}`);
+    this.dependencies.logger.warn(`Lenses session lost: ${reason}`);
     this.notify(SIGNED_OUT_NOTICE);
   }
 
   sessionRejected(accessToken: string, why: SessionRejection): void {
     // The provider's change event and its sessionEnded notice follow (see sessionEnded).
-    void this.deps.endSession(why, accessToken).catch((error: unknown) => {
-      this.deps.logger.error(`Could not forget the rejected Lenses session: ${error instanceof Error ? error.message : String(error)}`);
+    void this.dependencies.endSession(why, accessToken).catch((error: unknown) => {
+      this.dependencies.logger.error(`Could not forget the rejected Lenses session: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 
@@ -73,7 +73,7 @@ export class EditorSessionSource implements SessionSource {
   private notify(text: string): void {
     if (this.notifying) return;
     this.notifying = true;
-    this.deps
+    this.dependencies
       .showSignInNeeded(text)
       .catch(() => undefined)
       .finally(() => {

@@ -9,7 +9,7 @@ export type SessionCheck = 'active' | 'inactive' | 'unreachable';
 /** What "Lenses: Sign In" did. */
 export type SignInOutcome = 'started' | 'already-signed-in';
 
-export interface SignInDeps {
+export interface SignInDependencies {
   /** The current session, refreshed if due (undefined when none, or when the refresh was refused: it ended). */
   validCurrentSession(): Promise<LensesSession | undefined>;
   /** `lenses.url`, named when it could not be reached. */
@@ -37,26 +37,26 @@ export function describeAccount(session: Pick<LensesSession, 'account' | 'scopes
  * fresh browser sign-in starts (CL-19). A live one is kept, and the user is told so, with
  * the way to other scopes. An unreachable HQ keeps the session (it may be fine) and says so.
  */
-export async function signIn(deps: SignInDeps): Promise<SignInOutcome> {
+export async function signIn(dependencies: SignInDependencies): Promise<SignInOutcome> {
   let session: LensesSession | undefined;
   try {
-    session = await deps.validCurrentSession();
+    session = await dependencies.validCurrentSession();
   } catch (error) {
     // HQ could not renew it right now: the session is kept; say so rather than sign in over it.
-    deps.logger.warn(`Could not check the Lenses session: ${error instanceof Error ? error.message : String(error)}`);
+    dependencies.logger.warn(`Could not check the Lenses session: ${error instanceof Error ? error.message : String(error)}`);
     return 'already-signed-in';
   }
   if (session) {
-    const check = await deps.checkWithHq(session);
-    deps.logger.info(`Sign In: HQ says token ${fingerprint(session.accessToken)} is ${check}`);
+    const check = await dependencies.checkWithHq(session);
+    dependencies.logger.info(`Sign In: HQ says token ${fingerprint(session.accessToken)} is ${check}`);
     if (check === 'inactive') {
-      await deps.endSession('inactive', session.accessToken);
+      await dependencies.endSession('inactive', session.accessToken);
     } else {
-      const note = check === 'unreachable' ? ` Lenses HQ at ${originOf(deps.hqUrl())} could not be reached to check the session.` : '';
-      if (await deps.showAlreadySignedIn(`Already signed in to Lenses as ${describeAccount(session)}.${note}`)) await deps.changeScopes();
+      const note = check === 'unreachable' ? ` Lenses HQ at ${originOf(dependencies.hqUrl())} could not be reached to check the session.` : '';
+      if (await dependencies.showAlreadySignedIn(`Already signed in to Lenses as ${describeAccount(session)}.${note}`)) await dependencies.changeScopes();
       return 'already-signed-in';
     }
   }
-  await deps.startSignIn();
+  await dependencies.startSignIn();
   return 'started';
 }

@@ -37,7 +37,7 @@ export interface ViewProblem {
 /** The view reloads on becoming visible or on window focus at most this often. */
 export const AUTO_REFRESH_INTERVAL_MS = 30_000;
 
-export interface ConnectedAppsDeps {
+export interface ConnectedAppsDependencies {
   /** The session to ask HQ with (silent, refreshed); undefined when signed out. */
   currentSession(): Promise<LensesSession | undefined>;
   hqUrl(): string;
@@ -64,13 +64,13 @@ export class ConnectedApplications {
   private loaded: Promise<ApplicationNode[]> | undefined;
   private loadedAt = -Infinity;
 
-  constructor(private readonly deps: ConnectedAppsDeps) {}
+  constructor(private readonly dependencies: ConnectedAppsDependencies) {}
 
   /** The nodes to show: [] when signed out (the welcome shows) or when HQ failed (the message shows). */
   nodes(): Promise<ApplicationNode[]> {
     if (!this.loaded) {
       this.loadedAt = this.now();
-      this.loaded = this.deps.ui.withViewProgress(() => this.load());
+      this.loaded = this.dependencies.ui.withViewProgress(() => this.load());
     }
     return this.loaded;
   }
@@ -98,27 +98,27 @@ export class ConnectedApplications {
 
   /** Asks for confirmation, revokes at HQ, signs out when it was our own grant. True when revoked. */
   async revoke(node: ApplicationNode): Promise<boolean> {
-    const { logger, ui } = this.deps;
+    const { logger, ui } = this.dependencies;
     if (!(await ui.confirmRevoke(revokeConfirmation(node)))) return false;
-    const session = await this.deps.currentSession();
+    const session = await this.dependencies.currentSession();
     if (!session) {
       ui.showMessage('error', { text: 'Sign in to Lenses to revoke applications.', actions: ['signIn'] });
       return false;
     }
     try {
-      await this.deps.revoke(this.deps.hqUrl(), session.accessToken, node.authorizationId);
+      await this.dependencies.revoke(this.dependencies.hqUrl(), session.accessToken, node.authorizationId);
       logger.info(`Revoked access of "${node.label}" (authorization ${node.authorizationId})`);
     } catch (error) {
       logger.error(`Could not revoke "${node.label}": ${error instanceof Error ? error.message : String(error)}`);
       // CL-19: the session's own end says so (and offers Sign In); no second message.
-      if (error instanceof LensesApiError && error.isUnauthorized) await this.deps.endSession('unauthorized', session.accessToken);
-      else ui.showMessage('error', describeLensesError(error, `revoke "${node.label}"`, this.deps.hqUrl()));
+      if (error instanceof LensesApiError && error.isUnauthorized) await this.dependencies.endSession('unauthorized', session.accessToken);
+      else ui.showMessage('error', describeLensesError(error, `revoke "${node.label}"`, this.dependencies.hqUrl()));
       this.refresh();
       return false;
     }
     if (node.isSelf || node.clientId === session.clientId) {
       logger.info("Revoked this VS Code's own grant: signing out");
-      await this.deps.forgetSession(session.id);
+      await this.dependencies.forgetSession(session.id);
     }
     ui.showMessage('info', { text: `Revoked access for "${node.label}".`, actions: [] });
     this.refresh();
@@ -130,29 +130,29 @@ export class ConnectedApplications {
   }
 
   private now(): number {
-    return this.deps.now?.() ?? Date.now();
+    return this.dependencies.now?.() ?? Date.now();
   }
 
   private async load(): Promise<ApplicationNode[]> {
-    const { logger } = this.deps;
-    const hqUrl = this.deps.hqUrl();
+    const { logger } = this.dependencies;
+    const hqUrl = this.dependencies.hqUrl();
     let session: LensesSession | undefined;
     try {
-      session = await this.deps.currentSession();
+      session = await this.dependencies.currentSession();
     } catch (error) {
       logger.error(`Could not get the Lenses session: ${error instanceof Error ? error.message : String(error)}`);
       return this.failed(error, hqUrl);
     }
     if (!session) return this.shown([], false);
     try {
-      const authorizations = await this.deps.list(hqUrl, session.accessToken);
+      const authorizations = await this.dependencies.list(hqUrl, session.accessToken);
       logger.info(`Got ${authorizations.length} connected application(s)`);
       return this.shown(applicationNodes(authorizations, session.clientId), authorizations.length === 0);
     } catch (error) {
       logger.error(`Could not list connected applications: ${error instanceof Error ? error.message : String(error)}`);
       if (error instanceof LensesApiError && error.isUnauthorized) {
         // The provider's change event refreshes the view, which then shows the sign-in welcome.
-        await this.deps.endSession('unauthorized', session.accessToken);
+        await this.dependencies.endSession('unauthorized', session.accessToken);
         return this.shown([], false);
       }
       return this.failed(error, hqUrl);
@@ -160,8 +160,8 @@ export class ConnectedApplications {
   }
 
   private shown(nodes: ApplicationNode[], empty: boolean): ApplicationNode[] {
-    this.deps.ui.setError(undefined);
-    this.deps.ui.setEmpty(empty);
+    this.dependencies.ui.setError(undefined);
+    this.dependencies.ui.setEmpty(empty);
     return nodes;
   }
 
@@ -169,9 +169,9 @@ export class ConnectedApplications {
     const kind: ViewProblemKind =
       error instanceof LensesConnectionError || isOAuthError(error, 'unreachable') ? 'unreachable' : error instanceof LensesApiError ? 'refused' : 'failed';
     const text = describeLensesError(error, 'list applications', hqUrl).text;
-    this.deps.logger.warn(text);
-    this.deps.ui.setEmpty(false);
-    this.deps.ui.setError({ kind, text });
+    this.dependencies.logger.warn(text);
+    this.dependencies.ui.setEmpty(false);
+    this.dependencies.ui.setError({ kind, text });
     return [];
   }
 }

@@ -4,7 +4,7 @@ import type { Scope } from '../../scopes';
 import { COMMAND } from '../commandIds';
 import { availableTools, type ToolFix } from './availableToolsModel';
 
-export interface ShowAvailableToolsDeps {
+export interface ShowAvailableToolsDependencies {
   rules(): GovernanceRules;
   /** The session's granted scopes; undefined when signed out (silent). */
   grantedScopes(): Promise<readonly Scope[] | undefined>;
@@ -13,9 +13,9 @@ export interface ShowAvailableToolsDeps {
 type ToolItem = vscode.QuickPickItem & { fix?: ToolFix };
 
 /** Registers "Lenses: Show Available Tools": a quick pick of the tools by area; picking one that is off runs what turns it on. */
-export function registerShowAvailableTools(deps: ShowAvailableToolsDeps): vscode.Disposable {
+export function registerShowAvailableTools(dependencies: ShowAvailableToolsDependencies): vscode.Disposable {
   return vscode.commands.registerCommand(COMMAND.showAvailableTools, async () => {
-    const report = availableTools(deps.rules(), await deps.grantedScopes());
+    const report = availableTools(dependencies.rules(), await dependencies.grantedScopes());
     const items: ToolItem[] = report.areas.flatMap((area) => [
       { label: area.label, kind: vscode.QuickPickItemKind.Separator },
       ...area.tools.map((tool): ToolItem => ({

@@ -8,14 +8,14 @@ import type { SessionCheck } from '../account/signIn';
  * RFC 7662 introspectors of the embedded server, one per HQ (the sessions name theirs, and
  * `lenses.url` may change), so a cached answer of one HQ never stands for another.
  */
-export function introspectorsPerHq(defaultHqUrl: string, cacheTtlSeconds: number, logger: Logger): IntrospectorFor {
+export function introspectorsPerHq(defaultHqUrl: string, cacheTtlSeconds: number, logger: Logger, timeoutMs?: number): IntrospectorFor {
   const introspectors = new Map<string, TokenIntrospector>();
   return (hqUrl) => {
     const base = hqUrl ?? defaultHqUrl;
     let introspector = introspectors.get(base);
     if (!introspector) {
       // The endpoint comes from HQ's metadata, not a fixed path (issue 9, point 9).
-      introspector = new TokenIntrospector({ url: () => introspectionEndpointFromMetadata(base), cacheTtlSeconds, logger });
+      introspector = new TokenIntrospector({ url: () => introspectionEndpointFromMetadata(base), cacheTtlSeconds, logger, timeoutMs });
       introspectors.set(base, introspector);
     }
     return introspector;

@@ -32,7 +32,7 @@ interface DefinitionData {
   headers: Record<string, string>;
 }
 
-export interface McpProviderDeps<D> {
+export interface McpProviderDependencies<D> {
   settings(): LensesSettings;
   server: Pick<EmbeddedServerController, 'ensureStarted' | 'notifyToolsChanged' | 'stop' | 'hqUrlChanged' | 'isRunning'>;
   /** Silent: is there a session (with whatever scopes were granted)? */
@@ -77,23 +77,23 @@ export class LensesMcpServerProvider<D> {
   private checking: Promise<void> = Promise.resolve();
   readonly onDidChangeMcpServerDefinitions: vscode.Event<void> = this.changes.event;
 
-  constructor(private readonly deps: McpProviderDeps<D>) {}
+  constructor(private readonly dependencies: McpProviderDependencies<D>) {}
 
   /** Never prompts: the working definition when signed in (starting the embedded server) or the server runs; none before that. */
   async provideMcpServerDefinitions(): Promise<D[]> {
     const working = await this.workingDefinition();
     this.provided = keyOf(working);
-    return working ? [this.deps.createDefinition(working.label, working.url, working.headers)] : [];
+    return working ? [this.dependencies.createDefinition(working.label, working.url, working.headers)] : [];
   }
 
   /** Signs in if needed, then starts (or reuses) the server; undefined keeps VS Code from starting it. */
   async resolveMcpServerDefinition(_server: D): Promise<D | undefined> {
-    const { logger } = this.deps;
-    const settings = this.deps.settings();
+    const { logger } = this.dependencies;
+    const settings = this.dependencies.settings();
     if (settings.mcpUrl) {
       let token: RemoteToken | undefined;
       try {
-        token = await this.deps.remoteAccessToken(settings.mcpUrl);
+        token = await this.dependencies.remoteAccessToken(settings.mcpUrl);
       } catch (error) {
         if (!(error instanceof RemoteMcpRefusedError)) throw error;
         logger.info(`Not starting the remote Lenses MCP server: ${error.message}`);
@@ -111,17 +111,17 @@ export class LensesMcpServerProvider<D> {
         return undefined;
       }
       this.renewBefore(token.expiresAt);
-      return this.deps.createDefinition(MCP_SERVER_LABEL, settings.mcpUrl, { Authorization: `Bearer ${token.accessToken}` });
+      return this.dependencies.createDefinition(MCP_SERVER_LABEL, settings.mcpUrl, { Authorization: `Bearer ${token.accessToken}` });
     }
     // A session granted fewer scopes than configured still counts: asking again would loop.
-    if (!(await this.deps.hasSession()) && !(await this.deps.ensureSession())) {
+    if (!(await this.dependencies.hasSession()) && !(await this.dependencies.ensureSession())) {
       logger.info('Not starting the Lenses MCP server: sign-in declined');
       return undefined;
     }
-    const lensesUrl = this.deps.settings().url;
+    const lensesUrl = this.dependencies.settings().url;
     if (!lensesUrl) return undefined;
-    const endpoint = await this.deps.server.ensureStarted(lensesUrl);
-    return this.deps.createDefinition(MCP_SERVER_LABEL, endpoint.url, endpoint.headers);
+    const endpoint = await this.dependencies.server.ensureStarted(lensesUrl);
+    return this.dependencies.createDefinition(MCP_SERVER_LABEL, endpoint.url, endpoint.headers);
   }
 
   /**
@@ -129,9 +129,9 @@ export class LensesMcpServerProvider<D> {
    * definition changes only when the first sign-in started the server.
    */
   sessionsChanged(): void {
-    this.deps.server.notifyToolsChanged();
+    this.dependencies.server.notifyToolsChanged();
     this.definitionMayHaveChanged().catch((error: unknown) =>
-      this.deps.logger.error(`Could not check the Lenses MCP server definition: ${errorMessage(error)}`),
+      this.dependencies.logger.error(`Could not check the Lenses MCP server definition: ${errorMessage(error)}`),
     );
   }
 
@@ -143,14 +143,14 @@ export class LensesMcpServerProvider<D> {
    */
   async configurationChanged(affects: (section: string) => boolean): Promise<void> {
     if (affects(SETTING.mcpUrl)) {
-      await this.deps.server.stop();
+      await this.dependencies.server.stop();
       this.remoteRefusal = undefined;
-      this.deps.logger.info('Lenses MCP server definition changed');
+      this.dependencies.logger.info('Lenses MCP server definition changed');
       this.changes.fire();
       return;
     }
-    if (affects(SETTING.url) && !this.deps.settings().mcpUrl) {
-      this.deps.server.hqUrlChanged();
+    if (affects(SETTING.url) && !this.dependencies.settings().mcpUrl) {
+      this.dependencies.server.hqUrlChanged();
       await this.definitionMayHaveChanged();
     }
   }
@@ -162,7 +162,7 @@ export class LensesMcpServerProvider<D> {
       const now = keyOf(await this.workingDefinition());
       if (now === this.provided) return;
       this.provided = now;
-      this.deps.logger.info(now === NONE ? 'Lenses MCP server definition withdrawn' : 'Lenses MCP server definition changed');
+      this.dependencies.logger.info(now === NONE ? 'Lenses MCP server definition withdrawn' : 'Lenses MCP server definition changed');
       this.changes.fire();
     });
     this.checking = check.catch(() => undefined);
@@ -171,14 +171,14 @@ export class LensesMcpServerProvider<D> {
 
   /** What VS Code can use without asking anything: undefined while signed out before the server first started. */
   private async workingDefinition(): Promise<DefinitionData | undefined> {
-    const settings = this.deps.settings();
+    const settings = this.dependencies.settings();
     if (settings.mcpUrl) return this.remoteDefinition(settings.mcpUrl);
-    if (!settings.url || (!this.deps.server.isRunning && !(await this.deps.hasSession()))) return undefined;
+    if (!settings.url || (!this.dependencies.server.isRunning && !(await this.dependencies.hasSession()))) return undefined;
     try {
-      const endpoint = await this.deps.server.ensureStarted(settings.url);
+      const endpoint = await this.dependencies.server.ensureStarted(settings.url);
       return { label: MCP_SERVER_LABEL, url: endpoint.url, headers: endpoint.headers };
     } catch (error) {
-      this.deps.logger.error(`Could not start the embedded Lenses MCP server: ${errorMessage(error)}`);
+      this.dependencies.logger.error(`Could not start the embedded Lenses MCP server: ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -192,9 +192,9 @@ export class LensesMcpServerProvider<D> {
     const label = this.remoteRefusal ? `${MCP_SERVER_LABEL} (${this.remoteRefusal})` : MCP_SERVER_LABEL;
     let token: RemoteToken | undefined;
     try {
-      token = await this.deps.storedRemoteAccessToken(mcpUrl);
+      token = await this.dependencies.storedRemoteAccessToken(mcpUrl);
     } catch (error) {
-      this.deps.logger.warn(`No stored token for the remote Lenses MCP server: ${errorMessage(error)}`);
+      this.dependencies.logger.warn(`No stored token for the remote Lenses MCP server: ${errorMessage(error)}`);
     }
     if (!token) return { label, url: mcpUrl, headers: {} };
     this.renewBefore(token.expiresAt);
@@ -209,14 +209,14 @@ export class LensesMcpServerProvider<D> {
   private renewBefore(expiresAt: number): void {
     if (expiresAt === this.renewedFor) return;
     this.renewal?.dispose();
-    const now = this.deps.now?.() ?? Date.now();
+    const now = this.dependencies.now?.() ?? Date.now();
     // setTimeout fires at once past 2^31-1 ms: clamp (tokens live hours, not weeks).
     const delay = Math.min(Math.max(0, expiresAt - now - REMOTE_RENEW_MARGIN_MS), 2 ** 31 - 1);
-    const setTimer = this.deps.setTimer ?? defaultTimer;
+    const setTimer = this.dependencies.setTimer ?? defaultTimer;
     this.renewal = setTimer(() => {
       this.renewal = undefined;
       this.renewedFor = expiresAt;
-      this.deps.logger.info('Renewing the remote Lenses MCP server token');
+      this.dependencies.logger.info('Renewing the remote Lenses MCP server token');
       this.changes.fire();
     }, delay);
   }

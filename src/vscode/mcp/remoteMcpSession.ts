@@ -30,7 +30,7 @@ export class RemoteMcpRefusedError extends Error {
   }
 }
 
-export interface RemoteMcpSessionDeps {
+export interface RemoteMcpSessionDependencies {
   oauth: OAuthClientPort;
   settings(): LensesSettings;
   /** `lenses.url` and `lenses.mcp.url` as the user set them (user settings only, never a workspace's). */
@@ -64,7 +64,7 @@ export interface RemoteMcpSessionDeps {
 export class RemoteMcpSessions {
   private readonly stepUps = new StepUpAttempts();
 
-  constructor(private readonly deps: RemoteMcpSessionDeps) {}
+  constructor(private readonly dependencies: RemoteMcpSessionDependencies) {}
 
   /**
    * An access token for `mcpUrl` and when it expires, signing in if needed; undefined when the
@@ -73,8 +73,8 @@ export class RemoteMcpSessions {
    * shows why in the server's label.
    */
   async accessToken(mcpUrl: string): Promise<RemoteToken | undefined> {
-    const { ui } = this.deps;
-    const user = this.deps.userSettings();
+    const { ui } = this.dependencies;
+    const user = this.dependencies.userSettings();
     if (!user.hqUrl) {
       ui.showMessage('error', {
         text: 'Set lenses.url in your user settings to your Lenses HQ before using a remote Lenses MCP server (lenses.mcp.url).',
@@ -89,7 +89,7 @@ export class RemoteMcpSessions {
         'lenses.mcp.url must be in user settings',
       );
     }
-    if (!(await this.deps.confirmations.confirm(mcpUrl, user.hqUrl))) {
+    if (!(await this.dependencies.confirmations.confirm(mcpUrl, user.hqUrl))) {
       throw this.refused(
         `Lenses sends no sign-in to ${originOf(mcpUrl)}: you did not confirm it. Start the server again to be asked again.`,
         `sign-in not sent to ${new URL(mcpUrl).host}: not confirmed`,
@@ -107,14 +107,14 @@ export class RemoteMcpSessions {
    * it; undefined otherwise. Never asks, never signs in, never probes.
    */
   async storedAccessToken(mcpUrl: string): Promise<RemoteToken | undefined> {
-    const user = this.deps.userSettings();
+    const user = this.dependencies.userSettings();
     if (!user.hqUrl || originOf(mcpUrl) === undefined || originOf(mcpUrl) !== originOf(user.mcpUrl)) return undefined;
-    if (!this.deps.confirmations.isConfirmed(mcpUrl)) return undefined;
+    if (!this.dependencies.confirmations.isConfirmed(mcpUrl)) return undefined;
     const stored = await this.storedSession(mcpUrl);
     if (!stored) return undefined;
     let valid: LensesSession;
     try {
-      valid = await this.deps.oauth.validSession(stored.id);
+      valid = await this.dependencies.oauth.validSession(stored.id);
     } catch (error) {
       if (isOAuthError(error, 'session_expired')) return undefined;
       throw error;
@@ -131,15 +131,15 @@ export class RemoteMcpSessions {
    * sign-in failed (already shown). VS Code then gets the new bearer (`tokenChanged`).
    */
   async stepUp(mcpUrl: string, challenge: string): Promise<RemoteToken | undefined> {
-    const user = this.deps.userSettings();
+    const user = this.dependencies.userSettings();
     if (!user.hqUrl || originOf(mcpUrl) === undefined || originOf(mcpUrl) !== originOf(user.mcpUrl)) return undefined;
     const held = await this.storedSession(mcpUrl);
     const plan = this.stepUps.plan(originOf(mcpUrl) ?? mcpUrl, heldScopes(held), parseBearerChallenge(challenge));
     if (plan.kind === 'refused') {
-      this.deps.logger.warn(`No step-up for the remote Lenses MCP server ${mcpUrl}: ${plan.reason}`);
+      this.dependencies.logger.warn(`No step-up for the remote Lenses MCP server ${mcpUrl}: ${plan.reason}`);
       return undefined;
     }
-    this.deps.logger.info(`The remote Lenses MCP server ${mcpUrl} needs more scopes: signing in again for "${plan.scopes.join(' ')}"`);
+    this.dependencies.logger.info(`The remote Lenses MCP server ${mcpUrl} needs more scopes: signing in again for "${plan.scopes.join(' ')}"`);
     return this.reauthorize(mcpUrl, user.hqUrl, held, { challenge, heldScopes: heldScopes(held) });
   }
 
@@ -148,7 +148,7 @@ export class RemoteMcpSessions {
    * Scopes…" runs for it); the earlier session is forgotten once the new one is stored.
    */
   async changeScopes(mcpUrl: string, scopes: readonly string[]): Promise<RemoteToken | undefined> {
-    const user = this.deps.userSettings();
+    const user = this.dependencies.userSettings();
     if (!user.hqUrl || originOf(mcpUrl) === undefined || originOf(mcpUrl) !== originOf(user.mcpUrl)) return undefined;
     return this.reauthorize(mcpUrl, user.hqUrl, await this.storedSession(mcpUrl), { scopes });
   }
@@ -159,12 +159,12 @@ export class RemoteMcpSessions {
    * probe keeps the token: VS Code's own request will say what is wrong.
    */
   private async checked(mcpUrl: string, hqUrl: string, token: RemoteToken): Promise<RemoteToken | undefined> {
-    if (!this.deps.probe) return undefined;
+    if (!this.dependencies.probe) return undefined;
     let answer: ResourceProbeAnswer;
     try {
-      answer = await this.deps.probe(mcpUrl, token.accessToken);
+      answer = await this.dependencies.probe(mcpUrl, token.accessToken);
     } catch (error) {
-      this.deps.logger.debug(`Could not probe the remote Lenses MCP server ${mcpUrl}: ${errorMessage(error)}`);
+      this.dependencies.logger.debug(`Could not probe the remote Lenses MCP server ${mcpUrl}: ${errorMessage(error)}`);
       return undefined;
     }
     if (answer.status !== 403 || answer.challenge?.error !== 'insufficient_scope' || !answer.header) {
@@ -174,10 +174,10 @@ export class RemoteMcpSessions {
     const held = await this.storedSession(mcpUrl);
     const plan = this.stepUps.plan(originOf(mcpUrl) ?? mcpUrl, heldScopes(held), answer.challenge);
     if (plan.kind === 'refused') {
-      this.deps.logger.warn(`The remote Lenses MCP server ${mcpUrl} refused the token (insufficient_scope); no step-up: ${plan.reason}`);
+      this.dependencies.logger.warn(`The remote Lenses MCP server ${mcpUrl} refused the token (insufficient_scope); no step-up: ${plan.reason}`);
       return undefined;
     }
-    this.deps.logger.info(`The remote Lenses MCP server ${mcpUrl} needs more scopes to connect: signing in again for "${plan.scopes.join(' ')}"`);
+    this.dependencies.logger.info(`The remote Lenses MCP server ${mcpUrl} needs more scopes to connect: signing in again for "${plan.scopes.join(' ')}"`);
     const stepped = await this.reauthorize(mcpUrl, hqUrl, held, { challenge: answer.header, heldScopes: heldScopes(held) }, false);
     if (stepped) this.assertMayReceive(mcpUrl);
     return stepped;
@@ -187,14 +187,14 @@ export class RemoteMcpSessions {
   private signInFailed(mcpUrl: string, hqUrl: string, error: unknown): undefined {
     const message = describeSignInError(error, hqUrl);
     if (message) {
-      this.deps.logger.error(`Sign-in for ${mcpUrl} failed: ${errorMessage(error)}`);
-      this.deps.ui.showMessage('error', message);
+      this.dependencies.logger.error(`Sign-in for ${mcpUrl} failed: ${errorMessage(error)}`);
+      this.dependencies.ui.showMessage('error', message);
     }
     return undefined;
   }
 
   private async storedSession(mcpUrl: string): Promise<LensesSession | undefined> {
-    return (await this.deps.oauth.sessions()).filter((session) => isRemoteMcpSession(session, mcpUrl)).at(-1);
+    return (await this.dependencies.oauth.sessions()).filter((session) => isRemoteMcpSession(session, mcpUrl)).at(-1);
   }
 
   /** One interactive sign-in for the remote server; the earlier session goes once the new one is stored. */
@@ -205,16 +205,16 @@ export class RemoteMcpSessions {
     ask: { scopes?: readonly string[]; challenge?: string; heldScopes?: readonly string[] },
     announce = true,
   ): Promise<RemoteToken | undefined> {
-    const { oauth, logger, ui } = this.deps;
+    const { oauth, logger, ui } = this.dependencies;
     try {
       if (!(await this.trusts(mcpUrl, hqUrl))) return undefined;
-      const redirect = await this.deps.redirect();
+      const redirect = await this.dependencies.redirect();
       const session = await ui.withSignInProgress((signal) => oauth.signIn({ hqUrl, mcpUrl, ...ask, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }));
       if (previous && previous.id !== session.id) await oauth.forget(previous.id);
       logger.info(
         `Signed in again for the remote Lenses MCP server ${mcpUrl} with "${heldScopes(session).join(' ')}": token ${fingerprint(session.accessToken)}`,
       );
-      if (announce) this.deps.tokenChanged?.();
+      if (announce) this.dependencies.tokenChanged?.();
       return { accessToken: session.accessToken, expiresAt: session.expiresAt };
     } catch (error) {
       return this.signInFailed(mcpUrl, hqUrl, error);
@@ -222,7 +222,7 @@ export class RemoteMcpSessions {
   }
 
   private async tokenFor(mcpUrl: string, hqUrl: string): Promise<RemoteToken | undefined> {
-    const { oauth, logger, ui } = this.deps;
+    const { oauth, logger, ui } = this.dependencies;
     const stored = await this.storedSession(mcpUrl);
     if (stored) {
       try {
@@ -235,7 +235,7 @@ export class RemoteMcpSessions {
     }
     try {
       if (!(await this.trusts(mcpUrl, hqUrl))) return undefined;
-      const redirect = await this.deps.redirect();
+      const redirect = await this.dependencies.redirect();
       // No scopes from the Lenses setting: the core asks what the server's challenge names, else its scopes_supported, else none.
       const session = await ui.withSignInProgress((signal) => oauth.signIn({ hqUrl, mcpUrl, signal, redirect, timeoutMs: SIGN_IN_TIMEOUT_MS }));
       logger.info(`Signed in for the remote Lenses MCP server ${mcpUrl}: token ${fingerprint(session.accessToken)}`);
@@ -248,14 +248,14 @@ export class RemoteMcpSessions {
   /** The last word before a token leaves: the same rule every outbound request passes. */
   private assertMayReceive(mcpUrl: string): void {
     try {
-      assertBearerAllowed(new URL(mcpUrl), this.deps.bearerOrigins);
+      assertBearerAllowed(new URL(mcpUrl), this.dependencies.bearerOrigins);
     } catch (error) {
       throw this.refused(errorMessage(error), `sign-in not sent to ${new URL(mcpUrl).host}`);
     }
   }
 
   private refused(reason: string, summary: string): RemoteMcpRefusedError {
-    this.deps.logger.warn(reason);
+    this.dependencies.logger.warn(reason);
     return new RemoteMcpRefusedError(reason, summary);
   }
 
@@ -265,8 +265,8 @@ export class RemoteMcpSessions {
    * token the user granted at HQ for a server HQ never vouched for.
    */
   private async trusts(mcpUrl: string, lensesUrl: string): Promise<boolean> {
-    const { ui, logger } = this.deps;
-    const issuer = await this.deps.discoverIssuer(mcpUrl);
+    const { ui, logger } = this.dependencies;
+    const issuer = await this.dependencies.discoverIssuer(mcpUrl);
     if (sameOrigin(issuer, lensesUrl)) return true;
     logger.warn(`The Lenses MCP server ${mcpUrl} names ${issuer} as its authorization server, not ${lensesUrl}: not signing in`);
     ui.showMessage('error', {

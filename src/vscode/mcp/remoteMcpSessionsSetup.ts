@@ -6,7 +6,7 @@ import type { OAuthClientPort, RedirectChoice } from '../account/oauthPort';
 import { RemoteMcpSessions } from './remoteMcpSession';
 import type { LensesSettings } from '../settings';
 
-export interface RemoteMcpSessionsParts {
+export interface RemoteMcpSessionsDependencies {
   oauth: OAuthClientPort;
   settings: () => LensesSettings;
   /** The user-level settings, the confirmed origins and the one bearer rule. */
@@ -23,7 +23,7 @@ export interface RemoteMcpSessionsParts {
  * RFC 9728 discovery, its answer probed with the token, bearers only to origins the trust allows;
  * `lenses.allowInsecureHttp` read on each call.
  */
-export function createRemoteMcpSessions(parts: RemoteMcpSessionsParts): RemoteMcpSessions {
+export function createRemoteMcpSessions(parts: RemoteMcpSessionsDependencies): RemoteMcpSessions {
   const { oauth, settings, trust, ui, redirect, logger, tokenChanged } = parts;
   return new RemoteMcpSessions({
     oauth,

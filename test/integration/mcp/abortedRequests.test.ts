@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import type { Logger } from '../../../src/log';
 import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { connectClient } from './harness';
+import { eventually } from '../../support/waiting';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 const API_KEY = 'k'.repeat(24);
-
-/** Every log line with its level. */
-class LevelLogger implements Logger {
-  readonly lines: Array<{ level: string; message: string }> = [];
-  trace = (message: string) => this.push('trace', message);
-  debug = (message: string) => this.push('debug', message);
-  info = (message: string) => this.push('info', message);
-  warn = (message: string) => this.push('warn', message);
-  error = (message: string | Error) => this.push('error', String(message));
-  at(...levels: string[]): string[] {
-    return this.lines.filter((line) => levels.includes(line.level)).map((line) => line.message);
-  }
-  private push(level: string, message: string): void {
-    this.lines.push({ level, message });
-  }
-}
 
 /** Sends the headers and the start of a body promised longer, then drops the connection. */
 function cutOffRequest(url: string): Promise<void> {
@@ -40,20 +25,11 @@ function cutOffRequest(url: string): Promise<void> {
   });
 }
 
-/** `condition` within `ms`, checked every 20 ms. */
-async function eventually(condition: () => boolean, ms = 3000): Promise<boolean> {
-  for (const started = Date.now(); Date.now() - started < ms;) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return condition();
-}
-
 describe('Requests the client aborts', function () {
   this.timeout(20_000);
   let silentHq: Server;
   let mcp: RunningMcpHttpServer | undefined;
-  let logger: LevelLogger;
+  let logger: RecordingLogger;
 
   before(async () => {
     // An HQ that accepts connections and never answers: tool calls stay in flight.
@@ -61,7 +37,7 @@ describe('Requests the client aborts', function () {
     await new Promise<void>((resolve) => silentHq.listen(0, '127.0.0.1', resolve));
   });
   beforeEach(async () => {
-    logger = new LevelLogger();
+    logger = new RecordingLogger();
     mcp = await startMcpHttpServer({
       host: '127.0.0.1',
       port: 0,

@@ -7,7 +7,7 @@ import { startMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
-import { RecordingLogger } from '../../unit/vscode/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { connectClient, resultText } from './harness';
 import { buildBin, runBin } from './standaloneProcess';
 

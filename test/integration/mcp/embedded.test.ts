@@ -12,6 +12,7 @@ import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
 import type { Scope } from '../../../src/scopes';
 import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { INITIALIZE, postRaw, resultText } from './harness';
+import { waitUntil } from '../../support/waiting';
 
 const SECRET = 'link-secret-0123456789abcdef';
 
@@ -129,11 +130,11 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
       const token = (await obtainTokens(hq, { scopes: ['read', 'write', 'delete'] })).accessToken;
       sessions.session = { accessToken: token, scopes: ['read', 'write', 'delete'] };
       assert.equal((await client.listTools()).tools.length, 45);
-      await waitFor(() => changes() >= 1);
+      await waitUntil(() => changes() >= 1);
       const result = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev' } });
       assert.equal(result.isError, undefined);
       mcp.notifyToolsChanged();
-      await waitFor(() => changes() >= 2);
+      await waitUntil(() => changes() >= 2);
     } finally {
       await client.close();
     }
@@ -274,12 +275,3 @@ describe('Embedded mode with introspection (as the extension runs it)', function
     }
   });
 });
-
-/** Polls `condition` every 20 ms for at most `timeoutMs` (a notification count has no event of its own here). */
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${condition.toString()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -5,6 +5,7 @@ import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthRes
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { ALL_SCOPES } from '../../../src/scopes';
 import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
+import { eventually } from '../../support/waiting';
 
 const ADVERTISED = 'https://mcp.example.test';
 
@@ -84,15 +85,6 @@ async function listen(url: string, token: string): Promise<Listening | { refused
 function opened(result: Listening | { refused: string }): Listening {
   assert.ok(!('refused' in result), 'refused' in result ? result.refused : '');
   return result;
-}
-
-/** `condition` within `ms`, checked every 20 ms. */
-async function eventually(condition: () => boolean, ms = 5000): Promise<boolean> {
-  for (const started = Date.now(); Date.now() - started < ms;) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return condition();
 }
 
 describe('RS-28 subscriptions/listen streams', function () {

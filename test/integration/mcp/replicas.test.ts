@@ -8,6 +8,7 @@ import { startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { resultJson } from './harness';
 import { findBinary, freePorts, haproxySessionfulConfig, nginxSessionfulConfig, nginxStatelessConfig, startHaproxy, startNginx } from './loadBalancer';
 import { startBin, type RunningBin } from './standaloneProcess';
+import { waitUntil } from '../../support/waiting';
 
 /** The operator's guide, which shows the balancer configurations these tests run. */
 const GUIDE = readFileSync(join(__dirname, '../../../docs/STANDALONE.md'), 'utf8');
@@ -60,14 +61,6 @@ async function slowHq(target: string): Promise<SlowHq> {
         server.closeAllConnections();
       }),
   };
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const CALL = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_environments', arguments: {} } });
@@ -185,19 +178,19 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
     const balancer = cleanup(await startNginx(nginx ?? 'nginx', block, ports[3]), (running) => running.stop());
     const load = cleanup(startLoad(`${balancer.url}/mcp`, 6), (running) => running.stop());
     {
-      await until('calls through nginx', () => load.stats.ok >= 20);
+      await waitUntil(() => load.stats.ok >= 20, { what: 'calls through nginx', timeoutMs: 10_000 });
 
       // Rolling restart of replica 0 while it has calls in flight. Its HQ answers are held, so
       // the calls in flight now can only end after the drain began. New calls wait while the
       // listener closes: a connection still in the kernel's accept queue at that instant is
       // reset by any server, and nginx does not retry a POST it sent (docs/STANDALONE.md: preStop).
       slow[0].hold();
-      await until('a call in flight at replica 0', () => slow[0].pending > 0);
+      await waitUntil(() => slow[0].pending > 0, { what: 'a call in flight at replica 0', timeoutMs: 10_000 });
       load.pause();
-      await until('only replica 0 calls in flight', () => load.stats.inFlight === slow[0].pending);
+      await waitUntil(() => load.stats.inFlight === slow[0].pending, { what: 'only replica 0 calls in flight', timeoutMs: 10_000 });
       const inFlightAtSigterm = slow[0].pending;
       const stopped = replicas[0].stop('SIGTERM');
-      await until('replica 0 draining', () => replicas[0].stderr().includes('Draining'));
+      await waitUntil(() => replicas[0].stderr().includes('Draining'), { what: 'replica 0 draining', timeoutMs: 10_000 });
       slow[0].release();
       assert.equal(await stopped, 0);
       load.resume();
@@ -209,16 +202,16 @@ describe('replicas behind a real load balancer (Debian nginx and HAProxy)', func
       assert.doesNotMatch(replicas[0].stderr(), /still in flight/);
       replicas[0] = await startBin(envFor(0));
       const afterRestart = load.stats.ok;
-      await until('calls after the restart', () => load.stats.ok >= afterRestart + 30);
+      await waitUntil(() => load.stats.ok >= afterRestart + 30, { what: 'calls after the restart', timeoutMs: 10_000 });
       assert.deepEqual({ failed: load.stats.failed }, { failed: 0 }, `no call failed across the SIGTERM restart\n${balancer.log()}`);
 
       // Replica 1 dies at once: only its in-flight calls fail, and their retry succeeds.
-      await until('calls in flight at replica 1', () => slow[1].pending > 0);
+      await waitUntil(() => slow[1].pending > 0, { what: 'calls in flight at replica 1', timeoutMs: 10_000 });
       const killedAt = Date.now();
       replicas[1].process.kill('SIGKILL');
       await replicas[1].stop();
       const afterKill = load.stats.ok;
-      await until('calls after the kill', () => load.stats.ok >= afterKill + 30);
+      await waitUntil(() => load.stats.ok >= afterKill + 30, { what: 'calls after the kill', timeoutMs: 10_000 });
       await load.stop();
       // The calls replica 1 was running fail at the kill (at most one per client); later ones go elsewhere.
       assert.ok(load.stats.failed >= 1 && load.stats.failed <= 6, `failed ${load.stats.failed}`);

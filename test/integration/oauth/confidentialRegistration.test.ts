@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { completeAuthorizationInBrowserless, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { LensesOAuthClient } from '../../../src/oauth';
-import { MemorySecretStore, RecordingLogger } from '../../unit/oauth/fakes';
+import { MemorySecretStore } from '../../unit/oauth/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 /** Every request the client made, for "where did the secret go" checks. */
 function recordingFetch() {

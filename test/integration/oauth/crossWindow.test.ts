@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { completeAuthorizationInBrowserless, postForm, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { LensesOAuthClient, SESSIONS_KEY, type OAuthSession } from '../../../src/oauth';
 import { REFRESH_LEASE_PREFIX } from '../../../src/oauth/refreshLease';
-import { MemorySecretStore, RecordingLogger } from '../../unit/oauth/fakes';
+import { MemorySecretStore } from '../../unit/oauth/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 /** Tokens that live 5 s: with the default 60 s margin every validSession() refreshes. */
 const TOKEN_TTL_SECONDS = 5;

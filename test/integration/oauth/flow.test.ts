@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { completeAuthorizationInBrowserless, postForm, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type LensesOAuthClientOptions, type OAuthErrorCode } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
-import { MemorySecretStore, RecordingLogger } from '../../unit/oauth/fakes';
+import { MemorySecretStore } from '../../unit/oauth/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 const HOUR = 3600_000;
 

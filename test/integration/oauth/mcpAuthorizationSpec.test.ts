@@ -3,7 +3,8 @@ import { completeAuthorizationInBrowserless, startHq, type HqOptions, type Runni
 import { startChallengeOnlyResource, type ChallengeOnlyResource, type ChallengeOnlyResourceOptions } from '../../../hq-emulator/oauth/challengeOnlyResource';
 import { LensesOAuthClient, OAuthError, type LensesOAuthClientOptions } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
-import { MemorySecretStore, RecordingLogger } from '../../unit/oauth/fakes';
+import { MemorySecretStore } from '../../unit/oauth/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 /** A user at the consent page, ticking `tick`; every authorization URL the client opened is kept. */
 function browser(tick: Scope[]) {

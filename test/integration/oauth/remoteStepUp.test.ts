@@ -6,7 +6,8 @@ import { discoverFromResource, LensesOAuthClient, probeResource } from '../../..
 import type { Scope } from '../../../src/scopes';
 import { ConfiguredOAuthClient } from '../../../src/vscode/account/configuredOAuthClient';
 import { RemoteMcpSessions } from '../../../src/vscode/mcp/remoteMcpSession';
-import { FakeAuthUi, RecordingLogger, settings, TestSecretStorage } from '../../unit/vscode/fakes';
+import { FakeAuthUi, settings, TestSecretStorage } from '../../unit/vscode/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 describe('Remote MCP server step-up through the VS Code layer (HQ emulator, stand-in MCP server)', function () {
   this.timeout(20_000);

@@ -2,23 +2,22 @@ import assert from 'node:assert/strict';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { completeAuthorizationInBrowserless, obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { listAuthorizations, revokeAuthorization } from '../../../src/lenses/connectedApps';
-import { EmbeddedAuthenticator } from '../../../src/mcp/auth/embeddedAuthenticator';
-import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
-import { startMcpHttpServer } from '../../../src/mcp/http/httpServer';
+import { fixedGovernance } from '../../../src/mcp/governance';
 import { ConfiguredOAuthClient } from '../../../src/vscode/account/configuredOAuthClient';
 import { LensesOAuthClient } from '../../../src/oauth';
 import type { Scope } from '../../../src/scopes';
-import { LensesAuthenticationProvider } from '../../../src/vscode/account/authProvider';
-import { ConnectedApplications, type ConnectedAppsUi, type ViewProblem } from '../../../src/vscode/connectedApps/connectedAppsModel';
-import { EmbeddedServerController } from '../../../src/vscode/mcp/embeddedServer';
-import { isHqSession } from '../../../src/vscode/account/sessionResources';
-import { EditorSessionSource } from '../../../src/vscode/account/sessionSource';
+import type { ConnectedAppsUi, ViewProblem } from '../../../src/vscode/connectedApps/connectedAppsModel';
+import type { EmbeddedServerController } from '../../../src/vscode/mcp/embeddedServer';
+import { embeddedServerFactory } from '../../../src/vscode/mcp/embeddedServerFactory';
+import { buildExtension } from '../../../src/vscode/compositionRoot';
 import { EndedSessionNote } from '../../../src/vscode/account/sessionEnd';
 import { signIn } from '../../../src/vscode/account/signIn';
 import { checkSessionWithHq } from '../../../src/vscode/mcp/hqIntrospection';
-import { FakeAuthUi, RecordingLogger, settings, settle, TestSecretStorage } from '../../unit/vscode/fakes';
+import { FakeAuthUi, settings, settle, TestSecretStorage } from '../../unit/vscode/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
+import { waitUntil } from '../../support/waiting';
 
-/** The VS Code layer's parts wired as extension.ts wires them, with the real OAuth core and the HQ emulator. */
+/** The VS Code layer's parts built by the extension's composition root, with the real OAuth core and the HQ emulator. */
 describe('the VS Code layer against the HQ emulator', function () {
   this.timeout(15_000);
   let hq: RunningHq;
@@ -33,13 +32,13 @@ describe('the VS Code layer against the HQ emulator', function () {
     await Promise.all(servers.splice(0).map((embedded) => embedded.dispose()));
   });
 
-  /** The VS Code side wired as extension.ts wires it; `hqTimeoutMs` bounds the embedded server's HQ calls and introspections. */
+  /** The VS Code side built by the extension's composition root; `hqTimeoutMs` bounds the embedded server's HQ calls and introspections. */
   function parts(tick: Scope[], secrets = new TestSecretStorage(), hqUrl: () => string = () => hq.url, options: { hqTimeoutMs?: number } = {}) {
     const logger = new RecordingLogger();
     const ended: unknown[] = [];
     const browsing: Promise<unknown>[] = [];
     const current = () => settings({ url: hqUrl() });
-    // wrapped as extension.ts wraps it: the VS Code layer sees the Lenses view of the sessions
+    // the real OAuth core; the browser is the emulator's browserless login
     const oauth = new ConfiguredOAuthClient(
       () =>
         new LensesOAuthClient({
@@ -54,20 +53,6 @@ describe('the VS Code layer against the HQ emulator', function () {
     );
     const ui = new FakeAuthUi();
     const notices: string[] = [];
-    const auth = new LensesAuthenticationProvider({
-      oauth,
-      settings: current,
-      ui,
-      redirect: async () => undefined,
-      secretsChanged: secrets.onDidChange,
-      accepts: (s) => isHqSession(s, hqUrl()),
-      logger,
-      endedNote: new EndedSessionNote(secrets),
-      sessionEnded: (value) => {
-        ended.push(value);
-        sessionSource.sessionEnded(value);
-      },
-    });
     const viewErrors: Array<ViewProblem | undefined> = [];
     const appsUi: ConnectedAppsUi = {
       confirmRevoke: async () => true,
@@ -76,44 +61,45 @@ describe('the VS Code layer against the HQ emulator', function () {
       setEmpty: () => undefined,
       setError: (text) => void viewErrors.push(text),
     };
-    const apps = new ConnectedApplications({
-      currentSession: () => auth.validCurrentSession(),
-      hqUrl,
-      list: listAuthorizations,
-      revoke: revokeAuthorization,
-      forgetSession: (id) => auth.forgetSession(id),
-      endSession: (cause, token) => auth.endSession(cause, token),
-      ui: appsUi,
-      logger,
-    });
-    const sessionSource = new EditorSessionSource({
-      validCurrentSession: () => auth.validCurrentSession(),
-      hqUrl: () => current().url,
-      endSession: (cause, token) => auth.endSession(cause, token),
+    const built = buildExtension({
+      oauth,
+      settings: current,
+      authUi: ui,
+      connectedAppsUi: appsUi,
+      redirect: async () => undefined,
+      secretsChanged: secrets.onDidChange,
+      endedNote: new EndedSessionNote(secrets),
       showSignInNeeded: async (text) => void notices.push(text),
+      sessionEnded: (value) => void ended.push(value),
+      startEmbeddedServer: embeddedServerFactory({
+        logger,
+        maxToolOutputChars: () => current().maxToolOutputChars,
+        governance: fixedGovernance(undefined, { logger }),
+        hqTimeoutMs: options.hqTimeoutMs,
+      }),
+      listAuthorizations,
+      revokeAuthorization,
+      mcp: {
+        ensureSession: async () => true,
+        remoteAccessToken: async () => undefined,
+        storedRemoteAccessToken: async () => undefined,
+        createDefinition: (label, url, headers) => ({ label, url, headers }),
+      },
       logger,
     });
-    // As extension.ts: the embedded server validates the session's token with its HQ (cached 30 s).
-    const introspectors = new Map<string, TokenIntrospector>();
-    const embedded = new EmbeddedServerController(
-      ({ lensesUrl, linkSecret, sessions }) =>
-        startMcpHttpServer({
-          host: '127.0.0.1',
-          port: 0,
-          lensesUrl,
-          hqTimeoutMs: options.hqTimeoutMs,
-          authenticator: new EmbeddedAuthenticator(linkSecret, sessions, logger, (forHq) => {
-            const base = forHq ?? lensesUrl;
-            if (!introspectors.has(base))
-              introspectors.set(base, new TokenIntrospector({ url: `${base}/oauth2/introspect`, cacheTtlSeconds: 30, timeoutMs: options.hqTimeoutMs }));
-            return introspectors.get(base) as TokenIntrospector;
-          }),
-        }),
-      sessionSource,
+    servers.push(built.embeddedServer);
+    return {
+      auth: built.authProvider,
+      apps: built.connectedApplications,
+      ui,
       logger,
-    );
-    servers.push(embedded);
-    return { auth, apps, ui, logger, server: embedded, notices, viewErrors, ended, secrets, browsed: () => Promise.all(browsing) };
+      server: built.embeddedServer,
+      notices,
+      viewErrors,
+      ended,
+      secrets,
+      browsed: () => Promise.all(browsing),
+    };
   }
 
   it('CL-09 partial consent: the session holds the granted scopes, the user is told, MCP lists only those tools', async () => {
@@ -214,7 +200,7 @@ describe('the VS Code layer against the HQ emulator', function () {
       assert.equal(await other.auth.currentSession(), undefined, 'the other window follows');
       assert.equal((await other.auth.lastEndedSession())?.cause, 'unauthorized');
       assert.deepEqual(first.viewErrors.filter(Boolean), [], 'no error row or message: the sign-in welcome shows');
-      await until(() => first.notices.length > 0);
+      await waitUntil(() => first.notices.length > 0);
       assert.equal(first.notices.length, 1);
       assert.match(first.notices[0], /no longer accepts your session \(HTTP 401.*admin was signed out/);
       assert.equal((await client.listTools()).tools.length, 0, 'the tools are gone');
@@ -256,7 +242,7 @@ describe('the VS Code layer against the HQ emulator', function () {
       assert.equal(await auth.currentSession(), undefined, 'forgotten');
       assert.equal((await hq.introspect(created.accessToken)).active, false);
       assert.equal((await client.listTools()).tools.length, 0);
-      await until(() => notices.length > 0);
+      await waitUntil(() => notices.length > 0);
       assert.equal(notices.length, 1, logger.text);
     } finally {
       await client.close();
@@ -271,7 +257,7 @@ describe('the VS Code layer against the HQ emulator', function () {
     const client = await connectEditor(await embedded.ensureStarted(hq.url));
     try {
       assert.equal((await client.listTools()).tools.length, 0, 'HQ says inactive: no tools');
-      await until(() => notices.length > 0);
+      await waitUntil(() => notices.length > 0);
       assert.equal(await auth.currentSession(), undefined, 'forgotten');
       assert.equal((await auth.lastEndedSession())?.cause, 'inactive');
       assert.match(notices[0], /no longer accepts your session \(revoked, or unknown to HQ\): admin was signed out/);
@@ -359,7 +345,7 @@ describe('the VS Code layer against the HQ emulator', function () {
         url = other.url;
         await auth.reconcile();
         embedded.hqUrlChanged();
-        await until(() => changes > 0);
+        await waitUntil(() => changes > 0);
         assert.equal((await client.listTools()).tools.length, 0, 'the session of the old HQ is set aside');
         assert.equal((await embedded.ensureStarted(url)).url, endpoint.url, 'the same server');
 
@@ -399,12 +385,3 @@ describe('the VS Code layer against the HQ emulator', function () {
     assert.equal((await hq.introspect(created.accessToken)).active, false);
   });
 });
-
-/** Polls `condition` (every 10 ms, up to 3 s): for effects that follow an event rather than a returned promise. */
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HttpError, lensesBearerOrigins, postForm, request, sameOriginAs, send } from '../../../src/http';
 import { urlOf } from '../../support/requestUrl';
+import { waitUntil } from '../../support/waiting';
 
 interface Seen {
   method: string;
@@ -150,7 +151,7 @@ describe('outbound HTTP core (src/http)', () => {
       assert.equal(timedOut.message, 'no answer within 100 ms');
       const caller = new AbortController();
       const pending = request(`${server.url}/slow`, {}, { timeoutMs: 10_000, signal: caller.signal });
-      await waitFor(() => server.seen.length === 2);
+      await waitUntil(() => server.seen.length === 2);
       caller.abort();
       assert.equal((await failure(pending)).code, 'cancelled');
     } finally {
@@ -207,9 +208,3 @@ describe('outbound HTTP core (src/http)', () => {
     }
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-  for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(condition(), 'condition not reached');
-}

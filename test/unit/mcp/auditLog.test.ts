@@ -8,7 +8,7 @@ import { EmbeddedAuthenticator, LINK_SECRET_HEADER } from '../../../src/mcp/auth
 import { AuditLog, fileAuditSink, type AuditEntry } from '../../../src/mcp/governance';
 import { auditRecord } from '../../../src/mcp/governance/auditRecord';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
-import { RecordingLogger } from '../vscode/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 const entry = (fields: Partial<AuditEntry>): AuditEntry => ({
   time: '2026-12-01T09:00:00.000Z',

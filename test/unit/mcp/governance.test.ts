@@ -14,7 +14,7 @@ import {
   policyRefusal,
 } from '../../../src/mcp/governance';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
-import { RecordingLogger } from '../vscode/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 const toolNamed = (name: string) => {
   const tool = LENSES_TOOLS.find((t) => t.name === name);

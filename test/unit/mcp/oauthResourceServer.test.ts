@@ -9,7 +9,7 @@ import {
   type IntrospectionAnswer,
 } from '../../../src/mcp/auth/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
-import { RecordingLogger } from '../oauth/fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { ALL_SCOPES } from '../../../src/scopes';
 import { bodyText, urlOf } from '../../support/requestUrl';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { LensesOAuthClient, OAuthError } from '../../../src/oauth';
-import { json, MemorySecretStore, RecordingLogger, yieldingSleep, type RecordedRequest } from './fakes';
+import { json, MemorySecretStore, yieldingSleep, type RecordedRequest } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { fakeHq, instantBrowser, ISSUER, metadata } from './fakeHq';
 
 const SECRET = 'dcr-s3cr3t-value';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthErrorCode, type OAuthSession } from '../../../src/oauth';
 import { REFRESH_LEASE_PREFIX } from '../../../src/oauth/refreshLease';
 import { SessionStore } from '../../../src/oauth/sessionStore';
-import { Arrivals, fakeSleep, json, MemorySecretStore, RecordingLogger, type FakeFetch } from './fakes';
+import { Arrivals, fakeSleep, json, MemorySecretStore, type FakeFetch } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { fakeHq, storedSession } from './fakeHq';
 
 // Several VS Code windows = several extension hosts, each with its own LensesOAuthClient,

@@ -1,4 +1,3 @@
-import type { Logger } from '../../../src/log';
 import type { SecretStore } from '../../../src/oauth';
 
 /** An in-memory SecretStore that counts writes per key. */
@@ -15,26 +14,6 @@ export class MemorySecretStore implements SecretStore {
   }
   async delete(key: string): Promise<void> {
     this.values.delete(key);
-  }
-}
-
-/** A logger that keeps every line, for asserting the story and that no secret is in it. */
-export class RecordingLogger implements Logger {
-  readonly lines: string[] = [];
-  trace(message: string): void {
-    this.lines.push(`trace ${message}`);
-  }
-  debug(message: string): void {
-    this.lines.push(`debug ${message}`);
-  }
-  info(message: string): void {
-    this.lines.push(`info ${message}`);
-  }
-  warn(message: string): void {
-    this.lines.push(`warn ${message}`);
-  }
-  error(message: string | Error): void {
-    this.lines.push(`error ${message instanceof Error ? `${message.message} ${message.stack ?? ''}` : message}`);
   }
 }
 

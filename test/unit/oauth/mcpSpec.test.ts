@@ -10,7 +10,8 @@ import {
   SESSIONS_KEY,
   type OAuthErrorCode,
 } from '../../../src/oauth';
-import { FakeFetch, json, MemorySecretStore, RecordingLogger, yieldingSleep } from './fakes';
+import { FakeFetch, json, MemorySecretStore, yieldingSleep } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { fakeHq, instantBrowser, ISSUER, metadata } from './fakeHq';
 
 const MCP = 'https://mcp.example.com/mcp';

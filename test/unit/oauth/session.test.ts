@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { HttpError } from '../../../src/http';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthSession } from '../../../src/oauth';
-import { Arrivals, hangingFetch, hungHq, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
+import { Arrivals, hangingFetch, hungHq, json, MemorySecretStore, yieldingSleep, type FakeFetch } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { fakeHq, ISSUER, storedSession } from './fakeHq';
 
 const HOUR = 3600_000;
@@ -133,6 +135,23 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
     assert.equal((await client.sessions()).length, 1);
   });
 
+  it('an HQ that does not answer in time: the OAuthError keeps the HTTP timeout as its cause', async () => {
+    const fake = fakeHq();
+    const { secrets } = setup(fake);
+    const client = new LensesOAuthClient({
+      secrets,
+      fetch: hangingFetch,
+      now: () => HOUR,
+      sleep: yieldingSleep,
+      openBrowser: async () => true,
+      networkTimeoutMs: 100,
+    });
+    await assert.rejects(
+      client.validSession('s1'),
+      (error: unknown) => error instanceof OAuthError && error.code === 'unreachable' && error.cause instanceof HttpError && error.cause.code === 'timeout',
+    );
+  });
+
   it('CL-15 a hung HQ during refresh fails with unreachable and keeps the session; a caller can cancel', async () => {
     const fake = fakeHq();
     const { secrets } = setup(fake);
@@ -177,7 +196,7 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
     const { client, logger } = setup(fake);
     await client.signOut('s1');
     assert.deepEqual(await client.sessions(), []);
-    assert.ok(logger.lines.some((l) => l.startsWith('warn') && l.includes('could not revoke')));
+    assert.ok(logger.at('warn').some((l) => l.includes('could not revoke')));
     assert.ok(logger.lines.every((l) => !l.includes('secretvalue')));
   });
 

@@ -5,7 +5,8 @@ import { SessionRenewal, type RefreshGrant } from '../../../src/oauth/sessionRen
 import { SessionStore } from '../../../src/oauth/sessionStore';
 import type { TokenSet } from '../../../src/oauth/tokens';
 import { ISSUER, storedSession } from './fakeHq';
-import { fakeSleep, MemorySecretStore, RecordingLogger } from './fakes';
+import { fakeSleep, MemorySecretStore } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 // SessionRenewal on its own: the refresh-token grant is a fake, so no HTTP is involved.
 

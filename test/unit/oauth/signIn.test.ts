@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { LensesOAuthClient, OAuthError, SESSIONS_KEY, type OAuthErrorCode } from '../../../src/oauth';
-import { hangingFetch, hungHq, json, MemorySecretStore, RecordingLogger, yieldingSleep, type FakeFetch } from './fakes';
+import { hangingFetch, hungHq, json, MemorySecretStore, yieldingSleep, type FakeFetch } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 import { callbackFor, fakeHq, instantBrowser, ISSUER, metadata, waitingBrowser } from './fakeHq';
 
 function clientWith(fake: FakeFetch, openBrowser: (url: string) => Promise<boolean>, extra: Partial<ConstructorParameters<typeof LensesOAuthClient>[0]> = {}) {

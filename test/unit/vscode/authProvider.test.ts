@@ -4,7 +4,8 @@ import { OAuthError } from '../../../src/oauth';
 import { LensesAuthenticationProvider, SIGN_IN_TIMEOUT_MS } from '../../../src/vscode/account/authProvider';
 import { isHqSession } from '../../../src/vscode/account/sessionResources';
 import { SignInCancelledError } from '../../../src/vscode/userMessages';
-import { FakeAuthUi, FakeOAuthClient, RecordingLogger, session, settings, settle, TestSecretStorage } from './fakes';
+import { FakeAuthUi, FakeOAuthClient, session, settings, settle, TestSecretStorage } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 type ChangeEvent = vscode.AuthenticationProviderAuthenticationSessionsChangeEvent;
 

@@ -4,7 +4,8 @@ import { LensesApiError, LensesConnectionError } from '../../../src/lenses/error
 import type { ApplicationNode } from '../../../src/vscode/connectedApps/connectedApps';
 import { ConnectedApplications, type ConnectedAppsUi, type ViewProblem } from '../../../src/vscode/connectedApps/connectedAppsModel';
 import type { UserMessage } from '../../../src/vscode/userMessages';
-import { RecordingLogger, session } from './fakes';
+import { session } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 import type { LensesSession } from '../../../src/vscode/account/oauthPort';
 
 class FakeAppsUi implements ConnectedAppsUi {

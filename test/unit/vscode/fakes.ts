@@ -1,5 +1,4 @@
 import { OAuthError } from '../../../src/oauth';
-import type { Logger } from '../../../src/log';
 import type { Scope } from '../../../src/scopes';
 import type { AuthUi } from '../../../src/vscode/account/authProvider';
 import { Emitter } from '../../../src/vscode/emitter';
@@ -115,29 +114,6 @@ export class FakeAuthUi implements AuthUi {
   }
   showMessage(severity: 'error' | 'warning' | 'info', message: UserMessage): void {
     this.messages.push({ severity, message });
-  }
-}
-
-/** A logger that keeps every line, to check what was (and was not) written. */
-export class RecordingLogger implements Logger {
-  readonly lines: string[] = [];
-  trace(message: string): void {
-    this.lines.push(message);
-  }
-  debug(message: string): void {
-    this.lines.push(message);
-  }
-  info(message: string): void {
-    this.lines.push(message);
-  }
-  warn(message: string): void {
-    this.lines.push(message);
-  }
-  error(message: string | Error): void {
-    this.lines.push(String(message));
-  }
-  get text(): string {
-    return this.lines.join('\n');
   }
 }
 

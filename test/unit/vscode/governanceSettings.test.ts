@@ -7,7 +7,7 @@ import {
   readGovernanceSettings,
   type ConfigurationInspector,
 } from '../../../src/vscode/governance/governanceSettings';
-import { RecordingLogger } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 type Layers = { defaultValue?: unknown; globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown };
 

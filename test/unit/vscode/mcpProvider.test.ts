@@ -6,7 +6,8 @@ import type { Scope } from '../../../src/scopes';
 import { EmbeddedServerController, LINK_SECRET_HEADER_NAME, type RunningServer, type StartEmbeddedServer } from '../../../src/vscode/mcp/embeddedServer';
 import { LensesMcpServerProvider } from '../../../src/vscode/mcp/mcpProvider';
 import type { LensesSettings } from '../../../src/vscode/settings';
-import { RecordingLogger, settings } from './fakes';
+import { settings } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 interface Definition {
   label: string;

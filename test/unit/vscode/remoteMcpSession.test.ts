@@ -6,7 +6,8 @@ import { discoverFromResource } from '../../../src/oauth';
 import { LensesMcpServerProvider } from '../../../src/vscode/mcp/mcpProvider';
 import { CONFIRMED_MCP_ORIGINS_KEY, RemoteMcpConfirmations } from '../../../src/vscode/mcp/remoteMcpConfirmations';
 import { RemoteMcpRefusedError, RemoteMcpSessions } from '../../../src/vscode/mcp/remoteMcpSession';
-import { FakeAuthUi, FakeOAuthClient, RecordingLogger, session, settings } from './fakes';
+import { FakeAuthUi, FakeOAuthClient, session, settings } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 const MCP_URL = 'https://mcp.example.com/mcp';
 const HQ_URL = 'https://hq.example.com';

@@ -4,7 +4,8 @@ import { parseBearerChallenge, type ResourceProbeAnswer } from '../../../src/oau
 import { CLIENT_SECRET_KEY, ClientSecret, type ClientSecretUi } from '../../../src/vscode/account/clientSecret';
 import { ConfiguredOAuthClient } from '../../../src/vscode/account/configuredOAuthClient';
 import { RemoteMcpSessions } from '../../../src/vscode/mcp/remoteMcpSession';
-import { FakeAuthUi, FakeOAuthClient, RecordingLogger, session, settings, TestSecretStorage } from './fakes';
+import { FakeAuthUi, FakeOAuthClient, session, settings, TestSecretStorage } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 const MCP_URL = 'https://mcp.example.com/mcp';
 const HQ_URL = 'https://hq.example.com';

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
 import { LensesAuthenticationProvider } from '../../../src/vscode/account/authProvider';
-import { changeGrantedScopes, type ScopeChangeDeps } from '../../../src/vscode/account/scopeChange';
+import { changeGrantedScopes, type ScopeChangeDependencies } from '../../../src/vscode/account/scopeChange';
 import { EndedSessionNote, ENDED_SESSION_KEY } from '../../../src/vscode/account/sessionEnd';
-import { signIn, type SessionCheck, type SignInDeps } from '../../../src/vscode/account/signIn';
+import { signIn, type SessionCheck, type SignInDependencies } from '../../../src/vscode/account/signIn';
 import type { EndedSession } from '../../../src/vscode/account/sessionEnd';
 import type { LensesSession } from '../../../src/vscode/account/oauthPort';
 import type { Scope } from '../../../src/scopes';
 import type { UserMessage } from '../../../src/vscode/userMessages';
-import { FakeAuthUi, FakeOAuthClient, RecordingLogger, session, settings, settle, TestSecretStorage } from './fakes';
+import { FakeAuthUi, FakeOAuthClient, session, settings, settle, TestSecretStorage } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 type ChangeEvent = vscode.AuthenticationProviderAuthenticationSessionsChangeEvent;
 
@@ -112,7 +113,7 @@ describe('CL-19 HQ no longer accepts the session', () => {
 /** Sign In's steps, recorded. */
 function signInDeps(current: LensesSession | undefined | Error, check: SessionCheck, changeScopesPicked = false) {
   const steps: string[] = [];
-  const deps: SignInDeps = {
+  const dependencies: SignInDependencies = {
     validCurrentSession: async () => {
       if (current instanceof Error) throw current;
       return current;
@@ -134,31 +135,31 @@ function signInDeps(current: LensesSession | undefined | Error, check: SessionCh
     changeScopes: async () => void steps.push('change scopes'),
     logger: new RecordingLogger(),
   };
-  return { deps, steps };
+  return { dependencies, steps };
 }
 
 describe('Lenses: Sign In always signs in', () => {
   it('CL-19 a stored session HQ says is inactive is forgotten and a fresh browser sign-in starts', async () => {
-    const { deps, steps } = signInDeps(session(), 'inactive');
-    assert.equal(await signIn(deps), 'started');
+    const { dependencies, steps } = signInDeps(session(), 'inactive');
+    assert.equal(await signIn(dependencies), 'started');
     assert.deepEqual(steps, ['check', 'end inactive access-token-1', 'browser sign-in']);
   });
 
   it('without a session it starts the browser sign-in, checking nothing', async () => {
-    const { deps, steps } = signInDeps(undefined, 'active');
-    assert.equal(await signIn(deps), 'started');
+    const { dependencies, steps } = signInDeps(undefined, 'active');
+    assert.equal(await signIn(dependencies), 'started');
     assert.deepEqual(steps, ['browser sign-in']);
   });
 
   it('a live session: "Already signed in as alice (read write)" with Change Granted Scopes…', async () => {
-    const { deps, steps } = signInDeps(session({ scopes: ['read', 'write'] }), 'active', true);
-    assert.equal(await signIn(deps), 'already-signed-in');
+    const { dependencies, steps } = signInDeps(session({ scopes: ['read', 'write'] }), 'active', true);
+    assert.equal(await signIn(dependencies), 'already-signed-in');
     assert.deepEqual(steps, ['check', 'told: Already signed in to Lenses as alice (read write).', 'change scopes']);
   });
 
   it('HQ unreachable: the session is kept, the user is told it could not be checked; no sign-in over it', async () => {
-    const { deps, steps } = signInDeps(session({ scopes: ['read'] }), 'unreachable');
-    assert.equal(await signIn(deps), 'already-signed-in');
+    const { dependencies, steps } = signInDeps(session({ scopes: ['read'] }), 'unreachable');
+    assert.equal(await signIn(dependencies), 'already-signed-in');
     assert.deepEqual(steps, [
       'check',
       'told: Already signed in to Lenses as alice (read). Lenses HQ at https://hq.example.com could not be reached to check the session.',
@@ -166,8 +167,8 @@ describe('Lenses: Sign In always signs in', () => {
   });
 
   it('a refresh HQ could not answer keeps the session and starts nothing', async () => {
-    const { deps, steps } = signInDeps(new Error('Lenses HQ could not renew the session right now.'), 'active');
-    assert.equal(await signIn(deps), 'already-signed-in');
+    const { dependencies, steps } = signInDeps(new Error('Lenses HQ could not renew the session right now.'), 'active');
+    assert.equal(await signIn(dependencies), 'already-signed-in');
     assert.deepEqual(steps, []);
   });
 });
@@ -176,7 +177,7 @@ function scopeChangeDeps(current: LensesSession | undefined, picked: Scope[] | u
   const steps: string[] = [];
   const messages: Array<{ severity: string; message: UserMessage }> = [];
   let ticked: readonly Scope[] = [];
-  const deps: ScopeChangeDeps = {
+  const dependencies: ScopeChangeDependencies = {
     currentSession: async () => current,
     configuredScopes: () => ['read', 'write', 'delete'],
     pickScopes: async (shown) => {
@@ -192,42 +193,42 @@ function scopeChangeDeps(current: LensesSession | undefined, picked: Scope[] | u
     showMessage: (severity, message) => messages.push({ severity, message }),
     logger: new RecordingLogger(),
   };
-  return { deps, steps, messages, ticked: () => ticked };
+  return { dependencies, steps, messages, ticked: () => ticked };
 }
 
 describe('Lenses: Change Granted Scopes…', () => {
   it('ticks the granted scopes, revokes the old grant, then re-consents for the picked ones', async () => {
-    const { deps, steps, ticked } = scopeChangeDeps(session({ scopes: ['read', 'write'] }), ['read', 'write', 'delete']);
-    assert.equal(await changeGrantedScopes(deps), 'changed');
+    const { dependencies, steps, ticked } = scopeChangeDeps(session({ scopes: ['read', 'write'] }), ['read', 'write', 'delete']);
+    assert.equal(await changeGrantedScopes(dependencies), 'changed');
     assert.deepEqual(ticked(), ['read', 'write']);
     assert.deepEqual(steps, ['revoke session-1', 'sign in read write delete']);
   });
 
   it('the same scopes: nothing changes, nothing is revoked', async () => {
-    const { deps, steps, messages } = scopeChangeDeps(session({ scopes: ['read', 'write'] }), ['write', 'read']);
-    assert.equal(await changeGrantedScopes(deps), 'unchanged');
+    const { dependencies, steps, messages } = scopeChangeDeps(session({ scopes: ['read', 'write'] }), ['write', 'read']);
+    assert.equal(await changeGrantedScopes(dependencies), 'unchanged');
     assert.deepEqual(steps, []);
     assert.match(messages[0].message.text, /already holds read write/);
   });
 
   it('dismissed or nothing ticked: nothing happens', async () => {
     for (const picked of [undefined, []]) {
-      const { deps, steps } = scopeChangeDeps(session(), picked);
-      assert.equal(await changeGrantedScopes(deps), 'cancelled');
+      const { dependencies, steps } = scopeChangeDeps(session(), picked);
+      assert.equal(await changeGrantedScopes(dependencies), 'cancelled');
       assert.deepEqual(steps, []);
     }
   });
 
   it('a failed or cancelled re-consent says the earlier session was ended and offers Sign In', async () => {
-    const { deps, steps, messages } = scopeChangeDeps(session({ scopes: ['read'] }), ['read', 'write'], true);
-    assert.equal(await changeGrantedScopes(deps), 'failed');
+    const { dependencies, steps, messages } = scopeChangeDeps(session({ scopes: ['read'] }), ['read', 'write'], true);
+    assert.equal(await changeGrantedScopes(dependencies), 'failed');
     assert.deepEqual(steps, ['revoke session-1', 'sign in read write']);
     assert.deepEqual(messages.at(-1)?.message.actions, ['signIn']);
   });
 
   it('signed out: the configured scopes are ticked and it signs in with the picked ones', async () => {
-    const { deps, steps, ticked } = scopeChangeDeps(undefined, ['read']);
-    assert.equal(await changeGrantedScopes(deps), 'changed');
+    const { dependencies, steps, ticked } = scopeChangeDeps(undefined, ['read']);
+    assert.equal(await changeGrantedScopes(dependencies), 'changed');
     assert.deepEqual(ticked(), ['read', 'write', 'delete']);
     assert.deepEqual(steps, ['sign in read']);
   });

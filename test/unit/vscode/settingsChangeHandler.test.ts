@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { LensesSession } from '../../../src/vscode/account/oauthPort';
 import { readSettings, SettledLensesUrl } from '../../../src/vscode/settings';
 import { SettingsChangeHandler, URL_SETTLE_MS } from '../../../src/vscode/settingsChangeHandler';
-import { RecordingLogger, session } from './fakes';
+import { session } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 const HQ = 'https://hq.example.com';
 

@@ -7,7 +7,8 @@ import { StandaloneServerCopy } from '../../../src/vscode/mcp/standaloneServerCo
 import { EditorSessionSource } from '../../../src/vscode/account/sessionSource';
 import { ACCOUNT_MENU, STATUS_BAR_NAME, statusBarContent } from '../../../src/vscode/account/statusBar';
 import { AuthCallbackHandler } from '../../../src/vscode/account/uriCallback';
-import { RecordingLogger, session } from './fakes';
+import { session } from './fakes';
+import { RecordingLogger } from '../../support/recordingLogger';
 
 describe('StandaloneServerCopy', () => {
   function fakeFs(existing: string[] = []) {
