@@ -2,7 +2,7 @@
  * `npm run hq -- [flags]`: the Lenses HQ emulator as a process, for demos and manual
  * tests. Prints the URL, the users and the API key; SIGINT/SIGTERM close it cleanly.
  */
-import { isLensesVersion, LENSES_VERSIONS } from '../src/lenses/contract';
+import { LENSES_VERSIONS } from '../src/lenses/contract';
 import type { Logger } from '../src/log';
 import { startHq, type HqOptions } from './server';
 import { USERS } from './oauth/users';
@@ -41,12 +41,9 @@ export function parseArguments(args: readonly string[]): CliOptions {
       case '--scale':
         options.scale = flags.wholeNumber(1, MAX_SCALE);
         break;
-      case '--lenses-version': {
-        const version = flags.nonEmpty();
-        if (!isLensesVersion(version)) throw new Error(`--lenses-version must be one of ${LENSES_VERSIONS.join(', ')} (got "${version}")`);
-        options.lensesVersion = version;
+      case '--lenses-version':
+        options.lensesVersion = flags.oneOf(LENSES_VERSIONS);
         break;
-      }
       case '--no-dcr':
         options.dcr = false;
         break;

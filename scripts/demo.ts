@@ -14,7 +14,7 @@ import { e2eToolPaths, ensureE2eTools, makeWorkspace, projectVsix, repoRoot, sta
 import { startHq, type RunningHq } from '../hq-emulator/testing';
 import { USERS } from '../hq-emulator/oauth/users';
 import { MAX_SCALE } from '../hq-emulator/api/scale';
-import { isLensesVersion, LENSES_VERSIONS, type LensesVersion } from '../src/lenses/contract';
+import { LENSES_VERSIONS, type LensesVersion } from '../src/lenses/contract';
 import { CommandLineFlags } from '../test/support/commandLineFlags';
 
 const USAGE = `usage: npm run demo -- [flags]
@@ -69,12 +69,9 @@ export function parseDemoArguments(args: readonly string[]): DemoOptions {
       case '--scale':
         options.scale = flags.wholeNumber(1, MAX_SCALE);
         break;
-      case '--lenses-version': {
-        const version = flags.nonEmpty();
-        if (!isLensesVersion(version)) throw new Error(`--lenses-version must be one of ${LENSES_VERSIONS.join(', ')} (got "${version}")`);
-        options.lensesVersion = version;
+      case '--lenses-version':
+        options.lensesVersion = flags.oneOf(LENSES_VERSIONS);
         break;
-      }
       case '--verbose':
         options.verbose = true;
         break;

@@ -3,7 +3,7 @@ import { LensesApiError, LensesConnectionError, UnsafePathSegmentError } from '.
 import { ToolArgumentError } from './tools';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, ToolAnswer } from './tools/answer';
 import { UnexpectedLensesAnswerError } from './tools/lensesAnswers';
-import { countThatFits, pretty } from './tools/paging';
+import { countThatFits, pretty, shortenableList } from './tools/paging';
 import { isRecord } from '../records';
 
 /**
@@ -31,10 +31,9 @@ export function answerResult(value: unknown, maxChars = DEFAULT_MAX_TOOL_OUTPUT_
  * of its list (the answer itself, or its largest list field) and a note; else a tool error.
  */
 function oversizedResult(value: unknown, length: number, maxChars: number): CallToolResult {
-  const listKey = Array.isArray(value) ? undefined : largestListField(value);
-  const list = Array.isArray(value) ? value : listKey !== undefined ? ((value as Record<string, unknown>)[listKey] as unknown[]) : undefined;
-  if (list) {
-    const rebuild = (items: unknown[]) => (listKey === undefined ? items : { ...(value as object), [listKey]: items });
+  const shortenable = shortenableList(value);
+  if (shortenable) {
+    const { list, key: listKey, rebuild } = shortenable;
     let count = countThatFits(list, maxChars - 400, listKey === undefined ? 1 : 2, rebuild);
     for (; count > 0; count--) {
       const shown = rebuild(list.slice(0, count));
@@ -65,18 +64,6 @@ function firstLines(text: string, maxChars: number): string {
   while (count < lines.length && used + lines[count].length + 1 <= maxChars - 300) used += lines[count++].length + 1;
   const note = `showing the first ${count} of ${lines.length} lines: the whole answer is ${text.length.toLocaleString('en-US')} characters, over the ${maxChars.toLocaleString('en-US')}-character answer budget.`;
   return `${lines.slice(0, count).join('\n')}\n\n${note}`;
-}
-
-function largestListField(value: unknown): string | undefined {
-  if (!isRecord(value)) return undefined;
-  let best: string | undefined;
-  let size = -1;
-  for (const [key, field] of Object.entries(value)) {
-    if (!Array.isArray(field) || field.length === 0) continue;
-    const length = pretty(field).length;
-    if (length > size) [best, size] = [key, length];
-  }
-  return best;
 }
 
 /** A failure the model can act on: one sentence, then the detail; never a stack trace. */

@@ -38,6 +38,14 @@ export class CommandLineFlags {
     return text;
   }
 
+  /** The value, which must be one of `choices` as typed. */
+  oneOf<T extends string>(choices: readonly T[]): T {
+    const text = this.nonEmpty();
+    const choice = choices.find((candidate) => candidate === text);
+    if (choice === undefined) throw new Error(`${this.flag} must be one of ${choices.join(', ')} (got "${text}")`);
+    return choice;
+  }
+
   wholeNumber(min: number, max: number): number {
     const text = this.value();
     const value = Number(text);

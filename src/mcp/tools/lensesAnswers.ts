@@ -2,7 +2,7 @@
 import type { LensesClient } from '../../lenses';
 import { readAnswer, topLevelKeys, type Endpoint } from '../../lenses/contract';
 import { ToolAnswer } from './answer';
-import { countThatFits, pretty } from './paging';
+import { countThatFits, pretty, shortenableList } from './paging';
 
 /** Lenses answered with a shape the tool cannot read (e.g. an object where a list was expected). */
 export class UnexpectedLensesAnswerError extends Error {
@@ -42,13 +42,11 @@ export function unrecognisedAnswer(
   const keys = topLevelKeys(answer);
   lenses.noteUnrecognisedAnswer(endpoint.request, keys);
   const note = `Lenses answered ${endpoint.request} in a shape this server does not recognise (${keys}); shown as it came, without filter, offset or limit.`;
-  const listKey = Array.isArray(answer) ? undefined : largestListKey(answer);
-  const list = Array.isArray(answer) ? answer : listKey !== undefined ? ((answer as Record<string, unknown>)[listKey] as unknown[]) : [];
+  const { list, key: listKey, rebuild } = shortenableList(answer) ?? { list: [], rebuild: (items: unknown[]) => items };
   const page = (shown: readonly unknown[], text: string) =>
     new ToolAnswer(text, paged ? { total: list.length, offset: 0, items: shown.map(asObject), next_offset: null, note } : undefined);
   const whole = pretty(answer);
   if (whole.length + note.length + 2 <= budget) return page(list, `${whole}\n\n${note}`);
-  const rebuild = (items: unknown[]) => (listKey === undefined ? items : { ...(answer as object), [listKey]: items });
   for (let count = countThatFits(list, budget - note.length - 200, listKey === undefined ? 1 : 2, rebuild); count > 0; count--) {
     const text = `${pretty(rebuild(list.slice(0, count)))}\n\n${note} Showing the first ${count} of ${list.length} items.`;
     if (text.length <= budget) return page(list.slice(0, count), text);
@@ -77,16 +75,4 @@ export function known<T>(endpoint: Endpoint<T>, answer: unknown): T {
   const read = readAnswer(endpoint, answer);
   if (read.known) return read.value;
   throw new UnrecognisedLensesAnswer(endpoint, answer);
-}
-
-function largestListKey(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  let best: string | undefined;
-  let size = -1;
-  for (const [key, field] of Object.entries(value)) {
-    if (!Array.isArray(field) || field.length === 0) continue;
-    const length = pretty(field).length;
-    if (length > size) [best, size] = [key, length];
-  }
-  return best;
 }

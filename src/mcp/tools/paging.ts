@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRecord } from '../../records';
 import { ToolAnswer } from './answer';
 
 /**
@@ -269,6 +270,30 @@ export function countThatFits(rows: readonly unknown[], budget: number, depth: n
 /** JSON as the tools have always printed it (two-space indentation). */
 export function pretty(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? 'null';
+}
+
+/** The list of an answer that can be shortened by whole items, and how to put a shorter one back in its place. */
+export interface ShortenableList {
+  list: unknown[];
+  /** The field holding the list; undefined when the answer is the list itself. */
+  key?: string;
+  rebuild: (items: unknown[]) => unknown;
+}
+
+/** The answer itself when it is an array, else its largest non-empty list field (by its JSON size); undefined when it has none. */
+export function shortenableList(value: unknown): ShortenableList | undefined {
+  if (Array.isArray(value)) return { list: value, rebuild: (items) => items };
+  if (!isRecord(value)) return undefined;
+  let key: string | undefined;
+  let size = -1;
+  for (const [name, field] of Object.entries(value)) {
+    if (!Array.isArray(field) || field.length === 0) continue;
+    const length = pretty(field).length;
+    if (length > size) [key, size] = [name, length];
+  }
+  if (key === undefined) return undefined;
+  const listKey = key;
+  return { list: value[listKey] as unknown[], key: listKey, rebuild: (items) => ({ ...value, [listKey]: items }) };
 }
 
 function compare(a: string, b: string): number {
