@@ -20,7 +20,7 @@ export function auditRecord(call: AuditedCall): AuditEntry {
   return {
     time: new Date(call.started).toISOString(),
     account: call.access?.kind === 'granted' ? `token:${fingerprint(call.access.token)}` : 'none',
-    user: call.access?.kind === 'granted' ? call.access.user : undefined,
+    user: call.access?.kind === 'granted' ? (call.access.user ?? call.access.subject) : undefined,
     tool: call.tool.name,
     scope: call.tool.scope,
     environment: call.action.environment,

@@ -77,16 +77,7 @@ export class McpRouter {
 
     const authentication = await dependencies.authenticator.authenticate(request);
     if (authentication.kind === 'rejected') return sendError(response, authentication.status, authentication.message, authentication.headers);
-    const access: ToolAccess =
-      authentication.kind === 'granted'
-        ? {
-            kind: 'granted',
-            token: authentication.token,
-            scopes: authentication.scopes,
-            lensesUrl: authentication.lensesUrl,
-            user: authentication.user ?? authentication.subject,
-          }
-        : authentication;
+    const access: ToolAccess = authentication;
     const subject = authentication.kind === 'granted' ? authentication.subject : undefined;
     attachAccess(request, access);
 
