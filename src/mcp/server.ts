@@ -77,6 +77,12 @@ export interface LensesMcpServerOptions {
   requestAuth?: AuthInfo;
 }
 
+/** What every transport gives its servers alike: the HQ, its limits, governance (built once per process in the standalone server). */
+export type ToolServerSettings = Pick<
+  LensesMcpServerOptions,
+  'lensesUrl' | 'fetch' | 'logger' | 'hqTimeoutMs' | 'maxToolOutputChars' | 'governance' | 'toolSetChanges'
+>;
+
 const ACCESS_KEY = 'lensesAccess';
 
 /** Attaches the request's access where the SDK transport hands it to handlers (`req.auth`). */

@@ -13,7 +13,7 @@ import type { McpSessionContext } from './mcpSessionContext';
 import { McpRouter, type McpSessionHandling } from './mcpRouter';
 import { ModernMcpRequests } from './modernHttp';
 import { HqListCache } from '../hqListCache';
-import { createLensesMcpServer } from '../server';
+import { createLensesMcpServer, type ToolServerSettings } from '../server';
 import { DEFAULT_SESSION_LIMITS, SessionRegistry, type SessionLimits } from './sessionRegistry';
 import { RequestDrain } from './shutdown';
 import { SseSessions } from './sseSessions';
@@ -22,14 +22,12 @@ import { handleStatelessRequest } from './statelessHttp';
 import { StreamableHttpSessions } from './streamableHttpSessions';
 import { ToolScopeGate } from './toolScopeGate';
 import { fixedGovernance, type Governance } from '../governance';
-import type { ToolSetChanges } from '../cacheHints';
 
-export interface McpHttpServerOptions {
+/** The HTTP server: where it listens and how it authenticates, plus what its tool servers share (`ToolServerSettings`). */
+export interface McpHttpServerOptions extends ToolServerSettings {
   host: string;
   /** 0 = ephemeral. */
   port: number;
-  /** HQ base URL the tools call. */
-  lensesUrl: string;
   authenticator: RequestAuthenticator;
   /** MCP_STATELESS_HTTP: no sessions, one server per request (replicas behind a load balancer). */
   stateless?: boolean;
@@ -45,14 +43,8 @@ export interface McpHttpServerOptions {
   allowedHosts?: readonly string[];
   /** OAuth mode only: served at /.well-known/oauth-protected-resource[/mcp]. */
   protectedResourceMetadata?: object;
-  logger?: Logger;
-  fetch?: typeof fetch;
   /** The fetch of /ready's HQ check (default `fetch`): untraced, so probes make no spans. */
   probeFetch?: typeof fetch;
-  /** Timeout of each HQ call (default 30 s). */
-  hqTimeoutMs?: number;
-  /** Most characters of text per tool answer (see `LensesMcpServerOptions`). */
-  maxToolOutputChars?: number | (() => number);
   /**
    * Resumable SSE streams (event ids, a priming event, replay on reconnect); default true.
    * The embedded server turns them off: its loopback streams do not drop, and VS Code 1.139
@@ -77,10 +69,6 @@ export interface McpHttpServerOptions {
   uninitializedSessionIdleMs?: number;
   /** The clock session idleness is measured with. */
   now?: () => number;
-  /** Read-only mode, tool filters, protected environments, audit trail; shared by every session. */
-  governance?: Governance;
-  /** What can change the tools of one bearer while the server runs; sets the 2026-07-28 cache hints (default `runtime`: not cacheable). */
-  toolSetChanges?: ToolSetChanges;
 }
 
 export interface RunningMcpHttpServer {

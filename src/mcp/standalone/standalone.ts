@@ -11,7 +11,7 @@ import { isLoopbackHost } from '../../loopback';
 import { TokenIntrospector } from '../auth/introspection';
 import { OAuthResourceServerAuthenticator } from '../auth/oauthResourceServer';
 import { HqListCache } from '../hqListCache';
-import { createLensesMcpServer } from '../server';
+import { createLensesMcpServer, type ToolServerSettings } from '../server';
 import { StdioDrain } from './stdioDrain';
 import type { McpTelemetry } from '../../telemetry/telemetry';
 import { AuditLog, ConfirmationStates, fileAuditSink, fixedGovernance, type Governance } from '../governance';
@@ -56,6 +56,19 @@ export interface StandaloneDependencies {
 /** The fetch HQ calls go through: traced when telemetry is on. */
 function hqFetch(dependencies: StandaloneDependencies): typeof fetch | undefined {
   return dependencies.telemetry ? dependencies.telemetry.traceFetch(dependencies.fetch ?? fetch) : dependencies.fetch;
+}
+
+/** The servers' settings from the configuration, one place for stdio and HTTP alike. */
+function toolServerSettings(config: ServerConfig, dependencies: StandaloneDependencies): ToolServerSettings {
+  return {
+    lensesUrl: config.lensesUrl,
+    fetch: hqFetch(dependencies),
+    logger: dependencies.logger,
+    hqTimeoutMs: config.hqTimeoutSeconds * 1000,
+    maxToolOutputChars: config.maxToolOutputChars,
+    governance: standaloneGovernance(config, dependencies.logger),
+    toolSetChanges: 'restart',
+  };
 }
 
 /** Where HQ calls go, as the official server logs its API base URLs (SQL's WebSocket is derived: wss for https). */
@@ -109,26 +122,20 @@ export function startStandaloneHttp(config: ServerConfig, dependencies: Standalo
   return httpServerModule().startMcpHttpServer({
     host: config.host,
     port: config.port,
-    lensesUrl: config.lensesUrl,
     authenticator,
     stateless: config.stateless,
     transport: config.transport === 'sse' ? 'sse' : 'http',
     replicaId: config.replicaId,
     advertisedUrl: config.mcpAdvertisedUrl,
     allowedHosts: config.allowedHosts,
-    hqTimeoutMs: config.hqTimeoutSeconds * 1000,
     maxSessions: config.maxSessions,
     maxSessionsPerSubject: config.maxSessionsPerUser,
     maxListenStreams: config.maxListenStreams,
     maxListenStreamsPerCredential: config.maxListenStreamsPerCredential,
     protectedResourceMetadata: metadata,
-    logger,
-    fetch: fetchImpl,
     probeFetch: dependencies.fetch ?? fetch,
     telemetry: dependencies.telemetry,
-    maxToolOutputChars: config.maxToolOutputChars,
-    governance: standaloneGovernance(config, logger),
-    toolSetChanges: 'restart',
+    ...toolServerSettings(config, dependencies),
   });
 }
 
@@ -146,20 +153,14 @@ export function startStandaloneStdio(
   dependencies: StandaloneDependencies,
   stdio: { stdin: Readable; stdout: Writable } = { stdin: process.stdin, stdout: process.stdout },
 ): Promise<RunningStdioServer> {
-  const governance = standaloneGovernance(config, dependencies.logger);
+  const settings = toolServerSettings(config, dependencies);
   const hqListCache = new HqListCache();
   const newServer = () =>
     createLensesMcpServer({
-      lensesUrl: config.lensesUrl,
-      fetch: hqFetch(dependencies),
+      ...settings,
       hqListCache,
-      logger: dependencies.logger,
-      hqTimeoutMs: config.hqTimeoutSeconds * 1000,
-      maxToolOutputChars: config.maxToolOutputChars,
       defaultAccess: { kind: 'granted', token: config.apiKey ?? '', scopes: new Set(ALL_SCOPES) },
       credential: 'api-key',
-      governance,
-      toolSetChanges: 'restart',
     });
   const drain = new StdioDrain(stdio.stdin);
   const transport = drain.track(new StdioServerTransport(drain.input, stdio.stdout));
