@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { startHq, type RunningHq } from '../../hq-emulator/testing';
+import type { RunningHq } from '../../hq-emulator/testing';
 import { resultText } from '../integration/mcp/harness';
-import { buildBin, runBin, startBin } from '../integration/mcp/standaloneProcess';
+import { bundledBinAndHq, runBin, startBin } from '../integration/mcp/standaloneProcess';
 import { startOAuthBin, withClient } from './compatHarness';
 
 /**
@@ -10,12 +10,11 @@ import { startOAuthBin, withClient } from './compatHarness';
  */
 describe('compat: deliberate differences from the official server outside its tests', function () {
   this.timeout(30_000);
+  const runningHq = bundledBinAndHq();
   let hq: RunningHq;
-  before(async () => {
-    await buildBin();
-    hq = await startHq({ port: 0 });
+  beforeEach(() => {
+    hq = runningHq();
   });
-  after(() => hq?.close());
 
   it('deliberate difference: LENSES_URL wins over the legacy LENSES_API_* names, reported as ignored (one HQ for HTTP and SQL; the official lets the old names override it)', async () => {
     const bin = await startBin({

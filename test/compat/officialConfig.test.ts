@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { startHq, type RunningHq } from '../../hq-emulator/testing';
+import type { RunningHq } from '../../hq-emulator/testing';
 import { INITIALIZE, postRaw, resultText } from '../integration/mcp/harness';
-import { buildBin, runBin, startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
+import { buildBin, bundledBinAndHq, runBin, startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 import { webSocketText } from '../support/webSocketText';
 import { ADVERTISED, startOAuthBin, withClient } from './compatHarness';
 
@@ -128,12 +128,11 @@ describe('compat: official tests/test_config.py — where the bin sends HQ calls
 
 describe("compat: the official configuration's OAuth switch (MCP_ADVERTISED_URL) beside OAUTH_ENABLED", function () {
   this.timeout(30_000);
+  const runningHq = bundledBinAndHq();
   let hq: RunningHq;
-  before(async () => {
-    await buildBin();
-    hq = await startHq({ port: 0 });
+  beforeEach(() => {
+    hq = runningHq();
   });
-  after(() => hq?.close());
 
   async function modeOf(env: Record<string, string>): Promise<{ prm: number; unauthenticated: number; log: string }> {
     const bin = await startBin({ LENSES_URL: hq.url, HOST: '127.0.0.1', PORT: '0', ...env });

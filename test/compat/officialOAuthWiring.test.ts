@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { startHq, type RunningHq } from '../../hq-emulator/testing';
 import { INITIALIZE, postRaw } from '../integration/mcp/harness';
-import { buildBin, startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
+import { buildBin, bundledBinAndHq, startBin, type RunningBin } from '../integration/mcp/standaloneProcess';
 import { ADVERTISED, RESOURCE, startHqProxy, startOAuthBin, tokenFor, withClient, type HqProxy } from './compatHarness';
 
 /**
@@ -75,12 +75,11 @@ describe('compat: official tests/test_oauth_wiring.py — a split-plane deployme
 
 describe('compat: official tests/test_oauth_wiring.py — other deployments', function () {
   this.timeout(30_000);
+  const runningHq = bundledBinAndHq();
   let hq: RunningHq;
-  before(async () => {
-    await buildBin();
-    hq = await startHq({ port: 0 });
+  beforeEach(() => {
+    hq = runningHq();
   });
-  after(() => hq?.close());
 
   it('official test_simple_deployment_uses_lenses_url_for_both: with LENSES_URL alone, HQ is introspected there and advertised as the authorization server', async () => {
     const proxy = await startHqProxy(hq.url);

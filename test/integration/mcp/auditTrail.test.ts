@@ -6,26 +6,25 @@ import { AuditLog, fixedGovernance, type AuditEntry } from '../../../src/mcp/gov
 import { startMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
 import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
-import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
+import { obtainTokens, type RunningHq } from '../../../hq-emulator/testing';
 import { RecordingLogger } from '../../support/recordingLogger';
 import { connectClient, resultText } from './harness';
-import { buildBin, runBin } from './standaloneProcess';
+import { bundledBinAndHq, runBin } from './standaloneProcess';
 
 const ADVERTISED = 'https://mcp.example.test';
 
 describe('RS-27 the audit trail of the standalone server', function () {
   this.timeout(30_000);
+  const runningHq = bundledBinAndHq();
   let hq: RunningHq;
   let folder: string;
-  before(async () => {
-    await buildBin();
-    hq = await startHq({ port: 0 });
+  before(() => {
     folder = mkdtempSync(join(tmpdir(), 'lenses-audit-trail-'));
   });
-  after(async () => {
-    await hq?.close();
-    rmSync(folder, { recursive: true, force: true });
+  beforeEach(() => {
+    hq = runningHq();
   });
+  after(() => rmSync(folder, { recursive: true, force: true }));
 
   it('RS-27 the bin refuses to start on a group- or world-writable audit file or a symbolic link, with one line naming the file and the fix', async () => {
     const loose = join(folder, 'loose.jsonl');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client, type ElicitRequest, type ElicitResult, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
-import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type SessionSource } from '../../../src/mcp/auth/embeddedAuthenticator';
+import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type EmbeddedSession, type SessionSource } from '../../../src/mcp/auth/embeddedAuthenticator';
 import {
   AuditLog,
   areaOf,
@@ -674,6 +674,16 @@ describe('RS-20 the standalone bin over stdio: confirmation through elicitation,
   });
 });
 
+/** The editor's session source, signed in with `session` for the whole test. */
+function editorSignedIn(session: EmbeddedSession): SessionSource {
+  return {
+    currentSession: async () => session,
+    signedOutScopes: () => ['read'],
+    sessionLost: () => undefined,
+    sessionRejected: () => undefined,
+  };
+}
+
 describe('RS-25 one HQ per credential: the editor signed in to HQ B while its server was started for HQ A', function () {
   this.timeout(30_000);
   const linkSecret = 'link-secret-0123456789abcdef';
@@ -686,12 +696,7 @@ describe('RS-25 one HQ per credential: the editor signed in to HQ B while its se
       asked.push({ origin: new URL(urlOf(input)).origin, bearer: new Headers(init?.headers).get('authorization') });
       return fetch(input, init);
     };
-    const sessions: SessionSource = {
-      currentSession: async () => ({ accessToken: hqB.apiKey, scopes: ['read', 'write', 'delete'], hqUrl: hqB.url }),
-      signedOutScopes: () => ['read'],
-      sessionLost: () => undefined,
-      sessionRejected: () => undefined,
-    };
+    const sessions = editorSignedIn({ accessToken: hqB.apiKey, scopes: ['read', 'write', 'delete'], hqUrl: hqB.url });
     const recorded = new Recorded();
     const mcp = await startMcpHttpServer({
       host: '127.0.0.1',
@@ -745,12 +750,7 @@ describe('RS-23 in the editor: a session granted only "read" runs SQL reads, not
 
   it('RS-23 execute_sql with a DROP gets the tool error naming the "delete" scope; nothing reaches HQ; the refusal is audited', async () => {
     const hq = await startHq({ port: 0 });
-    const sessions: SessionSource = {
-      currentSession: async () => ({ accessToken: hq.apiKey, scopes: ['read'], hqUrl: hq.url }),
-      signedOutScopes: () => ['read'],
-      sessionLost: () => undefined,
-      sessionRejected: () => undefined,
-    };
+    const sessions = editorSignedIn({ accessToken: hq.apiKey, scopes: ['read'], hqUrl: hq.url });
     const recorded = new Recorded();
     const mcp = await startMcpHttpServer({
       host: '127.0.0.1',

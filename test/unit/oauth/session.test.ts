@@ -135,9 +135,9 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
     assert.equal((await client.sessions()).length, 1);
   });
 
-  it('an HQ that does not answer in time: the OAuthError keeps the HTTP timeout as its cause', async () => {
-    const fake = fakeHq();
-    const { secrets } = setup(fake);
+  /** A client whose stored session is due for refresh while HQ never answers (100 ms network timeout). */
+  function clientOfHungHq() {
+    const { secrets } = setup(fakeHq());
     const client = new LensesOAuthClient({
       secrets,
       fetch: hangingFetch,
@@ -146,6 +146,11 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
       openBrowser: async () => true,
       networkTimeoutMs: 100,
     });
+    return { client, secrets };
+  }
+
+  it('an HQ that does not answer in time: the OAuthError keeps the HTTP timeout as its cause', async () => {
+    const { client } = clientOfHungHq();
     await assert.rejects(
       client.validSession('s1'),
       (error: unknown) => error instanceof OAuthError && error.code === 'unreachable' && error.cause instanceof HttpError && error.cause.code === 'timeout',
@@ -153,16 +158,7 @@ describe('LensesOAuthClient sessions (fake HQ)', () => {
   });
 
   it('CL-15 a hung HQ during refresh fails with unreachable and keeps the session; a caller can cancel', async () => {
-    const fake = fakeHq();
-    const { secrets } = setup(fake);
-    const client = new LensesOAuthClient({
-      secrets,
-      fetch: hangingFetch,
-      now: () => HOUR,
-      sleep: yieldingSleep,
-      openBrowser: async () => true,
-      networkTimeoutMs: 100,
-    });
+    const { client, secrets } = clientOfHungHq();
     await assert.rejects(client.validSession('s1'), (error: unknown) => error instanceof OAuthError && error.code === 'unreachable');
     assert.equal((await client.sessions()).length, 1);
     const hung = hungHq();
