@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './nodeCrypto';
 
 /**
  * The logging surface every room writes to. VS Code's `LogOutputChannel` satisfies it
@@ -26,5 +26,5 @@ export const silentLogger: Logger = {
  * so two log lines can be matched without the token ever being written.
  */
 export function fingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex').slice(0, 8);
+  return nodeCrypto().createHash('sha256').update(secret).digest('hex').slice(0, 8);
 }

@@ -1,7 +1,8 @@
 import { HttpError, request, sameOriginAs, type BearerOrigins, type OutboundResponse } from '../http';
 import { pathSegment } from './paths';
 import { connectionErrorOf, LensesConnectionError, problemFromResponse } from './errors';
-import { authorization62, authorization63, CONNECTED_APPS, readAnswer, type PublishedAuthorization } from './contract';
+import type { PublishedAuthorization } from './contract';
+import { lazyContract } from './contract/lazyContract';
 import { isRecord } from '../records';
 
 /**
@@ -38,6 +39,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** Lists the applications holding a grant on the user's account. Throws `LensesApiError` / `LensesConnectionError`. */
 export async function listAuthorizations(hqUrl: string, token: string, options: ConnectedAppsOptions = {}): Promise<Authorization[]> {
   const body = await call('GET', hqUrl, AUTHORIZATIONS_PATH, token, options);
+  const { authorization62, authorization63, CONNECTED_APPS, readAnswer } = lazyContract();
   const read = readAnswer(CONNECTED_APPS, body);
   if (read.known) return read.value.items.map(authorizationOf);
   // No published shape as a whole: keep every item that one version's item shape reads.

@@ -1,6 +1,5 @@
 import type { HttpError } from '../http';
-import { z } from 'zod';
-import { agentBadRequest, hqError, hqInvalidField, oauthError } from './contract/problems';
+import { lazyContract } from './contract/lazyContract';
 
 /**
  * Errors the Lenses HQ client raises. HQ answers failures as `hq_Error` (`type`, `title`,
@@ -126,8 +125,8 @@ export function problemFromResponse(status: number, statusText: string, bodyText
   }
   const requestId =
     stringField((body as Record<string, unknown> | undefined)?.request_id) ?? stringField((body as Record<string, unknown> | undefined)?.requestId);
-  // Read leniently here (an odd invalid field must not hide the title); the contract test holds the emulator to the strict schema.
-  const hq = hqError.extend({ invalid_fields: z.array(z.unknown()).optional() }).safeParse(body);
+  const { agentBadRequest, hqErrorLenient, oauthError } = lazyContract();
+  const hq = hqErrorLenient.safeParse(body);
   if (hq.success && hq.data.title.length > 0) {
     const detail = stringField(hq.data.detail) ?? stringField(hq.data.error_description);
     const fields = (hq.data.invalid_fields ?? []).flatMap(invalidFieldOf);
@@ -154,9 +153,10 @@ export function problemFromResponse(status: number, statusText: string, bodyText
 
 /** A published `hq_InvalidField` `{name, error, title}`; also the `{field, message}` other problem servers send. */
 function invalidFieldOf(entry: unknown): InvalidField[] {
+  const { hqInvalidField, otherInvalidField } = lazyContract();
   const published = hqInvalidField.safeParse(entry);
   if (published.success) return [{ field: published.data.name, message: published.data.title ?? published.data.error ?? 'invalid' }];
-  const other = z.looseObject({ field: z.string(), message: z.string().optional() }).safeParse(entry);
+  const other = otherInvalidField.safeParse(entry);
   return other.success ? [{ field: other.data.field, message: other.data.message ?? 'invalid' }] : [];
 }
 

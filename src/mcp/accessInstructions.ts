@@ -2,7 +2,7 @@ import { ALL_SCOPES } from '../scopes';
 import { policyRefusal, type ToolPolicy } from './governance';
 import type { ToolAccess } from './toolAccess';
 import type { CredentialKind } from './toolResults';
-import type { LensesTool } from './tools';
+import type { ToolCard } from './tools/toolCard';
 
 /** Tool names named per scope not granted; the count says the rest. */
 const NAMED_TOOLS = 3;
@@ -12,7 +12,7 @@ const NAMED_TOOLS = 3;
  * granted and not, and how many tools it can call (exactly the tools/list answer). A 2026-07-28
  * client reads it from server/discover (there is no initialize) and gives it to the model.
  */
-export function accessInstructions(access: ToolAccess, tools: readonly LensesTool[], policy: ToolPolicy, credential: CredentialKind = 'session'): string {
+export function accessInstructions(access: ToolAccess, tools: readonly ToolCard[], policy: ToolPolicy, credential: CredentialKind = 'session'): string {
   const allowed = tools.filter((tool) => !policyRefusal(tool, policy));
   const callable = allowed.filter((tool) => access.scopes.has(tool.scope));
   if (access.kind === 'signed-out') {

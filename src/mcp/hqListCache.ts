@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../nodeCrypto';
 
 /**
  * The HQ routes whose GET answers are whole lists (after `/api/v1/environments/{name}/proxy`
@@ -110,7 +110,7 @@ export class HqListCache {
       const send = inner ?? globalThis.fetch;
       const { method, url, authorization } = requestParts(input, init);
       const route = routeOf(url);
-      const credential = authorization ? createHash('sha256').update(authorization).digest('base64url') : undefined;
+      const credential = authorization ? nodeCrypto().createHash('sha256').update(authorization).digest('base64url') : undefined;
       const sendToHq = async () => {
         const response = await send(input, init);
         // HQ no longer accepts the credential (RS-15): nothing fetched with it is answered again.

@@ -9,9 +9,7 @@ import {
   type CallToolRequest,
   type CallToolResult,
   type ClientCapabilities,
-  type Tool,
 } from '@modelcontextprotocol/server';
-import { z } from 'zod';
 import { LensesApiError, LensesClient } from '../lenses';
 import { fingerprint, silentLogger, type Logger } from '../log';
 import type { Scope } from '../scopes';
@@ -27,12 +25,13 @@ import {
   type ToolCallHandler,
 } from './governance';
 import { accessInstructions } from './accessInstructions';
-import { attachAppsAndSkills, toolUiMeta } from './apps';
+import { attachAppsAndSkills } from './apps';
 import { lensesCacheHints, type ToolSetChanges } from './cacheHints';
 import { continuesPaging, type HqListCache } from './hqListCache';
 import { LENSES_PROMPTS } from './prompts';
 import { answerResult, describeToolError, errorResult, isExpectedToolError, type CredentialKind } from './toolResults';
-import { LENSES_TOOLS, type LensesTool } from './tools';
+import { catalogOf, lensesToolCatalog, lensesTools } from './toolCatalog';
+import type { LensesTool, ToolCard } from './tools/types';
 import type { ToolAccess } from './toolAccess';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS } from './tools/answer';
 
@@ -119,32 +118,8 @@ function canElicitForms(capabilities: ClientCapabilities | undefined): boolean {
 }
 
 /** The tools a holder of `scopes` may see and call. */
-export function toolsFor(scopes: ReadonlySet<Scope>, tools: readonly LensesTool[] = LENSES_TOOLS): LensesTool[] {
+export function toolsFor<Card extends ToolCard>(scopes: ReadonlySet<Scope>, tools: readonly Card[]): Card[] {
   return tools.filter((tool) => scopes.has(tool.scope));
-}
-
-const listedTools = new WeakMap<LensesTool, Tool>();
-
-/** The tools/list entry of a tool (JSON Schema from its strict zod schema; computed once). */
-export function toolListing(tool: LensesTool): Tool {
-  let listed = listedTools.get(tool);
-  if (!listed) {
-    const inputSchema = z.toJSONSchema(tool.inputSchema, { io: 'input', target: 'draft-2020-12' }) as Tool['inputSchema'];
-    delete (inputSchema as Record<string, unknown>).$schema;
-    const outputSchema = tool.outputSchema ? (z.toJSONSchema(tool.outputSchema, { io: 'output', target: 'draft-2020-12' }) as Tool['outputSchema']) : undefined;
-    if (outputSchema) delete (outputSchema as Record<string, unknown>).$schema;
-    listed = {
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      inputSchema,
-      ...(outputSchema ? { outputSchema } : {}),
-      annotations: { title: tool.title, ...tool.annotations },
-      ...toolUiMeta(tool.name),
-    };
-    listedTools.set(tool, listed);
-  }
-  return listed;
 }
 
 /**
@@ -155,10 +130,12 @@ export function toolListing(tool: LensesTool): Tool {
  */
 export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
   const logger = options.logger ?? silentLogger;
-  const tools = options.tools ?? LENSES_TOOLS;
-  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  // Listing needs only the catalog; the tools themselves (bodies, zod schemas) load on the first call.
+  const catalog = options.tools ? catalogOf(options.tools) : lensesToolCatalog();
+  let byName: ReadonlyMap<string, LensesTool> | undefined;
+  const toolNamed = (name: string) => (byName ??= new Map((options.tools ?? lensesTools()).map((tool) => [tool.name, tool]))).get(name);
   const governance = options.governance ?? fixedGovernance(undefined, { logger });
-  const server = newLensesServer(options, tools, governance);
+  const server = newLensesServer(options, catalog, governance);
   attachAppsAndSkills(server);
 
   // The next pages of a walk reuse HQ's list answer; every other call asks HQ (and refreshes it).
@@ -168,9 +145,9 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
   server.setRequestHandler('tools/list', (_request, extra) => {
     const access = accessOf(extra.http?.authInfo, options.defaultAccess);
     return {
-      tools: toolsFor(access?.scopes ?? new Set(), tools)
+      tools: toolsFor(access?.scopes ?? new Set(), catalog)
         .filter((tool) => !policyRefusal(tool, governance.rules().tools))
-        .map(toolListing),
+        .map((tool) => tool.listing),
     };
   });
 
@@ -192,7 +169,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
     governToolCalls(
       {
         governance,
-        tool: (name) => byName.get(name),
+        tool: toolNamed,
         access: (extra) => accessOf(extra.http?.authInfo, options.defaultAccess),
         lenses: (access) => hqClient(access),
         isModern,
@@ -206,7 +183,7 @@ export function createLensesMcpServer(options: LensesMcpServerOptions): Server {
   const call: ToolCallDependencies = {
     options,
     logger,
-    tool: (name) => byName.get(name),
+    tool: toolNamed,
     lenses: (access, args) => hqClient(access, continuesPaging(args) ? nextPage : askHq),
   };
   server.setRequestHandler(
@@ -225,7 +202,7 @@ type GrantedAccess = Extract<ToolAccess, { kind: 'granted' }>;
  * capabilities and instructions: so what the request's credential may use goes into the
  * instructions, which the client hands to the model.
  */
-function newLensesServer(options: LensesMcpServerOptions, tools: readonly LensesTool[], governance: Governance): Server {
+function newLensesServer(options: LensesMcpServerOptions, tools: readonly ToolCard[], governance: Governance): Server {
   const rules = governance.rules();
   const access = accessOf(options.requestAuth, options.defaultAccess);
   return new Server(

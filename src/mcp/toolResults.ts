@@ -1,8 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { LensesApiError, LensesConnectionError, UnsafePathSegmentError } from '../lenses';
-import { ToolArgumentError } from './tools';
+import { ToolArgumentError } from './tools/toolArgumentError';
 import { DEFAULT_MAX_TOOL_OUTPUT_CHARS, ToolAnswer } from './tools/answer';
-import { UnexpectedLensesAnswerError } from './tools/lensesAnswers';
 import { countThatFits, pretty, shortenableList } from './tools/paging';
 import { isRecord } from '../records';
 
@@ -74,11 +73,7 @@ export function errorResult(message: string): CallToolResult {
 /** Failures that are part of normal operation (bad arguments, HQ refusals, HQ unreachable). */
 export function isExpectedToolError(error: unknown): error is Error {
   return (
-    error instanceof ToolArgumentError ||
-    error instanceof UnsafePathSegmentError ||
-    error instanceof LensesApiError ||
-    error instanceof LensesConnectionError ||
-    error instanceof UnexpectedLensesAnswerError
+    error instanceof ToolArgumentError || error instanceof UnsafePathSegmentError || error instanceof LensesApiError || error instanceof LensesConnectionError
   );
 }
 
@@ -109,7 +104,5 @@ export function describeToolError(tool: string, error: unknown, credential: Cred
     return `${tool} failed: ${error.message}${requestId}.${hint}`;
   }
   if (error instanceof LensesConnectionError) return `${tool} failed: ${error.message}.`;
-  if (error instanceof UnexpectedLensesAnswerError)
-    return `${tool} failed: ${error.message}; this Lenses version may answer differently from the ones this server knows.`;
   return `${tool} failed because of an unexpected error in the Lenses MCP server; see its log.`;
 }

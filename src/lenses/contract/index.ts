@@ -29,4 +29,4 @@ export {
   type ConsumerGroup,
   type Processor,
 } from './agent';
-export { agentBadRequest, hqError, oauthError, type AgentBadRequest, type HqError } from './problems';
+export { agentBadRequest, hqError, hqErrorLenient, hqInvalidField, oauthError, otherInvalidField, type AgentBadRequest, type HqError } from './problems';

@@ -50,3 +50,11 @@ export type AgentBadRequest = z.infer<typeof agentBadRequest>;
  * server's error text falls back to `error_description` (lensesio/lenses-mcp, clients/http_client.py).
  */
 export const oauthError = z.looseObject({ error: z.string().optional(), error_description: z.string() });
+
+/**
+ * What the HQ client reads an error body with: `hq_Error` leniently (an odd invalid field must
+ * not hide the title; the contract test holds the emulator to the strict schema), each invalid
+ * field as published or as the `{field, message}` other problem servers send.
+ */
+export const hqErrorLenient = hqError.extend({ invalid_fields: z.array(z.unknown()).optional() });
+export const otherInvalidField = z.looseObject({ field: z.string(), message: z.string().optional() });

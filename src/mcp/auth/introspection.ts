@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto';
 import { httpErrorIn, postForm } from '../../http';
 import { fingerprint, silentLogger, type Logger } from '../../log';
 
@@ -316,7 +316,7 @@ function isStringOrStrings(value: unknown): boolean {
 }
 
 function cacheKey(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return nodeCrypto().createHash('sha256').update(token).digest('hex');
 }
 
 /** `map` with room for one more entry: expired ones go first, then the oldest. */

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto';
 
 /** How long a confirmation the server asked for can be answered (people read, then type a name). */
 export const CONFIRMATION_STATE_TTL_MS = 10 * 60_000;
@@ -48,7 +48,8 @@ export interface ConfirmationStatesOptions {
  * asked, for this very call, once. The used nonces are kept in this process only.
  */
 export class ConfirmationStates {
-  private readonly key: Buffer;
+  /** The MAC key: the configured one, else random, drawn when the first state is issued or checked. */
+  private key: Buffer | undefined;
   private readonly now: () => number;
   private readonly ttlMs: number;
   /** Nonce → its state's expiry: a state is taken once; expired ones are forgotten (they fail as expired anyway). */
@@ -58,9 +59,13 @@ export class ConfirmationStates {
     if (options.key !== undefined && options.key.length < MIN_CONFIRMATION_KEY_CHARS) {
       throw new RangeError(`The confirmation key must have at least ${MIN_CONFIRMATION_KEY_CHARS} characters`);
     }
-    this.key = options.key !== undefined ? Buffer.from(options.key, 'utf8') : randomBytes(32);
+    this.key = options.key !== undefined ? Buffer.from(options.key, 'utf8') : undefined;
     this.now = options.now ?? Date.now;
     this.ttlMs = options.ttlMs ?? CONFIRMATION_STATE_TTL_MS;
+  }
+
+  private macKey(): Buffer {
+    return (this.key ??= nodeCrypto().randomBytes(32));
   }
 
   /** A new state for the question about `call`. */
@@ -70,7 +75,7 @@ export class ConfirmationStates {
       a: argumentsDigest(call.arguments),
       c: this.credentialTag(call.token),
       e: this.now() + this.ttlMs,
-      n: randomBytes(16).toString('base64url'),
+      n: nodeCrypto().randomBytes(16).toString('base64url'),
     };
     const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
     return `v1.${body}.${this.mac(body)}`;
@@ -102,12 +107,12 @@ export class ConfirmationStates {
   }
 
   private mac(body: string): string {
-    return createHmac('sha256', this.key).update(`lenses-mcp.confirmation.v1\0${body}`).digest('base64url');
+    return nodeCrypto().createHmac('sha256', this.macKey()).update(`lenses-mcp.confirmation.v1\0${body}`).digest('base64url');
   }
 
   /** Keyed, so the state (readable by the client) never carries a digest of the token anyone could compare. */
   private credentialTag(token: string): string {
-    return createHmac('sha256', this.key).update(`lenses-mcp.credential\0${token}`).digest('base64url').slice(0, 22);
+    return nodeCrypto().createHmac('sha256', this.macKey()).update(`lenses-mcp.credential\0${token}`).digest('base64url').slice(0, 22);
   }
 
   private forgetExpired(now: number): void {
@@ -125,7 +130,7 @@ export function processConfirmationStates(): ConfirmationStates {
 
 /** SHA-256 of the arguments as canonical JSON (object keys sorted), so key order does not matter. */
 export function argumentsDigest(args: Readonly<Record<string, unknown>>): string {
-  return createHash('sha256').update(canonicalJson(args)).digest('base64url');
+  return nodeCrypto().createHash('sha256').update(canonicalJson(args)).digest('base64url');
 }
 
 function canonicalJson(value: unknown): string {
@@ -142,7 +147,7 @@ function canonicalJson(value: unknown): string {
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
+  return left.length === right.length && nodeCrypto().timingSafeEqual(left, right);
 }
 
 function isPayload(value: unknown): value is StatePayload {

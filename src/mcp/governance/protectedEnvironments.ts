@@ -1,5 +1,5 @@
 import { originOf } from '../../http';
-import { ENVIRONMENT, readAnswer } from '../../lenses/contract';
+import { lazyContract } from '../../lenses/contract/lazyContract';
 
 /** The environment tiers Lenses HQ knows. */
 export const ENVIRONMENT_TIERS = ['development', 'staging', 'production'] as const;
@@ -129,6 +129,7 @@ export class EnvironmentTierCache {
  * because another key changed.
  */
 function tierField(answer: unknown): string | undefined {
+  const { ENVIRONMENT, readAnswer } = lazyContract();
   const read = readAnswer(ENVIRONMENT, answer);
   if (read.known) return read.value.tier;
   const tier = typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>).tier : undefined;

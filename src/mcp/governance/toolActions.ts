@@ -1,4 +1,4 @@
-import type { LensesTool } from '../tools';
+import type { ToolCard } from '../tools/toolCard';
 import { classifySql, shownSql } from './sqlStatements';
 
 /** What a write or delete call would do, in words, and on what (for the confirmation and the audit line). */
@@ -83,7 +83,7 @@ const DESCRIBERS: Readonly<Record<string, Describer>> = {
 };
 
 /** What `tool` called with the (validated) `args` would do. Unknown tools get their title. */
-export function describeAction(tool: Pick<LensesTool, 'name' | 'title'>, args: Args): DescribedAction {
+export function describeAction(tool: Pick<ToolCard, 'name' | 'title'>, args: Args): DescribedAction {
   const environment = text(args.environment) || undefined;
   const env = environment ?? 'Lenses';
   const described = DESCRIBERS[tool.name]?.(args, env) ?? { sentence: environment ? `${tool.title} in ${environment}` : tool.title };

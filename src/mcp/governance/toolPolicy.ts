@@ -1,5 +1,5 @@
 import { isScope, type Scope } from '../../scopes';
-import type { LensesTool } from '../tools';
+import type { ToolCard } from '../tools/toolCard';
 import { SQL_SCOPES_NOTE } from './sqlStatements';
 import { areaOf, isToolArea, TOOL_AREAS, TOOL_NAMES, type ToolArea } from './toolAreas';
 
@@ -95,7 +95,7 @@ export function selectorText(selector: ToolSelector): string {
   return selector.kind === 'tool' ? selector.name : selector.kind === 'area' ? selector.area : selector.scope;
 }
 
-function selects(selector: ToolSelector, tool: LensesTool, scope: Scope): boolean {
+function selects(selector: ToolSelector, tool: ToolCard, scope: Scope): boolean {
   if (selector.kind === 'tool') return selector.name === tool.name;
   if (selector.kind === 'scope') return selector.scope === scope;
   return areaOf(tool.name) === selector.area;
@@ -106,7 +106,7 @@ function selects(selector: ToolSelector, tool: LensesTool, scope: Scope): boolea
  * the call needs, when more than the tool's own (an `execute_sql` that writes or deletes); scope
  * selectors then apply to the call, so read-only mode and a disabled "write" or "delete" refuse it.
  */
-export function policyRefusal(tool: LensesTool, policy: ToolPolicy, scope: Scope = tool.scope): ToolOffReason | undefined {
+export function policyRefusal(tool: ToolCard, policy: ToolPolicy, scope: Scope = tool.scope): ToolOffReason | undefined {
   if (policy.readOnly && scope !== 'read') return { kind: 'read-only' };
   if (policy.enabled.length > 0 && !policy.enabled.some((selector) => selects(selector, tool, scope))) return { kind: 'not-enabled' };
   const disabledBy = policy.disabled.find((selector) => selects(selector, tool, scope));
@@ -115,12 +115,12 @@ export function policyRefusal(tool: LensesTool, policy: ToolPolicy, scope: Scope
 }
 
 /** Why `tool` is off for a holder of `scopes` under `policy`, or undefined when it is on. */
-export function toolOffReason(tool: LensesTool, policy: ToolPolicy, scopes: ReadonlySet<Scope>): ToolOffReason | undefined {
+export function toolOffReason(tool: ToolCard, policy: ToolPolicy, scopes: ReadonlySet<Scope>): ToolOffReason | undefined {
   return policyRefusal(tool, policy) ?? (scopes.has(tool.scope) ? undefined : { kind: 'scope', scope: tool.scope });
 }
 
 /** The tool error for a call the policy refuses: what is on, and what the user can change. */
-export function policyRefusalMessage(tool: LensesTool, reason: ToolOffReason, switches: GovernanceSwitches, scope: Scope = tool.scope): string {
+export function policyRefusalMessage(tool: ToolCard, reason: ToolOffReason, switches: GovernanceSwitches, scope: Scope = tool.scope): string {
   const area = areaOf(tool.name);
   // A read tool refused for what this call does (SQL that writes or deletes): say which statements may run.
   const what = scope === tool.scope ? '' : ` this call needs the "${scope}" scope (${SQL_SCOPES_NOTE})`;

@@ -1,5 +1,6 @@
 import type { Scope } from '../../scopes';
-import { LENSES_TOOLS, type LensesTool } from '../tools';
+import { lensesToolCatalog } from '../toolCatalog';
+import type { ToolCard } from '../tools/toolCard';
 import type { GovernanceRules } from './governance';
 import { environmentSelectorText } from './protectedEnvironments';
 import { areaOf } from './toolAreas';
@@ -12,10 +13,10 @@ import { offReasonText, STANDALONE_SWITCHES, toolOffReason, type GovernanceSwitc
 export function toolSetReport(
   rules: GovernanceRules,
   scopes: ReadonlySet<Scope>,
-  options: { scopesNote?: string; switches?: GovernanceSwitches; tools?: readonly LensesTool[] } = {},
+  options: { scopesNote?: string; switches?: GovernanceSwitches; tools?: readonly ToolCard[] } = {},
 ): string {
   const switches = options.switches ?? STANDALONE_SWITCHES;
-  const tools = options.tools ?? LENSES_TOOLS;
+  const tools = options.tools ?? lensesToolCatalog();
   const rows = tools.map((tool) => {
     const reason = toolOffReason(tool, rules.tools, scopes);
     return { tool, reason: reason ? offReasonText(reason, switches) : undefined };

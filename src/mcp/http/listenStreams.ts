@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../nodeCrypto';
 import { silentLogger, type Logger } from '../../log';
 import type { RequestAuthentication } from '../auth/authentication';
 
@@ -44,7 +44,7 @@ export function isListenRequest(body: unknown): body is { id: string | number; m
 
 /** The key streams are counted under: a digest of the token (never the token), or the signed-out editor. */
 export function listenCredential(authentication: Exclude<RequestAuthentication, { kind: 'rejected' }>): string {
-  return authentication.kind === 'granted' ? createHash('sha256').update(authentication.token).digest('hex') : 'signed-out';
+  return authentication.kind === 'granted' ? nodeCrypto().createHash('sha256').update(authentication.token).digest('hex') : 'signed-out';
 }
 
 /**

@@ -6,11 +6,12 @@ import type { Scope } from '../../scopes';
 import { calledTools } from './httpGuards';
 import { sendError } from './httpResponses';
 import type { ToolAccess } from '../toolAccess';
-import { LENSES_TOOLS, type LensesTool } from '../tools';
+import { lensesToolCatalog } from '../toolCatalog';
+import type { ToolCard } from '../tools/toolCard';
 
 /** The insufficient_scope challenge for a tools/call whose tool needs a scope the request lacks. */
 export class ToolScopeGate {
-  private readonly tools = new Map<string, LensesTool>(LENSES_TOOLS.map((tool) => [tool.name, tool]));
+  private readonly tools = new Map<string, ToolCard>(lensesToolCatalog().map((tool) => [tool.name, tool]));
 
   constructor(
     private readonly authenticator: RequestAuthenticator,
@@ -37,7 +38,7 @@ export class ToolScopeGate {
     return true;
   }
 
-  private audit(tool: LensesTool, scope: Scope, args: Record<string, unknown>, access: ToolAccess): void {
+  private audit(tool: ToolCard, scope: Scope, args: Record<string, unknown>, access: ToolAccess): void {
     const now = this.now();
     this.governance.audit.record(
       auditRecord({
@@ -53,7 +54,7 @@ export class ToolScopeGate {
   }
 
   /** A call the governance rules turn off gets a tool error saying so, not a scope challenge a step-up cannot satisfy. */
-  private offByPolicy(tool: LensesTool, scope: Scope): boolean {
+  private offByPolicy(tool: ToolCard, scope: Scope): boolean {
     return policyRefusal(tool, this.governance.rules().tools, scope) !== undefined;
   }
 }

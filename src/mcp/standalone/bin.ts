@@ -7,6 +7,7 @@ import { SERVER_VERSION } from '../server';
 import { startStandaloneHttp, startStandaloneStdio } from './standalone';
 import { loadTelemetry } from '../../telemetry/telemetry';
 import { TOOL_NAMES } from '../governance/toolAreas';
+import { warmUpInBackground } from './warmUp';
 
 /** The reason logged when the stdio client closes its end of the pipe. */
 const STDIN_CLOSED = 'stdin closed';
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
     : undefined;
   const running =
     config.transport === 'stdio' ? await startStandaloneStdio(config, { logger, telemetry }) : await startStandaloneHttp(config, { logger, telemetry });
+  warmUpInBackground();
   const graceMs = config.shutdownGraceSeconds * 1000;
   let stopping = false;
   const stop = (signal: string) => {

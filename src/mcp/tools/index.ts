@@ -8,7 +8,7 @@ import { sqlProcessorTools } from './sqlProcessors';
 import { topicTools } from './topics';
 import type { LensesTool } from './types';
 
-export { defineTool, ToolArgumentError, type LensesTool, type ToolContext, type ToolAnnotations } from './types';
+export { defineTool, ToolArgumentError, type LensesTool, type ToolCard, type ToolContext, type ToolAnnotations } from './types';
 
 /** Every Lenses tool, in the official server's registration order. The server's one table. */
 export const LENSES_TOOLS: readonly LensesTool[] = [

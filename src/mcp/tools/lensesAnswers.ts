@@ -4,11 +4,6 @@ import { readAnswer, topLevelKeys, type Endpoint } from '../../lenses/contract';
 import { ToolAnswer } from './answer';
 import { countThatFits, pretty, shortenableList } from './paging';
 
-/** Lenses answered with a shape the tool cannot read (e.g. an object where a list was expected). */
-export class UnexpectedLensesAnswerError extends Error {
-  override readonly name = 'UnexpectedLensesAnswerError';
-}
-
 type FieldType = { string: string; number: number; boolean: boolean };
 
 /** `value[key]` when `value` is an object and the field has the given type. */

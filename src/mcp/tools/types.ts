@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import type { LensesClient } from '../../lenses';
 import { isSafePathSegment, MAX_PATH_SEGMENT_LENGTH } from '../../lenses';
-import type { Scope } from '../../scopes';
 import { ToolAnswer } from './answer';
 import { UnrecognisedLensesAnswer, unrecognisedAnswer } from './lensesAnswers';
+import { ToolArgumentError } from './toolArgumentError';
+import type { ToolCard } from './toolCard';
 
-/** MCP tool annotations (hints for clients; never relied on for security). */
-export interface ToolAnnotations {
-  readOnlyHint: boolean;
-  destructiveHint: boolean;
-  idempotentHint: boolean;
-}
+export type { ToolAnnotations, ToolCard } from './toolCard';
+export { ToolArgumentError } from './toolArgumentError';
 
 /** What a tool body gets besides its arguments. */
 export interface ToolContext {
@@ -24,14 +21,7 @@ export interface ToolContext {
 }
 
 /** A tool as written in an area file: a zod shape and a body typed from it. */
-export interface ToolSpec<Shape extends z.ZodRawShape> {
-  /** The official Lenses MCP tool name. */
-  name: string;
-  title: string;
-  description: string;
-  /** The one OAuth scope the tool needs (as in the official server's decorator). */
-  scope: Scope;
-  annotations: ToolAnnotations;
+export interface ToolSpec<Shape extends z.ZodRawShape> extends ToolCard {
   input: Shape;
   /** The shape of the answer's structuredContent (list tools): listed as `outputSchema`. */
   output?: z.ZodType;
@@ -42,12 +32,7 @@ export interface ToolSpec<Shape extends z.ZodRawShape> {
 }
 
 /** A registered tool with its types erased: what the server's table holds. */
-export interface LensesTool {
-  name: string;
-  title: string;
-  description: string;
-  scope: Scope;
-  annotations: ToolAnnotations;
+export interface LensesTool extends ToolCard {
   /** Strict: unknown arguments are refused. */
   inputSchema: z.ZodType;
   /** The structuredContent every successful answer carries, when the tool declares one. */
@@ -56,11 +41,6 @@ export interface LensesTool {
   call(args: unknown, context: ToolContext): Promise<unknown>;
   /** What is wrong with `args` (the sentence `call` would throw), or undefined: checked before asking the user to confirm. */
   validate(args: unknown): string | undefined;
-}
-
-/** Arguments outside the schema: the message names each argument. */
-export class ToolArgumentError extends Error {
-  override readonly name = 'ToolArgumentError';
 }
 
 /** Declares one tool: its arguments become a strict zod object validated before the body runs. */

@@ -3,10 +3,10 @@ import type { GovernanceRules } from '../../mcp/governance/governance';
 import { environmentSelectorText } from '../../mcp/governance/protectedEnvironments';
 import { areaLabel, areaOf, TOOL_AREAS } from '../../mcp/governance/toolAreas';
 import { offReasonText, policyRefusal, VSCODE_SWITCHES, type ToolOffReason } from '../../mcp/governance/toolPolicy';
-import type { LensesTool } from '../../mcp/tools';
+import type { ToolCard } from '../../mcp/tools/toolCard';
 import type { Scope } from '../../scopes';
 import { GOVERNANCE_SETTING } from './governanceSettings';
-import { lensesTools } from '../mcp/mcpServerLoader';
+import { lensesToolCards } from '../mcp/mcpServerLoader';
 
 /** What would turn a tool on. */
 export type ToolFix =
@@ -54,9 +54,9 @@ function fixFor(reason: ToolOffReason): ToolFix {
  * first: they hold whatever the session.
  * `granted`: the session's scopes, undefined when signed out.
  */
-export function availableTools(rules: GovernanceRules, granted: readonly Scope[] | undefined, tools: readonly LensesTool[] = lensesTools()): AvailableTools {
+export function availableTools(rules: GovernanceRules, granted: readonly Scope[] | undefined, tools: readonly ToolCard[] = lensesToolCards()): AvailableTools {
   const held = new Set(granted ?? []);
-  const describe = (tool: LensesTool): AvailableTool => {
+  const describe = (tool: ToolCard): AvailableTool => {
     const reason: ToolOffReason | undefined =
       policyRefusal(tool, rules.tools) ??
       (granted === undefined ? { kind: 'signed-out' } : held.has(tool.scope) ? undefined : { kind: 'scope', scope: tool.scope });

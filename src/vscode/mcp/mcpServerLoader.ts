@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../../log';
 import type { McpHttpServerOptions, RunningMcpHttpServer } from '../../mcp/http/httpServer';
-import type { LensesTool } from '../../mcp/tools';
+import type { ToolCard } from '../../mcp/tools/toolCard';
 import type * as McpServerChunk from './mcpServerChunk';
 
 type ServerChunk = typeof McpServerChunk;
@@ -46,7 +46,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   return loadServerChunk().startMcpHttpServer(options);
 }
 
-/** Every tool the server offers (for "Show Available Tools"); loads the chunk. */
-export function lensesTools(): readonly LensesTool[] {
-  return loadServerChunk().LENSES_TOOLS;
+/** The card of every tool the server offers (for "Show Available Tools"); loads the chunk. */
+export function lensesToolCards(): readonly ToolCard[] {
+  return loadServerChunk().lensesToolCatalog();
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { VARIABLES } from '../../../src/mcp/standalone/config';
+import { catalogOf } from '../../../src/mcp/toolCatalog';
+import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import { assertReadOnlyClientWorks, connectClient, resultJson, startOAuthMcp } from './harness';
 import { bundledBinAndHq, connectStdioBin, runBin, startBin } from './standaloneProcess';
 
@@ -47,6 +49,21 @@ describe('lenses-mcp bin (bundled by esbuild)', function () {
         isCompacted: boolean;
       };
       assert.equal(topic.isCompacted, true);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("lists every tool exactly as its own schemas say: the catalog built into the bundle is the tools'", async () => {
+    const client = await connectStdioBin({ LENSES_URL: hq().url, LENSES_API_KEY: hq().apiKey });
+    try {
+      const listed = (await client.listTools()).tools;
+      const fromSource = catalogOf(LENSES_TOOLS).map((tool) => tool.listing);
+      assert.deepEqual(JSON.parse(JSON.stringify(listed)), JSON.parse(JSON.stringify(fromSource)));
+      // The tools behind the listing still validate with those schemas: an argument outside one is refused by name.
+      const refused = await client.callTool({ name: 'list_topics', arguments: { environment: 'dev', colour: 'red' } });
+      assert.equal(refused.isError, true);
+      assert.match(JSON.stringify(refused.content), /unknown argument \\"colour\\"/);
     } finally {
       await client.close();
     }
