@@ -1,5 +1,6 @@
 // Bundles the extension and the standalone `lenses-mcp` bin (CommonJS, node, `vscode` external).
 import * as esbuild from 'esbuild';
+import { CONTRACT_CHUNK } from './scripts/esbuild/contractChunkPlugin.mjs';
 import { commonOptions, extensionOptions } from './scripts/esbuild/options.mjs';
 
 const production = process.argv.includes('--production');
@@ -16,7 +17,7 @@ const common = {
 const builds = [
   // The contract and zod are dist/lensesContract.js, required on first use (scripts/esbuild/contractChunkPlugin.mjs).
   { ...common, plugins: extensionOptions.plugins, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { ...common, entryPoints: ['src/lenses/contract/index.ts'], outfile: 'dist/lensesContract.js' },
+  { ...common, entryPoints: ['src/lenses/contract/index.ts'], outfile: `dist/${CONTRACT_CHUNK}` },
   // The embedded MCP server, its SDK and the tools: the extension requires it on first use (src/vscode/mcp/mcpServerLoader.ts).
   { ...common, entryPoints: ['src/vscode/mcp/mcpServerChunk.ts'], outfile: 'dist/mcpServerChunk.js' },
   {

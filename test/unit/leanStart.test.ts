@@ -35,6 +35,13 @@ async function evaluatedAtStart(entry: string, options: esbuild.BuildOptions = c
   return chains;
 }
 
+/** `entry` bundled as esbuild.mjs bundles a chunk (commonOptions, minified) into `outfile`, then required as the extension requires it. */
+async function bundleAndRequire<Module>(entry: string, outfile: string): Promise<Module> {
+  await esbuild.build({ ...commonOptions, absWorkingDir: ROOT, entryPoints: [entry], outfile, minify: true, logLevel: 'silent' });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built chunk, loaded as the extension loads it
+  return require(outfile) as Module;
+}
+
 /** The chain that evaluates `module` (a source file, a package name or a built-in), or undefined when none does. */
 function chainTo(evaluated: Map<string, string[]>, module: string): string | undefined {
   const found = [...evaluated.keys()].find((key) => key === module || key.includes(`node_modules/${module}/`));
@@ -95,17 +102,7 @@ describe("the extension's MCP server chunk, bundled as esbuild.mjs bundles it", 
   it('loads in Node and lists the 45 tools from the catalog built into it (esbuild#2326 would break its load)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lenses-chunk-'));
     try {
-      const outfile = path.join(dir, 'mcpServerChunk.js');
-      await esbuild.build({
-        ...commonOptions,
-        absWorkingDir: ROOT,
-        entryPoints: ['src/vscode/mcp/mcpServerChunk.ts'],
-        outfile,
-        minify: true,
-        logLevel: 'silent',
-      });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built chunk, loaded as the extension loads it
-      const chunk = require(outfile) as typeof ServerChunk;
+      const chunk = await bundleAndRequire<typeof ServerChunk>('src/vscode/mcp/mcpServerChunk.ts', path.join(dir, 'mcpServerChunk.js'));
       assert.deepEqual(
         chunk.lensesToolCatalog().map((tool) => tool.name),
         catalogOf(LENSES_TOOLS).map((tool) => tool.name),
@@ -144,10 +141,7 @@ describe("the extension's contract chunk (dist/lensesContract.js)", function () 
         ['./lensesContract.js'],
       );
 
-      const outfile = path.join(dir, 'lensesContract.js');
-      await esbuild.build({ ...commonOptions, absWorkingDir: ROOT, entryPoints: ['src/lenses/contract/index.ts'], outfile, minify: true, logLevel: 'silent' });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built chunk, loaded as the extension loads it
-      const chunk = require(outfile) as typeof contract;
+      const chunk = await bundleAndRequire<typeof contract>('src/lenses/contract/index.ts', path.join(dir, 'lensesContract.js'));
       assert.deepEqual(Object.keys(chunk).sort(), Object.keys(contract).sort());
       assert.equal(chunk.readAnswer(chunk.CONNECTED_APPS, { items: [{ authorization_id: 'a1' }] }).known, true);
     } finally {

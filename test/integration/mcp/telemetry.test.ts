@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Client, StreamableHTTPClientTransport, TRACEPARENT_META_KEY, TRACESTATE_META_KEY } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import * as esbuild from 'esbuild';
+import { commonOptions } from '../../../scripts/esbuild/options.mjs';
 import { z } from 'zod';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { TELEMETRY_CHUNK } from '../../../src/telemetry/telemetry';
@@ -93,12 +94,9 @@ async function startReceiver(): Promise<{ url: string; bodies: Buffer[]; close()
 /** Bundles the OpenTelemetry chunk next to the test bin, as esbuild.mjs puts it next to dist/lenses-mcp.js. */
 async function buildChunkBeside(bin: string): Promise<void> {
   await esbuild.build({
+    ...commonOptions,
     entryPoints: [join(ROOT, 'src/telemetry/otel.ts')],
     outfile: join(dirname(bin), TELEMETRY_CHUNK),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     logLevel: 'silent',
   });
 }
