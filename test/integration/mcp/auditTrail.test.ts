@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog, fixedGovernance, type AuditEntry } from '../../../src/mcp/governance';
 import { startMcpHttpServer } from '../../../src/mcp/http/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { obtainTokens, type RunningHq } from '../../../hq-emulator/testing';
 import { RecordingLogger } from '../../support/recordingLogger';
-import { connectClient, resultText } from './harness';
+import { connectClient, emulatorAuthenticator, resultText } from './harness';
 import { bundledBinAndHq, runBin } from './standaloneProcess';
 
 const ADVERTISED = 'https://mcp.example.test';
@@ -50,12 +48,7 @@ describe('RS-27 the audit trail of the standalone server', function () {
       port: 0,
       lensesUrl: hq.url,
       advertisedUrl: ADVERTISED,
-      authenticator: new OAuthResourceServerAuthenticator({
-        resource: `${ADVERTISED}/mcp`,
-        resourceMetadataUrl: `${ADVERTISED}/.well-known/oauth-protected-resource/mcp`,
-        scopes: ['read', 'write', 'delete'],
-        introspector: new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 }),
-      }),
+      authenticator: emulatorAuthenticator(hq, ADVERTISED),
       governance: fixedGovernance(undefined, { audit: new AuditLog(logger, { append: (line) => json.push(JSON.parse(line) as AuditEntry) }) }),
     });
     try {

@@ -3,13 +3,11 @@ import { CLIENT_CAPABILITIES_META_KEY, type Client, PROTOCOL_VERSION_META_KEY, S
 import { PROMPTS_TTL_MS, TOOL_SET_TTL_MS, type ToolSetChanges } from '../../../src/mcp/cacheHints';
 import { EmbeddedAuthenticator, LINK_SECRET_HEADER, type SessionSource } from '../../../src/mcp/auth/embeddedAuthenticator';
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
 import { protectedResourceMetadata } from '../../../src/mcp/standalone/standalone';
 import { ALL_SCOPES, type Scope } from '../../../src/scopes';
 import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
-import { generationClient } from './harness';
+import { emulatorAuthenticator, generationClient } from './harness';
 import { bundledBinAndHq, connectStdioBin } from './standaloneProcess';
 
 const ADVERTISED = 'https://mcp.example.test';
@@ -44,17 +42,11 @@ describe('2026-07-28 cache hints and a server/discover that says what the creden
 
   before(async () => {
     hq = await startHq({ port: 0 });
-    const introspector = new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 60 });
     mcp = await startMcpHttpServer({
       host: '127.0.0.1',
       port: 0,
       lensesUrl: hq.url,
-      authenticator: new OAuthResourceServerAuthenticator({
-        resource: `${ADVERTISED}/mcp`,
-        resourceMetadataUrl: `${ADVERTISED}/.well-known/oauth-protected-resource/mcp`,
-        scopes: ALL_SCOPES,
-        introspector,
-      }),
+      authenticator: emulatorAuthenticator(hq, ADVERTISED, { cacheTtlSeconds: 60 }),
       advertisedUrl: ADVERTISED,
       protectedResourceMetadata: protectedResourceMetadata({
         mcpAdvertisedUrl: ADVERTISED,

@@ -20,11 +20,9 @@ import {
 import { startMcpHttpServer, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
 import { LENSES_TOOLS } from '../../../src/mcp/tools';
 import type { Logger } from '../../../src/log';
-import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { urlOf } from '../../support/requestUrl';
-import { connectClient, resultText } from './harness';
+import { connectClient, emulatorAuthenticator, resultText } from './harness';
 import { buildBin, runBin } from './standaloneProcess';
 
 type ElicitHandler = (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
@@ -537,12 +535,7 @@ describe('Governance in OAuth resource-server mode', function () {
       host: '127.0.0.1',
       port: 0,
       lensesUrl: hq.url,
-      authenticator: new OAuthResourceServerAuthenticator({
-        resource: `${advertisedUrl}/mcp`,
-        resourceMetadataUrl: `${advertisedUrl}/.well-known/oauth-protected-resource/mcp`,
-        scopes: ['read', 'write', 'delete'],
-        introspector: new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 }),
-      }),
+      authenticator: emulatorAuthenticator(hq, advertisedUrl),
       advertisedUrl,
       governance,
     });

@@ -22,6 +22,24 @@ export interface OAuthMcp {
   close(): Promise<void>;
 }
 
+/**
+ * The OAuth resource-server authenticator of an MCP server advertised at `advertisedUrl` (its
+ * resource `<advertisedUrl>/mcp`, all three scopes), introspecting at the emulator: every
+ * request unless `cacheTtlSeconds`.
+ */
+export function emulatorAuthenticator(
+  hq: RunningHq,
+  advertisedUrl: string,
+  options: { cacheTtlSeconds?: number; fetch?: typeof fetch } = {},
+): OAuthResourceServerAuthenticator {
+  return new OAuthResourceServerAuthenticator({
+    resource: `${advertisedUrl}/mcp`,
+    resourceMetadataUrl: `${advertisedUrl}/.well-known/oauth-protected-resource/mcp`,
+    scopes: ALL_SCOPES,
+    introspector: new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: options.cacheTtlSeconds ?? 0, fetch: options.fetch }),
+  });
+}
+
 /** The emulator plus our server in OAuth resource-server mode on loopback, both on port 0. */
 export async function startOAuthMcp(
   options: { cacheTtlSeconds?: number; advertisedUrl?: string; lensesVersion?: HqOptions['lensesVersion']; lensesUrl?: string } = {},
@@ -34,13 +52,7 @@ export async function startOAuthMcp(
   };
   // The advertised URL is fixed before the port is known: use a stable public-looking one.
   const advertisedUrl = options.advertisedUrl ?? 'https://mcp.example.test';
-  const introspector = new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: options.cacheTtlSeconds ?? 60, fetch: countingFetch });
-  const authenticator = new OAuthResourceServerAuthenticator({
-    resource: `${advertisedUrl}/mcp`,
-    resourceMetadataUrl: `${advertisedUrl}/.well-known/oauth-protected-resource/mcp`,
-    scopes: ALL_SCOPES,
-    introspector,
-  });
+  const authenticator = emulatorAuthenticator(hq, advertisedUrl, { cacheTtlSeconds: options.cacheTtlSeconds ?? 60, fetch: countingFetch });
   const mcp = await startMcpHttpServer({
     host: '127.0.0.1',
     port: 0,

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { startMcpHttpServer, type McpHttpServerOptions, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { MODERN_PROTOCOL_VERSION } from '../../../src/mcp/server';
-import { ALL_SCOPES } from '../../../src/scopes';
 import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { eventually } from '../../support/waiting';
+import { emulatorAuthenticator } from './harness';
 
 const ADVERTISED = 'https://mcp.example.test';
 
@@ -109,12 +107,7 @@ describe('RS-28 subscriptions/listen streams', function () {
       port: 0,
       lensesUrl: hq.url,
       advertisedUrl: ADVERTISED,
-      authenticator: new OAuthResourceServerAuthenticator({
-        resource: `${ADVERTISED}/mcp`,
-        resourceMetadataUrl: `${ADVERTISED}/.well-known/oauth-protected-resource/mcp`,
-        scopes: ALL_SCOPES,
-        introspector: new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 }),
-      }),
+      authenticator: emulatorAuthenticator(hq, ADVERTISED),
       ...options,
     });
   const tokenOf = async (username: string) => obtainTokens(hq, { username, scopes: ['read'], resource: `${ADVERTISED}/mcp` });

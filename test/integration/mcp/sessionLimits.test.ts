@@ -4,13 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { ApiKeyAuthenticator } from '../../../src/mcp/auth/apiKeyAuthenticator';
 import { readConfig } from '../../../src/mcp/standalone/config';
 import { startMcpHttpServer, type McpHttpServerOptions, type RunningMcpHttpServer } from '../../../src/mcp/http/httpServer';
-import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
-import { OAuthResourceServerAuthenticator } from '../../../src/mcp/auth/oauthResourceServer';
 import { startStandaloneHttp } from '../../../src/mcp/standalone/standalone';
 import { silentLogger } from '../../../src/log';
-import { ALL_SCOPES } from '../../../src/scopes';
 import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
-import { connectClient, INITIALIZE, postRaw, resultText } from './harness';
+import { connectClient, emulatorAuthenticator, INITIALIZE, postRaw, resultText } from './harness';
 
 const ADVERTISED = 'https://mcp.example.test';
 const API_KEY = 'k'.repeat(24);
@@ -76,13 +73,7 @@ describe('Bounded MCP sessions', function () {
 
   it("per user: past the cap the user's longest-idle session is closed, and no other user's", async () => {
     const clock = manualClock();
-    const introspector = new TokenIntrospector({ url: `${hq.url}/oauth2/introspect`, cacheTtlSeconds: 0 });
-    const authenticator = new OAuthResourceServerAuthenticator({
-      resource: `${ADVERTISED}/mcp`,
-      resourceMetadataUrl: `${ADVERTISED}/.well-known/oauth-protected-resource/mcp`,
-      scopes: ALL_SCOPES,
-      introspector,
-    });
+    const authenticator = emulatorAuthenticator(hq, ADVERTISED);
     mcp = await startMcpHttpServer({ host: '127.0.0.1', port: 0, lensesUrl: hq.url, authenticator, maxSessionsPerSubject: 3, now: clock.now });
     const alice = { Authorization: `Bearer ${(await obtainTokens(hq, { username: 'alice', scopes: ['read'], resource: `${ADVERTISED}/mcp` })).accessToken}` };
     const admin = { Authorization: `Bearer ${(await obtainTokens(hq, { username: 'admin', scopes: ['read'], resource: `${ADVERTISED}/mcp` })).accessToken}` };
