@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { LensesExtensionApi } from '../../src/extension';
+import { within as withinTime } from '../support/waiting';
 
 /** The extension's id (publisher.name of package.json). */
 export const EXTENSION_ID = 'lenses-community.lenses-mcp';
@@ -19,15 +20,7 @@ export async function extensionApi(): Promise<LensesExtensionApi> {
   return (await activatedExtension()).exports;
 }
 
-/** Rejects after `timeoutMs` saying what did not finish, so a hung VS Code call fails its test instead of the run. */
-export async function within<T>(work: Thenable<T>, what: string, timeoutMs = 10_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([Promise.resolve(work), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Rejects after `timeoutMs` (default 10 s) saying what did not finish, so a hung VS Code call fails its test instead of the run. */
+export function within<T>(work: Thenable<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  return withinTime(work, what, timeoutMs);
 }

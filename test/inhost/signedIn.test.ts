@@ -3,6 +3,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import * as vscode from 'vscode';
 import { LINK_SECRET_HEADER } from '../../src/mcp/auth/embeddedAuthenticator';
 import { MODERN_PROTOCOL_VERSION } from '../../src/mcp/server';
+import { connectWatchedMcpClient } from '../support/watchedMcpClient';
 import { extensionApi, within } from './extension';
 import { definitionsProbe, FiredAt, waitForLensesDefinitions, type DefinitionsProbe, type ProvidedDefinition } from './providedDefinitions';
 
@@ -25,31 +26,8 @@ function nextLensesSessionChange(): Promise<void> {
 }
 
 /** An SDK client connected with a definition's URL and headers, counting tools/list_changed once its notification stream is open. */
-async function connectWith(definition: { url: string; headers: Record<string, string> }) {
-  let changes = 0;
-  let changed: () => void = () => undefined;
-  let streamOpened: () => void = () => undefined;
-  const notificationStreamOpen = new Promise<void>((resolve) => (streamOpened = resolve));
-  const watchingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    if (init?.method === 'GET' && response.ok) streamOpened();
-    return response;
-  };
-  const client = new Client({ name: 'inhost-copilot-harness-like', version: '1' });
-  client.setNotificationHandler('notifications/tools/list_changed', () => {
-    changes += 1;
-    changed();
-  });
-  await within(
-    client.connect(new StreamableHTTPClientTransport(new URL(definition.url), { fetch: watchingFetch, requestInit: { headers: definition.headers } })),
-    `connect to ${definition.url}`,
-  );
-  return {
-    client,
-    changes: () => changes,
-    notificationStreamOpen,
-    nextChange: () => new Promise<void>((resolve) => (changed = resolve)),
-  };
+function connectWith(definition: { url: string; headers: Record<string, string> }) {
+  return within(connectWatchedMcpClient(definition.url, definition.headers, 'inhost-copilot-harness-like'), `connect to ${definition.url}`);
 }
 
 /** The one provided definition as URL and headers: from VS Code (the probe) when it runs, else from the provider. */

@@ -25,3 +25,16 @@ export async function waitUntil(condition: () => boolean, options: WaitOptions =
     throw new Error(`timed out after ${options.timeoutMs ?? 5000} ms waiting for ${options.what ?? condition.toString()}`);
   }
 }
+
+/** Rejects after `timeoutMs` saying what did not finish, so a hung call fails its test instead of the run; the timer never outlives the wait. */
+export async function within<T>(work: PromiseLike<T>, what: string, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.resolve(work), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import {
   EmbeddedAuthenticator,
   LINK_SECRET_HEADER,
@@ -12,7 +12,8 @@ import { TokenIntrospector } from '../../../src/mcp/auth/introspection';
 import type { Scope } from '../../../src/scopes';
 import { obtainTokens, startHq, type RunningHq } from '../../../hq-emulator/testing';
 import { INITIALIZE, postRaw, resultText } from './harness';
-import { waitUntil } from '../../support/waiting';
+import { waitUntil, within } from '../../support/waiting';
+import { connectWatchedMcpClient, type WatchedMcpClient } from '../../support/watchedMcpClient';
 
 const SECRET = 'link-secret-0123456789abcdef';
 
@@ -39,44 +40,9 @@ class FakeSessions implements SessionSource {
   }
 }
 
-/** What connectAsEditor gives: the client, its tools/list_changed count, and when its SSE stream is open. */
-interface EditorConnection {
-  client: Client;
-  changes: () => number;
-  /** Resolves once the server has answered the standalone GET stream (server notifications can then arrive). */
-  notificationStreamOpen: Promise<void>;
-}
-
 /** An MCP client that talks to the embedded server as VS Code does (link secret), counting tools/list_changed. */
-async function connectAsEditor(url: string): Promise<EditorConnection> {
-  let changes = 0;
-  let streamOpened: () => void = () => undefined;
-  const notificationStreamOpen = new Promise<void>((resolve) => (streamOpened = resolve));
-  // Watches the client's own requests for the GET that opens the notification stream.
-  const watchingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    if (init?.method === 'GET' && response.ok) streamOpened();
-    return response;
-  };
-  const client = new Client({ name: 'vscode-like', version: '1' });
-  client.setNotificationHandler('notifications/tools/list_changed', () => {
-    changes += 1;
-  });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: watchingFetch, requestInit: { headers: { [LINK_SECRET_HEADER]: SECRET } } }));
-  return { client, changes: () => changes, notificationStreamOpen };
-}
-
-/** Rejects after `timeoutMs` saying what did not happen; the timer never outlives the wait. */
-async function within<T>(promise: Promise<T>, what: string, timeoutMs = 5000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function connectAsEditor(url: string): Promise<WatchedMcpClient> {
+  return connectWatchedMcpClient(url, { [LINK_SECRET_HEADER]: SECRET }, 'vscode-like');
 }
 
 /** Signed out: the fake source's signed-out scopes are listed, a call says to sign in, and the lost session is reported once. */
@@ -126,7 +92,7 @@ describe('Embedded mode (EmbeddedAuthenticator, as VS Code runs it)', function (
     const { client, changes, notificationStreamOpen } = await connect();
     try {
       await client.listTools();
-      await within(notificationStreamOpen, "the client's notification stream opening");
+      await within(notificationStreamOpen, "the client's notification stream opening", 5000);
       const token = (await obtainTokens(hq, { scopes: ['read', 'write', 'delete'] })).accessToken;
       sessions.session = { accessToken: token, scopes: ['read', 'write', 'delete'] };
       assert.equal((await client.listTools()).tools.length, 45);
